@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { IsoDateTime, TimeZone } from './common';
+
+export const Preferences = z.strictObject({
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or en-GB')
+    .optional(),
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  emailNotifications: z.boolean().optional(),
+  weekStartsOn: z.enum(['monday', 'sunday']).optional(),
+});
+export type Preferences = z.infer<typeof Preferences>;
+
+export const UserProfile = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    emailVerified: z.boolean(),
+    name: z.string().nullable(),
+    picture: z.string().nullable(),
+    timezone: z.string(),
+    preferences: Preferences,
+    welcomeFormCompleted: z.boolean(),
+    canCreateOrgs: z.boolean(),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int(),
+  })
+  .meta({ id: 'UserProfile' });
+export type UserProfile = z.infer<typeof UserProfile>;
+
+/** The welcome form: saving it marks the form completed. */
+export const UpdateMeBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  timezone: TimeZone.optional(),
+  preferences: Preferences.optional(),
+});
+export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
+
+export const Health = z.object({ status: z.literal('ok'), stage: z.string(), time: IsoDateTime });

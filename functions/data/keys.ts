@@ -1,0 +1,77 @@
+/**
+ * Every key string of the single table, in one place. Reading this file shows the whole table:
+ *
+ * | item                    | pk                        | sk                       | index keys                          |
+ * |-------------------------|---------------------------|--------------------------|-------------------------------------|
+ * | user profile            | USER#<userId>             | PROFILE                  | gsi1: EMAIL#<email> / USER          |
+ * | organization            | ORG#<orgId>               | ORG                      |                                     |
+ * | membership              | ORG#<orgId>               | MEMBER#<userId>          | gsi1: USER#<userId> / ORG#<orgId>   |
+ * | invite                  | ORG#<orgId>               | INVITE#<inviteId>        | gsi1: INVITEE#<email> / ORG#<orgId>#<inviteId> |
+ * | invite token lookup     | INVITETOKEN#<sha256>      | INVITETOKEN              |                                     |
+ * | pending-invite claim    | ORG#<orgId>               | INVITEE#<email>          |                                     |
+ * | audit entry             | ORG#<orgId>#AUDIT         | <isoTime>#<auditId>      |                                     |
+ * | calendar connection     | ORG#<orgId>               | CALENDAR#<userId>        | gsi2: SYNCDUE#<shard> / <nextSyncAt>#<orgId>#<userId> |
+ * | calendar event          | ORG#<orgId>#CAL#<userId>  | EVENT#<startUtc>#<googleId> |                                  |
+ * | calendar event by id    | ORG#<orgId>#CAL#<userId>  | GEVENT#<googleId>        |                                     |
+ * | OAuth state (one use)   | OAUTHSTATE#<nonce>        | OAUTHSTATE               |                                     |
+ *
+ * Tenant-owned items all start their pk with ORG#<orgId>, which is what the tenant-isolation
+ * test and the signed cursors check.
+ */
+
+export const keys = {
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  userEmailIndex: (email: string) => ({ gsi1pk: `EMAIL#${email.toLowerCase()}`, gsi1sk: 'USER' }),
+
+  org: (orgId: string) => ({ pk: orgPk(orgId), sk: 'ORG' }),
+  membership: (orgId: string, userId: string) => ({ pk: orgPk(orgId), sk: `MEMBER#${userId}` }),
+  membershipPrefix: 'MEMBER#',
+  membershipUserIndex: (userId: string, orgId: string) => ({
+    gsi1pk: `USER#${userId}`,
+    gsi1sk: orgPk(orgId),
+  }),
+
+  invite: (orgId: string, inviteId: string) => ({ pk: orgPk(orgId), sk: `INVITE#${inviteId}` }),
+  invitePrefix: 'INVITE#',
+  inviteeIndex: (email: string, orgId: string, inviteId: string) => ({
+    gsi1pk: `INVITEE#${email.toLowerCase()}`,
+    gsi1sk: `${orgPk(orgId)}#${inviteId}`,
+  }),
+  inviteToken: (tokenHash: string) => ({ pk: `INVITETOKEN#${tokenHash}`, sk: 'INVITETOKEN' }),
+  pendingInviteClaim: (orgId: string, email: string) => ({
+    pk: orgPk(orgId),
+    sk: `INVITEE#${email.toLowerCase()}`,
+  }),
+
+  auditPk: (orgId: string) => `${orgPk(orgId)}#AUDIT`,
+  audit: (orgId: string, at: string, auditId: string) => ({
+    pk: `${orgPk(orgId)}#AUDIT`,
+    sk: `${at}#${auditId}`,
+  }),
+
+  calendarConnection: (orgId: string, userId: string) => ({ pk: orgPk(orgId), sk: `CALENDAR#${userId}` }),
+  syncDueIndex: (shard: number, nextSyncAt: string, orgId: string, userId: string) => ({
+    gsi2pk: `SYNCDUE#${shard}`,
+    gsi2sk: `${nextSyncAt}#${orgId}#${userId}`,
+  }),
+  calendarPk: (orgId: string, userId: string) => `${orgPk(orgId)}#CAL#${userId}`,
+  calendarEvent: (orgId: string, userId: string, startUtc: string, googleId: string) => ({
+    pk: `${orgPk(orgId)}#CAL#${userId}`,
+    sk: `EVENT#${startUtc}#${googleId}`,
+  }),
+  calendarEventById: (orgId: string, userId: string, googleId: string) => ({
+    pk: `${orgPk(orgId)}#CAL#${userId}`,
+    sk: `GEVENT#${googleId}`,
+  }),
+
+  oauthState: (nonce: string) => ({ pk: `OAUTHSTATE#${nonce}`, sk: 'OAUTHSTATE' }),
+} as const;
+
+export function orgPk(orgId: string): string {
+  return `ORG#${orgId}`;
+}
+
+/** Every partition that belongs to a tenant starts with this, including audit and calendar partitions. */
+export function isTenantPartition(pk: string, orgId: string): boolean {
+  return pk === orgPk(orgId) || pk.startsWith(`${orgPk(orgId)}#`);
+}

@@ -1,0 +1,76 @@
+/** User profiles: the store port and its DynamoDB adapter. */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { UserProfile } from '../api/schemas/me';
+import { ddb, tableName } from './client';
+import { isConditionFailure } from './errors';
+import { keys } from './keys';
+
+export interface StoredUser {
+  profile: UserProfile;
+  /** The issuer that created the profile; a token from another issuer with the same sub is refused. */
+  issuer: string;
+}
+
+export interface UserStore {
+  get(userId: string): Promise<StoredUser | undefined>;
+  /** Creates the profile unless one exists; returns whichever is stored afterwards. */
+  createIfAbsent(user: StoredUser): Promise<StoredUser>;
+  /** Replaces the profile if the stored version is still `expectedVersion`; false if it moved on. */
+  replace(user: StoredUser, expectedVersion: number): Promise<boolean>;
+}
+
+function toItem({ profile, issuer }: StoredUser) {
+  return {
+    ...keys.user(profile.id),
+    ...keys.userEmailIndex(profile.email),
+    type: 'USER',
+    issuer,
+    ...profile,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): StoredUser {
+  return { profile: UserProfile.parse(item), issuer: String(item.issuer) };
+}
+
+export const dynamoUserStore: UserStore = {
+  async get(userId) {
+    const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.user(userId) }));
+    return Item ? fromItem(Item) : undefined;
+  },
+
+  async createIfAbsent(user) {
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: toItem(user),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return user;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const existing = await this.get(user.profile.id);
+      if (!existing) throw error;
+      return existing;
+    }
+  },
+
+  async replace(user, expectedVersion) {
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: toItem(user),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+};

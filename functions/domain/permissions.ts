@@ -1,0 +1,44 @@
+/**
+ * The one permission matrix: for every resource and action, the lowest org role allowed to do it.
+ * Roles are strictly ordered, so "at least manager" is the whole rule; exceptions that depend on
+ * the target (admins cannot touch owners, the last owner stays) live in domain/memberships.ts.
+ */
+
+export const orgRoles = ['owner', 'admin', 'manager', 'member', 'viewer'] as const;
+export type OrgRole = (typeof orgRoles)[number];
+
+const matrix = {
+  org: { read: 'viewer', update: 'admin', delete: 'owner', transferOwnership: 'owner', leave: 'viewer' },
+  members: { read: 'viewer', update: 'admin', remove: 'admin' },
+  invites: { read: 'manager', create: 'manager', revoke: 'manager', resend: 'manager' },
+  audit: { read: 'admin' },
+  calendar: {
+    connect: 'member',
+    readOwn: 'member',
+    readOthers: 'manager',
+    writeOwn: 'member',
+    sync: 'member',
+  },
+} as const satisfies Record<string, Record<string, OrgRole>>;
+
+export type Resource = keyof typeof matrix;
+export type Permission = {
+  [R in Resource]: `${R}:${Extract<keyof (typeof matrix)[R], string>}`;
+}[Resource];
+
+export const permissions: Permission[] = Object.entries(matrix).flatMap(([resource, actions]) =>
+  Object.keys(actions).map((action) => `${resource}:${action}` as Permission),
+);
+
+export function rank(role: OrgRole): number {
+  return orgRoles.length - orgRoles.indexOf(role);
+}
+
+export function minimumRole(permission: Permission): OrgRole {
+  const [resource, action] = permission.split(':') as [Resource, string];
+  return (matrix[resource] as Record<string, OrgRole>)[action]!;
+}
+
+export function can(role: OrgRole, permission: Permission): boolean {
+  return rank(role) >= rank(minimumRole(permission));
+}

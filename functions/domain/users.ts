@@ -1,0 +1,35 @@
+/** User profile rules: the just-in-time profile from token claims and the welcome form. */
+import type { UpdateMeBody, UserProfile } from '../api/schemas/me';
+import type { Identity } from '../lib/auth';
+
+export const defaultTimezone = 'UTC';
+
+export function profileFromIdentity(identity: Identity, now: Date): UserProfile {
+  const at = now.toISOString();
+  return {
+    id: identity.sub,
+    email: identity.email,
+    emailVerified: identity.emailVerified,
+    name: identity.name,
+    picture: identity.picture,
+    timezone: defaultTimezone,
+    preferences: {},
+    welcomeFormCompleted: false,
+    canCreateOrgs: true,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+export function applyWelcomeForm(profile: UserProfile, form: UpdateMeBody, now: Date): UserProfile {
+  return {
+    ...profile,
+    name: form.name ?? profile.name,
+    timezone: form.timezone ?? profile.timezone,
+    preferences: { ...profile.preferences, ...form.preferences },
+    welcomeFormCompleted: true,
+    updatedAt: now.toISOString(),
+    version: profile.version + 1,
+  };
+}

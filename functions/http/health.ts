@@ -1,0 +1,9 @@
+import { health } from '../api/routes';
+import { config } from '../lib/config';
+import { httpHandler, implement } from '../lib/http-handler';
+
+export const handler = httpHandler([
+  implement(health, async ({ now }) => ({
+    body: { status: 'ok' as const, stage: config().stage, time: now.toISOString() },
+  })),
+]);

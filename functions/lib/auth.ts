@@ -1,0 +1,69 @@
+/**
+ * Bearer-token verification with aws-jwt-verify against the configured issuers. Verifiers (and the
+ * JWKS they cache) live for the life of the container. The dev issuer's keys are preloaded with
+ * cacheJwks because it serves them over http, which aws-jwt-verify refuses to fetch.
+ */
+import { JwtVerifier } from 'aws-jwt-verify';
+import { JwtExpiredError } from 'aws-jwt-verify/error';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { type AppConfig, config } from './config';
+import { problems } from './problem';
+
+export interface Identity {
+  sub: string;
+  issuer: string;
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+  picture: string | null;
+}
+
+type Verifier = { verify(token: string): Promise<Record<string, unknown>> };
+let verifier: Verifier | null | undefined;
+
+function buildVerifier(cfg: AppConfig): Verifier | null {
+  const issuers = cfg.trustedIssuers.map((i) => ({
+    issuer: i.issuer,
+    audience: i.audience,
+    jwksUri: i.jwksUri ?? `${i.issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
+  }));
+  if (cfg.devIssuer) {
+    issuers.push({
+      issuer: cfg.devIssuer.issuer,
+      audience: 'agent-control-plane',
+      jwksUri: `${cfg.devIssuer.issuer}/.well-known/jwks.json`,
+    });
+  }
+  if (issuers.length === 0) return null;
+  const multi = JwtVerifier.create(issuers as [(typeof issuers)[number], ...typeof issuers]);
+  if (cfg.devIssuer) multi.cacheJwks(cfg.devIssuer.jwks as Jwks, cfg.devIssuer.issuer);
+  return multi as unknown as Verifier;
+}
+
+export async function authenticate(authorization: string | undefined): Promise<Identity> {
+  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization ?? '');
+  if (!match) throw problems.unauthorized('An Authorization: Bearer <token> header is required.');
+  if (verifier === undefined) verifier = buildVerifier(config());
+  if (!verifier) throw problems.unauthorized('No token issuer is trusted by this deployment.');
+
+  let claims: Record<string, unknown>;
+  try {
+    claims = await verifier.verify(match[1]!);
+  } catch (error) {
+    throw problems.unauthorized(
+      error instanceof JwtExpiredError ? 'The token has expired.' : 'The token is not valid for this API.',
+    );
+  }
+  const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
+  if (typeof claims.sub !== 'string' || !claims.sub || !email) {
+    throw problems.unauthorized('The token must carry sub and email claims.');
+  }
+  return {
+    sub: claims.sub,
+    issuer: String(claims.iss),
+    email,
+    emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+    name: typeof claims.name === 'string' ? claims.name : null,
+    picture: typeof claims.picture === 'string' ? claims.picture : null,
+  };
+}

@@ -1,0 +1,54 @@
+/** RFC 9457 problem details. Handlers and the domain throw these; the error middleware renders them. */
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+    this.name = 'Problem';
+  }
+}
+
+export const problems = {
+  badRequest: (errors: FieldError[]) =>
+    new Problem(
+      400,
+      'Bad Request',
+      `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+      errors,
+    ),
+  invalidField: (field: string, message: string) => problems.badRequest([{ field, message }]),
+  unauthorized: (detail = 'A valid bearer token is required.') => new Problem(401, 'Unauthorized', detail),
+  forbidden: (detail = 'Your role does not allow this action.') => new Problem(403, 'Forbidden', detail),
+  notFound: (detail = 'The resource does not exist or you cannot see it.') =>
+    new Problem(404, 'Not Found', detail),
+  conflict: (detail: string) => new Problem(409, 'Conflict', detail),
+  gone: (detail: string) => new Problem(410, 'Gone', detail),
+  preconditionFailed: (detail = 'The resource changed since you read it; reload it and retry.') =>
+    new Problem(412, 'Precondition Failed', detail),
+  unprocessable: (detail: string, errors?: FieldError[]) =>
+    new Problem(422, 'Unprocessable Content', detail, errors),
+  badGateway: (detail: string) => new Problem(502, 'Bad Gateway', detail),
+  unavailable: (detail: string) => new Problem(503, 'Service Unavailable', detail),
+};
+
+const typeBase = 'https://docs.agent-control-plane.dev/problems/';
+
+export function problemBody(problem: Problem, requestId: string) {
+  return {
+    type: `${typeBase}${problem.status}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    requestId,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
+}

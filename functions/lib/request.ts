@@ -1,0 +1,67 @@
+/** Turning an API Gateway v2 event into validated input: JSON body, query, path params, If-Match. */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { AnySchema, RouteSpec } from '../api/route';
+import { type FieldError, problems } from './problem';
+
+export const maxBodyBytes = 64 * 1024;
+
+export function zodFieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: base ? `${base}.${key}` : key,
+        message: 'is not a known field',
+      }));
+    }
+    return [{ field: base || prefix || 'body', message: issue.message }];
+  });
+}
+
+function validate(schema: AnySchema | undefined, value: unknown, prefix?: string): unknown {
+  if (!schema) return {};
+  const result = schema.safeParse(value);
+  if (!result.success) throw problems.badRequest(zodFieldErrors(result.error, prefix));
+  return result.data;
+}
+
+function readBody(event: APIGatewayProxyEventV2): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > maxBodyBytes) {
+    throw problems.invalidField('body', `must be at most ${maxBodyBytes} bytes, got ${raw.byteLength}`);
+  }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw problems.invalidField('body', 'is not valid JSON');
+  }
+}
+
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"(\d{1,15})"$/.exec(header.trim());
+  if (!match) throw problems.invalidField('If-Match', 'must be an ETag returned by this API, such as "3"');
+  return Number(match[1]);
+}
+
+export function etagFor(version: number): string {
+  return `"${version}"`;
+}
+
+export interface ParsedInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+export function parseInput(spec: RouteSpec, event: APIGatewayProxyEventV2): ParsedInput {
+  const body = readBody(event);
+  if (!spec.body && body !== undefined) throw problems.invalidField('body', 'this route takes no body');
+  return {
+    params: validate(spec.params, event.pathParameters ?? {}),
+    query: validate(spec.query, event.queryStringParameters ?? {}),
+    body: spec.body ? validate(spec.body, body ?? {}) : undefined,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The whole local deployment in one process tree: DynamoDB Local, the table from the shared
+ * definition, the dev identity provider and the local API gateway in front of the real handlers,
+ * plus the built admin site. `npm start` (start.ts) and the end-to-end tests both use this.
+ */
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { routes } from '../../functions/api/routes';
+import { createDevIdentity, type DevIdentity } from './dev-identity';
+import { type DynamoLocal, ensureTable, localCredentials, startDynamoLocal } from './dynamodb';
+import { createGateway, type LocalService, sendJson } from './gateway';
+import { listenLocal } from './ports';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const localTableName = 'agent-control-plane-local';
+
+export interface LocalStackOptions {
+  port: number;
+  /** Keep the database in this folder instead of memory. */
+  dataDir?: string;
+}
+
+export interface LocalStack {
+  url: string;
+  dynamo: DynamoLocal;
+  devIdentity: DevIdentity;
+  stop(): Promise<void>;
+}
+
+function devIdentityService(identity: DevIdentity): LocalService {
+  return async (req, res, url, body) => {
+    if (url.pathname === '/dev/.well-known/jwks.json' && req.method === 'GET') {
+      sendJson(res, 200, identity.jwks);
+      return true;
+    }
+    if (url.pathname === '/dev/token' && req.method === 'POST') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8') || '{}');
+      } catch {
+        parsed = undefined;
+      }
+      const { status, body: reply } = identity.tokenEndpoint(parsed);
+      sendJson(res, status, reply);
+      return true;
+    }
+    return false;
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  let handle: ((...args: Parameters<ReturnType<typeof createGateway>>) => Promise<void>) | undefined;
+  const server = createServer((req, res) => {
+    if (handle) void handle(req, res);
+    else sendJson(res, 503, { status: 503, title: 'Starting', detail: 'The local stack is still starting.' });
+  });
+  // Claim the port first: a port in use fails in milliseconds, before Java starts.
+  const port = await listenLocal(server, options.port);
+  const url = `http://127.0.0.1:${port}`;
+  let dynamo: DynamoLocal;
+  try {
+    dynamo = await startDynamoLocal(options.dataDir ? { dataDir: options.dataDir } : {});
+    await ensureTable(dynamo.client, localTableName);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const devIdentity = createDevIdentity(`${url}/dev`);
+
+  Object.assign(process.env, {
+    STAGE: 'local',
+    TABLE_NAME: localTableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    DEV_ISSUER: devIdentity.issuer,
+    DEV_ISSUER_JWKS: JSON.stringify(devIdentity.jwks),
+  });
+
+  const handlers = new Map<string, Promise<{ handler: never }>>();
+  handle = createGateway({
+    routes,
+    loadHandler: async (module) => {
+      if (!handlers.has(module))
+        handlers.set(module, import(join(root, 'functions', 'http', `${module}.ts`)));
+      return (await handlers.get(module)!).handler;
+    },
+    services: [devIdentityService(devIdentity)],
+    webRoot: join(root, 'web', 'dist'),
+    runtimeConfig: { apiBase: '/api', auth: { mode: 'dev', tokenUrl: '/dev/token' } },
+  });
+
+  return {
+    url,
+    dynamo,
+    devIdentity,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** `npm start`: the local stack in the foreground until Ctrl-C. `--persist` keeps data in .data/. */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { JavaMissingError } from './dynamodb';
+import { PortInUseError } from './ports';
+import { type LocalStack, startLocalStack } from './stack';
+
+const persist = process.argv.includes('--persist');
+const port = Number(process.env.PORT ?? 3000);
+
+async function main(): Promise<void> {
+  let dataDir: string | undefined;
+  if (persist) {
+    dataDir = resolve('.data', 'dynamodb');
+    mkdirSync(dataDir, { recursive: true });
+  }
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ port, ...(dataDir ? { dataDir } : {}) });
+  } catch (error) {
+    if (error instanceof JavaMissingError || error instanceof PortInUseError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    console.log('Local stack stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  console.log(`Local stack ready at ${stack.url}  (API ${stack.url}/api, data ${dataDir ?? 'in memory'})`);
+  console.log(
+    `Sign in: curl -s -X POST ${stack.url}/dev/token -H 'content-type: application/json' -d '{"email":"you@example.com"}'`,
+  );
+}
+
+await main();
