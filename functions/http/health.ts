@@ -1,4 +1,4 @@
-import { health } from '../api/routes';
+import { health } from '../api/routes/profile';
 import { config } from '../lib/config';
 import { httpHandler, implement } from '../lib/http-handler';
 

@@ -1,4 +1,4 @@
-import { getMe, updateMe } from '../api/routes';
+import { getMe, updateMe } from '../api/routes/profile';
 import { dynamoUserStore } from '../data/users';
 import { applyWelcomeForm } from '../domain/users';
 import { httpHandler, implement } from '../lib/http-handler';
