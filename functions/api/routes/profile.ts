@@ -1,10 +1,6 @@
-/**
- * The route table: the single source for the local gateway, the CDK HTTP API, the OpenAPI
- * document and the generated tenant-isolation test. Org-scoped routes carry their permission.
- */
-
-import { type RouteSpec, route } from './route';
-import { Health, UpdateMeBody, UserProfile } from './schemas/me';
+/** Routes of the caller's own profile, plus the public health check. */
+import { route } from '../route';
+import { Health, UpdateMeBody, UserProfile } from '../schemas/me';
 
 export const health = route({
   operationId: 'getHealth',
