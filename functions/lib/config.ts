@@ -17,7 +17,7 @@ const Env = z.object({
   TRUSTED_ISSUERS: z.string().default('[]'),
   DEV_ISSUER: z.string().url().optional(),
   DEV_ISSUER_JWKS: z.string().optional(),
-  CURSOR_SIGNING_KEY: z.string().min(32).optional(),
+  SIGNING_KEY_SECRET_ARN: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -30,7 +30,8 @@ export interface AppConfig {
   trustedIssuers: IssuerConfig[];
   /** Only honoured when stage is `local`: the dev identity provider's issuer and its JWKS. */
   devIssuer: { issuer: string; jwks: unknown } | undefined;
-  cursorSigningKey: string;
+  /** Secrets Manager secret holding the HMAC key for cursors and OAuth state (lib/signing.ts). */
+  signingKeySecretArn: string | undefined;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
 
@@ -49,9 +50,6 @@ function load(): AppConfig {
     isLocal && env.DEV_ISSUER && env.DEV_ISSUER_JWKS
       ? { issuer: env.DEV_ISSUER, jwks: JSON.parse(env.DEV_ISSUER_JWKS) }
       : undefined;
-  if (!env.CURSOR_SIGNING_KEY && !isLocal) {
-    throw new Error('CURSOR_SIGNING_KEY is required outside the local stage');
-  }
   return {
     stage: env.STAGE,
     isLocal,
@@ -60,7 +58,7 @@ function load(): AppConfig {
     dynamoEndpoint: env.DYNAMODB_ENDPOINT,
     trustedIssuers,
     devIssuer,
-    cursorSigningKey: env.CURSOR_SIGNING_KEY ?? 'local-only-cursor-key-not-for-deployed-stages',
+    signingKeySecretArn: env.SIGNING_KEY_SECRET_ARN,
     logLevel: env.LOG_LEVEL,
   };
 }
