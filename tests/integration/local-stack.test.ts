@@ -1,0 +1,117 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/local/ports';
+import { devToken, type RunningStack, startNpmStack } from '../support/local-stack';
+
+describe('npm start (the local stack over real HTTP)', () => {
+  let stack: RunningStack;
+  beforeAll(async () => {
+    stack = await startNpmStack();
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.interrupt();
+  });
+
+  it('prints the URL it serves on 127.0.0.1', () => {
+    expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('serves /api/health and 401s /api/me without a token', async () => {
+    expect((await fetch(`${stack.url}/api/health`)).status).toBe(200);
+    const res = await fetch(`${stack.url}/api/me`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('returns the profile for a dev token and keeps the welcome form', async () => {
+    const token = await devToken(stack.url, 'Ada@Example.com', 'Ada Lovelace');
+    const auth = { authorization: `Bearer ${token}` };
+    const me = await fetch(`${stack.url}/api/me`, { headers: auth });
+    expect(me.status).toBe(200);
+    const profile = await me.json();
+    expect(profile).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace', timezone: 'UTC' });
+
+    const patched = await fetch(`${stack.url}/api/me`, {
+      method: 'PATCH',
+      headers: { ...auth, 'content-type': 'application/json', 'if-match': me.headers.get('etag')! },
+      body: JSON.stringify({ timezone: 'Asia/Kolkata' }),
+    });
+    expect(patched.status).toBe(200);
+    const again = await (await fetch(`${stack.url}/api/me`, { headers: auth })).json();
+    expect(again).toMatchObject({ id: profile.id, timezone: 'Asia/Kolkata', welcomeFormCompleted: true });
+    // The same email maps to the same subject on a second sign-in.
+    const second = await devToken(stack.url, 'ada@example.com');
+    const viaSecond = await (
+      await fetch(`${stack.url}/api/me`, { headers: { authorization: `Bearer ${second}` } })
+    ).json();
+    expect(viaSecond.id).toBe(profile.id);
+  });
+
+  it('answers unknown API paths and bad dev-token requests with problem+json', async () => {
+    const missing = await fetch(`${stack.url}/api/nope`);
+    expect(missing.status).toBe(404);
+    const bad = await fetch(`${stack.url}/dev/token`, { method: 'POST', body: '{"email":"not-an-email"}' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors[0].field).toBe('email');
+  });
+
+  it('stops every child process on Ctrl-C', async () => {
+    const code = await stack.interrupt();
+    expect(code).toBe(0);
+    expect(stack.output()).toContain('Local stack stopped.');
+    const pgroupAlive = spawnSync('pgrep', ['-g', String(stack.child.pid)]).status === 0;
+    expect(pgroupAlive).toBe(false);
+  });
+});
+
+/** Runs a command to its end without blocking this process's event loop (servers here keep answering). */
+function run(command: string, args: string[], env: Record<string, string>) {
+  return new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
+}
+
+describe('npm start failures', () => {
+  it('reports a port already in use in one line', async () => {
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    try {
+      const result = await run('npm', ['start', '--silent'], { PORT: String(port) });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `Port ${port} on 127.0.0.1 is already in use; set PORT to a free port.`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('says in one line that Java is missing instead of a stack trace', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'nojava-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const result = await run(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['infra/local/start.ts'], {
+      PATH: `${bin}:${dirname(process.execPath)}`,
+      PORT: String(await freePort()),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^Java 17 or newer is required/);
+  });
+});
