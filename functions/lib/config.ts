@@ -1,5 +1,5 @@
 /** Environment read once per container; every module gets its settings here, not from process.env. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const IssuerConfig = z.object({
   issuer: z.string().url(),
@@ -19,6 +19,21 @@ const Env = z.object({
   DEV_ISSUER_JWKS: z.string().optional(),
   SIGNING_KEY_SECRET_ARN: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  WEB_ORIGIN: z.string().url().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET_ARN: z.string().optional(),
+  GOOGLE_EMULATOR_URL: z.string().url().optional(),
+  GOOGLE_RETRY_BASE_MS: z.coerce.number().int().min(0).default(400),
+  GOOGLE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(8).default(4),
+  GOOGLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  SECRETS_PREFIX: z.string().optional(),
+  SECRETS_KMS_KEY_ID: z.string().optional(),
+  SECRETS_ENDPOINT: z.string().url().optional(),
+  LOCAL_SECRETS_DIR: z.string().default('.data/secrets'),
+  SYNC_QUEUE_URL: z.string().url().optional(),
+  SYNC_SHARDS: z.coerce.number().int().min(1).max(64).default(8),
+  SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(15),
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
 });
 
 export interface AppConfig {
@@ -33,6 +48,31 @@ export interface AppConfig {
   /** Secrets Manager secret holding the HMAC key for cursors and OAuth state (lib/signing.ts). */
   signingKeySecretArn: string | undefined;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** Where browsers land after OAuth (the admin site; the API is under its /api). */
+  webOrigin: string | undefined;
+  google: {
+    /** Absent locally: the Google emulator stands in, addressed by `emulatorUrl`. */
+    clientId: string | undefined;
+    clientSecretArn: string | undefined;
+    emulatorUrl: string | undefined;
+    retryBaseMs: number;
+    maxAttempts: number;
+    timeoutMs: number;
+  };
+  secrets: {
+    /** Every secret this app writes is named under this prefix (IAM policies scope to it). */
+    prefix: string;
+    kmsKeyId: string | undefined;
+    /** Only for tests against a Secrets Manager emulator. */
+    endpoint: string | undefined;
+    localDir: string;
+  };
+  sync: {
+    queueUrl: string | undefined;
+    shards: number;
+    intervalMinutes: number;
+    leaseSeconds: number;
+  };
 }
 
 let cached: AppConfig | undefined;
@@ -60,5 +100,26 @@ function load(): AppConfig {
     devIssuer,
     signingKeySecretArn: env.SIGNING_KEY_SECRET_ARN,
     logLevel: env.LOG_LEVEL,
+    webOrigin: env.WEB_ORIGIN,
+    google: {
+      clientId: env.GOOGLE_CLIENT_ID,
+      clientSecretArn: env.GOOGLE_CLIENT_SECRET_ARN,
+      emulatorUrl: isLocal ? env.GOOGLE_EMULATOR_URL : undefined,
+      retryBaseMs: env.GOOGLE_RETRY_BASE_MS,
+      maxAttempts: env.GOOGLE_MAX_ATTEMPTS,
+      timeoutMs: env.GOOGLE_TIMEOUT_MS,
+    },
+    secrets: {
+      prefix: env.SECRETS_PREFIX ?? `agent-control-plane/${env.STAGE}/`,
+      kmsKeyId: env.SECRETS_KMS_KEY_ID,
+      endpoint: env.SECRETS_ENDPOINT,
+      localDir: env.LOCAL_SECRETS_DIR,
+    },
+    sync: {
+      queueUrl: env.SYNC_QUEUE_URL,
+      shards: env.SYNC_SHARDS,
+      intervalMinutes: env.SYNC_INTERVAL_MINUTES,
+      leaseSeconds: env.SYNC_LEASE_SECONDS,
+    },
   };
 }

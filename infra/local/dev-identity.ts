@@ -4,7 +4,7 @@
  * same subject, so a person keeps their profile across restarts of a persisted stack.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { generateSigningKey, type SigningKey, signJwt } from './jwt';
 
 export const devAudience = 'agent-control-plane';

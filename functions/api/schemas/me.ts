@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDateTime, TimeZone } from './common';
 
 export const Preferences = z.strictObject({
