@@ -71,6 +71,16 @@ export function orgPk(orgId: string): string {
   return `ORG#${orgId}`;
 }
 
+/**
+ * Partitions hanging off an item of the org partition (by its sk), which deleting the tenant must
+ * also empty: audit hangs off the org item, calendars off memberships and calendar connections.
+ */
+export function childPartitions(orgId: string, sk: string): string[] {
+  if (sk === 'ORG') return [keys.auditPk(orgId)];
+  const user = /^(?:MEMBER|CALENDAR)#(.+)$/.exec(sk)?.[1];
+  return user ? [keys.calendarPk(orgId, user)] : [];
+}
+
 /** Every partition that belongs to a tenant starts with this, including audit and calendar partitions. */
 export function isTenantPartition(pk: string, orgId: string): boolean {
   return pk === orgPk(orgId) || pk.startsWith(`${orgPk(orgId)}#`);

@@ -1,27 +1,184 @@
-/** Memberships as the request pipeline needs them: the caller's role in the path's org. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrgRole } from '../domain/permissions';
+/**
+ * Memberships: one item per (org, user) in the org partition, indexed by user for "my orgs".
+ * Adding or removing one always moves the org's counters in the same transaction, and the
+ * counter conditions are what enforce the member limit and "an org keeps an owner".
+ */
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '../api/schemas/audit';
+import { Member } from '../api/schemas/members';
+import { Organization } from '../api/schemas/orgs';
+import { auditPut } from './audit';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
+import { type Page, queryPage } from './page';
+import { type TxItem, transact } from './transact';
 
-export interface Membership {
-  orgId: string;
-  userId: string;
-  role: OrgRole;
-  additionalRoles: string[];
-  version: number;
-}
+export type Membership = Member;
 
 export async function getMembership(orgId: string, userId: string): Promise<Membership | undefined> {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.membership(orgId, userId) }),
   );
-  if (!Item) return undefined;
+  return Item ? Member.parse(Item) : undefined;
+}
+
+export function membershipPut(member: Member): TxItem {
   return {
-    orgId: String(Item.orgId),
-    userId: String(Item.userId),
-    role: Item.role as OrgRole,
-    additionalRoles: (Item.additionalRoles as string[] | undefined) ?? [],
-    version: Number(Item.version),
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.membership(member.orgId, member.userId),
+        ...keys.membershipUserIndex(member.userId, member.orgId),
+        type: 'MEMBERSHIP',
+        ...member,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
   };
+}
+
+/**
+ * The two items that add a member: the membership (absent before) and the org's counters, which
+ * must stay under the limit on an active org. A missing org item (deleted) fails the condition too.
+ */
+export function memberAddition(member: Member): [TxItem, TxItem] {
+  const owners = member.role === 'owner' ? 1 : 0;
+  return [
+    membershipPut(member),
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.org(member.orgId),
+        UpdateExpression: 'SET memberCount = memberCount + :one, ownerCount = ownerCount + :owners',
+        ConditionExpression: 'memberCount < #limits.maxUsers AND #status = :active',
+        ExpressionAttributeNames: { '#status': 'status', '#limits': 'limits' },
+        ExpressionAttributeValues: { ':one': 1, ':owners': owners, ':active': 'active' },
+      },
+    },
+  ];
+}
+
+export type AddOutcome = 'ok' | 'already-member' | 'org-full';
+
+/** Auto-join: membership, counters and audit in one transaction. */
+export async function addMember(member: Member, audit: AuditEntry): Promise<AddOutcome> {
+  const outcome = await transact([...memberAddition(member), auditPut(audit)]);
+  if (outcome.ok) return 'ok';
+  return outcome.failed.includes(0) ? 'already-member' : 'org-full';
+}
+
+function ownerCounter(orgId: string, delta: number, members = 0): TxItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.org(orgId),
+      UpdateExpression: 'SET ownerCount = ownerCount + :owners, memberCount = memberCount + :members',
+      // Losing an owner needs another one left.
+      ConditionExpression: delta < 0 ? 'ownerCount > :one' : 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':owners': delta,
+        ':members': members,
+        ...(delta < 0 ? { ':one': 1 } : {}),
+      },
+    },
+  };
+}
+
+function versionedPut(member: Member, expectedVersion: number): TxItem {
+  const put = membershipPut(member).Put!;
+  return {
+    Put: {
+      ...put,
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    },
+  };
+}
+
+export type ChangeOutcome = 'ok' | 'stale' | 'last-owner';
+
+/** Role changes across the owner boundary move the owner counter in the same transaction. */
+export async function updateMembers(
+  changes: { member: Member; expectedVersion: number; ownerDelta: number }[],
+  audit: AuditEntry,
+): Promise<ChangeOutcome> {
+  const delta = changes.reduce((sum, c) => sum + c.ownerDelta, 0);
+  const items = changes.map((c) => versionedPut(c.member, c.expectedVersion));
+  const orgId = changes[0]!.member.orgId;
+  const outcome = await transact([
+    ...items,
+    ...(delta !== 0 ? [ownerCounter(orgId, delta)] : []),
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return 'ok';
+  return outcome.failed.includes(items.length) ? 'last-owner' : 'stale';
+}
+
+export async function removeMember(member: Member, audit: AuditEntry): Promise<ChangeOutcome> {
+  const outcome = await transact([
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.membership(member.orgId, member.userId),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': member.version },
+      },
+    },
+    ownerCounter(member.orgId, member.role === 'owner' ? -1 : 0, -1),
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return 'ok';
+  return outcome.failed.includes(1) ? 'last-owner' : 'stale';
+}
+
+export async function listMembers(
+  orgId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<Member>> {
+  const page = await queryPage({
+    partition: keys.org(orgId).pk,
+    sortPrefix: keys.membershipPrefix,
+    limit,
+    cursor,
+  });
+  return { ...page, items: page.items.map((item) => Member.parse(item)) };
+}
+
+const OrgSummary = Organization.pick({ id: true, name: true, displayName: true, status: true, plan: true });
+
+/** The caller's memberships (one Query on the user index) with their orgs (one BatchGet). */
+export async function listMyOrgs(userId: string, limit: number, cursor: string | undefined) {
+  const page = await queryPage({
+    index: 'gsi1',
+    partition: keys.membershipUserIndex(userId, '').gsi1pk,
+    sortPrefix: 'ORG#',
+    limit,
+    cursor,
+  });
+  const members = page.items.map((item) => Member.parse(item));
+  const orgs = await batchGetOrgs(members.map((m) => m.orgId));
+  const items = members.flatMap((m) => {
+    const org = orgs.get(m.orgId);
+    return org ? [{ org, role: m.role, additionalRoles: m.additionalRoles, joinedAt: m.joinedAt }] : [];
+  });
+  return { ...page, items };
+}
+
+export async function batchGetOrgs(orgIds: string[]) {
+  const found = new Map<string, ReturnType<typeof OrgSummary.parse>>();
+  let pending = [...new Set(orgIds)].map((id) => keys.org(id));
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed while reading organizations');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    const { Responses, UnprocessedKeys } = await ddb().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }),
+    );
+    for (const item of Responses?.[tableName()] ?? []) {
+      const org = OrgSummary.parse(item);
+      found.set(org.id, org);
+    }
+    pending = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as typeof pending;
+  }
+  return found;
 }

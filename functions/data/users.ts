@@ -1,5 +1,5 @@
 /** User profiles: the store port and its DynamoDB adapter. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { UserProfile } from '../api/schemas/me';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
@@ -74,3 +74,19 @@ export const dynamoUserStore: UserStore = {
     }
   },
 };
+
+/** Users holding this email (one per identity provider at most in practice). */
+export async function findUserIdsByEmail(email: string): Promise<string[]> {
+  const { gsi1pk, gsi1sk } = keys.userEmailIndex(email);
+  const { Items } = await ddb().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+      ExpressionAttributeValues: { ':pk': gsi1pk, ':sk': gsi1sk },
+      ProjectionExpression: 'id',
+      Limit: 10,
+    }),
+  );
+  return (Items ?? []).map((item) => String(item.id));
+}

@@ -20,6 +20,7 @@ const Env = z.object({
   SIGNING_KEY_SECRET_ARN: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   WEB_ORIGIN: z.string().url().optional(),
+  MAIL_FROM: z.string().email().default('no-reply@agent-control-plane.dev'),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET_ARN: z.string().optional(),
   GOOGLE_EMULATOR_URL: z.string().url().optional(),
@@ -50,6 +51,8 @@ export interface AppConfig {
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** Where browsers land after OAuth (the admin site; the API is under its /api). */
   webOrigin: string | undefined;
+  /** Sender of the API's mails (invites); a verified SES identity outside the local stage. */
+  mailFrom: string;
   google: {
     /** Absent locally: the Google emulator stands in, addressed by `emulatorUrl`. */
     clientId: string | undefined;
@@ -101,6 +104,7 @@ function load(): AppConfig {
     signingKeySecretArn: env.SIGNING_KEY_SECRET_ARN,
     logLevel: env.LOG_LEVEL,
     webOrigin: env.WEB_ORIGIN,
+    mailFrom: env.MAIL_FROM,
     google: {
       clientId: env.GOOGLE_CLIENT_ID,
       clientSecretArn: env.GOOGLE_CLIENT_SECRET_ARN,

@@ -1,0 +1,42 @@
+/**
+ * Paging cursors: DynamoDB's LastEvaluatedKey plus the partition it was read from, signed. A
+ * client can neither read structure into it nor edit it: a changed byte fails the signature, and
+ * a genuine cursor from another list (another tenant's partition) fails the partition check.
+ */
+import { problems } from '../lib/problem';
+import { sign, verifySignature } from '../lib/signing';
+
+type Key = Record<string, unknown>;
+
+/** Where a list reads from: a partition value and the key attribute holding it (pk, gsi1pk...). */
+export interface Partition {
+  attribute: string;
+  value: string;
+}
+
+const purpose = 'cursor';
+const invalid = () => problems.invalidField('cursor', 'is not a cursor this list returned; start again');
+
+export async function encodeCursor(partition: Partition, lastKey: Key | undefined) {
+  if (!lastKey) return undefined;
+  const payload = Buffer.from(JSON.stringify({ p: partition.value, k: lastKey })).toString('base64url');
+  return `${payload}.${await sign(purpose, payload)}`;
+}
+
+export async function decodeCursor(
+  partition: Partition,
+  cursor: string | undefined,
+): Promise<Key | undefined> {
+  if (cursor === undefined) return undefined;
+  const [payload, signature, ...rest] = cursor.split('.');
+  if (!payload || !signature || rest.length > 0) throw invalid();
+  if (!(await verifySignature(purpose, payload, signature))) throw invalid();
+  let decoded: { p?: unknown; k?: Key };
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (decoded.p !== partition.value || decoded.k?.[partition.attribute] !== partition.value) throw invalid();
+  return decoded.k;
+}

@@ -1,0 +1,247 @@
+/**
+ * Invites, their token lookups and the per-email "pending invite" claim that makes a second
+ * pending invite to the same address a conflict. Every state change is one transaction whose
+ * conditions decide races: exactly one of accept, revoke, resend or a second accept wins.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '../api/schemas/audit';
+import { Invite } from '../api/schemas/invites';
+import type { Member } from '../api/schemas/members';
+import { auditPut } from './audit';
+import { ddb, tableName } from './client';
+import { keys } from './keys';
+import { memberAddition } from './memberships';
+import { type Page, queryPage } from './page';
+import { type TxItem, transact } from './transact';
+
+/** Expired and finished invites stay listable for a while before TTL removes them. */
+const keepAfterExpirySeconds = 30 * 86_400;
+
+const ttl = (invite: Invite) => Math.floor(Date.parse(invite.expiresAt) / 1000) + keepAfterExpirySeconds;
+
+/** The table's TTL attribute is `expiresAt` (epoch seconds), so the invite's own expiry is stored as `expiry`. */
+function inviteItem(invite: Invite, tokenHash: string) {
+  const { expiresAt, ...rest } = invite;
+  return {
+    ...keys.invite(invite.orgId, invite.id),
+    ...keys.inviteeIndex(invite.email, invite.orgId, invite.id),
+    type: 'INVITE',
+    ...rest,
+    expiry: expiresAt,
+    tokenHash,
+    expiresAt: ttl(invite),
+  };
+}
+
+export interface StoredInvite {
+  invite: Invite;
+  tokenHash: string;
+}
+
+function fromItem(item: Record<string, unknown>): StoredInvite {
+  return { invite: Invite.parse({ ...item, expiresAt: item.expiry }), tokenHash: String(item.tokenHash) };
+}
+
+function tokenPut(invite: Invite, tokenHash: string): TxItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.inviteToken(tokenHash),
+        type: 'INVITETOKEN',
+        orgId: invite.orgId,
+        inviteId: invite.id,
+        expiresAt: ttl(invite),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+function claimPut(invite: Invite, condition: string, values: Record<string, unknown>): TxItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.pendingInviteClaim(invite.orgId, invite.email),
+        type: 'INVITECLAIM',
+        inviteId: invite.id,
+        expiry: invite.expiresAt,
+        expiresAt: ttl(invite),
+      },
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+const claimDelete = (invite: Invite): TxItem => ({
+  Delete: { TableName: tableName(), Key: keys.pendingInviteClaim(invite.orgId, invite.email) },
+});
+
+export async function getInvite(orgId: string, inviteId: string): Promise<StoredInvite | undefined> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.invite(orgId, inviteId) }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+export async function findInviteByToken(tokenHash: string): Promise<StoredInvite | undefined> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.inviteToken(tokenHash) }),
+  );
+  return Item ? getInvite(String(Item.orgId), String(Item.inviteId)) : undefined;
+}
+
+/**
+ * The claim on (org, email) may be taken only if free or its invite expired. When the invitee
+ * already has an account, its membership must be absent too. The org must still exist.
+ */
+export async function createInvite(
+  issued: StoredInvite,
+  inviteeUserIds: string[],
+  audit: AuditEntry,
+  now: Date,
+): Promise<'ok' | 'duplicate' | 'member' | 'no-org'> {
+  const { invite, tokenHash } = issued;
+  const items: TxItem[] = [
+    claimPut(invite, 'attribute_not_exists(pk) OR expiry <= :now', { ':now': now.toISOString() }),
+    { Put: { TableName: tableName(), Item: inviteItem(invite, tokenHash) } },
+    tokenPut(invite, tokenHash),
+    auditPut(audit),
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.org(invite.orgId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+  ];
+  for (const userId of inviteeUserIds) {
+    items.push({
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.membership(invite.orgId, userId),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  const outcome = await transact(items);
+  if (outcome.ok) return 'ok';
+  if (outcome.failed.includes(0)) return 'duplicate';
+  return outcome.failed.includes(4) ? 'no-org' : 'member';
+}
+
+function inviteUpdate(
+  invite: Invite,
+  set: string,
+  condition: string,
+  values: Record<string, unknown>,
+  names: Record<string, string> = {},
+): TxItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.invite(invite.orgId, invite.id),
+      UpdateExpression: `SET ${set}, version = version + :one`,
+      ConditionExpression: `#status = :pending AND ${condition}`,
+      ExpressionAttributeNames: { '#status': 'status', ...names },
+      ExpressionAttributeValues: { ':pending': 'pending', ':one': 1, ...values },
+    },
+  };
+}
+
+/** Revoking frees the email for a new invite; an expired invite's claim may already belong to a newer one. */
+export async function revokeInvite(invite: Invite, expired: boolean, audit: AuditEntry): Promise<boolean> {
+  const outcome = await transact([
+    inviteUpdate(invite, '#status = :revoked', 'version = :expected', {
+      ':revoked': 'revoked',
+      ':expected': invite.version,
+    }),
+    ...(expired ? [] : [claimDelete(invite)]),
+    auditPut(audit),
+  ]);
+  return outcome.ok;
+}
+
+/** A new token and expiry; the old token's lookup goes, so the old link is dead at once. */
+export async function resendInvite(
+  current: StoredInvite,
+  renewed: StoredInvite,
+  audit: AuditEntry,
+): Promise<'ok' | 'stale' | 'superseded'> {
+  const { invite } = renewed;
+  const outcome = await transact([
+    inviteUpdate(invite, 'tokenHash = :hash, expiry = :expiry, expiresAt = :ttl', 'version = :expected', {
+      ':hash': renewed.tokenHash,
+      ':expiry': invite.expiresAt,
+      ':ttl': ttl(invite),
+      ':expected': current.invite.version,
+    }),
+    { Delete: { TableName: tableName(), Key: keys.inviteToken(current.tokenHash) } },
+    tokenPut(invite, renewed.tokenHash),
+    claimPut(invite, 'attribute_not_exists(pk) OR inviteId = :id', { ':id': invite.id }),
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return 'ok';
+  return outcome.failed.includes(3) ? 'superseded' : 'stale';
+}
+
+export type AcceptOutcome = 'ok' | 'not-pending' | 'already-member' | 'org-full';
+
+/**
+ * Accepting marks the invite used (only if still pending, unexpired and this token is current),
+ * adds the membership under the member limit and frees the claim, all or nothing.
+ */
+export async function acceptInvite(
+  stored: StoredInvite,
+  member: Member,
+  audit: AuditEntry,
+  now: Date,
+): Promise<AcceptOutcome> {
+  const { invite, tokenHash } = stored;
+  const outcome = await transact([
+    inviteUpdate(
+      invite,
+      '#status = :accepted, acceptedBy = :user, acceptedAt = :now',
+      'tokenHash = :hash AND expiry > :now',
+      { ':accepted': 'accepted', ':user': member.userId, ':now': now.toISOString(), ':hash': tokenHash },
+    ),
+    ...memberAddition(member),
+    claimDelete(invite),
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return 'ok';
+  if (outcome.failed.includes(0)) return 'not-pending';
+  return outcome.failed.includes(1) ? 'already-member' : 'org-full';
+}
+
+export async function listInvites(
+  orgId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<Invite>> {
+  const page = await queryPage({
+    partition: keys.org(orgId).pk,
+    sortPrefix: keys.invitePrefix,
+    limit,
+    cursor,
+  });
+  return { ...page, items: page.items.map((item) => fromItem(item).invite) };
+}
+
+/** Pending, unexpired invites addressed to an email, across orgs (one Query on the invitee index). */
+export async function listInvitesFor(email: string, limit: number, cursor: string | undefined, now: Date) {
+  const page = await queryPage({
+    index: 'gsi1',
+    partition: keys.inviteeIndex(email, '', '').gsi1pk,
+    limit,
+    cursor,
+    filter: {
+      expression: '#status = :pending AND expiry > :now',
+      names: { '#status': 'status' },
+      values: { ':pending': 'pending', ':now': now.toISOString() },
+    },
+  });
+  return { ...page, items: page.items.map((item) => fromItem(item).invite) };
+}

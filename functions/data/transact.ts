@@ -1,0 +1,37 @@
+/**
+ * TransactWriteItems for writes that must agree. Concurrent transactions on the same item are
+ * cancelled with TransactionConflict rather than serialized, so those are retried with jitter;
+ * a failed condition is an answer, reported by item index for the caller to explain.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { problems } from '../lib/problem';
+import { ddb } from './client';
+import { failedConditions } from './errors';
+
+export type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TxOutcome = { ok: true } | { ok: false; failed: number[] };
+
+const attempts = 10;
+
+function isConflict(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')
+  );
+}
+
+export async function transact(items: TxItem[]): Promise<TxOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+      return { ok: true };
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed) return { ok: false, failed };
+      if (!isConflict(error)) throw error;
+      if (attempt === attempts) throw problems.unavailable('The organization is busy; retry in a moment.');
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Invite rules. The token is 32 random bytes shown once; only its sha256 is stored, so a leaked
+ * table cannot be turned into working invite links.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import type { CreateInviteBody, Invite } from '../api/schemas/invites';
+import type { Member } from '../api/schemas/members';
+import type { Organization } from '../api/schemas/orgs';
+import { grantRefusal } from './memberships';
+import { emailMatchesOrg } from './orgs';
+import { type Refusal, refuse } from './refusal';
+
+const dayMs = 86_400_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface IssuedToken {
+  token: string;
+  tokenHash: string;
+}
+
+function issueToken(): IssuedToken {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashToken(token) };
+}
+
+export function inviteRefusal(actor: Member, org: Organization, body: CreateInviteBody): Refusal | null {
+  if (org.membersMustHaveMatchingDomain && !emailMatchesOrg(org, body.email)) {
+    return refuse('refused', 'This organization only admits emails in its own domains.', 'email');
+  }
+  return grantRefusal(actor, body.role);
+}
+
+export function newInvite(orgId: string, body: CreateInviteBody, invitedBy: string, now: Date) {
+  const invite: Invite = {
+    id: `inv_${ulid(now.getTime())}`,
+    orgId,
+    email: body.email,
+    role: body.role,
+    additionalRoles: body.additionalRoles,
+    status: 'pending',
+    invitedBy,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + body.expiresInDays * dayMs).toISOString(),
+    version: 1,
+  };
+  return { invite, ...issueToken() };
+}
+
+/** Resending issues a new token with a fresh expiry of the original length; the old token dies. */
+export function reissue(invite: Invite, now: Date) {
+  const length = Date.parse(invite.expiresAt) - Date.parse(invite.createdAt);
+  const renewed: Invite = {
+    ...invite,
+    expiresAt: new Date(now.getTime() + length).toISOString(),
+    version: invite.version + 1,
+  };
+  return { invite: renewed, ...issueToken() };
+}
+
+/** Stored invites say pending until someone acts; expiry is a matter of the clock. */
+export function currentStatus(invite: Invite, now: Date): Invite['status'] {
+  if (invite.status === 'pending' && Date.parse(invite.expiresAt) <= now.getTime()) return 'expired';
+  return invite.status;
+}
+
+const goneBecause: Record<Exclude<Invite['status'], 'pending'>, string> = {
+  accepted: 'This invite has already been accepted.',
+  revoked: 'This invite was revoked by the organization.',
+  expired: 'This invite has expired; ask for a new one.',
+};
+
+export function acceptRefusal(
+  invite: Invite,
+  caller: { email: string; emailVerified: boolean },
+  tokenIsCurrent: boolean,
+  now: Date,
+): Refusal | null {
+  if (invite.email !== caller.email || !caller.emailVerified) {
+    return refuse('forbidden', 'This invite is for another email address.', 'token');
+  }
+  if (!tokenIsCurrent) return refuse('gone', 'This invite link was replaced by a newer one.', 'token');
+  const status = currentStatus(invite, now);
+  return status === 'pending' ? null : refuse('gone', goneBecause[status], 'token');
+}
+
+export function revokeRefusal(invite: Invite, now: Date): Refusal | null {
+  const status = currentStatus(invite, now);
+  return status === 'pending' || status === 'expired'
+    ? null
+    : refuse('gone', goneBecause[status], 'inviteId');
+}

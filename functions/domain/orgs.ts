@@ -1,0 +1,83 @@
+/** Organization rules: a new org, settings changes, domains and the effective limits. */
+import { ulid } from 'ulid';
+import type { CreateOrgBody, Organization, UpdateOrgBody } from '../api/schemas/orgs';
+import { memberLimit, planLimits } from './plans';
+import { type Refusal, refuse } from './refusal';
+
+export function newOrg(body: CreateOrgBody, now: Date): Organization {
+  const at = now.toISOString();
+  const plan = body.plan ?? 'free';
+  const maxUsers = body.maxUsers ?? null;
+  return {
+    id: `org_${ulid(now.getTime())}`,
+    name: body.name,
+    displayName: body.displayName ?? null,
+    description: body.description ?? null,
+    domain: body.domain ?? null,
+    extraDomains: body.extraDomains ?? [],
+    autoJoinByDomain: body.autoJoinByDomain ?? false,
+    membersMustHaveMatchingDomain: body.membersMustHaveMatchingDomain ?? false,
+    maxUsers,
+    canSetupSaml: body.canSetupSaml ?? false,
+    plan,
+    status: 'active',
+    limits: limitsOf(plan, maxUsers),
+    memberCount: 1,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+export function limitsOf(plan: Organization['plan'], maxUsers: number | null): Organization['limits'] {
+  return { ...planLimits[plan], maxUsers: memberLimit(plan, maxUsers) };
+}
+
+/** Rules that hold for any settings, whether set at creation or by a later change. */
+export function settingsRefusal(org: Organization): Refusal | null {
+  if (!org.domain && org.autoJoinByDomain) {
+    return refuse('refused', 'Auto-join by domain needs the organization’s domain.', 'autoJoinByDomain');
+  }
+  if (!org.domain && org.membersMustHaveMatchingDomain) {
+    return refuse('refused', 'Requiring a matching domain needs the organization’s domain.', 'domain');
+  }
+  if (org.limits.maxUsers < org.memberCount) {
+    const field = org.maxUsers !== null && org.maxUsers < org.memberCount ? 'maxUsers' : 'plan';
+    return refuse(
+      'refused',
+      `The organization has ${org.memberCount} members, more than the new limit of ${org.limits.maxUsers}.`,
+      field,
+    );
+  }
+  return null;
+}
+
+export function applyOrgUpdate(org: Organization, patch: UpdateOrgBody, now: Date): Organization | Refusal {
+  const merged = { ...org, ...patch };
+  const updated: Organization = {
+    ...merged,
+    limits: limitsOf(merged.plan, merged.maxUsers),
+    updatedAt: now.toISOString(),
+    version: org.version + 1,
+  };
+  return settingsRefusal(updated) ?? updated;
+}
+
+export function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
+export function emailMatchesOrg(org: Pick<Organization, 'domain' | 'extraDomains'>, email: string): boolean {
+  const domain = emailDomain(email);
+  return [org.domain, ...org.extraDomains].some((d) => d === domain);
+}
+
+/** Auto-join: a verified email in one of the org's domains, with auto-join switched on. */
+export function joinRefusal(org: Organization, email: string, emailVerified: boolean): Refusal | null {
+  if (!org.autoJoinByDomain || !emailMatchesOrg(org, email)) {
+    return refuse('forbidden', 'This organization does not let your email domain join by itself.');
+  }
+  if (!emailVerified) return refuse('forbidden', 'Verify your email address before joining.');
+  if (org.status !== 'active') return refuse('refused', 'The organization is suspended.');
+  return null;
+}
