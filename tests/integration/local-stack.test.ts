@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/ports';
-import { devToken, type RunningStack, startNpmStack } from '../support/local-stack';
+import { devToken, processGroupAlive, type RunningStack, startNpmStack } from '../support/local-stack';
 
 describe('npm start (the local stack over real HTTP)', () => {
   let stack: RunningStack;
@@ -59,12 +59,13 @@ describe('npm start (the local stack over real HTTP)', () => {
     expect((await bad.json()).errors[0].field).toBe('email');
   });
 
-  it('stops every child process on Ctrl-C', async () => {
-    const code = await stack.interrupt();
-    expect(code).toBe(0);
+  it('stops every child process, DynamoDB Local included, on Ctrl-C', async () => {
+    const java = () => spawnSync('pgrep', ['-g', String(stack.child.pid), 'java']).status === 0;
+    expect(java()).toBe(true);
+    await stack.interrupt();
+    expect(processGroupAlive(stack.child.pid!)).toBe(false);
     expect(stack.output()).toContain('Local stack stopped.');
-    const pgroupAlive = spawnSync('pgrep', ['-g', String(stack.child.pid)]).status === 0;
-    expect(pgroupAlive).toBe(false);
+    expect((await fetch(`${stack.url}/api/health`).catch(() => null))?.status).toBeUndefined();
   });
 });
 

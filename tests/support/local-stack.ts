@@ -1,13 +1,17 @@
 /** Runs `npm start` as a real child process tree (its own process group) on a free port. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { freePort } from '../../infra/local/ports';
 
 export interface RunningStack {
   url: string;
   child: ChildProcess;
   output: () => string;
-  /** Sends Ctrl-C to the whole process group and resolves with the exit code. */
-  interrupt(): Promise<number | null>;
+  /** Sends Ctrl-C to the whole process group, as a terminal does, and waits until none of it is left. */
+  interrupt(): Promise<void>;
+}
+
+export function processGroupAlive(pgid: number): boolean {
+  return spawnSync('pgrep', ['-g', String(pgid)]).status === 0;
 }
 
 export async function startNpmStack(env: Record<string, string> = {}): Promise<RunningStack> {
@@ -24,10 +28,17 @@ export async function startNpmStack(env: Record<string, string> = {}): Promise<R
   child.stderr!.on('data', (d) => {
     output += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const interrupt = async () => {
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGINT');
-    return exited;
+    try {
+      process.kill(-child.pid!, 'SIGINT');
+    } catch {
+      return; // the group is already gone
+    }
+    const deadline = Date.now() + 20_000;
+    while (processGroupAlive(child.pid!)) {
+      if (Date.now() > deadline) throw new Error(`process group ${child.pid} still alive 20 s after Ctrl-C`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   };
   const deadline = Date.now() + 45_000;
   while (!/ready at (http:\/\/\S+)/.test(output)) {
