@@ -81,12 +81,12 @@ export interface AppConfig {
 let cached: AppConfig | undefined;
 
 export function config(): AppConfig {
-  cached ??= load();
+  cached ??= parseConfig(process.env);
   return cached;
 }
 
-function load(): AppConfig {
-  const env = Env.parse(process.env);
+export function parseConfig(source: Record<string, string | undefined>): AppConfig {
+  const env = Env.parse(source);
   const isLocal = env.STAGE === 'local';
   const trustedIssuers = z.array(IssuerConfig).parse(JSON.parse(env.TRUSTED_ISSUERS));
   const devIssuer =
