@@ -51,6 +51,22 @@ type InferOr<S, Fallback> = S extends AnySchema ? z.infer<S> : Fallback;
 export type ParamsOf<R extends RouteSpec> = InferOr<R['params'], Record<string, never>>;
 export type QueryOf<R extends RouteSpec> = InferOr<R['query'], Record<string, never>>;
 export type BodyOf<R extends RouteSpec> = InferOr<R['body'], undefined>;
+/** What a client sends: defaults not yet applied. */
+export type BodyInputOf<R extends RouteSpec> = R['body'] extends AnySchema ? z.input<R['body']> : undefined;
+/** What an implementation may return (before the response schema parses it). */
 export type ResponseOf<R extends RouteSpec> = R['response'] extends AnySchema
   ? z.input<R['response']>
   : undefined;
+/** What a client receives. */
+export type ResultOf<R extends RouteSpec> = R['response'] extends AnySchema
+  ? z.output<R['response']>
+  : undefined;
+
+/** Fills a path template's {params}; used by clients of the route table. */
+export function pathFor(spec: Pick<RouteSpec, 'path'>, params: Record<string, string>): string {
+  return spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${spec.path}`);
+    return encodeURIComponent(value);
+  });
+}

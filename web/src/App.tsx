@@ -1,95 +1,41 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { getMe, updateMe } from '../../functions/api/routes/profile';
 import type { UserProfile } from '../../functions/api/schemas/me';
-import { ApiError, createClient, devSignIn, loadConfig, type RuntimeConfig } from './api';
+import { createClient, loadConfig, type Result, type RuntimeConfig } from './api';
+import { Org } from './pages/Org';
+import { AcceptInvite, Orgs } from './pages/Orgs';
+import { SignIn } from './pages/SignIn';
+import { Welcome } from './pages/Welcome';
+import { SessionContext, useHashRoute } from './session';
 
 const tokenKey = 'acp.token';
 
-function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    const fields = error.problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-    return fields ? `${error.problem.title}: ${fields}` : `${error.problem.title}: ${error.problem.detail}`;
-  }
-  return String(error);
-}
-
-function SignIn({ config, onToken }: { config: RuntimeConfig; onToken: (token: string) => void }) {
-  const [email, setEmail] = useState('');
-  const [error, setError] = useState<string>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      onToken(await devSignIn(config, email));
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  return (
-    <form onSubmit={submit} aria-label="Sign in">
-      <h1>Sign in</h1>
-      <label>
-        Email{' '}
-        <input name="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
-      </label>
-      <button type="submit">Sign in</button>
-      {error && <p role="alert">{error}</p>}
-    </form>
-  );
-}
-
-function Welcome({
-  profile,
-  save,
-}: {
-  profile: UserProfile;
-  save: (timezone: string, theme: 'system' | 'light' | 'dark') => Promise<void>;
-}) {
-  const [timezone, setTimezone] = useState(
-    Intl.DateTimeFormat().resolvedOptions().timeZone || profile.timezone,
-  );
-  const [theme, setTheme] = useState<'system' | 'light' | 'dark'>(profile.preferences.theme ?? 'system');
-  const [error, setError] = useState<string>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      await save(timezone, theme);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  return (
-    <form onSubmit={submit} aria-label="Welcome">
-      <h1>Welcome, {profile.name ?? profile.email}</h1>
-      <label>
-        Time zone <input name="timezone" value={timezone} onChange={(e) => setTimezone(e.target.value)} />
-      </label>
-      <label>
-        Theme{' '}
-        <select name="theme" value={theme} onChange={(e) => setTheme(e.target.value as typeof theme)}>
-          <option value="system">System</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
-      </label>
-      <button type="submit">Save</button>
-      {error && <p role="alert">{error}</p>}
-    </form>
-  );
+function Page() {
+  const [path, query] = useHashRoute();
+  const org = /^\/orgs\/([^/]+)$/.exec(path);
+  if (path === '/accept' && query.get('token')) return <AcceptInvite token={query.get('token')!} />;
+  if (org) return <Org orgId={org[1]!} />;
+  return <Orgs />;
 }
 
 export function App() {
   const [config, setConfig] = useState<RuntimeConfig>();
   const [token, setToken] = useState(() => sessionStorage.getItem(tokenKey) ?? undefined);
-  const [profile, setProfile] = useState<{ data: UserProfile; etag?: string }>();
+  const [profile, setProfile] = useState<Result<UserProfile>>();
+  const api = useMemo(() => (config && token ? createClient(config, token) : undefined), [config, token]);
 
   useEffect(() => {
     loadConfig().then(setConfig);
   }, []);
   useEffect(() => {
-    if (config && token) createClient(config, token).getMe().then(setProfile);
-  }, [config, token]);
+    api?.(getMe).then(setProfile, () => {
+      sessionStorage.removeItem(tokenKey);
+      setToken(undefined);
+    });
+  }, [api]);
 
   if (!config) return <p>Loading…</p>;
-  if (!token) {
+  if (!token || !api) {
     return (
       <SignIn
         config={config}
@@ -107,22 +53,28 @@ export function App() {
       <Welcome
         profile={me}
         save={async (timezone, theme) =>
-          setProfile(
-            await createClient(config, token).updateMe({ timezone, preferences: { theme } }, profile.etag),
-          )
+          setProfile(await api(updateMe, { body: { timezone, preferences: { theme } }, etag: profile.etag }))
         }
       />
     );
   }
+  const signOut = () => {
+    sessionStorage.removeItem(tokenKey);
+    setToken(undefined);
+    setProfile(undefined);
+  };
   return (
-    <main>
-      <h1>{me.name ?? me.email}</h1>
-      <dl aria-label="Profile">
-        <dt>Email</dt>
-        <dd>{me.email}</dd>
-        <dt>Time zone</dt>
-        <dd data-testid="timezone">{me.timezone}</dd>
-      </dl>
-    </main>
+    <SessionContext.Provider value={{ api, profile: me, signOut }}>
+      <header>
+        <a href="#/">Agent Control Plane</a> <span>{me.name ?? me.email}</span>{' '}
+        <span data-testid="timezone">{me.timezone}</span>{' '}
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Page />
+      </main>
+    </SessionContext.Provider>
   );
 }

@@ -1,5 +1,9 @@
-/** The admin site's API client. Types come from the same zod schemas the handlers validate with. */
-import type { UpdateMeBody, UserProfile } from '../../functions/api/schemas/me';
+/**
+ * The admin site's API client. It calls routes straight from the route table, so paths, request
+ * and response types all come from the same specs and zod schemas the handlers use.
+ */
+import type { BodyInputOf, ParamsOf, QueryOf, ResultOf, RouteSpec } from '../../functions/api/route';
+import { pathFor } from '../../functions/api/route';
 
 export interface RuntimeConfig {
   apiBase: string;
@@ -24,26 +28,38 @@ export async function loadConfig(): Promise<RuntimeConfig> {
   return res.json();
 }
 
-export function createClient(config: RuntimeConfig, token: string) {
-  async function request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    const res = await fetch(`${config.apiBase}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+type Input<R extends RouteSpec> = {
+  params?: ParamsOf<R>;
+  query?: Partial<Record<keyof QueryOf<R>, string | number>>;
+  body?: BodyInputOf<R>;
+  etag?: string;
+};
+
+export interface Result<T> {
+  data: T;
+  etag?: string;
+}
+
+export type Client = <R extends RouteSpec>(route: R, input?: Input<R>) => Promise<Result<ResultOf<R>>>;
+
+export function createClient(config: RuntimeConfig, token: string): Client {
+  return async (route, input = {}) => {
+    const query = new URLSearchParams(
+      Object.entries(input.query ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+    ).toString();
+    const path = pathFor(route, (input.params ?? {}) as Record<string, string>);
+    const res = await fetch(`${config.apiBase}${path}${query ? `?${query}` : ''}`, {
+      method: route.method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(input.etag ? { 'if-match': input.etag } : {}),
+      },
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
     });
     const data = res.status === 204 ? undefined : await res.json();
     if (!res.ok) throw new ApiError(data as ProblemDetails);
-    return { data: data as T, etag: res.headers.get('etag') ?? undefined };
-  }
-  return {
-    getMe: () => request<UserProfile>('GET', '/me'),
-    updateMe: (body: UpdateMeBody, etag?: string) =>
-      request<UserProfile>('PATCH', '/me', body, etag ? { 'if-match': etag } : {}),
+    return { data, etag: res.headers.get('etag') ?? undefined };
   };
 }
 
@@ -57,4 +73,12 @@ export async function devSignIn(config: RuntimeConfig, email: string, name?: str
   const data = await res.json();
   if (!res.ok) throw new ApiError(data as ProblemDetails);
   return data.token as string;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const fields = error.problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return fields ? `${error.problem.title}: ${fields}` : `${error.problem.title}: ${error.problem.detail}`;
+  }
+  return String(error);
 }
