@@ -4,6 +4,8 @@
  * routes/<group>.ts; org-scoped routes carry their permission.
  */
 import type { RouteSpec } from './route';
+import * as calendar from './routes/calendar';
 import * as profile from './routes/profile';
+import * as tenancy from './routes/tenancy';
 
-export const routes: readonly RouteSpec[] = [...Object.values(profile)];
+export const routes: readonly RouteSpec[] = [...Object.values(profile), ...Object.values(tenancy), ...Object.values(calendar)];

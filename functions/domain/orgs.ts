@@ -72,11 +72,12 @@ export function emailMatchesOrg(org: Pick<Organization, 'domain' | 'extraDomains
   return [org.domain, ...org.extraDomains].some((d) => d === domain);
 }
 
-/** Auto-join: a verified email in one of the org's domains, with auto-join switched on. */
-export function joinRefusal(org: Organization, email: string, emailVerified: boolean): Refusal | null {
-  if (!org.autoJoinByDomain || !emailMatchesOrg(org, email)) {
-    return refuse('forbidden', 'This organization does not let your email domain join by itself.');
-  }
+/** Auto-join is open to emails in one of the org's domains, when switched on. */
+export function canAutoJoin(org: Organization, email: string): boolean {
+  return org.autoJoinByDomain && emailMatchesOrg(org, email);
+}
+
+export function joinRefusal(org: Organization, emailVerified: boolean): Refusal | null {
   if (!emailVerified) return refuse('forbidden', 'Verify your email address before joining.');
   if (org.status !== 'active') return refuse('refused', 'The organization is suspended.');
   return null;

@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { outbox } from '../../functions/adapters/mail';
 import { routes } from '../../functions/api/routes';
 import { createDevIdentity, type DevIdentity } from './dev-identity';
 import { type DynamoLocal, ensureTable, localCredentials, startDynamoLocal } from './dynamodb';
@@ -49,6 +50,13 @@ function devIdentityService(identity: DevIdentity): LocalService {
   };
 }
 
+/** GET /dev/outbox: the mails the API sent (invites), since the local stage never sends real mail. */
+const outboxService: LocalService = async (req, res, url) => {
+  if (url.pathname !== '/dev/outbox' || req.method !== 'GET') return false;
+  sendJson(res, 200, { messages: outbox });
+  return true;
+};
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   let handle: ((...args: Parameters<ReturnType<typeof createGateway>>) => Promise<void>) | undefined;
   const server = createServer((req, res) => {
@@ -87,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handlers.set(module, import(join(root, 'functions', 'http', `${module}.ts`)));
       return (await handlers.get(module)!).handler;
     },
-    services: [devIdentityService(devIdentity)],
+    services: [devIdentityService(devIdentity), outboxService],
     webRoot: join(root, 'web', 'dist'),
     runtimeConfig: { apiBase: '/api', auth: { mode: 'dev', tokenUrl: '/dev/token' } },
   });

@@ -37,3 +37,7 @@ export const UpdateMemberBody = z
 export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
 
 export const TransferOwnershipBody = z.strictObject({ userId: UserId });
+
+export const OwnershipTransfer = z
+  .object({ previousOwner: Member, newOwner: Member })
+  .meta({ id: 'OwnershipTransfer' });

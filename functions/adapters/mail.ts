@@ -1,0 +1,49 @@
+/**
+ * Outgoing mail: one port, two adapters. Deployed stages send through SES v2; the local stage
+ * keeps messages in an in-process outbox that the local stack shows at GET /dev/outbox and tests read.
+ */
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { config } from '../lib/config';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+export const outbox: (MailMessage & { sentAt: string })[] = [];
+
+const outboxMailer: Mailer = {
+  async send(message) {
+    outbox.push({ ...message, sentAt: new Date().toISOString() });
+  },
+};
+
+function sesMailer(from: string, region: string): Mailer {
+  const client = new SESv2Client({ region });
+  return {
+    async send({ to, subject, text }) {
+      await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: from,
+          Destination: { ToAddresses: [to] },
+          Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: text } } } },
+        }),
+      );
+    },
+  };
+}
+
+let mailer: Mailer | undefined;
+
+export function mail(): Mailer {
+  if (!mailer) {
+    const { isLocal, mailFrom, region } = config();
+    mailer = isLocal ? outboxMailer : sesMailer(mailFrom, region);
+  }
+  return mailer;
+}

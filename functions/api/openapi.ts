@@ -1,0 +1,108 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and its zod schemas (zod's own
+ * toJSONSchema), so every route any group adds appears with its schemas and security.
+ */
+import * as z from 'zod';
+import type { AnySchema, RouteSpec } from './route';
+import { Problem } from './schemas/common';
+
+type Json = Record<string, unknown>;
+
+/** Schemas with a meta id become shared components; zod emits them as local $defs, hoisted here. */
+function convert(schema: AnySchema, io: 'input' | 'output', components: Json): Json {
+  const {
+    $schema: _dialect,
+    $defs,
+    ...rest
+  } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  Object.assign(components, relink($defs ?? {}));
+  return relink(rest) as Json;
+}
+
+function relink(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(relink);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' ? v.replace('#/$defs/', '#/components/schemas/') : relink(v),
+      ]),
+    );
+  }
+  return value;
+}
+
+function parameters(schema: AnySchema | undefined, where: 'path' | 'query', components: Json) {
+  if (!schema) return [];
+  const json = convert(schema, 'input', components) as { properties?: Json; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+function errorResponses(spec: RouteSpec) {
+  const responses: Json = {};
+  if (spec.params || spec.query || spec.body) responses['400'] = problemResponse('Invalid input');
+  if (spec.auth.kind !== 'public') responses['401'] = problemResponse('Missing or invalid bearer token');
+  if (spec.auth.kind === 'org') {
+    responses['403'] = problemResponse('Your role lacks the permission');
+    responses['404'] = problemResponse('No such organization or resource for you');
+  }
+  return responses;
+}
+
+function operation(spec: RouteSpec, components: Json) {
+  const success = spec.response
+    ? {
+        description: spec.summary,
+        content: { 'application/json': { schema: convert(spec.response, 'output', components) } },
+      }
+    : { description: spec.summary };
+  return {
+    operationId: spec.operationId,
+    summary: spec.summary,
+    ...(spec.auth.kind === 'org' ? { 'x-permission': spec.auth.permission } : {}),
+    security: spec.auth.kind === 'public' ? [] : [{ bearer: [] }],
+    parameters: [
+      ...parameters(spec.params, 'path', components),
+      ...parameters(spec.query, 'query', components),
+    ],
+    ...(spec.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: convert(spec.body, 'input', components) } },
+          },
+        }
+      : {}),
+    responses: { [String(spec.successStatus)]: success, ...errorResponses(spec) },
+  };
+}
+
+export function openApiDocument(routes: readonly RouteSpec[]) {
+  const components: Json = {};
+  convert(Problem, 'output', components);
+  const paths: Record<string, Json> = {};
+  for (const spec of routes) {
+    paths[spec.path] ??= {};
+    paths[spec.path]![spec.method.toLowerCase()] = operation(spec, components);
+  }
+  return {
+    openapi: '3.1.0' as const,
+    info: { title: 'Agent Control Plane API', version: '1' },
+    servers: [{ url: '/api' }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

@@ -1,0 +1,251 @@
+/** Organizations, memberships, invites, audit, and the OpenAPI document generated from this table. */
+import * as z from 'zod';
+import { route } from '../route';
+import { AuditEntry } from '../schemas/audit';
+import { ListQuery, page } from '../schemas/common';
+import {
+  AcceptInviteBody,
+  CreateInviteBody,
+  Invite,
+  InviteParams,
+  IssuedInvite,
+  MyInvite,
+} from '../schemas/invites';
+import {
+  Member,
+  MemberParams,
+  OwnershipTransfer,
+  TransferOwnershipBody,
+  UpdateMemberBody,
+} from '../schemas/members';
+import { CreateOrgBody, MyOrg, Organization, OrgParams, UpdateOrgBody } from '../schemas/orgs';
+
+export const createOrg = route({
+  operationId: 'createOrg',
+  method: 'POST',
+  path: '/orgs',
+  module: 'orgs',
+  summary: 'Create an organization; the caller becomes its owner',
+  auth: { kind: 'user' },
+  body: CreateOrgBody,
+  response: Organization,
+  successStatus: 201,
+});
+
+export const listMyOrgs = route({
+  operationId: 'listMyOrgs',
+  method: 'GET',
+  path: '/me/orgs',
+  module: 'orgs',
+  summary: 'The organizations the caller belongs to, with the caller’s role',
+  auth: { kind: 'user' },
+  query: ListQuery,
+  response: page(MyOrg),
+  successStatus: 200,
+});
+
+export const getOrg = route({
+  operationId: 'getOrg',
+  method: 'GET',
+  path: '/orgs/{orgId}',
+  module: 'orgs',
+  summary: 'An organization’s settings, limits and member count',
+  auth: { kind: 'org', permission: 'org:read' },
+  params: OrgParams,
+  response: Organization,
+  successStatus: 200,
+});
+
+export const updateOrg = route({
+  operationId: 'updateOrg',
+  method: 'PATCH',
+  path: '/orgs/{orgId}',
+  module: 'orgs',
+  summary: 'Change settings (honours If-Match)',
+  auth: { kind: 'org', permission: 'org:update' },
+  params: OrgParams,
+  body: UpdateOrgBody,
+  response: Organization,
+  successStatus: 200,
+});
+
+export const deleteOrg = route({
+  operationId: 'deleteOrg',
+  method: 'DELETE',
+  path: '/orgs/{orgId}',
+  module: 'orgs',
+  summary: 'Delete the organization and every item it owns',
+  auth: { kind: 'org', permission: 'org:delete' },
+  params: OrgParams,
+  successStatus: 204,
+});
+
+export const joinOrg = route({
+  operationId: 'joinOrg',
+  method: 'POST',
+  path: '/orgs/{orgId}/join',
+  module: 'orgs',
+  summary: 'Join as a member when the caller’s verified email domain is one of the org’s and auto-join is on',
+  auth: { kind: 'user' },
+  params: OrgParams,
+  response: Member,
+  successStatus: 201,
+});
+
+export const listMembers = route({
+  operationId: 'listMembers',
+  method: 'GET',
+  path: '/orgs/{orgId}/members',
+  module: 'members',
+  summary: 'Members with their roles, a page at a time',
+  auth: { kind: 'org', permission: 'members:read' },
+  params: OrgParams,
+  query: ListQuery,
+  response: page(Member),
+  successStatus: 200,
+});
+
+export const updateMember = route({
+  operationId: 'updateMember',
+  method: 'PATCH',
+  path: '/orgs/{orgId}/members/{userId}',
+  module: 'members',
+  summary: 'Change a member’s role or additional roles (honours If-Match)',
+  auth: { kind: 'org', permission: 'members:update' },
+  params: MemberParams,
+  body: UpdateMemberBody,
+  response: Member,
+  successStatus: 200,
+});
+
+export const removeMember = route({
+  operationId: 'removeMember',
+  method: 'DELETE',
+  path: '/orgs/{orgId}/members/{userId}',
+  module: 'members',
+  summary: 'Remove a member',
+  auth: { kind: 'org', permission: 'members:remove' },
+  params: MemberParams,
+  successStatus: 204,
+});
+
+export const leaveOrg = route({
+  operationId: 'leaveOrg',
+  method: 'POST',
+  path: '/orgs/{orgId}/leave',
+  module: 'members',
+  summary: 'Leave the organization (not as its last owner)',
+  auth: { kind: 'org', permission: 'org:leave' },
+  params: OrgParams,
+  successStatus: 204,
+});
+
+export const transferOwnership = route({
+  operationId: 'transferOwnership',
+  method: 'POST',
+  path: '/orgs/{orgId}/transfer-ownership',
+  module: 'members',
+  summary: 'Make another member owner; the caller becomes an admin',
+  auth: { kind: 'org', permission: 'org:transferOwnership' },
+  params: OrgParams,
+  body: TransferOwnershipBody,
+  response: OwnershipTransfer,
+  successStatus: 200,
+});
+
+export const createInvite = route({
+  operationId: 'createInvite',
+  method: 'POST',
+  path: '/orgs/{orgId}/invites',
+  module: 'invites',
+  summary: 'Invite an email; the accept URL is in this response only, and is mailed',
+  auth: { kind: 'org', permission: 'invites:create' },
+  params: OrgParams,
+  body: CreateInviteBody,
+  response: IssuedInvite,
+  successStatus: 201,
+});
+
+export const listInvites = route({
+  operationId: 'listInvites',
+  method: 'GET',
+  path: '/orgs/{orgId}/invites',
+  module: 'invites',
+  summary: 'Invites of the organization, any status',
+  auth: { kind: 'org', permission: 'invites:read' },
+  params: OrgParams,
+  query: ListQuery,
+  response: page(Invite),
+  successStatus: 200,
+});
+
+export const revokeInvite = route({
+  operationId: 'revokeInvite',
+  method: 'DELETE',
+  path: '/orgs/{orgId}/invites/{inviteId}',
+  module: 'invites',
+  summary: 'Revoke a pending invite; its link stops working',
+  auth: { kind: 'org', permission: 'invites:revoke' },
+  params: InviteParams,
+  successStatus: 204,
+});
+
+export const resendInvite = route({
+  operationId: 'resendInvite',
+  method: 'POST',
+  path: '/orgs/{orgId}/invites/{inviteId}/resend',
+  module: 'invites',
+  summary: 'Issue a new link with a new expiry; the old link stops working',
+  auth: { kind: 'org', permission: 'invites:resend' },
+  params: InviteParams,
+  response: IssuedInvite,
+  successStatus: 200,
+});
+
+export const listMyInvites = route({
+  operationId: 'listMyInvites',
+  method: 'GET',
+  path: '/me/invites',
+  module: 'invites',
+  summary: 'Pending invites addressed to the caller’s verified email',
+  auth: { kind: 'user' },
+  query: ListQuery,
+  response: page(MyInvite),
+  successStatus: 200,
+});
+
+export const acceptInvite = route({
+  operationId: 'acceptInvite',
+  method: 'POST',
+  path: '/invites/accept',
+  module: 'invites',
+  summary: 'Accept an invite with the token from its link',
+  auth: { kind: 'user' },
+  body: AcceptInviteBody,
+  response: Member,
+  successStatus: 200,
+});
+
+export const listAudit = route({
+  operationId: 'listAudit',
+  method: 'GET',
+  path: '/orgs/{orgId}/audit',
+  module: 'audit',
+  summary: 'The organization’s audit trail, newest first',
+  auth: { kind: 'org', permission: 'audit:read' },
+  params: OrgParams,
+  query: ListQuery,
+  response: page(AuditEntry),
+  successStatus: 200,
+});
+
+export const getOpenApi = route({
+  operationId: 'getOpenApi',
+  method: 'GET',
+  path: '/openapi.json',
+  module: 'openapi',
+  summary: 'This API’s OpenAPI 3.1 document',
+  auth: { kind: 'public' },
+  response: z.looseObject({ openapi: z.literal('3.1.0') }),
+  successStatus: 200,
+});

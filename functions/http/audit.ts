@@ -1,0 +1,9 @@
+import { listAudit } from '../api/routes/tenancy';
+import * as audit from '../data/audit';
+import { httpHandler, implement } from '../lib/http-handler';
+
+export const handler = httpHandler([
+  implement(listAudit, async ({ params, query }) => ({
+    body: await audit.listAudit(params.orgId, query.limit, query.cursor),
+  })),
+]);

@@ -1,0 +1,13 @@
+import { openApiDocument } from '../api/openapi';
+import { routes } from '../api/routes';
+import { getOpenApi } from '../api/routes/tenancy';
+import { httpHandler, implement } from '../lib/http-handler';
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+
+export const handler = httpHandler([
+  implement(getOpenApi, async () => {
+    document ??= openApiDocument(routes);
+    return { body: document };
+  }),
+]);
