@@ -1,5 +1,5 @@
 /** The signed-in session (API client + profile) and the hash route, shared by every page. */
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useContext, useEffect, useRef, useState } from 'react';
 import type { UserProfile } from '../../functions/api/schemas/me';
 import type { Client } from './api';
 
@@ -17,30 +17,37 @@ export function useSession(): Session {
   return session;
 }
 
+function readHash(): [string, URLSearchParams] {
+  const [path = '/', query = ''] = window.location.hash.replace(/^#/, '').split('?');
+  return [path || '/', new URLSearchParams(query)];
+}
+
 export function useHashRoute(): [string, URLSearchParams] {
-  const read = () => {
-    const [path = '/', query = ''] = window.location.hash.replace(/^#/, '').split('?');
-    return [path || '/', new URLSearchParams(query)] as [string, URLSearchParams];
-  };
-  const [route, setRoute] = useState(read);
+  const [route, setRoute] = useState(readHash);
   useEffect(() => {
-    const onChange = () => setRoute(read());
+    const onChange = () => setRoute(readHash());
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return route;
 }
 
-/** Loads data for a page and reloads it on demand (after a mutation). */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+/** Loads data for a page; loads again when `key` changes or after a mutation calls reload(). */
+export function useLoad<T>(load: () => Promise<T>, key: string) {
+  const loader = useRef(load);
+  loader.current = load;
   const [state, setState] = useState<{ data?: T; error?: unknown }>({});
-  // biome-ignore lint/correctness/useExhaustiveDependencies: callers list what the loader depends on
-  const reload = useCallback(() => {
-    load().then(
-      (data) => setState({ data }),
-      (error) => setState({ error }),
+  const [generation, setGeneration] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key and generation are the triggers; the loader is read through a ref
+  useEffect(() => {
+    let current = true;
+    loader.current().then(
+      (data) => current && setState({ data }),
+      (error) => current && setState({ error }),
     );
-  }, deps);
-  useEffect(reload, [reload]);
-  return { ...state, reload };
+    return () => {
+      current = false;
+    };
+  }, [key, generation]);
+  return { ...state, reload: () => setGeneration((g) => g + 1) };
 }

@@ -15,7 +15,7 @@ import { useLoad, useSession } from '../session';
 
 export function Org({ orgId }: { orgId: string }) {
   const { api, profile } = useSession();
-  const org = useLoad(async () => (await api(getOrg, { params: { orgId } })).data, [orgId]);
+  const org = useLoad(async () => (await api(getOrg, { params: { orgId } })).data, orgId);
   const members = useLoad(
     async () => (await api(listMembers, { params: { orgId }, query: { limit: 100 } })).data.items,
     [orgId],

@@ -5,8 +5,8 @@ import { useLoad, useSession } from '../session';
 
 export function Orgs() {
   const { api } = useSession();
-  const orgs = useLoad(async () => (await api(listMyOrgs, { query: { limit: 100 } })).data.items, []);
-  const invites = useLoad(async () => (await api(listMyInvites, { query: { limit: 100 } })).data.items, []);
+  const orgs = useLoad(async () => (await api(listMyOrgs, { query: { limit: 100 } })).data.items, 'me');
+  const invites = useLoad(async () => (await api(listMyInvites, { query: { limit: 100 } })).data.items, 'me');
   const [name, setName] = useState('');
   const [error, setError] = useState<string>();
 
