@@ -18,7 +18,7 @@ export function Org({ orgId }: { orgId: string }) {
   const org = useLoad(async () => (await api(getOrg, { params: { orgId } })).data, orgId);
   const members = useLoad(
     async () => (await api(listMembers, { params: { orgId }, query: { limit: 100 } })).data.items,
-    [orgId],
+    orgId,
   );
   const myRole = members.data?.find((m) => m.userId === profile.id)?.role;
 
@@ -96,7 +96,7 @@ function Invites({ orgId, onChange }: { orgId: string; onChange(): void }) {
   const { api } = useSession();
   const invites = useLoad(
     async () => (await api(listInvites, { params: { orgId }, query: { limit: 100 } })).data.items,
-    [orgId],
+    orgId,
   );
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<OrgRole>('member');
@@ -171,7 +171,7 @@ function Audit({ orgId }: { orgId: string }) {
   const { api } = useSession();
   const entries = useLoad(
     async () => (await api(listAudit, { params: { orgId }, query: { limit: 20 } })).data.items,
-    [orgId],
+    orgId,
   );
   return (
     <>
