@@ -14,7 +14,10 @@ export async function createOrg(owner: string, body: Record<string, unknown> = {
 export async function addMember(orgId: string, inviter: string, email: string, role = 'member') {
   const invite = await call('POST', `/orgs/${orgId}/invites`, { as: inviter, body: { email, role } });
   expect(invite.status, JSON.stringify(invite.body)).toBe(201);
-  const accepted = await call('POST', '/invites/accept', { as: email, body: { token: tokenOf(invite.body) } });
+  const accepted = await call('POST', '/invites/accept', {
+    as: email,
+    body: { token: tokenOf(invite.body) },
+  });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   return accepted.body as { userId: string; version: number; role: string; [k: string]: unknown };
 }

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { Invite } from '../../functions/api/schemas/invites';
+import type { Member } from '../../functions/api/schemas/members';
+import { summarize } from '../../functions/domain/audit';
+import { acceptRefusal, currentStatus, hashToken, newInvite, reissue } from '../../functions/domain/invites';
+import {
+  changeRefusal,
+  grantRefusal,
+  ownerDelta,
+  removalRefusal,
+  transferRefusal,
+} from '../../functions/domain/memberships';
+import { applyOrgUpdate, canAutoJoin, newOrg } from '../../functions/domain/orgs';
+import type { OrgRole } from '../../functions/domain/permissions';
+
+const now = new Date('2026-11-22T10:00:00Z');
+const member = (userId: string, role: OrgRole): Member => ({
+  orgId: 'org_x',
+  userId,
+  email: `${userId}@example.com`,
+  role,
+  additionalRoles: [],
+  joinedAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+  version: 1,
+});
+
+describe('membership rules', () => {
+  it.each([
+    ['owner', 'owner', null],
+    ['admin', 'owner', 'forbidden'],
+    ['admin', 'admin', null],
+    ['manager', 'admin', 'forbidden'],
+    ['manager', 'manager', null],
+    ['member', 'manager', 'forbidden'],
+  ] as const)('a %s granting %s: %s', (actor, role, kind) => {
+    expect(grantRefusal({ role: actor }, role)?.kind ?? null).toBe(kind);
+  });
+
+  it('lets only owners change or remove owners', () => {
+    const owner = member('o', 'owner');
+    expect(changeRefusal(member('a', 'admin'), owner, { role: 'admin' })?.kind).toBe('forbidden');
+    expect(removalRefusal(member('a', 'admin'), owner)?.kind).toBe('forbidden');
+    expect(changeRefusal(member('o2', 'owner'), owner, { role: 'admin' })).toBeNull();
+    expect(removalRefusal(member('o2', 'owner'), owner)).toBeNull();
+  });
+
+  it('refuses an admin promoting itself to owner', () => {
+    const admin = member('a', 'admin');
+    expect(changeRefusal(admin, admin, { role: 'owner' })).toMatchObject({
+      kind: 'forbidden',
+      field: 'role',
+    });
+  });
+
+  it('counts owners across role changes', () => {
+    expect(ownerDelta('owner', 'admin')).toBe(-1);
+    expect(ownerDelta('viewer', 'owner')).toBe(1);
+    expect(ownerDelta('owner', 'owner')).toBe(0);
+    expect(ownerDelta('member', 'admin')).toBe(0);
+  });
+
+  it('transfers ownership only to another non-owner member', () => {
+    const owner = member('o', 'owner');
+    expect(transferRefusal(owner, undefined)?.kind).toBe('refused');
+    expect(transferRefusal(owner, owner)?.kind).toBe('refused');
+    expect(transferRefusal(owner, member('o2', 'owner'))?.kind).toBe('conflict');
+    expect(transferRefusal(owner, member('m', 'member'))).toBeNull();
+  });
+});
+
+describe('org rules', () => {
+  const org = newOrg(
+    { name: 'Acme', domain: 'acme.com', extraDomains: ['acme.io'], autoJoinByDomain: true },
+    now,
+  );
+
+  it('derives the member limit from plan and maxUsers', () => {
+    expect(org.limits.maxUsers).toBe(5);
+    const custom = applyOrgUpdate(org, { plan: 'starter', maxUsers: 10 }, now);
+    expect(custom).toMatchObject({ limits: { maxUsers: 10 }, version: 2 });
+  });
+
+  it('refuses auto-join without a domain and a limit below the member count', () => {
+    expect(applyOrgUpdate(org, { domain: null }, now)).toMatchObject({
+      kind: 'refused',
+      field: 'autoJoinByDomain',
+    });
+    const crowded = { ...org, memberCount: 4 };
+    expect(applyOrgUpdate(crowded, { maxUsers: 3 }, now)).toMatchObject({
+      kind: 'refused',
+      field: 'maxUsers',
+    });
+  });
+
+  it('matches the domain and extra domains exactly', () => {
+    expect(canAutoJoin(org, 'a@acme.com')).toBe(true);
+    expect(canAutoJoin(org, 'a@acme.io')).toBe(true);
+    expect(canAutoJoin(org, 'a@notacme.com')).toBe(false);
+    expect(canAutoJoin(org, 'a@sub.acme.com')).toBe(false);
+    expect(canAutoJoin({ ...org, autoJoinByDomain: false }, 'a@acme.com')).toBe(false);
+  });
+});
+
+describe('invite rules', () => {
+  const body = { email: 'x@example.com', role: 'member' as const, additionalRoles: [], expiresInDays: 7 };
+
+  it('issues a 32-byte token and keeps only its hash', () => {
+    const { token, tokenHash, invite } = newInvite('org_x', body, 'usr_a', now);
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    expect(tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(invite)).not.toContain(token);
+    expect(invite.expiresAt).toBe('2026-11-29T10:00:00.000Z');
+  });
+
+  it('expires by the clock and resends with a fresh expiry of the same length and a new token', () => {
+    const issued = newInvite('org_x', body, 'usr_a', now);
+    const later = new Date('2026-12-01T00:00:00Z');
+    expect(currentStatus(issued.invite, now)).toBe('pending');
+    expect(currentStatus(issued.invite, later)).toBe('expired');
+    const again = reissue(issued.invite, later);
+    expect(again.invite.expiresAt).toBe('2026-12-08T00:00:00.000Z');
+    expect(again.tokenHash).not.toBe(issued.tokenHash);
+  });
+
+  it.each([
+    ['another email', { email: 'y@example.com' }, 'forbidden'],
+    ['accepted', { status: 'accepted' }, 'gone'],
+    ['revoked', { status: 'revoked' }, 'gone'],
+    ['expired', { expiresAt: '2026-11-22T09:59:59.000Z' }, 'gone'],
+  ] as const)('refuses accepting an invite that is %s', (_name, change, kind) => {
+    const { invite } = newInvite('org_x', body, 'usr_a', now);
+    const changed = { ...invite, ...change } as Invite;
+    expect(acceptRefusal(changed, { email: 'x@example.com', emailVerified: true }, true, now)?.kind).toBe(
+      kind,
+    );
+  });
+});
+
+describe('audit summaries', () => {
+  it('keeps only changed fields and never a token, hash or secret', () => {
+    const summary = summarize(
+      { name: 'a', role: 'member', tokenHash: 'h1', version: 1 },
+      { name: 'b', role: 'member', tokenHash: 'h2', apiSecret: 's', version: 2 },
+    );
+    expect(summary).toEqual({ before: { name: 'a' }, after: { name: 'b' } });
+  });
+});
