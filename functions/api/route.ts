@@ -4,7 +4,7 @@
  * gateway, CDK, the OpenAPI document and the tenant-isolation test all read that one list, and
  * handler implementations get their request and reply types from the same objects.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Permission } from '../domain/permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,6 +1,6 @@
 /** Turning an API Gateway v2 event into validated input: JSON body, query, path params, If-Match. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AnySchema, RouteSpec } from '../api/route';
 import { type FieldError, problems } from './problem';
 
