@@ -50,6 +50,7 @@ export const keys = {
   }),
 
   calendarConnection: (orgId: string, userId: string) => ({ pk: orgPk(orgId), sk: `CALENDAR#${userId}` }),
+  syncDuePk: (shard: number) => `SYNCDUE#${shard}`,
   syncDueIndex: (shard: number, nextSyncAt: string, orgId: string, userId: string) => ({
     gsi2pk: `SYNCDUE#${shard}`,
     gsi2sk: `${nextSyncAt}#${orgId}#${userId}`,
@@ -63,6 +64,8 @@ export const keys = {
     pk: `${orgPk(orgId)}#CAL#${userId}`,
     sk: `GEVENT#${googleId}`,
   }),
+  calendarEventPrefix: 'EVENT#',
+  calendarEventByIdPrefix: 'GEVENT#',
 
   oauthState: (nonce: string) => ({ pk: `OAUTHSTATE#${nonce}`, sk: 'OAUTHSTATE' }),
 } as const;

@@ -3,7 +3,9 @@
  * definition, the dev identity provider and the local API gateway in front of the real handlers,
  * plus the built admin site. `npm start` (start.ts) and the end-to-end tests both use this.
  */
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outbox } from '../../functions/adapters/mail';
@@ -11,7 +13,9 @@ import { routes } from '../../functions/api/routes';
 import { createDevIdentity, type DevIdentity } from './dev-identity';
 import { type DynamoLocal, ensureTable, localCredentials, startDynamoLocal } from './dynamodb';
 import { createGateway, type LocalService, sendJson } from './gateway';
+import { createGoogleEmulator, type GoogleEmulator, googleBasePath } from './google-emulator';
 import { listenLocal } from './ports';
+import { type LocalScheduler, loadJobHandlers, startLocalScheduler } from './scheduler';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const localTableName = 'agent-control-plane-local';
@@ -26,6 +30,9 @@ export interface LocalStack {
   url: string;
   dynamo: DynamoLocal;
   devIdentity: DevIdentity;
+  /** Present when no GOOGLE_CLIENT_ID is configured: Google is emulated under /dev/google. */
+  google: GoogleEmulator | undefined;
+  scheduler: LocalScheduler;
   stop(): Promise<void>;
 }
 
@@ -85,7 +92,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     DEV_ISSUER: devIdentity.issuer,
     DEV_ISSUER_JWKS: JSON.stringify(devIdentity.jwks),
+    WEB_ORIGIN: url,
+    LOCAL_SECRETS_DIR: options.dataDir
+      ? resolve(options.dataDir, '..', 'secrets')
+      : mkdtempSync(join(tmpdir(), 'acp-secrets-')),
   });
+  const google = process.env.GOOGLE_CLIENT_ID ? undefined : createGoogleEmulator();
+  if (google) process.env.GOOGLE_EMULATOR_URL = `${url}${googleBasePath}`;
 
   const handlers = new Map<string, Promise<{ handler: never }>>();
   handle = createGateway({
@@ -95,16 +108,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handlers.set(module, import(join(root, 'functions', 'http', `${module}.ts`)));
       return (await handlers.get(module)!).handler;
     },
-    services: [devIdentityService(devIdentity), outboxService],
+    services: [devIdentityService(devIdentity), outboxService, ...(google ? [google.service] : [])],
     webRoot: join(root, 'web', 'dist'),
     runtimeConfig: { apiBase: '/api', auth: { mode: 'dev', tokenUrl: '/dev/token' } },
   });
+
+  const scheduler = startLocalScheduler(await loadJobHandlers());
 
   return {
     url,
     dynamo,
     devIdentity,
+    google,
+    scheduler,
     async stop() {
+      scheduler.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await dynamo.stop();

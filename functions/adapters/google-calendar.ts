@@ -1,0 +1,342 @@
+/**
+ * Google Calendar port and its adapter over google-auth-library + @googleapis/calendar. One OAuth
+ * client and one Calendar client per container; per-user access tokens travel per call, so no
+ * user's credentials live in a shared object. Failures become GoogleError kinds the sync and the
+ * routes act on; raw library errors (which carry request headers) never leave this module.
+ */
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import { OAuth2Client } from 'google-auth-library';
+import * as z from 'zod';
+import { GoogleEvent } from '../domain/calendar-sync';
+import { config } from '../lib/config';
+import { secretsManager } from './secrets';
+
+export const TokenSet = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Epoch milliseconds. */
+  expiresAt: z.number(),
+  scope: z.string(),
+});
+export type TokenSet = z.infer<typeof TokenSet>;
+
+export type GoogleErrorKind =
+  /** HTTP 410 on a sync token: start over with a full sync. */
+  | 'sync_token_expired'
+  /** The grant was revoked or expired: only the user reconnecting helps. */
+  | 'invalid_grant'
+  /** 429, 5xx, timeouts: worth retrying later. */
+  | 'unavailable'
+  | 'not_found'
+  /** Anything else Google refused. */
+  | 'rejected';
+
+export class GoogleError extends Error {
+  constructor(
+    readonly kind: GoogleErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GoogleError';
+  }
+}
+
+/** The caller's tokens plus where to persist them when an access token is refreshed mid-call. */
+export interface GoogleSession {
+  tokens: TokenSet;
+  onRefresh(tokens: TokenSet): Promise<void>;
+}
+
+export interface EventsPage {
+  items: GoogleEvent[];
+  nextPageToken: string | undefined;
+  nextSyncToken: string | undefined;
+}
+
+export type ListQuery =
+  | { syncToken: string; pageToken?: string | undefined }
+  | { window: { timeMin: string; timeMax: string }; pageToken?: string | undefined };
+
+export type GoogleEventInput = Omit<GoogleEvent, 'id' | 'etag' | 'status'>;
+
+export interface GoogleCalendar {
+  consentUrl(input: { state: string; loginHint: string; redirectUri: string }): Promise<string>;
+  exchangeCode(code: string, redirectUri: string): Promise<TokenSet>;
+  revoke(tokens: TokenSet): Promise<void>;
+  listEvents(session: GoogleSession, query: ListQuery): Promise<EventsPage>;
+  insertEvent(session: GoogleSession, event: GoogleEventInput): Promise<GoogleEvent>;
+  patchEvent(
+    session: GoogleSession,
+    googleEventId: string,
+    patch: Partial<GoogleEventInput>,
+  ): Promise<GoogleEvent>;
+  deleteEvent(session: GoogleSession, googleEventId: string): Promise<void>;
+}
+
+/** Read and write events, nothing else (no calendar settings, no other Google data). */
+export const calendarScopes = ['https://www.googleapis.com/auth/calendar.events'];
+export const pageSize = 2500;
+const emulatorClientId = 'local-emulator-client';
+const refreshMarginMs = 60_000;
+
+interface GaxiosLike {
+  status?: number;
+  response?: { status?: number; data?: unknown };
+  code?: string;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as GaxiosLike;
+  return e?.response?.status ?? e?.status;
+}
+
+function oauthErrorOf(error: unknown): string | undefined {
+  const data = (error as GaxiosLike)?.response?.data as { error?: unknown } | undefined;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** Maps a library error to a kind with a message that is safe to show and log. */
+export function classify(error: unknown, action: string): GoogleError {
+  if (error instanceof GoogleError) return error;
+  const status = statusOf(error);
+  if (oauthErrorOf(error) === 'invalid_grant') {
+    return new GoogleError(
+      'invalid_grant',
+      'Google access was revoked or has expired; reconnect the calendar.',
+    );
+  }
+  if (status === 410) return new GoogleError('sync_token_expired', 'Google requires a full sync.');
+  if (status === 404) return new GoogleError('not_found', `Google Calendar has no such event (${action}).`);
+  if (status === undefined || status === 429 || status >= 500) {
+    const what = status ? `HTTP ${status}` : 'no response';
+    return new GoogleError(
+      'unavailable',
+      `Google Calendar is unavailable (${action}: ${what}); try again shortly.`,
+    );
+  }
+  return new GoogleError('rejected', `Google Calendar refused the request (${action}: HTTP ${status}).`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries only `unavailable`, with full-jitter exponential backoff. */
+export async function withBackoff<T>(
+  action: string,
+  run: () => Promise<T>,
+  options: { attempts: number; baseMs: number },
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const failure = classify(error, action);
+      if (failure.kind !== 'unavailable' || attempt >= options.attempts) throw failure;
+      await sleep(Math.random() * options.baseMs * 2 ** (attempt - 1));
+    }
+  }
+}
+
+/** Exposes the library's refresh (protected there) without keeping credentials on the client. */
+class TokenClient extends OAuth2Client {
+  refresh(refreshToken: string) {
+    return this.refreshTokenNoCache(refreshToken);
+  }
+}
+
+interface Clients {
+  oauth: TokenClient;
+  api: calendar_v3.Calendar;
+  timeoutMs: number;
+  backoff: { attempts: number; baseMs: number };
+}
+
+let clients: Promise<Clients> | undefined;
+
+async function clientSecret(arn: string | undefined): Promise<string | undefined> {
+  if (!arn) return undefined;
+  const { SecretString } = await secretsManager().send(new GetSecretValueCommand({ SecretId: arn }));
+  return SecretString;
+}
+
+async function createClients(): Promise<Clients> {
+  const { google, isLocal } = config();
+  const emulator = google.emulatorUrl;
+  if (!google.clientId && !(isLocal && emulator)) {
+    throw new Error('GOOGLE_CLIENT_ID is required (or GOOGLE_EMULATOR_URL in the local stage)');
+  }
+  const oauth = new TokenClient({
+    clientId: google.clientId ?? emulatorClientId,
+    clientSecret: google.clientId ? await clientSecret(google.clientSecretArn) : 'emulator',
+    ...(emulator
+      ? {
+          endpoints: {
+            oauth2AuthBaseUrl: `${emulator}/o/oauth2/v2/auth`,
+            oauth2TokenUrl: `${emulator}/token`,
+            oauth2RevokeUrl: `${emulator}/revoke`,
+          },
+        }
+      : {}),
+  });
+  const api = calendar({ version: 'v3', ...(emulator ? { rootUrl: `${emulator}/` } : {}) });
+  return {
+    oauth,
+    api,
+    timeoutMs: google.timeoutMs,
+    backoff: { attempts: google.maxAttempts, baseMs: google.retryBaseMs },
+  };
+}
+
+function tokenSetFrom(
+  tokens: {
+    access_token?: string | null;
+    refresh_token?: string | null;
+    expiry_date?: number | null;
+    scope?: string;
+  },
+  previous?: TokenSet,
+): TokenSet {
+  const refreshToken = tokens.refresh_token ?? previous?.refreshToken;
+  if (!tokens.access_token || !refreshToken) {
+    throw new GoogleError('rejected', 'Google did not grant offline access; connect again and allow access.');
+  }
+  return {
+    accessToken: tokens.access_token,
+    refreshToken,
+    expiresAt: tokens.expiry_date ?? Date.now() + 3_000_000,
+    scope: tokens.scope ?? previous?.scope ?? '',
+  };
+}
+
+export function googleCalendarAdapter(): GoogleCalendar {
+  const get = () => {
+    clients ??= createClients();
+    return clients;
+  };
+
+  async function refresh(c: Clients, session: GoogleSession): Promise<string> {
+    try {
+      const { tokens } = await c.oauth.refresh(session.tokens.refreshToken);
+      session.tokens = tokenSetFrom(tokens, session.tokens);
+    } catch (error) {
+      throw classify(error, 'token refresh');
+    }
+    await session.onRefresh(session.tokens);
+    return session.tokens.accessToken;
+  }
+
+  /** Runs one API call with a fresh access token, refreshing once on 401, with backoff on 429/5xx. */
+  async function authorized<T>(
+    action: string,
+    session: GoogleSession,
+    run: (c: Clients, headers: object) => Promise<T>,
+  ) {
+    const c = await get();
+    if (session.tokens.expiresAt - refreshMarginMs < Date.now()) await refresh(c, session);
+    return withBackoff(
+      action,
+      async () => {
+        const call = (token: string) =>
+          run(c, { headers: { authorization: `Bearer ${token}` }, timeout: c.timeoutMs });
+        try {
+          return await call(session.tokens.accessToken);
+        } catch (error) {
+          if (statusOf(error) !== 401) throw error;
+          return call(await refresh(c, session));
+        }
+      },
+      c.backoff,
+    );
+  }
+
+  return {
+    async consentUrl({ state, loginHint, redirectUri }) {
+      const { oauth } = await get();
+      return oauth.generateAuthUrl({
+        access_type: 'offline',
+        prompt: 'consent',
+        scope: calendarScopes,
+        include_granted_scopes: false,
+        state,
+        login_hint: loginHint,
+        redirect_uri: redirectUri,
+      });
+    },
+
+    async exchangeCode(code, redirectUri) {
+      const c = await get();
+      try {
+        const { tokens } = await c.oauth.getToken({ code, redirect_uri: redirectUri });
+        return tokenSetFrom(tokens);
+      } catch (error) {
+        throw classify(error, 'code exchange');
+      }
+    },
+
+    async revoke(tokens) {
+      const c = await get();
+      try {
+        await c.oauth.revokeToken(tokens.refreshToken);
+      } catch (error) {
+        // Already revoked (or expired) is what we wanted.
+        if (statusOf(error) === 400) return;
+        throw classify(error, 'revoke');
+      }
+    },
+
+    async listEvents(session, query) {
+      const params: calendar_v3.Params$Resource$Events$List = {
+        calendarId: 'primary',
+        maxResults: pageSize,
+        singleEvents: true,
+        ...(query.pageToken ? { pageToken: query.pageToken } : {}),
+        ...('syncToken' in query ? { syncToken: query.syncToken } : { ...query.window, showDeleted: false }),
+      };
+      const { data } = await authorized('events.list', session, (c, options) =>
+        c.api.events.list(params, options),
+      );
+      return {
+        items: GoogleEvent.array().parse(data.items ?? []),
+        nextPageToken: data.nextPageToken ?? undefined,
+        nextSyncToken: data.nextSyncToken ?? undefined,
+      };
+    },
+
+    async insertEvent(session, event) {
+      const { data } = await authorized('events.insert', session, (c, options) =>
+        c.api.events.insert({ calendarId: 'primary', requestBody: event }, options),
+      );
+      return GoogleEvent.parse(data);
+    },
+
+    async patchEvent(session, googleEventId, patch) {
+      const { data } = await authorized('events.patch', session, (c, options) =>
+        c.api.events.patch({ calendarId: 'primary', eventId: googleEventId, requestBody: patch }, options),
+      );
+      return GoogleEvent.parse(data);
+    },
+
+    async deleteEvent(session, googleEventId) {
+      try {
+        await authorized('events.delete', session, (c, options) =>
+          c.api.events.delete({ calendarId: 'primary', eventId: googleEventId }, options),
+        );
+      } catch (error) {
+        // Deleted at Google already (404/410): the outcome the caller asked for.
+        if (
+          error instanceof GoogleError &&
+          (error.kind === 'not_found' || error.kind === 'sync_token_expired')
+        )
+          return;
+        throw error;
+      }
+    },
+  };
+}
+
+let adapter: GoogleCalendar | undefined;
+
+export function googleCalendar(): GoogleCalendar {
+  adapter ??= googleCalendarAdapter();
+  return adapter;
+}

@@ -1,0 +1,82 @@
+/**
+ * The sync queue port: SQS in AWS; in the local stage (no queue URL) an in-process queue that the
+ * local scheduler (infra/local/scheduler.ts) and tests drain into the same worker handler.
+ */
+import { randomUUID } from 'node:crypto';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { config } from '../lib/config';
+
+export interface SyncMessage {
+  orgId: string;
+  userId: string;
+}
+
+export interface SyncQueue {
+  send(messages: readonly SyncMessage[]): Promise<void>;
+}
+
+const sqsBatch = 10;
+
+let sqs: SQSClient | undefined;
+
+export function sqsQueue(queueUrl: string): SyncQueue {
+  return {
+    async send(messages) {
+      sqs ??= new SQSClient({ region: config().region });
+      for (let i = 0; i < messages.length; i += sqsBatch) {
+        const batch = messages.slice(i, i + sqsBatch);
+        const { Failed } = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
+          }),
+        );
+        if (Failed?.length) throw new Error(`SQS refused ${Failed.length} sync messages: ${Failed[0]?.Code}`);
+      }
+    },
+  };
+}
+
+export interface QueuedMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+}
+
+/** Messages in memory; whoever drains them decides about retries (see infra/local/scheduler.ts). */
+export class InProcessQueue implements SyncQueue {
+  private messages: QueuedMessage[] = [];
+
+  async send(messages: readonly SyncMessage[]): Promise<void> {
+    for (const m of messages)
+      this.messages.push({ messageId: randomUUID(), body: JSON.stringify(m), receiveCount: 0 });
+  }
+
+  /** Takes up to `max` messages off the queue. */
+  receive(max: number): QueuedMessage[] {
+    return this.messages.splice(0, max).map((m) => ({ ...m, receiveCount: m.receiveCount + 1 }));
+  }
+
+  /** Puts messages back (a failed delivery), keeping their receive count. */
+  requeue(messages: readonly QueuedMessage[]): void {
+    this.messages.push(...messages);
+  }
+
+  get size(): number {
+    return this.messages.length;
+  }
+}
+
+export const localQueue = new InProcessQueue();
+
+let queue: SyncQueue | undefined;
+
+export function syncQueue(): SyncQueue {
+  if (!queue) {
+    const { queueUrl } = config().sync;
+    if (queueUrl) queue = sqsQueue(queueUrl);
+    else if (config().isLocal) queue = localQueue;
+    else throw new Error('SYNC_QUEUE_URL is required outside the local stage');
+  }
+  return queue;
+}

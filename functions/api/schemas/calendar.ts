@@ -1,0 +1,131 @@
+import * as z from 'zod';
+import { IsoDateTime, ListQuery, page } from './common';
+
+export const IsoDate = z.iso.date();
+
+export const OrgParams = z.strictObject({ orgId: z.string().min(1).max(64) });
+export const EventParams = OrgParams.extend({ eventId: z.string().regex(/^evt_[a-z0-9_-]{1,1024}$/i) });
+
+export const CalendarStatus = z.enum(['connected', 'syncing', 'needs_reauth', 'error', 'not_connected']);
+
+export const CalendarConnectionView = z
+  .object({
+    status: CalendarStatus,
+    lastSyncedAt: IsoDateTime.nullable(),
+    lastError: z.string().nullable(),
+    eventCount: z.number().int(),
+  })
+  .meta({ id: 'CalendarConnection' });
+export type CalendarConnectionView = z.infer<typeof CalendarConnectionView>;
+
+export const AuthorizeResponse = z.object({ url: z.url() });
+export const SyncAccepted = z.object({ status: z.literal('queued') });
+
+/** Google appends scope, authuser, prompt... to the redirect; only these matter, the rest is dropped. */
+export const OAuthCallbackQuery = z.object({
+  state: z.string().min(1).max(2048),
+  code: z.string().min(1).max(2048).optional(),
+  error: z.string().max(200).optional(),
+});
+
+/** Timed events are UTC instants; all-day events are dates (end exclusive), as Google has them. */
+export const EventTime = z.union([IsoDateTime, IsoDate]);
+
+export const Attendee = z.object({
+  email: z.string(),
+  displayName: z.string().nullable(),
+  responseStatus: z.string().nullable(),
+});
+
+export const CalendarEvent = z
+  .object({
+    id: z.string(),
+    googleEventId: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    location: z.string().nullable(),
+    start: EventTime,
+    end: EventTime,
+    allDay: z.boolean(),
+    timezone: z.string().nullable(),
+    attendees: z.array(Attendee),
+    transparent: z.boolean(),
+  })
+  .meta({ id: 'CalendarEvent' });
+export type CalendarEvent = z.infer<typeof CalendarEvent>;
+
+export const EventPage = page(CalendarEvent);
+
+const maxRangeDays = 62;
+const rangeMs = maxRangeDays * 86_400_000;
+
+const rangeRules = [
+  [(q: { from: string; to: string }) => Date.parse(q.to) > Date.parse(q.from), 'must be after from'],
+  [
+    (q: { from: string; to: string }) => Date.parse(q.to) - Date.parse(q.from) <= rangeMs,
+    `must be at most ${maxRangeDays} days after from`,
+  ],
+] as const;
+
+export const UserId = z.string().regex(/^usr_[A-Za-z0-9]{1,64}$/, 'must be a user id such as usr_...');
+
+export const EventsQuery = ListQuery.extend({ from: IsoDateTime, to: IsoDateTime, userId: UserId.optional() })
+  .refine(rangeRules[0][0], { path: ['to'], message: rangeRules[0][1] })
+  .refine(rangeRules[1][0], { path: ['to'], message: rangeRules[1][1] });
+
+const NewAttendee = z.strictObject({ email: z.email().max(254) });
+const Title = z.string().trim().min(1).max(500);
+
+export const CreateEventBody = z
+  .strictObject({
+    title: Title,
+    description: z.string().max(8000).optional(),
+    location: z.string().max(1000).optional(),
+    start: EventTime,
+    end: EventTime,
+    timezone: z.string().max(64).optional(),
+    attendees: z.array(NewAttendee).max(100).optional(),
+    transparent: z.boolean().optional(),
+  })
+  .refine((b) => IsoDate.safeParse(b.start).success === IsoDate.safeParse(b.end).success, {
+    path: ['end'],
+    message: 'must be a date when start is a date (all-day), or a date-time when start is one',
+  })
+  .refine((b) => Date.parse(b.end) > Date.parse(b.start), { path: ['end'], message: 'must be after start' });
+export type CreateEventBody = z.infer<typeof CreateEventBody>;
+
+export const UpdateEventBody = z
+  .strictObject({
+    title: Title.optional(),
+    description: z.string().max(8000).optional(),
+    location: z.string().max(1000).optional(),
+    start: EventTime.optional(),
+    end: EventTime.optional(),
+    transparent: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { path: ['body'], message: 'must change at least one field' });
+export type UpdateEventBody = z.infer<typeof UpdateEventBody>;
+
+const WorkingHours = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must look like 09:00-17:00')
+  .refine((v) => v.slice(0, 5) < v.slice(6), 'must end after it starts');
+
+export const AvailabilityQuery = z
+  .strictObject({
+    userIds: z
+      .string()
+      .max(2000)
+      .transform((v) => [...new Set(v.split(',').map((s) => s.trim()))])
+      .pipe(z.array(UserId).min(1).max(20)),
+    from: IsoDateTime,
+    to: IsoDateTime,
+    durationMinutes: z.coerce.number().int().min(5).max(480),
+    workingHours: WorkingHours.default('09:00-17:00'),
+  })
+  .refine(rangeRules[0][0], { path: ['to'], message: rangeRules[0][1] })
+  .refine(rangeRules[1][0], { path: ['to'], message: rangeRules[1][1] });
+export type AvailabilityQuery = z.infer<typeof AvailabilityQuery>;
+
+export const Slot = z.object({ start: IsoDateTime, end: IsoDateTime });
+export const AvailabilityResponse = z.object({ slots: z.array(Slot) }).meta({ id: 'Availability' });

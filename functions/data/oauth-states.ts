@@ -1,0 +1,54 @@
+/**
+ * OAuth state nonces: written when a consent URL is handed out, deleted by the callback that
+ * uses them. The conditional delete is what makes a state single-use; TTL sweeps unused ones.
+ */
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, tableName } from './client';
+import { isConditionFailure } from './errors';
+import { keys } from './keys';
+
+export interface OAuthState {
+  nonce: string;
+  orgId: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+export async function saveOAuthState(state: OAuthState): Promise<void> {
+  await ddb().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.oauthState(state.nonce),
+        type: 'OAUTH_STATE',
+        orgId: state.orgId,
+        userId: state.userId,
+        expiresAt: Math.floor(state.expiresAt.getTime() / 1000),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+/** True exactly once per stored, unexpired state for this user and org. */
+export async function consumeOAuthState(state: Omit<OAuthState, 'expiresAt'>, now: Date): Promise<boolean> {
+  try {
+    await ddb().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.oauthState(state.nonce),
+        ConditionExpression:
+          'attribute_exists(pk) AND orgId = :orgId AND userId = :userId AND expiresAt > :now',
+        ExpressionAttributeValues: {
+          ':orgId': state.orgId,
+          ':userId': state.userId,
+          ':now': Math.floor(now.getTime() / 1000),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+/** Wall-clock time in IANA time zones, with Intl only (no time zone database of our own). */
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function format(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface WallClock {
+  /** YYYY-MM-DD */
+  date: string;
+  /** Minutes since local midnight. */
+  minutes: number;
+}
+
+function parts(timeZone: string, at: number) {
+  const out: Record<string, number> = {};
+  for (const p of format(timeZone).formatToParts(new Date(at)))
+    if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return out as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
+}
+
+export function wallClock(timeZone: string, at: number): WallClock {
+  const p = parts(timeZone, at);
+  const date = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  return { date, minutes: p.hour * 60 + p.minute };
+}
+
+/** Local time minus UTC at instant `at`, in milliseconds. */
+function offsetAt(timeZone: string, at: number): number {
+  const p = parts(timeZone, at);
+  const whole = at - (((at % 1000) + 1000) % 1000);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
+}
+
+/**
+ * The instant a wall-clock time happens in a zone. In a DST gap the clock jumps past the time, and
+ * we answer the instant after the jump; in an overlap, the first of the two.
+ */
+export function instantOf(timeZone: string, date: string, minutes: number): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const naive = Date.UTC(y, m - 1, d) + minutes * 60_000;
+  const first = naive - offsetAt(timeZone, naive);
+  const second = naive - offsetAt(timeZone, first);
+  return Math.min(first, second);
+}
+
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}

@@ -1,0 +1,33 @@
+/**
+ * EventBridge Scheduler target: finds the connections due for a sync with one Query per shard of
+ * the sync-due index (never a Scan), moves their due time forward, and sends them to the queue.
+ */
+import { syncQueue } from '../adapters/queue';
+import { claimDue } from '../data/calendar-connections';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+
+const perQuery = 200;
+/** Bounds one run; whatever is left stays due for the next run. */
+const maxQueriesPerShard = 10;
+
+export async function handler(): Promise<{ enqueued: number }> {
+  const { shards, intervalMinutes } = config().sync;
+  const now = new Date();
+  const nextSyncAt = new Date(now.getTime() + intervalMinutes * 60_000);
+  const counts = await Promise.all(
+    Array.from({ length: shards }, async (_, shard) => {
+      let sent = 0;
+      for (let i = 0; i < maxQueriesPerShard; i++) {
+        const due = await claimDue(shard, now, nextSyncAt, perQuery, shards);
+        await syncQueue().send(due);
+        sent += due.length;
+        if (due.length < perQuery) break;
+      }
+      return sent;
+    }),
+  );
+  const enqueued = counts.reduce((a, b) => a + b, 0);
+  logger.info('calendar syncs dispatched', { enqueued });
+  return { enqueued };
+}
