@@ -8,4 +8,8 @@ import * as calendar from './routes/calendar';
 import * as profile from './routes/profile';
 import * as tenancy from './routes/tenancy';
 
-export const routes: readonly RouteSpec[] = [...Object.values(profile), ...Object.values(tenancy), ...Object.values(calendar)];
+export const routes: readonly RouteSpec[] = [
+  ...Object.values(profile),
+  ...Object.values(tenancy),
+  ...Object.values(calendar),
+];
