@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/keys';
 import { devAudience } from '../../infra/local/dev-identity';
 import { generateSigningKey, signJwt } from '../../infra/local/jwt';
-import { call, tokenFor } from '../support/api';
+import { call, countRoundTrips, tokenFor } from '../support/api';
 import { devIssuer, identity, tableName, testDb } from '../support/env';
 
 async function storedItem(userId: string) {
@@ -186,5 +186,18 @@ describe('PATCH /me (welcome form)', () => {
       ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+  });
+});
+
+describe('round trips', () => {
+  it('GET /me costs one read once the profile exists, PATCH /me one read and one conditional write', async () => {
+    const token = tokenFor('trips@example.com');
+    await call('GET', '/me', { token });
+    const read = await countRoundTrips(() => call('GET', '/me', { token }));
+    expect(read.calls).toEqual(['GetItem']);
+    const write = await countRoundTrips(() =>
+      call('PATCH', '/me', { token, body: { timezone: 'Europe/Oslo' } }),
+    );
+    expect(write.calls).toEqual(['GetItem', 'PutItem']);
   });
 });

@@ -74,3 +74,22 @@ export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T;
     process.stdout.write = original;
   }
 }
+
+/** Counts the DynamoDB round trips the handlers make while `fn` runs, by command name. */
+export async function countRoundTrips<T>(fn: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+  const { ddb } = await import('../../functions/data/client');
+  const calls: string[] = [];
+  const name = `round-trip-counter-${Math.random()}`;
+  ddb().middlewareStack.add(
+    (next, context) => (args) => {
+      calls.push(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    return { result: await fn(), calls };
+  } finally {
+    ddb().middlewareStack.remove(name);
+  }
+}
