@@ -1,0 +1,134 @@
+/**
+ * Deployment settings from CDK context (`-c key=value` or cdk.json). Parsed once, before any
+ * construct exists, so a bad value stops synth with one line that names it instead of a stack
+ * trace from deep inside a construct.
+ */
+
+export class ContextError extends Error {}
+
+export interface ExternalIssuer {
+  issuer: string;
+  audience: string;
+}
+
+export interface DeployConfig {
+  stage: string;
+  /** Dev stages may be destroyed with their data; every other stage retains table and keys. */
+  isDev: boolean;
+  /** Resource name prefix (`acp-<stage>`). */
+  namePrefix: string;
+  /** Secrets Manager name prefix without the trailing slash (`agent-control-plane/<stage>`). */
+  secretsPrefix: string;
+  /** PropelAuth; when absent the Auth stack creates a Cognito user pool instead. */
+  propelAuth: ExternalIssuer | undefined;
+  google: { clientId: string; clientSecretName: string } | undefined;
+  livekit: { url: string; secretName: string } | undefined;
+  domain: { name: string; certificateArn: string } | undefined;
+  /**
+   * The admin site's public origin: https://<domainName>, or the webOrigin context value (the
+   * CloudFront address after a first deploy). Unknown before then, because the distribution is
+   * created after the API and cannot feed values back into it.
+   */
+  webOrigin: string | undefined;
+  alarmEmail: string | undefined;
+  mailFrom: string | undefined;
+}
+
+type ContextReader = (key: string) => unknown;
+
+const devStages = new Set(['dev', 'test']);
+
+function text(read: ContextReader, key: string): string | undefined {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ContextError(`Context value ${key} must be a string.`);
+  return value.trim();
+}
+
+function required(read: ContextReader, key: string, hint: string): string {
+  const value = text(read, key);
+  if (value === undefined) throw new ContextError(`Missing required context value ${key} (${hint}).`);
+  return value;
+}
+
+/** Settings that only make sense together: all absent, or all present. */
+function group<K extends string>(read: ContextReader, keys: readonly K[]): Record<K, string> | undefined {
+  const values = keys.map((key) => [key, text(read, key)] as const);
+  const given = values.filter(([, v]) => v !== undefined);
+  if (given.length === 0) return undefined;
+  const missing = values.find(([, v]) => v === undefined);
+  if (missing) {
+    throw new ContextError(
+      `Missing required context value ${missing[0]} (needed because ${given[0]![0]} is set).`,
+    );
+  }
+  return Object.fromEntries(values) as Record<K, string>;
+}
+
+function httpsUrl(key: string, value: string, protocols = ['https:']): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ContextError(`Context value ${key} must be a URL, got "${value}".`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ContextError(`Context value ${key} must use ${protocols.join(' or ')}, got "${value}".`);
+  }
+  return value.replace(/\/$/, '');
+}
+
+export function parseConfig(read: ContextReader): DeployConfig {
+  const stage = required(read, 'stage', 'pass -c stage=<name>, e.g. -c stage=dev');
+  if (!/^[a-z0-9]+$/.test(stage)) {
+    throw new ContextError(`Context value stage must be lowercase letters and digits only, got "${stage}".`);
+  }
+  const propel = group(read, ['propelAuthIssuer', 'propelAuthAudience']);
+  const google = group(read, ['googleClientId', 'googleClientSecretName']);
+  const livekit = group(read, ['livekitUrl', 'livekitSecretName']);
+  const domain = group(read, ['domainName', 'certificateArn']);
+  const alarmEmail = text(read, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new ContextError(`Context value alarmEmail must be an email address, got "${alarmEmail}".`);
+  }
+  const mailFrom = text(read, 'mailFrom');
+  if (mailFrom !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailFrom)) {
+    throw new ContextError(`Context value mailFrom must be an email address, got "${mailFrom}".`);
+  }
+  if (domain && !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(domain.certificateArn)) {
+    throw new ContextError('Context value certificateArn must be an ACM certificate ARN in us-east-1.');
+  }
+  const secretsPrefix = `agent-control-plane/${stage}`;
+  for (const [key, name] of [
+    ['googleClientSecretName', google?.googleClientSecretName],
+    ['livekitSecretName', livekit?.livekitSecretName],
+  ] as const) {
+    // Functions may read secrets under the stage prefix only; a name elsewhere would be unreadable.
+    if (name !== undefined && !name.startsWith(`${secretsPrefix}/`)) {
+      throw new ContextError(`Context value ${key} must start with ${secretsPrefix}/, got "${name}".`);
+    }
+  }
+  const webOriginValue = text(read, 'webOrigin');
+  const webOrigin = webOriginValue
+    ? new URL(httpsUrl('webOrigin', webOriginValue)).origin
+    : domain && `https://${domain.domainName.toLowerCase()}`;
+  return {
+    stage,
+    isDev: devStages.has(stage),
+    namePrefix: `acp-${stage}`,
+    secretsPrefix,
+    propelAuth: propel && {
+      issuer: httpsUrl('propelAuthIssuer', propel.propelAuthIssuer),
+      audience: propel.propelAuthAudience,
+    },
+    google: google && { clientId: google.googleClientId, clientSecretName: google.googleClientSecretName },
+    livekit: livekit && {
+      url: httpsUrl('livekitUrl', livekit.livekitUrl, ['wss:', 'https:']),
+      secretName: livekit.livekitSecretName,
+    },
+    domain: domain && { name: domain.domainName.toLowerCase(), certificateArn: domain.certificateArn },
+    webOrigin,
+    alarmEmail,
+    mailFrom,
+  };
+}

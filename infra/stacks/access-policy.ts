@@ -1,0 +1,86 @@
+/** Turns a function's access declaration into IAM statements scoped to this deployment's resources. */
+import { Arn, ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { FunctionAccess } from './function-access';
+
+export interface AccessTargets {
+  table: ITable;
+  /** Encrypts every secret under the prefix, the signing key included. */
+  secretsKey: IKey;
+  signingKey: ISecret;
+  secretsPrefix: string;
+  syncQueue?: IQueue;
+  /** SES identity ARN of the sender; absent when mail is not configured. */
+  mailIdentityArn?: string;
+}
+
+export const secretReadActions = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+export const secretWriteActions = [
+  ...secretReadActions,
+  'secretsmanager:CreateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:PutSecretValue',
+];
+
+/** `arn:…:secret:acp/<stage>/*`: every secret the project owns, nothing else in the account. */
+export function secretsPrefixArn(scope: Construct, prefix: string): string {
+  return Arn.format(
+    { service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+    Stack.of(scope),
+  );
+}
+
+export function accessStatements(scope: Construct, access: FunctionAccess, t: AccessTargets): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  if (access.table.length > 0) {
+    const resources = [t.table.tableArn];
+    if (access.table.includes('dynamodb:Query')) resources.push(`${t.table.tableArn}/index/*`);
+    statements.push(new PolicyStatement({ actions: [...access.table].sort(), resources }));
+  }
+
+  const kmsActions = new Set<string>();
+  if (access.signingKey) {
+    statements.push(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [t.signingKey.secretArn] }),
+    );
+    kmsActions.add('kms:Decrypt');
+  }
+  if (access.secrets) {
+    const write = access.secrets === 'write';
+    statements.push(
+      new PolicyStatement({
+        actions: write ? secretWriteActions : secretReadActions,
+        resources: [secretsPrefixArn(scope, t.secretsPrefix)],
+      }),
+    );
+    kmsActions.add('kms:Decrypt');
+    // Secrets Manager envelope-encrypts new values with a data key from the stack key.
+    if (write) kmsActions.add('kms:GenerateDataKey');
+  }
+  if (kmsActions.size > 0) {
+    statements.push(
+      new PolicyStatement({
+        actions: [...kmsActions].sort(),
+        resources: [t.secretsKey.keyArn],
+        // Only on behalf of Secrets Manager: the key is not a general encryption service for functions.
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  if (access.sendToSyncQueue) {
+    if (!t.syncQueue) throw new Error('sendToSyncQueue declared but no sync queue was given');
+    statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [t.syncQueue.queueArn] }));
+  }
+  if (access.sendMail && t.mailIdentityArn) {
+    statements.push(
+      new PolicyStatement({ actions: ['ses:SendEmail'], resources: [t.mailIdentityArn] }),
+    );
+  }
+  return statements;
+}

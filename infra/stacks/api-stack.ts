@@ -1,0 +1,162 @@
+/**
+ * The HTTP API, generated from the route table at synth time: one Lambda per handler module and
+ * one route per table entry, registered exactly as the table spells them (CloudFront strips the
+ * /api prefix before requests arrive), so `event.routeKey` is what the handlers dispatch on.
+ * Authentication happens in the handlers, which trust several issuers; see the APIG4 note below.
+ */
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { RouteSpec } from '../../functions/api/route';
+import type { DeployConfig } from '../config';
+import type { AccessTargets } from './access-policy';
+import { AppFunction } from './constructs/app-function';
+import type { DataStack } from './data-stack';
+import { functionEnvironment, type TrustedIssuer } from './environment';
+import { accessFor } from './function-access';
+
+export interface ApiStackProps extends StackProps {
+  config: DeployConfig;
+  routes: readonly RouteSpec[];
+  data: DataStack;
+  trustedIssuers: TrustedIssuer[];
+  syncQueue: AccessTargets['syncQueue'];
+  mailIdentityArn?: string;
+}
+
+/** Requests per second for the whole stage, and the stricter limit on unauthenticated routes. */
+export const throttling = {
+  default: { rateLimit: 100, burstLimit: 200 },
+  publicRoute: { rateLimit: 10, burstLimit: 20 },
+} as const;
+
+/** `oauth-callback` -> `OauthCallback`: the construct id of a handler module's function. */
+export function functionId(module: string): string {
+  return module.replace(/(^|[-_/])(\w)/g, (_, __, c: string) => c.toUpperCase());
+}
+
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  /** Keyed by handler module. */
+  readonly functions = new Map<string, AppFunction>();
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `${config.namePrefix}-api`,
+      createDefaultStage: false,
+      // The admin site calls the API same-origin through CloudFront, so CORS only serves a browser
+      // on the site's known origin calling the API directly; no other origin is allowed.
+      corsPreflight: config.webOrigin
+        ? {
+            allowOrigins: [config.webOrigin],
+            allowMethods: [CorsHttpMethod.ANY],
+            allowHeaders: ['authorization', 'content-type', 'if-match'],
+            exposeHeaders: ['etag'],
+            maxAge: Duration.hours(1),
+          }
+        : undefined,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: throttling.default,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const publicRouteSettings = Object.fromEntries(
+      props.routes
+        .filter((r) => r.auth.kind === 'public')
+        .map((r) => [
+          `${r.method} ${r.path}`,
+          {
+            ThrottlingRateLimit: throttling.publicRoute.rateLimit,
+            ThrottlingBurstLimit: throttling.publicRoute.burstLimit,
+          },
+        ]),
+    );
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', publicRouteSettings);
+
+    const environment = functionEnvironment(this, {
+      config,
+      table: data.table,
+      secretsKey: data.secretsKey,
+      signingKey: data.signingKey,
+      trustedIssuers: props.trustedIssuers,
+      syncQueueUrl: props.syncQueue?.queueUrl,
+    });
+    const targets: AccessTargets = {
+      table: data.table,
+      secretsKey: data.secretsKey,
+      signingKey: data.signingKey,
+      secretsPrefix: config.secretsPrefix,
+      syncQueue: props.syncQueue,
+      mailIdentityArn: props.mailIdentityArn,
+    };
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const module of new Set(props.routes.map((r) => r.module))) {
+      const fn = new AppFunction(this, functionId(module), {
+        entry: `functions/http/${module}.ts`,
+        description: `${config.namePrefix} HTTP handler ${module}`,
+        access: accessFor(module),
+        targets,
+        environment,
+        retainLogs: !config.isDev,
+      });
+      this.functions.set(module, fn);
+      integrations.set(module, new HttpLambdaIntegration(`${functionId(module)}Integration`, fn.function));
+    }
+    for (const route of props.routes) {
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations.get(route.module)!,
+      });
+    }
+
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Every non-public route verifies its bearer token in the handler (aws-jwt-verify), because ' +
+        'the API trusts several issuers and an HTTP API JWT authorizer takes exactly one. Public ' +
+        'routes (health, OpenAPI, OAuth callback, invite lookup) need no token by design.',
+    });
+  }
+
+  /** `<api-id>.execute-api.<region>.amazonaws.com`: the API's own host, CloudFront's origin. */
+  get originDomain(): string {
+    return `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * All stacks of one stage, wired in dependency order: Data -> (Auth) -> Sync -> Api -> Web ->
+ * Observability. Stacks are environment-agnostic (account and region come from the deploy-time
+ * credentials), so synth needs no AWS account. cdk-nag's AwsSolutions checks run on every synth.
+ */
+import { type App, Arn, Aws, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { RouteSpec } from '../../functions/api/route';
+import type { DeployConfig } from '../config';
+import { ApiStack } from './api-stack';
+import { AuthStack } from './auth-stack';
+import { DataStack } from './data-stack';
+import type { TrustedIssuer } from './environment';
+import { ObservabilityStack } from './observability-stack';
+import { SyncStack } from './sync-stack';
+import { WebStack } from './web-stack';
+
+export interface ControlPlane {
+  data: DataStack;
+  auth: AuthStack | undefined;
+  sync: SyncStack;
+  api: ApiStack;
+  web: WebStack;
+  observability: ObservabilityStack;
+}
+
+export function defineControlPlane(app: App, config: DeployConfig, routes: readonly RouteSpec[]): ControlPlane {
+  const name = (part: string) => `${config.namePrefix}-${part}`;
+  const description = (what: string) => ({ description: `Agent control plane (${config.stage}): ${what}` });
+
+  const data = new DataStack(app, 'Data', {
+    stackName: name('data'),
+    ...description('table, secrets key'),
+    config,
+  });
+  const auth = config.propelAuth
+    ? undefined
+    : new AuthStack(app, 'Auth', { stackName: name('auth'), ...description('Cognito user pool'), config });
+  // The API trusts exactly these issuers; the local dev issuer is never among them.
+  const trustedIssuers: TrustedIssuer[] = auth
+    ? [{ issuer: auth.issuer, audience: null }]
+    : [{ issuer: config.propelAuth!.issuer, audience: config.propelAuth!.audience }];
+
+  const sync = new SyncStack(app, 'Sync', {
+    stackName: name('sync'),
+    ...description('calendar sync schedule, queue, workers'),
+    config,
+    data,
+    trustedIssuers,
+  });
+  const mailIdentityArn = config.mailFrom
+    ? Arn.format({
+        partition: Aws.PARTITION,
+        service: 'ses',
+        region: Aws.REGION,
+        account: Aws.ACCOUNT_ID,
+        resource: 'identity',
+        resourceName: config.mailFrom.split('@')[1]!,
+      })
+    : undefined;
+  const api = new ApiStack(app, 'Api', {
+    stackName: name('api'),
+    ...description('HTTP API and handlers'),
+    config,
+    routes,
+    data,
+    trustedIssuers,
+    syncQueue: sync.queue,
+    mailIdentityArn,
+  });
+  const web = new WebStack(app, 'Web', {
+    stackName: name('web'),
+    ...description('admin site, CloudFront'),
+    config,
+    api,
+    auth,
+  });
+  const observability = new ObservabilityStack(app, 'Observability', {
+    stackName: name('observability'),
+    ...description('alarms and dashboard'),
+    config,
+    api,
+    sync,
+  });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { data, auth, sync, api, web, observability };
+}

@@ -1,0 +1,68 @@
+/**
+ * What each Lambda may do, declared per handler module and granted exactly (access-policy.ts).
+ * A module in the route table without an entry here stops synth, so a new handler cannot ship
+ * with borrowed or blanket permissions. Keep each list to the calls the module's code makes.
+ *
+ * DynamoDB has no IAM actions for transactions: TransactWriteItems is authorized per item as
+ * PutItem/UpdateItem/DeleteItem/ConditionCheckItem, TransactGetItems as GetItem.
+ */
+
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem';
+
+export interface FunctionAccess {
+  /** Granted on the table, and on its indexes when the list includes Query. */
+  table: readonly TableAction[];
+  /** Reads the HMAC key that signs paging cursors and OAuth state. */
+  signingKey?: boolean;
+  /** Provider secrets (OAuth tokens, API keys) under the stage's secrets prefix. */
+  secrets?: 'read' | 'write';
+  /** Enqueues calendar syncs. */
+  sendToSyncQueue?: boolean;
+  /** Sends email from the configured sender identity. */
+  sendMail?: boolean;
+}
+
+/** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
+const caller: TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+
+/** Keyed by handler module (functions/http/<module>.ts). */
+export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
+  health: { table: [] },
+  me: { table: caller },
+};
+
+/** The calendar sync jobs (functions/jobs/), which the Sync stack wires explicitly. */
+export const jobFunctionAccess = {
+  'sync-dispatcher': {
+    table: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+    sendToSyncQueue: true,
+  },
+  'sync-worker': {
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:ConditionCheckItem',
+    ],
+    secrets: 'write',
+  },
+} as const satisfies Record<string, FunctionAccess>;
+
+export function accessFor(module: string): FunctionAccess {
+  const access = httpFunctionAccess[module];
+  if (!access) {
+    throw new Error(
+      `Handler module ${module} has no access declaration in infra/stacks/function-access.ts; add one.`,
+    );
+  }
+  return access;
+}

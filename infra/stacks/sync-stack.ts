@@ -1,0 +1,104 @@
+/**
+ * Background calendar sync: EventBridge Scheduler runs the dispatcher every few minutes; it
+ * queries the connections that are due and sends them to SQS; the worker syncs them in batches,
+ * reporting per-message failures so one bad connection does not retry the batch, with a DLQ after
+ * five receives. The worker's reserved concurrency caps parallel calls into Google's quotas.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { DeployConfig } from '../config';
+import { AppFunction } from './constructs/app-function';
+import type { DataStack } from './data-stack';
+import { dispatchEveryMinutes, functionEnvironment, type TrustedIssuer } from './environment';
+import { jobFunctionAccess } from './function-access';
+
+export interface SyncStackProps extends StackProps {
+  config: DeployConfig;
+  data: DataStack;
+  trustedIssuers: TrustedIssuer[];
+}
+
+/** Google allows a few parallel users per project comfortably; more only queues longer. */
+export const workerConcurrency = 5;
+const workerTimeout = Duration.minutes(2);
+
+export class SyncStack extends Stack {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly dispatcher: AppFunction;
+  readonly worker: AppFunction;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: SyncStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.queue = new Queue(this, 'Queue', {
+      // AWS guidance for Lambda consumers: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(6 * workerTimeout.toSeconds()),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    const environment = functionEnvironment(this, {
+      config,
+      table: data.table,
+      secretsKey: data.secretsKey,
+      signingKey: data.signingKey,
+      trustedIssuers: props.trustedIssuers,
+      syncQueueUrl: this.queue.queueUrl,
+    });
+    const targets = {
+      table: data.table,
+      secretsKey: data.secretsKey,
+      signingKey: data.signingKey,
+      secretsPrefix: config.secretsPrefix,
+      syncQueue: this.queue,
+    };
+
+    this.dispatcher = new AppFunction(this, 'Dispatcher', {
+      entry: 'functions/jobs/sync-dispatcher.ts',
+      description: `${config.namePrefix} calendar sync dispatcher`,
+      access: jobFunctionAccess['sync-dispatcher'],
+      targets,
+      environment,
+      retainLogs: !config.isDev,
+      timeout: Duration.minutes(1),
+    });
+    this.worker = new AppFunction(this, 'Worker', {
+      entry: 'functions/jobs/sync-worker.ts',
+      description: `${config.namePrefix} calendar sync worker`,
+      access: jobFunctionAccess['sync-worker'],
+      targets,
+      environment,
+      retainLogs: !config.isDev,
+      timeout: workerTimeout,
+      reservedConcurrentExecutions: workerConcurrency,
+    });
+    this.worker.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+        maxConcurrency: workerConcurrency,
+      }),
+    );
+
+    this.schedule = new Schedule(this, 'DispatchSchedule', {
+      description: 'Finds calendar connections due for sync and queues them',
+      schedule: ScheduleExpression.rate(Duration.minutes(dispatchEveryMinutes)),
+      // A missed run is covered by the next one; retrying late would only duplicate it.
+      target: new LambdaInvoke(this.dispatcher.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+    });
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The admin site and the public front door. A private bucket (reachable only through CloudFront's
+ * origin access control) holds web/dist plus a config.json generated from the other stacks'
+ * outputs; `/api/*` goes to the HTTP API with the prefix stripped, so the site and the API share
+ * one origin and the browser never needs CORS. Every response carries the security headers.
+ */
+import { existsSync } from 'node:fs';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  Function as ViewerFunction,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider } from 'aws-cdk-lib/aws-cognito';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { Construct } from 'constructs';
+import type { DeployConfig } from '../config';
+import type { ApiStack } from './api-stack';
+import type { AuthStack } from './auth-stack';
+import { projectRoot } from './paths';
+
+export interface WebStackProps extends StackProps {
+  config: DeployConfig;
+  api: ApiStack;
+  /** Absent when an external issuer (PropelAuth) is configured. */
+  auth: AuthStack | undefined;
+}
+
+export const webDist = `${projectRoot}/web/dist`;
+
+/** Paths without a file extension are client-side routes of the SPA: serve index.html. */
+const spaFallback = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
+/** The behavior pattern guarantees the /api/ prefix; the HTTP API's routes are registered without it. */
+const stripApiPrefix = `function handler(event) {
+  var request = event.request;
+  request.uri = request.uri.substring(4) || '/';
+  return request;
+}`;
+
+export class WebStack extends Stack {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  readonly siteUrl: string;
+
+  constructor(scope: Construct, id: string, props: WebStackProps) {
+    super(scope, id, props);
+    const { config, api, auth } = props;
+
+    const logs = new Bucket(this, 'Logs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access log bucket; logging it into itself would loop.',
+    });
+
+    this.bucket = new Bucket(this, 'Site', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 's3/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const authOrigins = auth
+      ? [auth.domain.baseUrl()]
+      : config.propelAuth
+        ? [new URL(config.propelAuth.issuer).origin]
+        : [];
+    const connectSources = ["'self'", ...authOrigins, ...(config.livekit ? [config.livekit.url] : [])];
+    const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          override: true,
+          contentSecurityPolicy: [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: https:",
+            `connect-src ${connectSources.join(' ')}`,
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+          ].join('; '),
+        },
+        strictTransportSecurity: {
+          override: true,
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { override: true, frameOption: HeadersFrameOption.DENY },
+        referrerPolicy: { override: true, referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN },
+      },
+    });
+
+    const viewerFunction = (fid: string, code: string) =>
+      new ViewerFunction(this, fid, { code: FunctionCode.fromInline(code), runtime: FunctionRuntime.JS_2_0 });
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `${config.namePrefix} admin site and API`,
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
+      ...(config.domain
+        ? {
+            domainNames: [config.domain.name],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', config.domain.certificateArn),
+          }
+        : {}),
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        functionAssociations: [
+          { eventType: FunctionEventType.VIEWER_REQUEST, function: viewerFunction('SpaFallback', spaFallback) },
+        ],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new HttpOrigin(api.originDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          // API Gateway routes by its own Host name, so the viewer's Host must not be forwarded.
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: headers,
+          functionAssociations: [
+            {
+              eventType: FunctionEventType.VIEWER_REQUEST,
+              function: viewerFunction('StripApiPrefix', stripApiPrefix),
+            },
+          ],
+        },
+      },
+    });
+    if (!config.domain) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'Without a custom domain the distribution uses the default *.cloudfront.net certificate, ' +
+          'whose minimum protocol CloudFront fixes; pass domainName and certificateArn to enforce TLS 1.2.',
+      });
+    }
+    Validations.of(this.distribution).acknowledge(
+      { id: 'AwsSolutions-CFR1', reason: 'Tenants are worldwide; no country is blocked.' },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'WAF costs a fixed monthly fee per web ACL; the API throttles per stage and per public route instead.',
+      },
+    );
+
+    this.siteUrl = config.webOrigin ?? `https://${this.distribution.distributionDomainName}`;
+
+    const runtimeConfig = {
+      apiBase: '/api',
+      stage: config.stage,
+      auth: auth
+        ? { mode: 'cognito', domain: auth.domain.baseUrl(), clientId: this.webClient(auth).userPoolClientId }
+        : { mode: 'propelauth', issuer: config.propelAuth?.issuer, audience: config.propelAuth?.audience },
+      ...(config.livekit ? { livekitUrl: config.livekit.url } : {}),
+    };
+    const sources: ISource[] = [Source.jsonData('config.json', runtimeConfig)];
+    // Synth must work before the site is built (CI, infra tests): then only config.json ships,
+    // and a warning says so. `npm run build:web` before deploying puts the site in.
+    if (existsSync(`${webDist}/index.html`)) sources.unshift(Source.asset(webDist));
+    else Annotations.of(this).addWarningV2('web-dist-missing', 'web/dist not built: deploying config.json only.');
+
+    new BucketDeployment(this, 'Deploy', {
+      sources,
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+
+    new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
+    new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
+  }
+
+  /**
+   * The admin site's public client (authorization code + PKCE, no secret). It lives here, not in
+   * the Auth stack, because its callback URL is this stack's CloudFront address.
+   */
+  private webClient(auth: AuthStack): UserPoolClient {
+    return new UserPoolClient(this, 'WebClient', {
+      userPool: auth.userPool,
+      userPoolClientName: `${this.stackName}-web`,
+      generateSecret: false,
+      authFlows: {},
+      preventUserExistenceErrors: true,
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${this.siteUrl}/`],
+        logoutUrls: [`${this.siteUrl}/`],
+      },
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+  }
+}
