@@ -45,6 +45,7 @@ export function newInvite(orgId: string, body: CreateInviteBody, invitedBy: stri
     invitedBy,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + body.expiresInDays * dayMs).toISOString(),
+    expiresInDays: body.expiresInDays,
     version: 1,
   };
   return { invite, ...issueToken() };
@@ -52,10 +53,9 @@ export function newInvite(orgId: string, body: CreateInviteBody, invitedBy: stri
 
 /** Resending issues a new token with a fresh expiry of the original length; the old token dies. */
 export function reissue(invite: Invite, now: Date) {
-  const length = Date.parse(invite.expiresAt) - Date.parse(invite.createdAt);
   const renewed: Invite = {
     ...invite,
-    expiresAt: new Date(now.getTime() + length).toISOString(),
+    expiresAt: new Date(now.getTime() + invite.expiresInDays * dayMs).toISOString(),
     version: invite.version + 1,
   };
   return { invite: renewed, ...issueToken() };

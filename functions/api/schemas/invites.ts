@@ -27,6 +27,8 @@ export const Invite = z
     invitedBy: z.string(),
     createdAt: IsoDateTime,
     expiresAt: IsoDateTime,
+    /** Resending renews the invite for this many days again. */
+    expiresInDays: z.number().int(),
     version: z.number().int(),
   })
   .meta({ id: 'Invite' });

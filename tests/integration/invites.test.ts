@@ -1,0 +1,260 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { outbox } from '../../functions/adapters/mail';
+import { keys } from '../../functions/data/keys';
+import { hashToken } from '../../functions/domain/invites';
+import { call } from '../support/api';
+import { tableName, testDb } from '../support/env';
+import { addMember, createOrg, partition, tokenOf } from '../support/tenancy';
+
+const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
+
+async function invite(orgId: string, as: string, body: Record<string, unknown>) {
+  const res = await call('POST', `/orgs/${orgId}/invites`, { as, body });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string; acceptUrl: string; [k: string]: unknown };
+}
+
+const accept = (as: string, token: string) => call('POST', '/invites/accept', { as, body: { token } });
+
+/** Moves an invite's expiry (and its email claim's, which always shares it) into the past. */
+async function expireInvite(orgId: string, inviteId: string, email: string) {
+  for (const Key of [keys.invite(orgId, inviteId), keys.pendingInviteClaim(orgId, email)]) {
+    await testDb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key,
+        UpdateExpression: 'SET expiry = :past',
+        ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+  }
+}
+
+describe('POST /orgs/{orgId}/invites', () => {
+  it('returns the accept URL once, mails it, and stores only the token’s hash', async () => {
+    const owner = 'owner@inv.test';
+    const org = await createOrg(owner, { name: 'Invite Co' });
+    const res = await call('POST', `/orgs/${org.id}/invites`, {
+      as: owner,
+      body: {
+        email: 'New.Person@Example.com',
+        role: 'manager',
+        additionalRoles: ['sales'],
+        expiresInDays: 3,
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      email: 'new.person@example.com',
+      role: 'manager',
+      status: 'pending',
+      version: 1,
+    });
+    expect(res.body.id).toMatch(/^inv_/);
+    expect(Date.parse(res.body.expiresAt) - Date.now()).toBeGreaterThan(3 * 86_400_000 - 60_000);
+    const token = tokenOf(res.body);
+    expect(token).toHaveLength(43);
+
+    const stored = JSON.stringify([
+      ...(await partition(keys.org(org.id).pk)),
+      ...(await partition(keys.inviteToken(hashToken(token)).pk)),
+      ...(await partition(keys.auditPk(org.id))),
+    ]);
+    expect(stored).not.toContain(token);
+    expect(stored).toContain(hashToken(token));
+    expect(JSON.stringify((await call('GET', `/orgs/${org.id}/audit`, { as: owner })).body)).not.toContain(
+      hashToken(token),
+    );
+
+    const listed = await call('GET', `/orgs/${org.id}/invites`, { as: owner });
+    expect(listed.body.items).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain(token);
+    expect(listed.body.items[0].acceptUrl).toBeUndefined();
+
+    const mail = outbox.find((m) => m.to === 'new.person@example.com');
+    expect(mail?.subject).toContain('Invite Co');
+    expect(mail?.text).toContain(res.body.acceptUrl);
+  });
+
+  const badInvites: [string, unknown, number, string][] = [
+    ['an invalid email', { email: 'not-an-email' }, 400, 'email'],
+    ['an over-long email', { email: `${'a'.repeat(250)}@x.io` }, 400, 'email'],
+    ['an unknown role', { email: 'r@example.com', role: 'boss' }, 400, 'role'],
+    ['expiry over 30 days', { email: 'r@example.com', expiresInDays: 31 }, 400, 'expiresInDays'],
+    ['expiry under a day', { email: 'r@example.com', expiresInDays: 0 }, 400, 'expiresInDays'],
+    ['a role above the inviter’s', { email: 'r@strict.test', role: 'admin' }, 403, 'role'],
+    ['an email outside the org’s domains', { email: 'r@other.com' }, 422, 'email'],
+    ['a pending email', { email: 'pending@strict.test' }, 409, 'email'],
+    ['an existing member', { email: 'member@strict.test' }, 409, 'email'],
+  ];
+  it.each(badInvites)('refuses %s, names the field and changes nothing', async (_n, body, status, field) => {
+    const owner = 'owner@strict.test';
+    const org = await createOrg(owner, {
+      domain: 'strict.test',
+      membersMustHaveMatchingDomain: true,
+      plan: 'starter',
+    });
+    await addMember(org.id, owner, 'manager@strict.test', 'manager');
+    await addMember(org.id, owner, 'member@strict.test');
+    await invite(org.id, owner, { email: 'pending@strict.test' });
+    const before = await partition(keys.org(org.id).pk);
+    const res = await call('POST', `/orgs/${org.id}/invites`, { as: 'manager@strict.test', body });
+    expect(res.status).toBe(status);
+    expect(fieldsOf(res.body)).toContain(field);
+    expect(await partition(keys.org(org.id).pk)).toEqual(before);
+  });
+
+  it('allows a new invite to an email whose previous invite expired or was revoked', async () => {
+    const owner = 'owner@reinvite.test';
+    const org = await createOrg(owner);
+    const first = await invite(org.id, owner, { email: 'again@example.com' });
+    await expireInvite(org.id, first.id, 'again@example.com');
+    const second = await invite(org.id, owner, { email: 'again@example.com' });
+    expect((await call('DELETE', `/orgs/${org.id}/invites/${second.id}`, { as: owner })).status).toBe(204);
+    await invite(org.id, owner, { email: 'again@example.com' });
+    const statuses = (await call('GET', `/orgs/${org.id}/invites`, { as: owner })).body.items.map(
+      (i: any) => i.status,
+    );
+    expect(statuses.sort()).toEqual(['expired', 'pending', 'revoked']);
+  });
+});
+
+describe('POST /invites/accept', () => {
+  it('adds the member with the invited roles, once', async () => {
+    const owner = 'owner@accept.test';
+    const org = await createOrg(owner);
+    const sent = await invite(org.id, owner, {
+      email: 'joiner@example.com',
+      role: 'viewer',
+      additionalRoles: ['bot_trainer'],
+    });
+    const mine = await call('GET', '/me/invites', { as: 'joiner@example.com' });
+    expect(mine.body.items).toMatchObject([{ id: sent.id, orgName: org.name, status: 'pending' }]);
+
+    const res = await accept('joiner@example.com', tokenOf(sent));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ orgId: org.id, role: 'viewer', additionalRoles: ['bot_trainer'] });
+    expect((await call('GET', '/me/invites', { as: 'joiner@example.com' })).body.items).toEqual([]);
+    const again = await accept('joiner@example.com', tokenOf(sent));
+    expect(again.status).toBe(410);
+    expect(again.body.detail).toMatch(/already been accepted/);
+    expect((await call('GET', `/orgs/${org.id}`, { as: owner })).body.memberCount).toBe(2);
+    const audit = await call('GET', `/orgs/${org.id}/audit?limit=1`, { as: owner });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'invite.accepted',
+      before: { status: 'pending' },
+      after: { status: 'accepted' },
+    });
+  });
+
+  it('answers 403 to another email and keeps the invite usable', async () => {
+    const org = await createOrg('owner@wrong.test');
+    const sent = await invite(org.id, 'owner@wrong.test', { email: 'right@example.com' });
+    const res = await accept('wrong@example.com', tokenOf(sent));
+    expect(res.status).toBe(403);
+    expect(fieldsOf(res.body)).toEqual(['token']);
+    expect((await accept('right@example.com', tokenOf(sent))).status).toBe(200);
+  });
+
+  it.each([
+    ['expired', (orgId: string, id: string) => expireInvite(orgId, id, 'late@example.com'), /expired/],
+    [
+      'revoked',
+      (orgId: string, id: string) =>
+        call('DELETE', `/orgs/${orgId}/invites/${id}`, { as: 'owner@gone.test' }),
+      /revoked/,
+    ],
+  ] as const)('answers 410 for an %s invite and adds nobody', async (_name, spoil, message) => {
+    const org = await createOrg('owner@gone.test');
+    const sent = await invite(org.id, 'owner@gone.test', { email: 'late@example.com' });
+    await spoil(org.id, sent.id);
+    const res = await accept('late@example.com', tokenOf(sent));
+    expect(res.status).toBe(410);
+    expect(res.body.detail).toMatch(message);
+    expect((await call('GET', '/me/orgs', { as: 'late@example.com' })).body.items).toEqual([]);
+  });
+
+  it('refuses a malformed token with 400 and an unknown one with 410', async () => {
+    expect((await accept('x@example.com', 'short')).status).toBe(400);
+    expect((await accept('x@example.com', 'A'.repeat(43))).status).toBe(410);
+  });
+
+  it('lets exactly one of accept and revoke win', async () => {
+    for (let round = 0; round < 3; round++) {
+      const owner = `owner${round}@race.test`;
+      const org = await createOrg(owner);
+      const sent = await invite(org.id, owner, { email: 'racer@example.com' });
+      const [accepted, revoked] = await Promise.all([
+        accept('racer@example.com', tokenOf(sent)),
+        call('DELETE', `/orgs/${org.id}/invites/${sent.id}`, { as: owner }),
+      ]);
+      const members = (await partition(keys.org(org.id).pk)).filter((i) => i.type === 'MEMBERSHIP');
+      const status = (await call('GET', `/orgs/${org.id}/invites`, { as: owner })).body.items[0].status;
+      if (accepted.status === 200) {
+        expect(revoked.status).toBe(410);
+        expect([members.length, status]).toEqual([2, 'accepted']);
+      } else {
+        expect([accepted.status, revoked.status]).toEqual([410, 204]);
+        expect([members.length, status]).toEqual([1, 'revoked']);
+      }
+    }
+  });
+
+  it('lets exactly one of two concurrent accepts win', async () => {
+    const org = await createOrg('owner@double.test');
+    const sent = await invite(org.id, 'owner@double.test', { email: 'twice@example.com' });
+    const results = await Promise.all([1, 2].map(() => accept('twice@example.com', tokenOf(sent))));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
+    expect((await call('GET', `/orgs/${org.id}`, { as: 'owner@double.test' })).body.memberCount).toBe(2);
+  });
+
+  it('lets 20 concurrent accepts against a limit of 5 leave exactly 5 members', async () => {
+    const owner = 'owner@limit.test';
+    const org = await createOrg(owner, { plan: 'starter', maxUsers: 5 });
+    const sent = [];
+    for (let i = 0; i < 20; i++) sent.push(await invite(org.id, owner, { email: `guest${i}@example.com` }));
+    const results = await Promise.all(sent.map((s, i) => accept(`guest${i}@example.com`, tokenOf(s))));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(16);
+    expect((await partition(keys.org(org.id).pk)).filter((i) => i.type === 'MEMBERSHIP')).toHaveLength(5);
+    const pending = (await call('GET', `/orgs/${org.id}/invites?limit=100`, { as: owner })).body.items.filter(
+      (i: any) => i.status === 'pending',
+    );
+    expect(pending).toHaveLength(16);
+  });
+});
+
+describe('revoke and resend', () => {
+  it('resend issues a new link and expiry; the old link dies', async () => {
+    const owner = 'owner@resend.test';
+    const org = await createOrg(owner);
+    const sent = await invite(org.id, owner, { email: 'slow@example.com', expiresInDays: 2 });
+    await expireInvite(org.id, sent.id, 'slow@example.com');
+    const res = await call('POST', `/orgs/${org.id}/invites/${sent.id}/resend`, { as: owner });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'pending', version: 2 });
+    expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now() + 86_400_000);
+    expect(tokenOf(res.body)).not.toBe(tokenOf(sent));
+    expect(outbox.filter((m) => m.to === 'slow@example.com')).toHaveLength(2);
+    expect((await accept('slow@example.com', tokenOf(sent))).status).toBe(410);
+    expect((await accept('slow@example.com', tokenOf(res.body))).status).toBe(200);
+    expect((await call('POST', `/orgs/${org.id}/invites/${sent.id}/resend`, { as: owner })).status).toBe(410);
+  });
+
+  it('refuses revoking twice, a member revoking, and unknown invites', async () => {
+    const owner = 'owner@revoke.test';
+    const org = await createOrg(owner);
+    await addMember(org.id, owner, 'plain@example.com');
+    const sent = await invite(org.id, owner, { email: 'gone@example.com' });
+    const path = `/orgs/${org.id}/invites/${sent.id}`;
+    expect((await call('DELETE', path, { as: 'plain@example.com' })).status).toBe(403);
+    expect((await call('DELETE', path, { as: owner })).status).toBe(204);
+    expect((await call('DELETE', path, { as: owner })).status).toBe(410);
+    expect(
+      (await call('DELETE', `/orgs/${org.id}/invites/inv_01ARZ3NDEKTSV4RRFFQ69G5FAV`, { as: owner })).status,
+    ).toBe(404);
+    expect((await call('DELETE', `/orgs/${org.id}/invites/nonsense`, { as: owner })).status).toBe(400);
+  });
+});
