@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../functions/api/routes';
+import { call } from '../support/api';
+
+describe('GET /openapi.json', () => {
+  it('is public and lists every route of the table with its schemas and security', async () => {
+    const res = await call('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe('3.1.0');
+    const operations = Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((p) =>
+      Object.values(p),
+    );
+    expect(operations).toHaveLength(routes.length);
+    expect(new Set(operations.map((o) => o.operationId)).size).toBe(routes.length);
+
+    for (const route of routes) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      expect(op, `${route.method} ${route.path}`).toBeDefined();
+      expect(op.operationId).toBe(route.operationId);
+      expect(op.security).toEqual(route.auth.kind === 'public' ? [] : [{ bearer: [] }]);
+      expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
+      const success = op.responses[String(route.successStatus)];
+      expect(Boolean(success?.content?.['application/json']?.schema)).toBe(Boolean(route.response));
+      const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect(op.parameters.filter((p: any) => p.in === 'path').map((p: any) => p.name)).toEqual(pathParams);
+    }
+  });
+
+  it('describes bodies and responses from the zod schemas, with shared components that resolve', async () => {
+    const doc = (await call('GET', '/openapi.json')).body;
+    const create = doc.paths['/orgs/{orgId}/invites'].post;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['email']);
+    expect(body.properties.expiresInDays).toMatchObject({ minimum: 1, maximum: 30, default: 7 });
+    expect(body.properties.role.enum).toEqual(['owner', 'admin', 'manager', 'member', 'viewer']);
+    expect(doc.paths['/orgs/{orgId}/members'].get.parameters.map((p: any) => p.name)).toEqual([
+      'orgId',
+      'limit',
+      'cursor',
+    ]);
+
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(refs).toContain('Member');
+    for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined();
+    expect(JSON.stringify(doc)).not.toContain('#/$defs/');
+  });
+});
