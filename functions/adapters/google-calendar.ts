@@ -178,7 +178,9 @@ async function createClients(): Promise<Clients> {
         }
       : {}),
   });
-  const api = calendar({ version: 'v3', ...(emulator ? { rootUrl: `${emulator}/` } : {}) });
+  // The library resolves API paths against the root URL's origin, so the emulator serves
+  // /calendar/v3 at the root of its host.
+  const api = calendar({ version: 'v3', ...(emulator ? { rootUrl: `${new URL(emulator).origin}/` } : {}) });
   return {
     oauth,
     api,
@@ -237,7 +239,8 @@ export function googleCalendarAdapter(): GoogleCalendar {
       action,
       async () => {
         const call = (token: string) =>
-          run(c, { headers: { authorization: `Bearer ${token}` }, timeout: c.timeoutMs });
+          // retry: false — the library would otherwise retry 429/5xx on its own, under our backoff.
+          run(c, { headers: { authorization: `Bearer ${token}` }, timeout: c.timeoutMs, retry: false });
         try {
           return await call(session.tokens.accessToken);
         } catch (error) {

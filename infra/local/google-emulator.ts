@@ -2,7 +2,8 @@
  * Google OAuth + Calendar v3 emulator for the local stack and tests, under /dev/google. It speaks
  * the HTTP surface google-auth-library and @googleapis/calendar call (consent redirect, token
  * endpoint, revoke, events list/insert/patch/delete with paging and sync tokens), plus control
- * endpoints to change a calendar "at Google" and to inject faults deterministically.
+ * endpoints to change a calendar "at Google" and to inject faults deterministically. The OAuth and
+ * control endpoints live under /dev/google; the Calendar API under /calendar/v3 (see below).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,6 +12,11 @@ import { type LocalService, sendJson } from './gateway';
 import { listenLocal } from './ports';
 
 export const googleBasePath = '/dev/google';
+/**
+ * @googleapis/calendar resolves its paths against the origin of its root URL (any path in it is
+ * dropped), so the Calendar API is served at the host root, beside /dev/google.
+ */
+const calendarApiPath = 'calendar/v3/';
 
 export const faultModes = ['410', '429', '500', 'invalid_grant', 'slow'] as const;
 export type FaultMode = (typeof faultModes)[number];
@@ -356,6 +362,10 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
   }
 
   const service: LocalService = async (req, res, url, body) => {
+    if (url.pathname.startsWith(`/${calendarApiPath}`)) {
+      await calendarApi(req, res, url, body, url.pathname.slice(1));
+      return true;
+    }
     if (!url.pathname.startsWith(`${googleBasePath}/`)) return false;
     const rest = url.pathname.slice(googleBasePath.length + 1);
     if (rest === 'o/oauth2/v2/auth' && req.method === 'GET') {
@@ -381,10 +391,6 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     }
     if (rest === 'revoke' && req.method === 'POST') {
       revoke(url, body, res);
-      return true;
-    }
-    if (rest.startsWith('calendar/v3/')) {
-      await calendarApi(req, res, url, body, rest);
       return true;
     }
     return control(req, res, rest, body);

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localQueue } from '../../functions/adapters/queue';
+import { handler as dispatch } from '../../functions/jobs/sync-dispatcher';
+import { devSubject } from '../../infra/local/dev-identity';
+import { call } from '../support/api';
+import {
+  calendarItems,
+  connectAndSync,
+  fault,
+  google,
+  googleControl,
+  runQueuedSyncs,
+  stats,
+  timedEvent,
+} from '../support/calendar';
+import { seedOrg } from '../support/seed';
+
+afterAll(() => google.stop());
+
+const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+
+async function syncNow(orgId: string, as: string) {
+  const res = await call('POST', `/orgs/${orgId}/calendar/sync`, { as });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return runQueuedSyncs();
+}
+
+async function status(orgId: string, as: string) {
+  const res = await call('GET', `/orgs/${orgId}/calendar`, { as });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+describe('first full sync', () => {
+  it('stores 5,000 events spread over pages, and lists them back page by page', async () => {
+    const as = 'bulk@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const base = Date.now() - 20 * 86_400_000;
+    google.emulator.addEvents(
+      as,
+      Array.from({ length: 5000 }, (_, i) =>
+        timedEvent(`Meeting ${i}`, new Date(base + i * 15 * 60_000), 10),
+      ),
+    );
+    const before = await stats();
+    const started = Date.now();
+    await connectAndSync(orgId, as);
+    const after = await stats();
+    expect(after.eventsListCalls - before.eventsListCalls).toBe(2);
+    expect(Date.now() - started).toBeLessThan(20_000);
+
+    expect(await status(orgId, as)).toMatchObject({ status: 'connected', eventCount: 5000, lastError: null });
+    const items = await calendarItems(orgId, devSubject(as));
+    expect(items.filter((i) => i.type === 'CALENDAR_EVENT')).toHaveLength(5000);
+
+    const listStarted = Date.now();
+    const from = new Date(base).toISOString();
+    const to = new Date(base + 5000 * 15 * 60_000).toISOString();
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const q = new URLSearchParams({ from, to, limit: '100', ...(cursor ? { cursor } : {}) });
+      const page = await call('GET', `/orgs/${orgId}/calendar/events?${q}`, { as });
+      expect(page.status).toBe(200);
+      for (const e of page.body.items) seen.add(e.id);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.size).toBe(5000);
+    console.log(`5,000 events: sync ${listStarted - started} ms, listing ${Date.now() - listStarted} ms`);
+  });
+});
+
+describe('incremental sync', () => {
+  const as = 'incremental@example.com';
+  let orgId: string;
+  let userId: string;
+  let first: { id: string };
+  let second: { id: string };
+
+  beforeAll(async () => {
+    orgId = await seedOrg({ [as]: 'member' });
+    userId = devSubject(as);
+    [first, second] = google.emulator.addEvents(as, [
+      timedEvent('Standup', soon(2), 15),
+      timedEvent('Retro', soon(26), 60),
+      timedEvent('Planning', soon(50), 60),
+    ]) as [{ id: string }, { id: string }];
+    await connectAndSync(orgId, as);
+  });
+
+  it('with no changes makes exactly one events.list call and writes no events', async () => {
+    const itemsBefore = await calendarItems(orgId, userId);
+    const before = await stats();
+    await syncNow(orgId, as);
+    const after = await stats();
+    expect(after.eventsListCalls - before.eventsListCalls).toBe(1);
+    expect(after.tokenCalls - before.tokenCalls).toBe(0);
+    expect(await calendarItems(orgId, userId)).toEqual(itemsBefore);
+  });
+
+  it('brings edits and deletions made at Google on the next sync', async () => {
+    const moved = soon(30);
+    const patched = await googleControl('PATCH', `/accounts/${as}/events/${first.id}`, {
+      summary: 'Standup (moved)',
+      start: { dateTime: moved.toISOString() },
+      end: { dateTime: new Date(moved.getTime() + 15 * 60_000).toISOString() },
+    });
+    expect(patched.status).toBe(200);
+    expect((await googleControl('DELETE', `/accounts/${as}/events/${second.id}`)).status).toBe(204);
+    const added = await googleControl('POST', `/accounts/${as}/events`, timedEvent('New one', soon(5), 30));
+    expect(added.status).toBe(201);
+
+    const before = await stats();
+    await syncNow(orgId, as);
+    expect((await stats()).eventsListCalls - before.eventsListCalls).toBe(1);
+
+    const q = new URLSearchParams({ from: new Date().toISOString(), to: soon(24 * 10).toISOString() });
+    const list = await call('GET', `/orgs/${orgId}/calendar/events?${q}`, { as });
+    const titles = list.body.items.map((e: { title: string }) => e.title);
+    expect(titles).toEqual(['New one', 'Standup (moved)', 'Planning']);
+    expect(list.body.items.find((e: { title: string }) => e.title === 'Standup (moved)').start).toBe(
+      new Date(moved.getTime()).toISOString(),
+    );
+    // The moved event left no copy at its old start time; the deleted one left nothing.
+    const stored = await calendarItems(orgId, userId);
+    expect(stored.filter((i) => i.type === 'CALENDAR_EVENT')).toHaveLength(3);
+    expect(stored.filter((i) => i.type === 'CALENDAR_EVENT_REF')).toHaveLength(3);
+    expect(await status(orgId, as)).toMatchObject({ status: 'connected', eventCount: 3 });
+  });
+
+  it('answers 410 with exactly one full resync, which also drops what vanished meanwhile', async () => {
+    const gone = google.emulator.events(as).find((e) => e.summary === 'Planning')!;
+    await googleControl('DELETE', `/accounts/${as}/events/${gone.id}`);
+    await fault('410', 1);
+    const before = await stats();
+    await syncNow(orgId, as);
+    // One refused incremental call, then one full listing.
+    expect((await stats()).eventsListCalls - before.eventsListCalls).toBe(2);
+    const stored = await calendarItems(orgId, userId);
+    expect(
+      stored
+        .filter((i) => i.type === 'CALENDAR_EVENT')
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual(['New one', 'Standup (moved)']);
+    expect(await status(orgId, as)).toMatchObject({ status: 'connected', eventCount: 2 });
+
+    const after = await stats();
+    await syncNow(orgId, as);
+    expect((await stats()).eventsListCalls - after.eventsListCalls).toBe(1);
+  });
+
+  it('retries 429 and 5xx with backoff inside one run', async () => {
+    await fault('429', 1);
+    await fault('500', 1);
+    const run = await syncNow(orgId, as);
+    expect(run.failures).toBe(0);
+    expect(await status(orgId, as)).toMatchObject({ status: 'connected' });
+  });
+
+  it('reports the message as a batch failure when Google stays unavailable, and recovers later', async () => {
+    await fault('500', 50);
+    const run = await syncNow(orgId, as);
+    expect(run.failures).toBe(1);
+    const failed = await status(orgId, as);
+    expect(failed.status).toBe('error');
+    expect(failed.lastError).toMatch(/unavailable.*HTTP 500/);
+    await fault('500', 0);
+    expect((await syncNow(orgId, as)).failures).toBe(0);
+    expect(await status(orgId, as)).toMatchObject({ status: 'connected', lastError: null });
+  });
+});
+
+describe('invalid_grant', () => {
+  it('marks the connection needs_reauth, stops retrying it and takes it off the schedule', async () => {
+    const as = 'revoked@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    google.emulator.addEvents(as, [timedEvent('Kept', soon(3), 30)]);
+    await connectAndSync(orgId, as);
+    await fault('invalid_grant', 1);
+    const run = await syncNow(orgId, as);
+    expect(run.failures).toBe(0);
+    const after = await status(orgId, as);
+    expect(after).toMatchObject({ status: 'needs_reauth', eventCount: 1 });
+    expect(after.lastError).toMatch(/reconnect/);
+    const sync = await call('POST', `/orgs/${orgId}/calendar/sync`, { as });
+    expect(sync.status).toBe(409);
+    const [connection] = (await calendarItemsOfOrg(orgId)).filter((i) => i.type === 'CALENDAR_CONNECTION');
+    expect(connection?.gsi2pk).toBeUndefined();
+  });
+});
+
+async function calendarItemsOfOrg(orgId: string) {
+  const { partition } = await import('../support/tenancy');
+  return partition(`ORG#${orgId}`);
+}
+
+describe('dispatcher', () => {
+  it('enqueues due connections once, then not again until they are due', async () => {
+    const as = 'dispatch@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    await connectAndSync(orgId, as);
+    // Make the connection due now, as if its interval had passed.
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { testDb, tableName } = await import('../support/env');
+    const [connection] = (await calendarItemsOfOrg(orgId)).filter((i) => i.type === 'CALENDAR_CONNECTION');
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await testDb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: connection!.pk, sk: connection!.sk },
+        UpdateExpression: 'SET nextSyncAt = :t, gsi2sk = :sk',
+        ExpressionAttributeValues: { ':t': past, ':sk': `${past}#${orgId}#${devSubject(as)}` },
+      }),
+    );
+    const sizeBefore = localQueue.size;
+    const first = await dispatch();
+    expect(first.enqueued).toBeGreaterThanOrEqual(1);
+    const second = await dispatch();
+    expect(second.enqueued).toBe(0);
+    expect(localQueue.size - sizeBefore).toBe(first.enqueued);
+    const run = await runQueuedSyncs();
+    expect(run.failures).toBe(0);
+  });
+
+  it('never lets two workers sync the same user at once', async () => {
+    const as = 'lease@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    await connectAndSync(orgId, as);
+    const { syncConnection } = await import('../../functions/jobs/sync-connection');
+    await fault('slow', 1, 500);
+    const results = await Promise.all([
+      syncConnection(orgId, devSubject(as)),
+      new Promise((r) => setTimeout(r, 100)).then(() => syncConnection(orgId, devSubject(as))),
+    ]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['skipped', 'synced']);
+  });
+});

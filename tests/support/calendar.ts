@@ -1,0 +1,107 @@
+/**
+ * Google Calendar test rig: a Google emulator on a free loopback port, the handlers pointed at it,
+ * secrets in a temp dir, and helpers to connect a calendar through the real OAuth redirect and to
+ * run the queued syncs through the real worker handler.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { expect } from 'vitest';
+import { localQueue } from '../../functions/adapters/queue';
+import { keys } from '../../functions/data/keys';
+import { handler as worker } from '../../functions/jobs/sync-worker';
+import { startGoogleEmulator } from '../../infra/local/google-emulator';
+import { call } from './api';
+import { tableName, testDb } from './env';
+
+export const google = await startGoogleEmulator();
+export const secretsDir = mkdtempSync(join(tmpdir(), 'acp-test-secrets-'));
+
+Object.assign(process.env, {
+  GOOGLE_EMULATOR_URL: google.url,
+  WEB_ORIGIN: 'http://127.0.0.1:3999',
+  LOCAL_SECRETS_DIR: secretsDir,
+  GOOGLE_RETRY_BASE_MS: '1',
+});
+
+export async function googleControl(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${google.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
+}
+
+export async function fault(mode: string, times: number, delayMs?: number) {
+  const res = await googleControl('POST', '/faults', { mode, times, ...(delayMs ? { delayMs } : {}) });
+  expect(res.status).toBe(200);
+}
+
+export async function stats(): Promise<{ eventsListCalls: number; tokenCalls: number }> {
+  return (await googleControl('GET', '/stats')).body;
+}
+
+/** Runs everything queued through the worker handler, once; returns the failed message count. */
+export async function runQueuedSyncs(): Promise<{ failures: number; processed: number }> {
+  const batch = localQueue.receive(100);
+  if (batch.length === 0) return { failures: 0, processed: 0 };
+  const event = {
+    Records: batch.map((m) => ({ messageId: m.messageId, body: m.body })),
+  } as unknown as SQSEvent;
+  const { batchItemFailures } = await worker(event);
+  return { failures: batchItemFailures.length, processed: batch.length };
+}
+
+/** Authorize -> emulator consent (302) -> callback, as a browser would; returns the callback reply. */
+export async function connectCalendar(orgId: string, as: string) {
+  const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+  expect(authorize.status, JSON.stringify(authorize.body)).toBe(200);
+  const consent = await fetch(authorize.body.url, { redirect: 'manual' });
+  expect(consent.status).toBe(302);
+  const back = new URL(consent.headers.get('location')!);
+  expect(back.pathname).toBe('/api/oauth/google/callback');
+  return call('GET', `/oauth/google/callback${back.search}`);
+}
+
+/** Connects and runs the first sync. */
+export async function connectAndSync(orgId: string, as: string) {
+  const callback = await connectCalendar(orgId, as);
+  expect(callback.status, JSON.stringify(callback.body)).toBe(302);
+  const run = await runQueuedSyncs();
+  expect(run.failures).toBe(0);
+}
+
+export async function calendarItems(orgId: string, userId: string) {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await testDb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.calendarPk(orgId, userId) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+export function timedEvent(
+  summary: string,
+  start: Date,
+  minutes: number,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    summary,
+    start: { dateTime: start.toISOString() },
+    end: { dateTime: new Date(start.getTime() + minutes * 60_000).toISOString() },
+    ...extra,
+  };
+}
