@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { tableDefinition } from '../../functions/data/table-definition';
 import type { FunctionAccess } from './function-access';
 
 export interface AccessTargets {
@@ -15,8 +16,8 @@ export interface AccessTargets {
   signingKey: ISecret;
   secretsPrefix: string;
   syncQueue?: IQueue;
-  /** SES identity ARN of the sender; absent when mail is not configured. */
-  mailIdentityArn?: string;
+  /** SES identity ARNs the sender may be verified as (address, domain); absent without mail. */
+  mailIdentityArns?: string[];
 }
 
 export const secretReadActions = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
@@ -39,7 +40,10 @@ export function accessStatements(scope: Construct, access: FunctionAccess, t: Ac
   const statements: PolicyStatement[] = [];
   if (access.table.length > 0) {
     const resources = [t.table.tableArn];
-    if (access.table.includes('dynamodb:Query')) resources.push(`${t.table.tableArn}/index/*`);
+    // Each index by name (from the shared definition) rather than `index/*`: no wildcard to grow into.
+    if (access.table.includes('dynamodb:Query')) {
+      resources.push(...tableDefinition.globalSecondaryIndexes.map((g) => `${t.table.tableArn}/index/${g.indexName}`));
+    }
     statements.push(new PolicyStatement({ actions: [...access.table].sort(), resources }));
   }
 
@@ -77,10 +81,8 @@ export function accessStatements(scope: Construct, access: FunctionAccess, t: Ac
     if (!t.syncQueue) throw new Error('sendToSyncQueue declared but no sync queue was given');
     statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [t.syncQueue.queueArn] }));
   }
-  if (access.sendMail && t.mailIdentityArn) {
-    statements.push(
-      new PolicyStatement({ actions: ['ses:SendEmail'], resources: [t.mailIdentityArn] }),
-    );
+  if (access.sendMail && t.mailIdentityArns) {
+    statements.push(new PolicyStatement({ actions: ['ses:SendEmail'], resources: t.mailIdentityArns }));
   }
   return statements;
 }

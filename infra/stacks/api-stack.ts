@@ -31,7 +31,7 @@ export interface ApiStackProps extends StackProps {
   data: DataStack;
   trustedIssuers: TrustedIssuer[];
   syncQueue: AccessTargets['syncQueue'];
-  mailIdentityArn?: string;
+  mailIdentityArns?: string[];
 }
 
 /** Requests per second for the whole stage, and the stricter limit on unauthenticated routes. */
@@ -122,7 +122,7 @@ export class ApiStack extends Stack {
       signingKey: data.signingKey,
       secretsPrefix: config.secretsPrefix,
       syncQueue: props.syncQueue,
-      mailIdentityArn: props.mailIdentityArn,
+      mailIdentityArns: props.mailIdentityArns,
     };
 
     const integrations = new Map<string, HttpLambdaIntegration>();

@@ -63,10 +63,10 @@ export class AuthStack extends Stack {
       removalPolicy: config.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG3',
+      id: 'AwsSolutions-COG8',
       reason:
-        'Threat protection (advanced security) needs the Plus feature plan, billed per active user; ' +
-        'MFA is required instead. Enable it per deployment when the budget allows.',
+        'Threat protection needs the Plus feature plan, billed per monthly active user; MFA is ' +
+        'required instead. Switch featurePlan to PLUS per deployment when the budget allows.',
     });
 
     this.domain = this.userPool.addDomain('Domain', {

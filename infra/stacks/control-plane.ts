@@ -24,7 +24,17 @@ export interface ControlPlane {
   observability: ObservabilityStack;
 }
 
-export function defineControlPlane(app: App, config: DeployConfig, routes: readonly RouteSpec[]): ControlPlane {
+export interface ControlPlaneOptions {
+  /** Register cdk-nag as a synth-time validation plugin (the CLI path); tests call it directly. */
+  nag: boolean;
+}
+
+export function defineControlPlane(
+  app: App,
+  config: DeployConfig,
+  routes: readonly RouteSpec[],
+  options: ControlPlaneOptions = { nag: true },
+): ControlPlane {
   const name = (part: string) => `${config.namePrefix}-${part}`;
   const description = (what: string) => ({ description: `Agent control plane (${config.stage}): ${what}` });
 
@@ -48,15 +58,18 @@ export function defineControlPlane(app: App, config: DeployConfig, routes: reado
     data,
     trustedIssuers,
   });
-  const mailIdentityArn = config.mailFrom
-    ? Arn.format({
-        partition: Aws.PARTITION,
-        service: 'ses',
-        region: Aws.REGION,
-        account: Aws.ACCOUNT_ID,
-        resource: 'identity',
-        resourceName: config.mailFrom.split('@')[1]!,
-      })
+  // SES authorizes sending against whichever identity is verified: the address or its domain.
+  const mailIdentityArns = config.mailFrom
+    ? [config.mailFrom, config.mailFrom.split('@')[1]!].map((identity) =>
+        Arn.format({
+          partition: Aws.PARTITION,
+          service: 'ses',
+          region: Aws.REGION,
+          account: Aws.ACCOUNT_ID,
+          resource: 'identity',
+          resourceName: identity,
+        }),
+      )
     : undefined;
   const api = new ApiStack(app, 'Api', {
     stackName: name('api'),
@@ -66,7 +79,7 @@ export function defineControlPlane(app: App, config: DeployConfig, routes: reado
     data,
     trustedIssuers,
     syncQueue: sync.queue,
-    mailIdentityArn,
+    mailIdentityArns,
   });
   const web = new WebStack(app, 'Web', {
     stackName: name('web'),
@@ -83,6 +96,6 @@ export function defineControlPlane(app: App, config: DeployConfig, routes: reado
     sync,
   });
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { data, auth, sync, api, web, observability };
 }

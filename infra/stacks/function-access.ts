@@ -14,6 +14,7 @@ export type TableAction =
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem'
   | 'dynamodb:ConditionCheckItem';
 
 export interface FunctionAccess {
@@ -31,27 +32,65 @@ export interface FunctionAccess {
 
 /** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
 const caller: TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/** Org-scoped routes also read the caller's membership (a GetItem, covered by `caller`). */
+const tenantWrites: TableAction[] = [
+  ...caller,
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 /** Keyed by handler module (functions/http/<module>.ts). */
 export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   health: { table: [] },
+  openapi: { table: [] },
   me: { table: caller },
+  // Lists page with signed cursors (data/cursor.ts), hence the signing key.
+  audit: { table: [...caller, 'dynamodb:Query'], signingKey: true },
+  // Listing the caller's orgs batch-reads them; deleting a tenant batch-deletes its partition.
+  orgs: {
+    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    signingKey: true,
+  },
+  members: { table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'], signingKey: true },
+  invites: {
+    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    signingKey: true,
+    sendMail: true,
+  },
+  // Connect signs OAuth state; disconnect deletes the stored tokens and the synced events.
+  calendar: {
+    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    signingKey: true,
+    secrets: 'write',
+    sendToSyncQueue: true,
+  },
+  // Verifies and consumes the state, stores the tokens, enqueues the first sync.
+  'oauth-callback': {
+    table: [...tenantWrites],
+    signingKey: true,
+    secrets: 'write',
+    sendToSyncQueue: true,
+  },
 };
 
 /** The calendar sync jobs (functions/jobs/), which the Sync stack wires explicitly. */
 export const jobFunctionAccess = {
+  // Queries the due shard of gsi2 and leases each connection before queueing it.
   'sync-dispatcher': {
     table: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     sendToSyncQueue: true,
   },
+  // Reads and refreshes tokens, writes the synced events in batches, updates the connection.
   'sync-worker': {
     table: [
       'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
       'dynamodb:Query',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
-      'dynamodb:ConditionCheckItem',
+      'dynamodb:BatchWriteItem',
     ],
     secrets: 'write',
   },

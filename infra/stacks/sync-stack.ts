@@ -4,7 +4,8 @@
  * reporting per-message failures so one bad connection does not retry the batch, with a DLQ after
  * five receives. The worker's reserved concurrency caps parallel calls into Google's quotas.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -15,6 +16,7 @@ import { AppFunction } from './constructs/app-function';
 import type { DataStack } from './data-stack';
 import { dispatchEveryMinutes, functionEnvironment, type TrustedIssuer } from './environment';
 import { jobFunctionAccess } from './function-access';
+import { wildcardUnder } from './nag';
 
 export interface SyncStackProps extends StackProps {
   config: DeployConfig;
@@ -94,11 +96,25 @@ export class SyncStack extends Stack {
       }),
     );
 
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'Lets EventBridge Scheduler invoke the sync dispatcher',
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: wildcardUnder(this.dispatcher.function, ':*'),
+      reason:
+        'The scheduler target grants invoke on the dispatcher and its versions (`<arn>:*`), as ' +
+        'aws-scheduler-targets generates it; the wildcard covers only that one function.',
+    });
     this.schedule = new Schedule(this, 'DispatchSchedule', {
       description: 'Finds calendar connections due for sync and queues them',
       schedule: ScheduleExpression.rate(Duration.minutes(dispatchEveryMinutes)),
       // A missed run is covered by the next one; retrying late would only duplicate it.
-      target: new LambdaInvoke(this.dispatcher.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+      target: new LambdaInvoke(this.dispatcher.function, {
+        role: schedulerRole,
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
     });
   }
 }

@@ -34,6 +34,7 @@ import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import type { ApiStack } from './api-stack';
 import type { AuthStack } from './auth-stack';
+import { wildcardUnder } from './nag';
 import { projectRoot } from './paths';
 
 export interface WebStackProps extends StackProps {
@@ -214,9 +215,41 @@ export class WebStack extends Stack {
       distributionPaths: ['/*'],
       memoryLimit: 512,
     });
+    this.acknowledgeDeploymentProvider();
 
     new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
+  }
+
+  /**
+   * BucketDeployment runs a provider Lambda that aws-cdk-lib builds and shares per stack; its
+   * runtime and role are not ours to set. What it can reach: the CDK asset bucket (read) and the
+   * site bucket (write), plus CloudFront invalidations, which IAM cannot scope to a distribution.
+   */
+  private acknowledgeDeploymentProvider(): void {
+    const provider = this.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+    if (!provider) throw new Error('BucketDeployment provider not found; aws-cdk-lib changed its layout');
+    const reason = (what: string) => `CDK's BucketDeployment provider (aws-cdk-lib managed): ${what}`;
+    Validations.of(provider).acknowledge(
+      { id: 'AwsSolutions-L1', reason: reason('its Python runtime is pinned by aws-cdk-lib.') },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: reason('it writes only its own logs with the basic execution policy.'),
+      },
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: reason('copies the site from the CDK asset bucket into the site bucket and prunes old files.'),
+      })),
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        reason: reason('reads the zipped site from the CDK bootstrap asset bucket.'),
+      },
+      { id: wildcardUnder(this.bucket, '/*'), reason: reason('writes the site objects into the site bucket.') },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: reason('creates CloudFront invalidations, which IAM does not scope to one distribution.'),
+      },
+    );
   }
 
   /**

@@ -49,6 +49,14 @@ export class AppFunction extends Construct {
     for (const statement of accessStatements(this, props.access, props.targets)) {
       this.role.addToPrincipalPolicy(statement);
     }
+    if (props.access.secrets) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.targets.secretsPrefix}/*]`,
+        reason:
+          'Provider secrets (OAuth tokens, API keys) are created at run time, one per connection or ' +
+          'agent, so their names are only known by prefix; the prefix is this stage\'s alone.',
+      });
+    }
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: `${projectRoot}/${props.entry}`,
