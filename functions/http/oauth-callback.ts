@@ -40,6 +40,12 @@ export const handler = httpHandler([
       logger.warn('google code exchange failed', { orgId, userId, kind: error.kind });
       return redirect('failed');
     }
+    logger.debug('google grant received', {
+      orgId,
+      userId,
+      scope: tokens.scope,
+      expiresAt: tokens.expiresAt,
+    });
     const secretName = tokenSecretName(orgId, userId);
     await saveTokens(secretName, tokens);
     const previous = await getConnection(orgId, userId);

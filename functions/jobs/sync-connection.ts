@@ -55,6 +55,11 @@ async function incremental(
     const plan = planPage(existing, page.items);
     progress.writes += await applyPlan(c.orgId, c.userId, plan);
     progress.eventCount += plan.added - plan.removed;
+    logger.debug('calendar page synced', {
+      mode: 'incremental',
+      items: page.items.length,
+      puts: plan.puts.length,
+    });
     if (page.nextSyncToken) return page.nextSyncToken;
     if (!page.nextPageToken)
       throw new GoogleError('rejected', 'Google ended the listing without a sync token.');
@@ -90,6 +95,7 @@ async function full(
     const plan = planPage(existing, page.items);
     progress.writes += await applyPlan(c.orgId, c.userId, plan);
     remember(existing, plan);
+    logger.debug('calendar page synced', { mode: 'full', items: page.items.length, puts: plan.puts.length });
     for (const e of page.items) if (existing.has(e.id)) seen.add(e.id);
     if (page.nextSyncToken) {
       const gone = leftovers(existing, seen);

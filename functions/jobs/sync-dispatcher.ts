@@ -12,6 +12,7 @@ const perQuery = 200;
 const maxQueriesPerShard = 10;
 
 export async function handler(): Promise<{ enqueued: number }> {
+  logger.setContext({ job: 'calendar-sync-dispatcher' });
   const { shards, intervalMinutes } = config().sync;
   const now = new Date();
   const nextSyncAt = new Date(now.getTime() + intervalMinutes * 60_000);

@@ -12,6 +12,7 @@ const Message = z.object({ orgId: z.string().min(1), userId: z.string().min(1) }
 const concurrency = 4;
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  logger.setContext({ job: 'calendar-sync-worker' });
   const failed: string[] = [];
   let next = 0;
   const work = async () => {

@@ -390,7 +390,7 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
       return true;
     }
     if (rest === 'revoke' && req.method === 'POST') {
-      revoke(url, body, res);
+      if (!(await generalFault(res))) revoke(url, body, res);
       return true;
     }
     return control(req, res, rest, body);

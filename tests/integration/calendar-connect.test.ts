@@ -1,0 +1,233 @@
+// Debug logging on: the point of this file is that no token reaches the logs even then.
+process.env.LOG_LEVEL = 'debug';
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { localQueue } from '../../functions/adapters/queue';
+import { keys } from '../../functions/data/keys';
+import { devSubject } from '../../infra/local/dev-identity';
+import { call, captureLogs } from '../support/api';
+import {
+  calendarItems,
+  connectAndSync,
+  connectCalendar,
+  fault,
+  google,
+  googleControl,
+  runQueuedSyncs,
+  secretsDir,
+  timedEvent,
+} from '../support/calendar';
+import { tableName, testDb } from '../support/env';
+import { seedOrg } from '../support/seed';
+
+afterAll(() => google.stop());
+
+const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+
+/** Every item any test wrote: the whole table, read partition by partition we know of. */
+async function everything(orgId: string, userId: string) {
+  const partitions = [keys.org(orgId).pk, keys.calendarPk(orgId, userId)];
+  const items = [];
+  for (const pk of partitions) {
+    const { Items = [] } = await testDb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      }),
+    );
+    items.push(...Items);
+  }
+  return JSON.stringify(items);
+}
+
+/** The emulator's tokens all carry these markers (access ya29.emu-, refresh 1//emu-, code 4/emu-). */
+const tokenPattern = /ya29\.emu-|1\/\/emu-|4\/emu-/;
+
+function decrypted(): string[] {
+  // Secrets are stored encrypted: the files must not contain the tokens in the clear either.
+  return readdirSync(secretsDir).map((f) => readFileSync(join(secretsDir, f)).toString('latin1'));
+}
+
+describe('authorize', () => {
+  it('returns the emulator consent URL with offline access, consent prompt, least scope and a state', async () => {
+    const as = 'consent@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const res = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+    expect(res.status).toBe(200);
+    const url = new URL(res.body.url);
+    expect(url.origin + url.pathname).toBe(`${google.url}/o/oauth2/v2/auth`);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      access_type: 'offline',
+      prompt: 'consent',
+      scope: 'https://www.googleapis.com/auth/calendar.events',
+      login_hint: as,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:3999/api/oauth/google/callback',
+    });
+    expect(url.searchParams.get('state')).toMatch(/^[\w-]+\.[\w-]+$/);
+  });
+
+  it('is refused to viewers (403) and to non-members (404)', async () => {
+    const orgId = await seedOrg({ 'viewer@example.com': 'viewer' });
+    const path = `/orgs/${orgId}/calendar/google/authorize`;
+    expect((await call('POST', path, { as: 'viewer@example.com' })).status).toBe(403);
+    expect((await call('POST', path, { as: 'stranger@example.com' })).status).toBe(404);
+  });
+});
+
+describe('callback', () => {
+  it('stores the tokens as a secret, writes the connection, queues the first sync and redirects', async () => {
+    const as = 'connect@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    google.emulator.addEvents(as, [timedEvent('Lunch', soon(3), 60)]);
+    const queued = localQueue.size;
+    const res = await connectCalendar(orgId, as);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`http://127.0.0.1:3999/orgs/${orgId}/calendar?calendar=connected`);
+    expect(localQueue.size).toBe(queued + 1);
+    expect(google.emulator.grantedAccounts()).toContain(as);
+    expect((await runQueuedSyncs()).failures).toBe(0);
+    const status = await call('GET', `/orgs/${orgId}/calendar`, { as });
+    expect(status.body).toEqual({
+      status: 'connected',
+      lastSyncedAt: expect.any(String),
+      lastError: null,
+      eventCount: 1,
+    });
+  });
+
+  it('refuses a replayed state and stores nothing the second time', async () => {
+    const as = 'replay@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+    const consent = await fetch(authorize.body.url, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    expect((await call('GET', `/oauth/google/callback${back.search}`)).status).toBe(302);
+    await runQueuedSyncs();
+    const before = await everything(orgId, devSubject(as));
+    const queued = localQueue.size;
+
+    const replay = await call('GET', `/oauth/google/callback${back.search}`);
+    expect(replay.status).toBe(400);
+    expect(replay.body.errors[0].field).toBe('state');
+    expect(await everything(orgId, devSubject(as))).toBe(before);
+    expect(localQueue.size).toBe(queued);
+  });
+
+  const forgeries: [string, (state: string) => string][] = [
+    [
+      'a tampered payload',
+      (s) =>
+        `${Buffer.from('{"n":"x","o":"org_x","u":"usr_x","e":9999999999999}').toString('base64url')}.${s.split('.')[1]}`,
+    ],
+    ['a tampered signature', (s) => `${s.split('.')[0]}.${'A'.repeat(43)}`],
+    ['garbage', () => 'not-a-state'],
+  ];
+
+  it.each(forgeries)('refuses %s and stores nothing', async (_name, forge) => {
+    const as = 'forger@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+    const consent = await fetch(authorize.body.url, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    back.searchParams.set('state', forge(back.searchParams.get('state')!));
+    const queued = localQueue.size;
+    const res = await call('GET', `/oauth/google/callback${back.search}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('state');
+    const status = await call('GET', `/orgs/${orgId}/calendar`, { as });
+    expect(status.body.status).toBe('not_connected');
+    expect(localQueue.size).toBe(queued);
+  });
+
+  it('redirects with calendar=denied when the user declines, storing nothing', async () => {
+    const as = 'decline@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+    const state = new URL(authorize.body.url).searchParams.get('state')!;
+    const res = await call(
+      'GET',
+      `/oauth/google/callback?error=access_denied&state=${encodeURIComponent(state)}`,
+    );
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toContain('calendar=denied');
+    expect((await call('GET', `/orgs/${orgId}/calendar`, { as })).body.status).toBe('not_connected');
+  });
+
+  it('refuses a callback without state (400 naming the field)', async () => {
+    const res = await call('GET', '/oauth/google/callback?code=abc');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('state');
+  });
+});
+
+describe('secrets', () => {
+  it('never put a token in DynamoDB, a response, a log line or a secret file in the clear', async () => {
+    const as = 'secretive@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    google.emulator.addEvents(as, [timedEvent('Private', soon(4), 30)]);
+    const { result: responses, output } = await captureLogs(async () => {
+      const replies = [await connectCalendar(orgId, as)];
+      await runQueuedSyncs();
+      // A refresh mid-sync (401 -> refresh) and a failing refresh both pass tokens around.
+      await fault('invalid_grant', 1);
+      replies.push(await call('POST', `/orgs/${orgId}/calendar/sync`, { as }));
+      await runQueuedSyncs();
+      replies.push(await call('GET', `/orgs/${orgId}/calendar`, { as }));
+      replies.push(
+        await call(
+          'GET',
+          `/orgs/${orgId}/calendar/events?from=${new Date().toISOString()}&to=${soon(48).toISOString()}`,
+          { as },
+        ),
+      );
+      return replies;
+    });
+    expect(output).toContain('"level":"debug"');
+    expect(output).toMatch(/calendar sync failed/);
+    expect(output).not.toMatch(tokenPattern);
+    for (const r of responses) expect(JSON.stringify(r)).not.toMatch(tokenPattern);
+    expect(await everything(orgId, devSubject(as))).not.toMatch(tokenPattern);
+    for (const file of decrypted()) expect(file).not.toMatch(tokenPattern);
+  });
+});
+
+describe('disconnect', () => {
+  it('revokes the grant at Google, deletes the secret and the synced events', async () => {
+    const as = 'leaving@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    google.emulator.addEvents(as, [timedEvent('A', soon(2), 30), timedEvent('B', soon(5), 30)]);
+    const secretsBefore = readdirSync(secretsDir).length;
+    await connectAndSync(orgId, as);
+    expect(readdirSync(secretsDir).length).toBe(secretsBefore + 1);
+    expect(await calendarItems(orgId, devSubject(as))).toHaveLength(4);
+
+    const res = await call('DELETE', `/orgs/${orgId}/calendar`, { as });
+    expect(res.status).toBe(204);
+    expect(google.emulator.grantedAccounts()).not.toContain(as);
+    expect(await calendarItems(orgId, devSubject(as))).toHaveLength(0);
+    expect((await call('GET', `/orgs/${orgId}/calendar`, { as })).body.status).toBe('not_connected');
+    expect(readdirSync(secretsDir).length).toBe(secretsBefore);
+    // Idempotent: disconnecting again is fine.
+    expect((await call('DELETE', `/orgs/${orgId}/calendar`, { as })).status).toBe(204);
+  });
+
+  it('answers 502 and stays connected when Google cannot revoke', async () => {
+    const as = 'stuck@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    await connectAndSync(orgId, as);
+    const before = await everything(orgId, devSubject(as));
+    await fault('500', 20);
+    const res = await call('DELETE', `/orgs/${orgId}/calendar`, { as });
+    await fault('500', 0);
+    expect(res.status).toBe(502);
+    expect(res.body.detail).toMatch(/still connected/);
+    expect(google.emulator.grantedAccounts()).toContain(as);
+    expect(await everything(orgId, devSubject(as))).toBe(before);
+    expect((await call('DELETE', `/orgs/${orgId}/calendar`, { as })).status).toBe(204);
+  });
+});
