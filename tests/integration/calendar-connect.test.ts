@@ -15,7 +15,6 @@ import {
   connectCalendar,
   fault,
   google,
-  googleControl,
   runQueuedSyncs,
   secretsDir,
   timedEvent,
