@@ -41,7 +41,7 @@ describe('GET /openapi.json', () => {
     ]);
 
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map(
-      (m) => m[1],
+      (m) => m[1]!,
     );
     expect(refs).toContain('Member');
     for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined();
