@@ -79,9 +79,11 @@ export function acceptRefusal(
   tokenIsCurrent: boolean,
   now: Date,
 ): Refusal | null {
-  if (invite.email !== caller.email || !caller.emailVerified) {
+  if (invite.email !== caller.email) {
     return refuse('forbidden', 'This invite is for another email address.', 'token');
   }
+  if (!caller.emailVerified)
+    return refuse('forbidden', 'Verify your email address before accepting.', 'token');
   if (!tokenIsCurrent) return refuse('gone', 'This invite link was replaced by a newer one.', 'token');
   const status = currentStatus(invite, now);
   return status === 'pending' ? null : refuse('gone', goneBecause[status], 'token');

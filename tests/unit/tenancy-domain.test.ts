@@ -123,6 +123,14 @@ describe('invite rules', () => {
     expect(again.tokenHash).not.toBe(issued.tokenHash);
   });
 
+  it('refuses an unverified email even when it matches', () => {
+    const { invite } = newInvite('org_x', body, 'usr_a', now);
+    expect(acceptRefusal(invite, { email: 'x@example.com', emailVerified: false }, true, now)).toMatchObject({
+      kind: 'forbidden',
+      message: expect.stringMatching(/Verify/),
+    });
+  });
+
   it.each([
     ['another email', { email: 'y@example.com' }, 'forbidden'],
     ['accepted', { status: 'accepted' }, 'gone'],
