@@ -28,21 +28,41 @@ export const secretWriteActions = [
   'secretsmanager:PutSecretValue',
 ];
 
+/** What Lambda's SQS poller needs; the same list SqsEventSource grants, so the two statements merge. */
+export const syncQueueConsumeActions = [
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+];
+
 /** `arn:…:secret:acp/<stage>/*`: every secret the project owns, nothing else in the account. */
 export function secretsPrefixArn(scope: Construct, prefix: string): string {
   return Arn.format(
-    { service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+    {
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
     Stack.of(scope),
   );
 }
 
-export function accessStatements(scope: Construct, access: FunctionAccess, t: AccessTargets): PolicyStatement[] {
+export function accessStatements(
+  scope: Construct,
+  access: FunctionAccess,
+  t: AccessTargets,
+): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   if (access.table.length > 0) {
     const resources = [t.table.tableArn];
     // Each index by name (from the shared definition) rather than `index/*`: no wildcard to grow into.
     if (access.table.includes('dynamodb:Query')) {
-      resources.push(...tableDefinition.globalSecondaryIndexes.map((g) => `${t.table.tableArn}/index/${g.indexName}`));
+      resources.push(
+        ...tableDefinition.globalSecondaryIndexes.map((g) => `${t.table.tableArn}/index/${g.indexName}`),
+      );
     }
     statements.push(new PolicyStatement({ actions: [...access.table].sort(), resources }));
   }
@@ -50,7 +70,10 @@ export function accessStatements(scope: Construct, access: FunctionAccess, t: Ac
   const kmsActions = new Set<string>();
   if (access.signingKey) {
     statements.push(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [t.signingKey.secretArn] }),
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [t.signingKey.secretArn],
+      }),
     );
     kmsActions.add('kms:Decrypt');
   }
@@ -80,6 +103,12 @@ export function accessStatements(scope: Construct, access: FunctionAccess, t: Ac
   if (access.sendToSyncQueue) {
     if (!t.syncQueue) throw new Error('sendToSyncQueue declared but no sync queue was given');
     statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [t.syncQueue.queueArn] }));
+  }
+  if (access.consumeSyncQueue) {
+    if (!t.syncQueue) throw new Error('consumeSyncQueue declared but no sync queue was given');
+    statements.push(
+      new PolicyStatement({ actions: syncQueueConsumeActions, resources: [t.syncQueue.queueArn] }),
+    );
   }
   if (access.sendMail && t.mailIdentityArns) {
     statements.push(new PolicyStatement({ actions: ['ses:SendEmail'], resources: t.mailIdentityArns }));

@@ -13,7 +13,7 @@ import {
   ResourceServerScope,
   UserPool,
   UserPoolClient,
-  UserPoolDomain,
+  type UserPoolDomain,
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';

@@ -31,7 +31,12 @@ export const syncIntervalMinutes = 15;
 /** A partial ARN (name without the random suffix), which GetSecretValue accepts. */
 function secretArnByName(scope: Construct, name: string): string {
   return Arn.format(
-    { service: 'secretsmanager', resource: 'secret', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+    {
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
     Stack.of(scope),
   );
 }

@@ -26,6 +26,8 @@ export interface FunctionAccess {
   secrets?: 'read' | 'write';
   /** Enqueues calendar syncs. */
   sendToSyncQueue?: boolean;
+  /** Receives and deletes sync messages (the worker's SQS event source polls with this role). */
+  consumeSyncQueue?: boolean;
   /** Sends email from the configured sender identity. */
   sendMail?: boolean;
 }
@@ -93,6 +95,7 @@ export const jobFunctionAccess = {
       'dynamodb:BatchWriteItem',
     ],
     secrets: 'write',
+    consumeSyncQueue: true,
   },
 } as const satisfies Record<string, FunctionAccess>;
 

@@ -5,7 +5,15 @@
  * one origin and the browser never needs CORS. Every response carries the security headers.
  */
 import { existsSync } from 'node:fs';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -123,7 +131,10 @@ export class WebStack extends Stack {
         },
         contentTypeOptions: { override: true },
         frameOptions: { override: true, frameOption: HeadersFrameOption.DENY },
-        referrerPolicy: { override: true, referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN },
+        referrerPolicy: {
+          override: true,
+          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+        },
       },
     });
 
@@ -135,13 +146,13 @@ export class WebStack extends Stack {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
       ...(config.domain
         ? {
             domainNames: [config.domain.name],
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
             certificate: Certificate.fromCertificateArn(this, 'Certificate', config.domain.certificateArn),
           }
         : {}),
@@ -151,7 +162,10 @@ export class WebStack extends Stack {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
         functionAssociations: [
-          { eventType: FunctionEventType.VIEWER_REQUEST, function: viewerFunction('SpaFallback', spaFallback) },
+          {
+            eventType: FunctionEventType.VIEWER_REQUEST,
+            function: viewerFunction('SpaFallback', spaFallback),
+          },
         ],
       },
       additionalBehaviors: {
@@ -206,7 +220,11 @@ export class WebStack extends Stack {
     // Synth must work before the site is built (CI, infra tests): then only config.json ships,
     // and a warning says so. `npm run build:web` before deploying puts the site in.
     if (existsSync(`${webDist}/index.html`)) sources.unshift(Source.asset(webDist));
-    else Annotations.of(this).addWarningV2('web-dist-missing', 'web/dist not built: deploying config.json only.');
+    else
+      Annotations.of(this).addWarningV2(
+        'web-dist-missing',
+        'web/dist not built: deploying config.json only.',
+      );
 
     new BucketDeployment(this, 'Deploy', {
       sources,
@@ -238,13 +256,18 @@ export class WebStack extends Stack {
       },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
         id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: reason('copies the site from the CDK asset bucket into the site bucket and prunes old files.'),
+        reason: reason(
+          'copies the site from the CDK asset bucket into the site bucket and prunes old files.',
+        ),
       })),
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
         reason: reason('reads the zipped site from the CDK bootstrap asset bucket.'),
       },
-      { id: wildcardUnder(this.bucket, '/*'), reason: reason('writes the site objects into the site bucket.') },
+      {
+        id: wildcardUnder(this.bucket, '/*'),
+        reason: reason('writes the site objects into the site bucket.'),
+      },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: reason('creates CloudFront invalidations, which IAM does not scope to one distribution.'),

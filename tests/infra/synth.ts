@@ -1,32 +1,54 @@
 /**
- * Builds the whole CDK app in memory once per test file. Bundling is skipped (CDK's own
- * `aws:cdk:bundling-stacks` context set to none), so tests check the templates without running
- * esbuild for every Lambda; `npm run synth` bundles for real.
+ * Builds the whole CDK app in memory with cdk.json's feature flags, once per test file. Bundling
+ * is skipped (CDK's own `aws:cdk:bundling-stacks` context set to none), so the tests read the
+ * templates without running esbuild for every Lambda; `npm run synth` bundles for real.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { routes } from '../../functions/api/routes';
+import type { RouteSpec } from '../../functions/api/route';
+import { routes as routeTable } from '../../functions/api/routes';
 import { parseConfig } from '../../infra/config';
 import { defineControlPlane } from '../../infra/stacks/control-plane';
+import { projectRoot } from '../../infra/stacks/paths';
 
-export const testContext = {
+const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+/** Every optional integration switched on, so every permission and resource is exercised. */
+export const fullContext = {
   stage: 'test',
   googleClientId: 'client-id.apps.googleusercontent.com',
   googleClientSecretName: 'agent-control-plane/test/google-client',
+  livekitUrl: 'wss://example.livekit.cloud',
+  livekitSecretName: 'agent-control-plane/test/livekit',
   alarmEmail: 'ops@example.com',
   mailFrom: 'noreply@example.com',
 };
 
-export function synthApp(context: Record<string, unknown> = testContext) {
+export function buildApp(
+  context: Record<string, unknown> = fullContext,
+  routes: readonly RouteSpec[] = routeTable,
+) {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
-    context: { ...context, 'aws:cdk:bundling-stacks': [] },
+    context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] },
   });
   const config = parseConfig((key) => app.node.tryGetContext(key));
   const plane = defineControlPlane(app, config, routes, { nag: false });
-  const template = (stack: { templateFile: string } & object) => Template.fromStack(stack as never);
-  return { app, config, plane, template };
+  return { app, config, plane };
+}
+
+/** Synthesizes every stack of the app once; templates are looked up by stack. */
+export function synthesize(context?: Record<string, unknown>) {
+  const built = buildApp(context);
+  const cache = new Map<Stack, Template>();
+  const template = (stack: Stack) => {
+    if (!cache.has(stack)) cache.set(stack, Template.fromStack(stack));
+    return cache.get(stack)!;
+  };
+  return { ...built, template };
 }

@@ -28,7 +28,8 @@ export interface AppFunctionProps {
 }
 
 // Some bundled CommonJS dependencies call require(); ESM output has none unless we provide it.
-const requireShim = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export class AppFunction extends Construct {
   readonly function: NodejsFunction;
@@ -54,7 +55,7 @@ export class AppFunction extends Construct {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.targets.secretsPrefix}/*]`,
         reason:
           'Provider secrets (OAuth tokens, API keys) are created at run time, one per connection or ' +
-          'agent, so their names are only known by prefix; the prefix is this stage\'s alone.',
+          "agent, so their names are only known by prefix; the prefix is this stage's alone.",
       });
     }
 

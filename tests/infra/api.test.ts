@@ -1,0 +1,250 @@
+/**
+ * The HTTP API follows the route table, and every function holds exactly the access its module
+ * declares: named table actions on the table and its indexes, secrets only under the stage's
+ * prefix, the stack key only through Secrets Manager.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/api/routes';
+import { functionId } from '../../infra/stacks/api-stack';
+import type { AppFunction } from '../../infra/stacks/constructs/app-function';
+import {
+  type FunctionAccess,
+  httpFunctionAccess,
+  jobFunctionAccess,
+} from '../../infra/stacks/function-access';
+import { logicalIdOf } from '../../infra/stacks/nag';
+import { buildApp, synthesize } from './synth';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+
+let s: ReturnType<typeof synthesize>;
+let api: Template;
+let sync: Template;
+
+beforeAll(() => {
+  s = synthesize();
+  api = s.template(s.plane.api);
+  sync = s.template(s.plane.sync);
+});
+
+const modules = [...new Set(routes.map((r) => r.module))];
+
+function statementsOf(template: Template, fn: AppFunction): Statement[] {
+  const roleId = logicalIdOf(fn.role);
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleId }] },
+  });
+  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+const resourcesOf = (statement: Statement) => [statement.Resource].flat();
+
+/** What a declaration must turn into, spelled out independently of access-policy.ts. */
+function expectedActions(access: FunctionAccess): string[] {
+  const actions = ['logs:CreateLogStream', 'logs:PutLogEvents', ...access.table];
+  if (access.signingKey) actions.push('secretsmanager:GetSecretValue', 'kms:Decrypt');
+  if (access.secrets) {
+    actions.push('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
+  }
+  if (access.secrets === 'write') {
+    actions.push(
+      'secretsmanager:CreateSecret',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:DeleteSecret',
+      'kms:GenerateDataKey',
+    );
+  }
+  if (access.sendToSyncQueue) actions.push('sqs:SendMessage');
+  if (access.consumeSyncQueue) {
+    actions.push(
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+    );
+  }
+  if (access.sendMail) actions.push('ses:SendEmail');
+  return [...new Set(actions)].sort();
+}
+
+describe('routes', () => {
+  it('registers every route of the table, exactly as spelled there, and nothing else', () => {
+    const keys = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(keys.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('sends each route to the Lambda of its handler module', () => {
+    for (const route of routes) {
+      const fn = s.plane.api.functions.get(route.module)!;
+      const integrations = api.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(fn.function), 'Arn'] } },
+      });
+      const integrationIds = Object.keys(integrations);
+      expect(integrationIds, route.module).toHaveLength(1);
+      api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationIds[0] }]] },
+      });
+    }
+  });
+
+  it('builds one function per handler module from functions/http/<module>.ts', () => {
+    expect([...s.plane.api.functions.keys()].sort()).toEqual([...modules].sort());
+    expect(Object.keys(api.findResources('AWS::Lambda::Function'))).toHaveLength(modules.length);
+  });
+
+  it('throttles the stage, and public routes harder', () => {
+    const publicKeys = routes.filter((r) => r.auth.kind === 'public').map((r) => `${r.method} ${r.path}`);
+    expect(publicKeys.length).toBeGreaterThan(0);
+    const stage = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties;
+    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    expect(Object.keys(stage.RouteSettings).sort()).toEqual(publicKeys.sort());
+    expect(stage.AccessLogSettings.Format).toContain('"routeKey":"$context.routeKey"');
+  });
+
+  it('allows CORS only from the configured site origin', () => {
+    const apiProps = Object.values(api.findResources('AWS::ApiGatewayV2::Api'))[0]!.Properties;
+    expect(apiProps.CorsConfiguration).toBeUndefined();
+    const withDomain = buildApp({
+      stage: 'prod',
+      domainName: 'admin.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+    });
+    const cors = Object.values(s.template(withDomain.plane.api).findResources('AWS::ApiGatewayV2::Api'))[0]!
+      .Properties.CorsConfiguration;
+    expect(cors.AllowOrigins).toEqual(['https://admin.example.com']);
+  });
+});
+
+describe('functions', () => {
+  it('run Node 22 on arm64 with the ESM bundle, and never the dev issuer settings', () => {
+    for (const template of [api, sync]) {
+      for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+        const p = fn.Properties;
+        expect(p.Runtime).toBe('nodejs22.x');
+        expect(p.Architectures).toEqual(['arm64']);
+        expect(p.Handler).toBe('index.handler');
+        const env = p.Environment.Variables;
+        expect(env).not.toHaveProperty('DEV_ISSUER');
+        expect(env).not.toHaveProperty('DEV_ISSUER_JWKS');
+        expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
+        expect(env).toMatchObject({ STAGE: 'test', NODE_OPTIONS: '--enable-source-maps' });
+        expect(env.SIGNING_KEY_SECRET_ARN).toBeDefined();
+        expect(env.SECRETS_PREFIX).toBe('agent-control-plane/test/');
+      }
+    }
+  });
+
+  it('trust exactly the configured issuers: the Cognito pool, or PropelAuth when it is set', () => {
+    const fn = Object.values(api.findResources('AWS::Lambda::Function'))[0]!;
+    const issuers = JSON.stringify(fn.Properties.Environment.Variables.TRUSTED_ISSUERS);
+    // The Auth stack's user pool provider URL (https://cognito-idp.<region>.amazonaws.com/<pool>).
+    expect(issuers).toMatch(/acp-test-auth:ExportsOutput\w*Users\w*ProviderURL/);
+    expect(issuers).toContain('\\"audience\\":null');
+
+    const propel = buildApp({
+      stage: 'prod',
+      propelAuthIssuer: 'https://auth.example.com',
+      propelAuthAudience: 'acp-api',
+    });
+    expect(propel.plane.auth).toBeUndefined();
+    const env = Object.values(s.template(propel.plane.api).findResources('AWS::Lambda::Function'))[0]!
+      .Properties.Environment.Variables;
+    expect(JSON.parse(env.TRUSTED_ISSUERS)).toEqual([
+      { issuer: 'https://auth.example.com', audience: 'acp-api' },
+    ]);
+  });
+});
+
+describe('least privilege', () => {
+  it('has an access declaration for every handler module, and none for modules that are gone', () => {
+    expect(Object.keys(httpFunctionAccess).sort()).toEqual([...modules].sort());
+  });
+
+  it('refuses to synthesize a module without a declaration', () => {
+    const stray = { ...routes[0]!, module: 'undeclared' };
+    expect(() => buildApp(undefined, [...routes, stray])).toThrow(
+      /Handler module undeclared has no access declaration/,
+    );
+  });
+
+  const all = () => [
+    ...[...s.plane.api.functions].map(([module, fn]) => ({
+      name: module,
+      fn,
+      template: api,
+      access: httpFunctionAccess[module]!,
+    })),
+    ...(['sync-dispatcher', 'sync-worker'] as const).map((name) => ({
+      name,
+      fn: name === 'sync-dispatcher' ? s.plane.sync.dispatcher : s.plane.sync.worker,
+      template: sync,
+      access: jobFunctionAccess[name] as FunctionAccess,
+    })),
+  ];
+
+  it('grants each function exactly the actions its declaration lists', () => {
+    for (const { name, fn, template, access } of all()) {
+      const actions = [...new Set(statementsOf(template, fn).flatMap(actionsOf))].sort();
+      expect(actions, name).toEqual(expectedActions(access));
+    }
+  });
+
+  it('pins the modules whose needs are known by heart', () => {
+    const actions = (module: string) =>
+      statementsOf(api, s.plane.api.functions.get(module)!)
+        .flatMap(actionsOf)
+        .filter((a) => !a.startsWith('logs:'));
+    expect(actions('health')).toEqual([]);
+    expect(actions('openapi')).toEqual([]);
+    expect(actions('me').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+  });
+
+  it('never uses wildcard actions, and scopes table, secrets and key access to this stage', () => {
+    for (const { name, fn, template } of all()) {
+      for (const statement of statementsOf(template, fn)) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of actionsOf(statement)) expect(action, name).not.toMatch(/\*/);
+        const resources = resourcesOf(statement);
+        const service = actionsOf(statement)[0]!.split(':')[0];
+        const text = JSON.stringify(resources);
+        expect(resources, name).not.toContain('*');
+        if (service === 'dynamodb') {
+          expect(text).not.toContain('/index/*');
+          for (const resource of resources) {
+            expect(JSON.stringify(resource), name).toMatch(/Table[A-Z0-9]{8}/);
+          }
+        }
+        if (service === 'secretsmanager') {
+          for (const resource of resources) {
+            const json = JSON.stringify(resource);
+            // Either the generated signing key (under the prefix) or the prefix itself.
+            expect(json, name).toMatch(/SigningKey|secret:agent-control-plane\/test\/\*/);
+          }
+        }
+        if (service === 'kms') {
+          expect(text, name).toMatch(/SecretsKey/);
+          expect(statement.Condition).toEqual({
+            StringEquals: {
+              'kms:ViaService': {
+                'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']],
+              },
+            },
+          });
+        }
+      }
+    }
+  });
+
+  it('lets only functions that query reach the indexes, each index by name', () => {
+    const me = JSON.stringify(statementsOf(api, s.plane.api.functions.get('me')!));
+    expect(me).not.toContain('/index/');
+    const dispatcher = JSON.stringify(statementsOf(sync, s.plane.sync.dispatcher));
+    for (const index of ['gsi1', 'gsi2', 'gsi3']) expect(dispatcher).toContain(`/index/${index}`);
+  });
+});
