@@ -234,7 +234,7 @@ export async function listInvites(
 export async function listInvitesFor(email: string, limit: number, cursor: string | undefined, now: Date) {
   const page = await queryPage({
     index: 'gsi1',
-    partition: keys.inviteeIndex(email, '', '').gsi1pk,
+    partition: keys.invitesOfEmail(email),
     limit,
     cursor,
     filter: {

@@ -30,6 +30,8 @@ export const keys = {
     gsi1pk: `USER#${userId}`,
     gsi1sk: orgPk(orgId),
   }),
+  /** gsi1 partition and sort-key prefix listing a user's memberships. */
+  membershipsOfUser: (userId: string) => ({ gsi1pk: `USER#${userId}`, prefix: 'ORG#' }),
 
   invite: (orgId: string, inviteId: string) => ({ pk: orgPk(orgId), sk: `INVITE#${inviteId}` }),
   invitePrefix: 'INVITE#',
@@ -37,6 +39,8 @@ export const keys = {
     gsi1pk: `INVITEE#${email.toLowerCase()}`,
     gsi1sk: `${orgPk(orgId)}#${inviteId}`,
   }),
+  /** gsi1 partition listing the invites addressed to an email, across orgs. */
+  invitesOfEmail: (email: string) => `INVITEE#${email.toLowerCase()}`,
   inviteToken: (tokenHash: string) => ({ pk: `INVITETOKEN#${tokenHash}`, sk: 'INVITETOKEN' }),
   pendingInviteClaim: (orgId: string, email: string) => ({
     pk: orgPk(orgId),

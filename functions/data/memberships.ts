@@ -149,10 +149,11 @@ const OrgSummary = Organization.pick({ id: true, name: true, displayName: true, 
 
 /** The caller's memberships (one Query on the user index) with their orgs (one BatchGet). */
 export async function listMyOrgs(userId: string, limit: number, cursor: string | undefined) {
+  const { gsi1pk, prefix } = keys.membershipsOfUser(userId);
   const page = await queryPage({
     index: 'gsi1',
-    partition: keys.membershipUserIndex(userId, '').gsi1pk,
-    sortPrefix: 'ORG#',
+    partition: gsi1pk,
+    sortPrefix: prefix,
     limit,
     cursor,
   });
