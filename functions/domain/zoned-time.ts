@@ -48,15 +48,18 @@ function offsetAt(timeZone: string, at: number): number {
 }
 
 /**
- * The instant a wall-clock time happens in a zone. In a DST gap the clock jumps past the time, and
- * we answer the instant after the jump; in an overlap, the first of the two.
+ * The instant a wall-clock time happens in a zone. A repeated time (clocks going back) answers its
+ * first occurrence; a skipped time (clocks going forward) is read with the offset from before the
+ * jump, landing as far past the jump as it was into the gap. Offsets a day either side are the
+ * only candidates: zones never change offset twice within a day.
  */
 export function instantOf(timeZone: string, date: string, minutes: number): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const naive = Date.UTC(y, m - 1, d) + minutes * 60_000;
-  const first = naive - offsetAt(timeZone, naive);
-  const second = naive - offsetAt(timeZone, first);
-  return Math.min(first, second);
+  const before = naive - offsetAt(timeZone, naive - 86_400_000);
+  const after = naive - offsetAt(timeZone, naive + 86_400_000);
+  const valid = [before, after].filter((candidate) => naive - offsetAt(timeZone, candidate) === candidate);
+  return valid.length > 0 ? Math.min(...valid) : before;
 }
 
 export function addDays(date: string, days: number): string {
