@@ -1,6 +1,7 @@
 /** Organization rules: a new org, settings changes, domains and the effective limits. */
 import { ulid } from 'ulid';
 import type { CreateOrgBody, Organization, UpdateOrgBody } from '../api/schemas/orgs';
+import type { OrgRole } from './permissions';
 import { memberLimit, planLimits } from './plans';
 import { type Refusal, refuse } from './refusal';
 
@@ -50,6 +51,13 @@ export function settingsRefusal(org: Organization): Refusal | null {
     );
   }
   return null;
+}
+
+/** The plan and SAML entitlement are commercial decisions: owners only, even though admins edit the rest. */
+export function updateRefusal(role: OrgRole, patch: UpdateOrgBody): Refusal | null {
+  if (role === 'owner') return null;
+  const field = (['plan', 'canSetupSaml'] as const).find((f) => patch[f] !== undefined);
+  return field ? refuse('forbidden', `Only an owner can change ${field}.`, field) : null;
 }
 
 export function applyOrgUpdate(org: Organization, patch: UpdateOrgBody, now: Date): Organization | Refusal {

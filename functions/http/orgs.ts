@@ -3,7 +3,14 @@ import * as memberships from '../data/memberships';
 import * as orgs from '../data/orgs';
 import { auditEntry } from '../domain/audit';
 import { newMembership } from '../domain/memberships';
-import { applyOrgUpdate, canAutoJoin, joinRefusal, newOrg, settingsRefusal } from '../domain/orgs';
+import {
+  applyOrgUpdate,
+  canAutoJoin,
+  joinRefusal,
+  newOrg,
+  settingsRefusal,
+  updateRefusal,
+} from '../domain/orgs';
 import { httpHandler, implement } from '../lib/http-handler';
 import { logger } from '../lib/logger';
 import { problems } from '../lib/problem';
@@ -35,9 +42,10 @@ export const handler = httpHandler([
 
   implement(getOrg, async ({ params }) => ({ body: found(await orgs.getOrg(params.orgId)) })),
 
-  implement(updateOrg, async ({ params, body, caller, ifMatch, requestId, now }) => {
+  implement(updateOrg, async ({ params, body, caller, membership, ifMatch, requestId, now }) => {
     const current = found(await orgs.getOrg(params.orgId));
     if (ifMatch !== undefined && ifMatch !== current.version) throw problems.preconditionFailed();
+    enforce(updateRefusal(membership.role, body));
     const updated = orRefuse(applyOrgUpdate(current, body, now));
     const audit = auditEntry({
       orgId: current.id,

@@ -170,7 +170,7 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     expect((await call('GET', `/orgs/${org.id}`, { as })).body).toEqual(before);
   });
 
-  it('lets only admins and owners change settings', async () => {
+  it('lets only admins and owners change settings, and only owners the plan and SAML', async () => {
     const owner = 'rolecheck@example.com';
     const org = await createOrg(owner);
     await addMember(org.id, owner, 'mgr@example.com', 'manager');
@@ -181,6 +181,12 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     expect(
       (await call('PATCH', `/orgs/${org.id}`, { as: 'adm@example.com', body: { name: 'A' } })).status,
     ).toBe(200);
+    for (const body of [{ plan: 'enterprise' }, { canSetupSaml: true }]) {
+      const res = await call('PATCH', `/orgs/${org.id}`, { as: 'adm@example.com', body });
+      expect([res.status, fieldsOf(res.body)]).toEqual([403, Object.keys(body)]);
+    }
+    const after = (await call('GET', `/orgs/${org.id}`, { as: owner })).body;
+    expect(after).toMatchObject({ name: 'A', plan: 'free', canSetupSaml: false });
   });
 });
 
