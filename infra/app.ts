@@ -1,11 +1,10 @@
 /**
  * CDK entry point (`cdk synth`, `cdk deploy --all -c stage=<name>`). A bad context value ends
- * synth with one line naming it; everything else lives in stacks/control-plane.ts.
+ * synth with one line naming it, before the stacks and the route table are even loaded;
+ * everything else lives in stacks/control-plane.ts.
  */
 import { App } from 'aws-cdk-lib';
-import { routes } from '../functions/api/routes';
 import { ContextError, type DeployConfig, parseConfig } from './config';
-import { defineControlPlane } from './stacks/control-plane';
 
 const app = new App();
 let config: DeployConfig;
@@ -16,5 +15,9 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+const [{ routes }, { defineControlPlane }] = await Promise.all([
+  import('../functions/api/routes'),
+  import('./stacks/control-plane'),
+]);
 defineControlPlane(app, config, routes);
 app.synth();

@@ -6,7 +6,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/routes';
-import { functionId } from '../../infra/stacks/api-stack';
 import type { AppFunction } from '../../infra/stacks/constructs/app-function';
 import {
   type FunctionAccess,

@@ -1,0 +1,105 @@
+/** Bad context stops synth with one line naming the value; good context becomes the deploy config. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ContextError, parseConfig } from '../../infra/config';
+import { projectRoot } from '../../infra/stacks/paths';
+
+const parse = (context: Record<string, unknown>) => parseConfig((key) => context[key]);
+
+/** Runs the CDK app the way the CLI does: context in CDK_CONTEXT_JSON, output to CDK_OUTDIR. */
+function runApp(context: Record<string, unknown>) {
+  return spawnSync(join(projectRoot, 'node_modules/.bin/tsx'), ['infra/app.ts'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      CDK_CONTEXT_JSON: JSON.stringify(context),
+      CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'cdk-config-test-')),
+    },
+  });
+}
+
+describe('synth with bad context', () => {
+  it('fails with exactly one line naming a missing required value', () => {
+    const result = runApp({});
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Missing required context value stage (pass -c stage=<name>, e.g. -c stage=dev).',
+    ]);
+  });
+
+  it('refuses a stage that is not lowercase letters and digits, in one line', () => {
+    const result = runApp({ stage: 'Prod-1' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Context value stage must be lowercase letters and digits only, got "Prod-1".',
+    ]);
+  });
+});
+
+describe('parseConfig', () => {
+  it('accepts a bare stage and leaves every integration off', () => {
+    expect(parse({ stage: 'dev' })).toMatchObject({
+      stage: 'dev',
+      isDev: true,
+      namePrefix: 'acp-dev',
+      secretsPrefix: 'agent-control-plane/dev',
+      propelAuth: undefined,
+      google: undefined,
+      livekit: undefined,
+      domain: undefined,
+      webOrigin: undefined,
+    });
+    expect(parse({ stage: 'prod2' }).isDev).toBe(false);
+  });
+
+  it.each(['', 'Prod', 'my-stage', 'stage_1', 'ünï'])('refuses stage %j', (stage) => {
+    expect(() => parse({ stage })).toThrow(ContextError);
+  });
+
+  it('names the missing half of a pair', () => {
+    expect(() => parse({ stage: 'dev', googleClientId: 'id' })).toThrow(
+      'Missing required context value googleClientSecretName (needed because googleClientId is set).',
+    );
+    expect(() => parse({ stage: 'dev', propelAuthAudience: 'aud' })).toThrow(/propelAuthIssuer/);
+    expect(() => parse({ stage: 'dev', livekitUrl: 'wss://x.livekit.cloud' })).toThrow(/livekitSecretName/);
+    expect(() => parse({ stage: 'dev', domainName: 'admin.example.com' })).toThrow(/certificateArn/);
+  });
+
+  it('keeps secret names under the stage prefix, so functions can read them', () => {
+    expect(() =>
+      parse({ stage: 'dev', googleClientId: 'id', googleClientSecretName: 'other/google' }),
+    ).toThrow(
+      'Context value googleClientSecretName must start with agent-control-plane/dev/, got "other/google".',
+    );
+  });
+
+  it('checks URLs, the certificate region and email addresses', () => {
+    expect(() =>
+      parse({ stage: 'dev', propelAuthIssuer: 'http://auth.example.com', propelAuthAudience: 'a' }),
+    ).toThrow(/must use https:/);
+    expect(() =>
+      parse({
+        stage: 'dev',
+        domainName: 'admin.example.com',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+      }),
+    ).toThrow(/us-east-1/);
+    expect(() => parse({ stage: 'dev', alarmEmail: 'not-an-address' })).toThrow(/alarmEmail/);
+  });
+
+  it('derives the site origin from the custom domain', () => {
+    const config = parse({
+      stage: 'prod',
+      domainName: 'Admin.Example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+    });
+    expect(config.webOrigin).toBe('https://admin.example.com');
+    expect(parse({ stage: 'prod', webOrigin: 'https://d111.cloudfront.net/' }).webOrigin).toBe(
+      'https://d111.cloudfront.net',
+    );
+  });
+});
