@@ -1,0 +1,56 @@
+/** A loopback emulator of the few Secrets Manager JSON API actions the secrets adapter calls. */
+import { createServer } from 'node:http';
+import { listenLocal } from '../../infra/local/ports';
+
+interface Stored {
+  value: string;
+  kmsKeyId: string | undefined;
+}
+
+export async function startSecretsManagerEmulator() {
+  const secrets = new Map<string, Stored>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const action = String(req.headers['x-amz-target'] ?? '').replace('secretsmanager.', '');
+      const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(body));
+      };
+      const fail = (type: string) =>
+        reply(400, { __type: type, message: `${type} for ${input.SecretId ?? input.Name}` });
+      const id = input.SecretId ?? input.Name;
+      const arn = `arn:aws:secretsmanager:local:000000000000:secret:${id}`;
+      switch (action) {
+        case 'CreateSecret':
+          if (secrets.has(id)) return fail('ResourceExistsException');
+          secrets.set(id, { value: input.SecretString, kmsKeyId: input.KmsKeyId });
+          return reply(200, { ARN: arn, Name: id, VersionId: 'v1' });
+        case 'PutSecretValue': {
+          const current = secrets.get(id);
+          if (!current) return fail('ResourceNotFoundException');
+          secrets.set(id, { ...current, value: input.SecretString });
+          return reply(200, { ARN: arn, Name: id, VersionId: 'v2' });
+        }
+        case 'GetSecretValue': {
+          const current = secrets.get(id);
+          if (!current) return fail('ResourceNotFoundException');
+          return reply(200, { ARN: arn, Name: id, SecretString: current.value, VersionId: 'v1' });
+        }
+        case 'DeleteSecret':
+          if (!secrets.delete(id)) return fail('ResourceNotFoundException');
+          return reply(200, { ARN: arn, Name: id, DeletionDate: Date.now() / 1000 });
+        default:
+          return reply(400, { __type: 'UnknownOperationException', message: action });
+      }
+    });
+  });
+  const port = await listenLocal(server, 0);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    secrets,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encryptedFileStore, type SecretStore, secretsManagerStore } from '../../functions/adapters/secrets';
+import { startSecretsManagerEmulator } from '../support/secrets-manager-emulator';
+
+const emulator = await startSecretsManagerEmulator();
+process.env.SECRETS_ENDPOINT = emulator.endpoint;
+afterAll(() => emulator.stop());
+
+const fileDir = mkdtempSync(join(tmpdir(), 'acp-secrets-contract-'));
+const stores: [string, SecretStore][] = [
+  ['encrypted files', encryptedFileStore(fileDir)],
+  ['Secrets Manager', secretsManagerStore({ prefix: 'acp/test/', kmsKeyId: 'alias/acp-test' })],
+];
+
+describe.each(stores)('secret store contract: %s', (_name, store) => {
+  it('reads back what it stored, and the latest value after a replace', async () => {
+    await store.put('google-calendar/org_1/usr_1', '{"refreshToken":"one"}');
+    expect(await store.get('google-calendar/org_1/usr_1')).toBe('{"refreshToken":"one"}');
+    await store.put('google-calendar/org_1/usr_1', '{"refreshToken":"two"}');
+    expect(await store.get('google-calendar/org_1/usr_1')).toBe('{"refreshToken":"two"}');
+  });
+
+  it('answers undefined for a missing secret and deletes idempotently', async () => {
+    expect(await store.get('never/stored')).toBeUndefined();
+    await store.put('to/delete', 'x');
+    await store.delete('to/delete');
+    expect(await store.get('to/delete')).toBeUndefined();
+    await store.delete('to/delete');
+  });
+
+  it('keeps secrets apart by name', async () => {
+    await store.put('a', 'value-a');
+    await store.put('b', 'value-b');
+    expect([await store.get('a'), await store.get('b')]).toEqual(['value-a', 'value-b']);
+  });
+});
+
+describe('Secrets Manager adapter', () => {
+  it('names every secret under the prefix and encrypts with the stack key', async () => {
+    await secretsManagerStore({ prefix: 'acp/test/', kmsKeyId: 'alias/acp-test' }).put('k', 'v');
+    expect(emulator.secrets.get('acp/test/k')).toEqual({ value: 'v', kmsKeyId: 'alias/acp-test' });
+  });
+});
+
+describe('encrypted file store', () => {
+  it('keeps values unreadable on disk and refuses a file swapped in from another secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acp-secrets-files-'));
+    const store = encryptedFileStore(dir);
+    await store.put('first', 'plain-text-token-1');
+    await store.put('second', 'plain-text-token-2');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.secret'));
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(readFileSync(join(dir, f)).toString('latin1')).not.toContain('plain-text');
+    expect(readdirSync(dir).join(' ')).not.toMatch(/first|second/);
+    const [a, b] = files as [string, string];
+    writeFileSync(join(dir, a), readFileSync(join(dir, b)));
+    const results = await Promise.allSettled([store.get('first'), store.get('second')]);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+  });
+
+  it('reuses the key it generated, so a second process reads the same secrets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acp-secrets-key-'));
+    await encryptedFileStore(dir).put('shared', 'value');
+    expect(await encryptedFileStore(dir).get('shared')).toBe('value');
+    expect(readFileSync(join(dir, 'key'))).toHaveLength(32);
+  });
+});
