@@ -32,10 +32,12 @@ export const fullContext = {
 export function buildApp(
   context: Record<string, unknown> = fullContext,
   routes: readonly RouteSpec[] = routeTable,
+  /** Stack paths whose Lambdas esbuild bundles; none by default. */
+  bundleStacks: string[] = [],
 ) {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
-    context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] },
+    context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': bundleStacks },
   });
   const config = parseConfig((key) => app.node.tryGetContext(key));
   const plane = defineControlPlane(app, config, routes, { nag: false });

@@ -1,0 +1,40 @@
+/**
+ * What esbuild actually produces for a Lambda (the other infra tests skip bundling): one
+ * minified ESM file with a source map, the AWS SDK inside, and a require() shim for the CommonJS
+ * parts. Bundles only the Sync stack's two functions to stay fast.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logicalIdOf } from '../../infra/stacks/nag';
+import { buildApp } from './synth';
+
+let bundle: string;
+let dir: string;
+
+beforeAll(() => {
+  const { app, plane } = buildApp(undefined, undefined, ['Sync']);
+  const template = Template.fromStack(plane.sync);
+  const fn = template.findResources('AWS::Lambda::Function')[logicalIdOf(plane.sync.dispatcher.function)]!;
+  dir = join(app.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+  bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+}, 60_000);
+
+describe('Lambda bundle', () => {
+  it('is one minified ES module with a source map', () => {
+    expect(statSync(join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
+    expect(bundle).toMatch(/\bexport\s*\{[^}]*\bhandler\b/);
+    // Minified: lines run to thousands of characters (only template literals keep their breaks).
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(2000);
+  });
+
+  it('carries the AWS SDK inside instead of importing it from the runtime', () => {
+    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(bundle).toContain('SendMessageBatch');
+  });
+
+  it('starts with the require() shim bundled CommonJS code relies on', () => {
+    expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+  });
+});
