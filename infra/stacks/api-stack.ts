@@ -134,6 +134,8 @@ export class ApiStack extends Stack {
         targets,
         environment,
         retainLogs: !config.isDev,
+        // Just under the HTTP API's 30 s integration limit: handlers that call Google retry within it.
+        timeout: Duration.seconds(29),
       });
       this.functions.set(module, fn);
       integrations.set(module, new HttpLambdaIntegration(`${functionId(module)}Integration`, fn.function));

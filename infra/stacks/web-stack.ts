@@ -212,7 +212,11 @@ export class WebStack extends Stack {
       apiBase: '/api',
       stage: config.stage,
       auth: auth
-        ? { mode: 'cognito', domain: auth.domain.baseUrl(), clientId: this.webClient(auth).userPoolClientId }
+        ? {
+            mode: 'cognito',
+            domain: auth.domain.baseUrl(),
+            clientId: this.webClient(auth, config.namePrefix).userPoolClientId,
+          }
         : { mode: 'propelauth', issuer: config.propelAuth?.issuer, audience: config.propelAuth?.audience },
       ...(config.livekit ? { livekitUrl: config.livekit.url } : {}),
     };
@@ -279,10 +283,10 @@ export class WebStack extends Stack {
    * The admin site's public client (authorization code + PKCE, no secret). It lives here, not in
    * the Auth stack, because its callback URL is this stack's CloudFront address.
    */
-  private webClient(auth: AuthStack): UserPoolClient {
+  private webClient(auth: AuthStack, namePrefix: string): UserPoolClient {
     return new UserPoolClient(this, 'WebClient', {
       userPool: auth.userPool,
-      userPoolClientName: `${this.stackName}-web`,
+      userPoolClientName: `${namePrefix}-web`,
       generateSecret: false,
       authFlows: {},
       preventUserExistenceErrors: true,
