@@ -16,10 +16,13 @@ export interface Mailer {
 }
 
 export const outbox: (MailMessage & { sentAt: string })[] = [];
+/** A local stack runs for days; the outbox keeps the newest messages only. */
+const outboxSize = 200;
 
 const outboxMailer: Mailer = {
   async send(message) {
     outbox.push({ ...message, sentAt: new Date().toISOString() });
+    if (outbox.length > outboxSize) outbox.splice(0, outbox.length - outboxSize);
   },
 };
 

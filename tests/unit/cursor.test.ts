@@ -1,0 +1,56 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeCursor, encodeCursor } from '../../functions/data/cursor';
+import { Problem } from '../../functions/lib/problem';
+
+const partition = { attribute: 'pk', value: 'ORG#org_A' };
+const lastKey = { pk: 'ORG#org_A', sk: 'MEMBER#usr_1' };
+
+async function refusal(cursor: string, where = partition) {
+  try {
+    await decodeCursor(where, cursor);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('paging cursors', () => {
+  it('round-trips the last key of its own partition and is absent on the last page', async () => {
+    const cursor = (await encodeCursor(partition, lastKey))!;
+    expect(await decodeCursor(partition, cursor)).toEqual(lastKey);
+    expect(await encodeCursor(partition, undefined)).toBeUndefined();
+    expect(await decodeCursor(partition, undefined)).toBeUndefined();
+  });
+
+  it('refuses a genuine cursor of another partition or key attribute', async () => {
+    const cursor = (await encodeCursor(partition, lastKey))!;
+    expect(await refusal(cursor, { attribute: 'pk', value: 'ORG#org_B' })).toBeInstanceOf(Problem);
+    expect(await refusal(cursor, { attribute: 'gsi1pk', value: 'ORG#org_A' })).toBeInstanceOf(Problem);
+  });
+
+  it('refuses any edit of a cursor with a 400 naming the cursor', async () => {
+    const cursor = (await encodeCursor(partition, lastKey))!;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(cursor.length - 1),
+        fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'.split('')),
+        async (at, ch) => {
+          fc.pre(cursor[at] !== ch);
+          const edited = cursor.slice(0, at) + ch + cursor.slice(at + 1);
+          const error = (await refusal(edited)) as Problem | undefined;
+          // A base64url character can decode to the same bytes (unused trailing bits); that is no edit.
+          if (error === undefined) expect(await decodeCursor(partition, edited)).toEqual(lastKey);
+          else expect([error.status, error.errors?.[0]?.field]).toEqual([400, 'cursor']);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses garbage', async () => {
+    for (const garbage of ['', '.', 'abc', 'a.b.c', `${Buffer.from('{}').toString('base64url')}.x`]) {
+      expect(await refusal(garbage)).toBeInstanceOf(Problem);
+    }
+  });
+});
