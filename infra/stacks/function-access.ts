@@ -34,7 +34,10 @@ export interface FunctionAccess {
 
 /** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
 const caller: TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
-/** Org-scoped routes also read the caller's membership (a GetItem, covered by `caller`). */
+/**
+ * Tenant changes are transactions (item + counter + audit entry, with condition checks); org-scoped
+ * routes also read the caller's membership, a GetItem already in `caller`.
+ */
 const tenantWrites: TableAction[] = [
   ...caller,
   'dynamodb:UpdateItem',
@@ -54,22 +57,30 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
   },
-  members: { table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'], signingKey: true },
+  members: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
   invites: {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     signingKey: true,
     sendMail: true,
   },
-  // Connect signs OAuth state; disconnect deletes the stored tokens and the synced events.
+  // Connect signs OAuth state; events are written in batches; disconnect deletes the stored
+  // tokens and empties the user's event partition.
   calendar: {
-    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    table: [
+      ...caller,
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+    ],
     signingKey: true,
     secrets: 'write',
     sendToSyncQueue: true,
   },
-  // Verifies and consumes the state, stores the tokens, enqueues the first sync.
+  // Public (no caller to load): verifies and consumes the state, checks the membership, stores the
+  // tokens and the connection, enqueues the first sync.
   'oauth-callback': {
-    table: [...tenantWrites],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
     signingKey: true,
     secrets: 'write',
     sendToSyncQueue: true,
@@ -83,17 +94,10 @@ export const jobFunctionAccess = {
     table: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     sendToSyncQueue: true,
   },
-  // Reads and refreshes tokens, writes the synced events in batches, updates the connection.
+  // Leases and updates the connection (UpdateItem with return values), reads the stored event
+  // refs, writes synced events in batches; refreshed Google tokens go back to Secrets Manager.
   'sync-worker': {
-    table: [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:BatchWriteItem',
-    ],
+    table: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     secrets: 'write',
     consumeSyncQueue: true,
   },
