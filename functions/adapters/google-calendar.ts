@@ -75,8 +75,8 @@ export interface GoogleCalendar {
 }
 
 /** Read and write events, nothing else (no calendar settings, no other Google data). */
-export const calendarScopes = ['https://www.googleapis.com/auth/calendar.events'];
-export const pageSize = 2500;
+const calendarScopes = ['https://www.googleapis.com/auth/calendar.events'];
+const pageSize = 2500;
 const emulatorClientId = 'local-emulator-client';
 const refreshMarginMs = 60_000;
 
@@ -97,7 +97,7 @@ function oauthErrorOf(error: unknown): string | undefined {
 }
 
 /** Maps a library error to a kind with a message that is safe to show and log. */
-export function classify(error: unknown, action: string): GoogleError {
+function classify(error: unknown, action: string): GoogleError {
   if (error instanceof GoogleError) return error;
   const status = statusOf(error);
   if (oauthErrorOf(error) === 'invalid_grant') {
@@ -121,7 +121,7 @@ export function classify(error: unknown, action: string): GoogleError {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retries only `unavailable`, with full-jitter exponential backoff. */
-export async function withBackoff<T>(
+async function withBackoff<T>(
   action: string,
   run: () => Promise<T>,
   options: { attempts: number; baseMs: number },
@@ -210,7 +210,7 @@ function tokenSetFrom(
   };
 }
 
-export function googleCalendarAdapter(): GoogleCalendar {
+function googleCalendarAdapter(): GoogleCalendar {
   const get = () => {
     clients ??= createClients();
     return clients;

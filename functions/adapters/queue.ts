@@ -19,7 +19,7 @@ const sqsBatch = 10;
 
 let sqs: SQSClient | undefined;
 
-export function sqsQueue(queueUrl: string): SyncQueue {
+function sqsQueue(queueUrl: string): SyncQueue {
   return {
     async send(messages) {
       sqs ??= new SQSClient({ region: config().region });

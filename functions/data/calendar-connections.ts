@@ -30,7 +30,7 @@ export const CalendarConnection = z.object({
 });
 export type CalendarConnection = z.infer<typeof CalendarConnection>;
 
-export function shardOf(orgId: string, userId: string, shards: number): number {
+function shardOf(orgId: string, userId: string, shards: number): number {
   return createHash('sha256').update(`${orgId}#${userId}`).digest().readUInt32BE(0) % shards;
 }
 

@@ -15,7 +15,7 @@ const writeChunk = 25;
 const readChunk = 100;
 const parallelChunks = 4;
 /** Events that started this long before a range are still found if they overlap it. */
-export const longestEventMs = 31 * 86_400_000;
+const longestEventMs = 31 * 86_400_000;
 
 type WriteRequest =
   | { PutRequest: { Item: Record<string, unknown> } }

@@ -28,7 +28,7 @@ export interface AvailabilityInput {
 
 /** Slot starts sit on this grid (UTC-aligned, which is also local-aligned in every real zone). */
 const gridMs = 15 * 60_000;
-export const maxSlots = 1000;
+const maxSlots = 1000;
 
 export function parseWorkingHours(value: string): { start: number; end: number } {
   const [start, end] = value.split('-').map((hm) => {
@@ -91,7 +91,7 @@ function workingWindows(person: Person, input: AvailabilityInput): Interval[] {
   return merge(windows);
 }
 
-export function busyIntervals(person: Person): Interval[] {
+function busyIntervals(person: Person): Interval[] {
   return person.events
     .filter((e) => !e.transparent)
     .map((e) =>

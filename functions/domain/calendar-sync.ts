@@ -34,8 +34,8 @@ export const GoogleEvent = z.object({
 });
 export type GoogleEvent = z.infer<typeof GoogleEvent>;
 
-export const fullSyncDaysBack = 30;
-export const fullSyncDaysAhead = 180;
+const fullSyncDaysBack = 30;
+const fullSyncDaysAhead = 180;
 const day = 86_400_000;
 
 export function fullSyncWindow(now: Date): { timeMin: string; timeMax: string } {

@@ -80,12 +80,18 @@ async function atGoogle<T>(c: CalendarConnection, run: (session: GoogleSession) 
 }
 
 /** Another member's calendar needs calendar:readOthers and that person's membership in this org. */
-async function readableUser(membership: Membership, caller: Caller, userId: string | undefined) {
-  const target = userId ?? caller.identity.sub;
-  if (target === caller.identity.sub) return target;
-  if (!can(membership.role, 'calendar:readOthers'))
+async function readableUser(
+  orgId: string,
+  membership: Membership,
+  caller: Caller,
+  userId: string | undefined,
+) {
+  if (userId === undefined || userId === caller.identity.sub) return caller.identity.sub;
+  if (!can(membership.role, 'calendar:readOthers')) {
     throw problems.forbidden('Only managers and up may read other members’ calendars.');
-  return target;
+  }
+  if (!(await getMembership(orgId, userId))) throw problems.notFound();
+  return userId;
 }
 
 function googleTime(value: string, timeZone: string | undefined) {
@@ -190,9 +196,7 @@ export const handler = httpHandler([
   }),
 
   implement(listCalendarEvents, async ({ params, query, caller, membership }) => {
-    const userId = await readableUser(membership, caller, query.userId);
-    if (userId !== caller.identity.sub && !(await getMembership(params.orgId, userId)))
-      throw problems.notFound();
+    const userId = await readableUser(params.orgId, membership, caller, query.userId);
     const page = await listEvents(params.orgId, userId, {
       from: query.from,
       to: query.to,

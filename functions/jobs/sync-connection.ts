@@ -137,7 +137,7 @@ export async function syncConnection(
       syncToken = await full(google, c, session, now, progress);
     }
     const at = new Date();
-    await completeSync(
+    const recorded = await completeSync(
       c,
       owner,
       {
@@ -148,6 +148,8 @@ export async function syncConnection(
       },
       shards,
     );
+    // Only a reconnect or an expired lease takes it away; the newer holder's sync stores its own token.
+    if (!recorded) logger.warn('calendar sync finished after losing its lease', { orgId, userId });
     logger.info('calendar synced', { orgId, userId, mode, pages: progress.pages, writes: progress.writes });
     return { outcome: 'synced', mode, ...progress };
   } catch (error) {

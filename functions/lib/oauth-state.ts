@@ -8,7 +8,7 @@ import { config } from './config';
 import { sign, verifySignature } from './signing';
 
 const purpose = 'oauth-state';
-export const stateLifetimeMs = 10 * 60_000;
+const stateLifetimeMs = 10 * 60_000;
 
 const Payload = z.object({ n: z.string(), o: z.string(), u: z.string(), e: z.number() });
 

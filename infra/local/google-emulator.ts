@@ -18,7 +18,7 @@ export const googleBasePath = '/dev/google';
  */
 const calendarApiPath = 'calendar/v3/';
 
-export const faultModes = ['410', '429', '500', 'invalid_grant', 'slow'] as const;
+const faultModes = ['410', '429', '500', 'invalid_grant', 'slow'] as const;
 export type FaultMode = (typeof faultModes)[number];
 
 interface StoredEvent {

@@ -96,14 +96,14 @@ describe('planPage', () => {
 
   it('keeps the stored count right for any mix of changes', () => {
     const change = fc.record({
-      id: fc.constantFrom('a', 'b', 'c', 'd'),
+      id: fc.constantFrom<string>('a', 'b', 'c', 'd'),
       cancelled: fc.boolean(),
       hour: fc.integer({ min: 0, max: 20 }),
       etag: fc.constantFrom('"1"', '"2"'),
     });
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.constantFrom('a', 'b', 'c'), { maxLength: 3 }),
+        fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'c'), { maxLength: 3 }),
         fc.array(change, { maxLength: 8 }),
         (stored, changes) => {
           const existing = new Map(
