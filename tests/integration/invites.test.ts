@@ -5,7 +5,7 @@ import { keys } from '../../functions/data/keys';
 import { hashToken } from '../../functions/domain/invites';
 import { call } from '../support/api';
 import { tableName, testDb } from '../support/env';
-import { addMember, createOrg, partition, tokenOf } from '../support/tenancy';
+import { addMember, createOrg, partition, tenantSnapshot, tokenOf } from '../support/tenancy';
 
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
 
@@ -98,11 +98,11 @@ describe('POST /orgs/{orgId}/invites', () => {
     await addMember(org.id, owner, 'manager@strict.test', 'manager');
     await addMember(org.id, owner, 'member@strict.test');
     await invite(org.id, owner, { email: 'pending@strict.test' });
-    const before = await partition(keys.org(org.id).pk);
+    const before = await tenantSnapshot(org.id);
     const res = await call('POST', `/orgs/${org.id}/invites`, { as: 'manager@strict.test', body });
     expect(res.status).toBe(status);
     expect(fieldsOf(res.body)).toContain(field);
-    expect(await partition(keys.org(org.id).pk)).toEqual(before);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
   });
 
   it('allows a new invite to an email whose previous invite expired or was revoked', async () => {

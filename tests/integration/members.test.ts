@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/keys';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call } from '../support/api';
-import { addMember, createOrg, partition } from '../support/tenancy';
+import { addMember, createOrg, partition, tenantSnapshot } from '../support/tenancy';
 
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
 
@@ -123,12 +123,12 @@ describe('PATCH /orgs/{orgId}/members/{userId}', () => {
   ];
   it.each(refusals)('refuses %s and changes nothing', async (name, actor, target, body, status, field) => {
     const { org, ids, as } = await team(`refuse-${name.replace(/\W+/g, '-')}`);
-    const before = await partition(keys.org(org.id).pk);
+    const before = await tenantSnapshot(org.id);
     const res = await call('PATCH', `/orgs/${org.id}/members/${ids[target]}`, { as: as(actor), body });
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('application/problem+json');
     if (field) expect(fieldsOf(res.body)).toContain(field);
-    expect(await partition(keys.org(org.id).pk)).toEqual(before);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
   });
 
   it('lets an owner make a second owner, after which the first may step down', async () => {
@@ -231,7 +231,7 @@ describe('POST /orgs/{orgId}/transfer-ownership', () => {
 
   it('refuses non-owners, non-members and the caller itself, changing nothing', async () => {
     const { org, ids, as } = await team('transfer-refusals');
-    const before = await partition(keys.org(org.id).pk);
+    const before = await tenantSnapshot(org.id);
     const cases: [string, unknown, number][] = [
       ['admin', { userId: ids.member }, 403],
       ['owner', { userId: 'usr_stranger' }, 422],
@@ -243,6 +243,6 @@ describe('POST /orgs/{orgId}/transfer-ownership', () => {
       const res = await call('POST', `/orgs/${org.id}/transfer-ownership`, { as: as(actor), body });
       expect(res.status, JSON.stringify(body)).toBe(status);
     }
-    expect(await partition(keys.org(org.id).pk)).toEqual(before);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
   });
 });

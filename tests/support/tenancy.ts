@@ -1,6 +1,7 @@
 /** Builds tenants through the real API: an org with its owner, and members added by invite. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
+import { keys } from '../../functions/data/keys';
 import { call } from './api';
 import { tableName, testDb } from './env';
 
@@ -36,4 +37,9 @@ export async function partition(pk: string) {
     }),
   );
   return Items ?? [];
+}
+
+/** The org partition and its audit trail: a refused request must leave both as they were. */
+export async function tenantSnapshot(orgId: string) {
+  return { items: await partition(keys.org(orgId).pk), audit: await partition(keys.auditPk(orgId)) };
 }
