@@ -95,6 +95,7 @@ async function full(
     const plan = planPage(existing, page.items);
     progress.writes += await applyPlan(c.orgId, c.userId, plan);
     remember(existing, plan);
+    progress.eventCount = existing.size;
     logger.debug('calendar page synced', { mode: 'full', items: page.items.length, puts: plan.puts.length });
     for (const e of page.items) if (existing.has(e.id)) seen.add(e.id);
     if (page.nextSyncToken) {

@@ -77,6 +77,8 @@ export interface GoogleEmulator {
   events(email: string): GoogleEvent[];
   /** Which accounts hold a live grant (refresh token not revoked). */
   grantedAccounts(): string[];
+  /** Caps page sizes below what clients ask for, as Google may; lets tests page through few events. */
+  capPageSize(size: number): void;
 }
 
 export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleEmulator {
@@ -87,6 +89,7 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
   const faults = new Map<FaultMode, number>();
   const counters = { eventsListCalls: 0, tokenCalls: 0 };
   let slowMs = options.slowMs ?? 3000;
+  let pageCap = maxPageSize;
 
   const account = (email: string): Account => {
     const key = email.toLowerCase();
@@ -173,7 +176,7 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
         ...(q.get('timeMax') ? { timeMax: q.get('timeMax')! } : {}),
       };
     }
-    const size = Math.min(Number(q.get('maxResults') ?? defaultPageSize) || defaultPageSize, maxPageSize);
+    const size = Math.min(Number(q.get('maxResults') ?? defaultPageSize) || defaultPageSize, pageCap);
     const { since, snapshot, timeMin, timeMax, showDeleted } = position;
     const min = timeMin ? Date.parse(timeMin) : -Infinity;
     const max = timeMax ? Date.parse(timeMax) : Infinity;
@@ -406,6 +409,9 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     events: (email) =>
       [...account(email).events.values()].map((s) => s.event).filter((e) => e.status !== 'cancelled'),
     grantedAccounts: () => [...new Set([...refreshTokens.values()].map((g) => g.email))],
+    capPageSize: (size) => {
+      pageCap = Math.min(size, maxPageSize);
+    },
   };
   return emulator;
 }

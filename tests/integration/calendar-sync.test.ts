@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GoogleCalendar, GoogleError, googleCalendar } from '../../functions/adapters/google-calendar';
 import { localQueue } from '../../functions/adapters/queue';
 import { encryptedFileStore } from '../../functions/adapters/secrets';
+import { syncConnection } from '../../functions/jobs/sync-connection';
 import { handler as dispatch } from '../../functions/jobs/sync-dispatcher';
 import { tokenSecretName } from '../../functions/lib/calendar-session';
 import { devSubject } from '../../infra/local/dev-identity';
@@ -170,6 +172,45 @@ describe('incremental sync', () => {
   });
 });
 
+describe('a sync that fails between pages', () => {
+  it('keeps the old sync token, and the next run completes without duplicates', async () => {
+    const as = 'midway@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const userId = devSubject(as);
+    google.emulator.addEvents(
+      as,
+      Array.from({ length: 5 }, (_, i) => timedEvent(`E${i}`, soon(i + 1), 30)),
+    );
+    const { connectCalendar } = await import('../support/calendar');
+    await connectCalendar(orgId, as);
+    localQueue.receive(100);
+    google.emulator.capPageSize(2);
+    try {
+      const real = googleCalendar();
+      let pages = 0;
+      const crashing: GoogleCalendar = {
+        ...real,
+        listEvents: async (session, query) => {
+          if (++pages === 2) throw new GoogleError('unavailable', 'Google Calendar is unavailable (test)');
+          return real.listEvents(session, query);
+        },
+      };
+      const failed = await syncConnection(orgId, userId, new Date(), crashing);
+      expect(failed).toMatchObject({ outcome: 'failed', retry: true });
+      const [connection] = (await calendarItemsOfOrg(orgId)).filter((i) => i.type === 'CALENDAR_CONNECTION');
+      expect(connection).toMatchObject({ syncToken: null, status: 'error', eventCount: 2 });
+      expect((await calendarItems(orgId, userId)).filter((i) => i.type === 'CALENDAR_EVENT')).toHaveLength(2);
+
+      const resumed = await syncConnection(orgId, userId);
+      expect(resumed).toMatchObject({ outcome: 'synced', mode: 'full', pages: 3, eventCount: 5 });
+      expect((await calendarItems(orgId, userId)).filter((i) => i.type === 'CALENDAR_EVENT')).toHaveLength(5);
+      expect(await status(orgId, as)).toMatchObject({ status: 'connected', eventCount: 5 });
+    } finally {
+      google.emulator.capPageSize(2500);
+    }
+  });
+});
+
 describe('token refresh', () => {
   it('refreshes an expired access token before calling Google and persists the new one', async () => {
     const as = 'refresh@example.com';
@@ -246,7 +287,6 @@ describe('dispatcher', () => {
     const as = 'lease@example.com';
     const orgId = await seedOrg({ [as]: 'member' });
     await connectAndSync(orgId, as);
-    const { syncConnection } = await import('../../functions/jobs/sync-connection');
     await fault('slow', 1, 500);
     const results = await Promise.all([
       syncConnection(orgId, devSubject(as)),
