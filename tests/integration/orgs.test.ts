@@ -58,6 +58,7 @@ describe('POST /orgs', () => {
   const badCreates: [string, unknown, number, string][] = [
     ['a missing name', {}, 400, 'name'],
     ['an over-long name', { name: 'x'.repeat(101) }, 400, 'name'],
+    ['a name with a line break', { name: 'Acme\nBcc: x@evil.test' }, 400, 'name'],
     ['an over-long description', { name: 'x', description: 'd'.repeat(2001) }, 400, 'description'],
     ['an invalid domain', { name: 'x', domain: 'not a domain' }, 400, 'domain'],
     ['an unknown plan', { name: 'x', plan: 'gold' }, 400, 'plan'],

@@ -21,9 +21,18 @@ export const Domain = z
 
 export const PlanName = z.enum(plans);
 
+/** Names end up in mail subjects and page titles: one line, no control characters. */
+const Label = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters or line breaks');
+
 const settings = {
-  name: z.string().trim().min(1).max(100),
-  displayName: z.string().trim().min(1).max(200).nullable(),
+  name: Label(100),
+  displayName: Label(200).nullable(),
   description: z.string().trim().max(2000).nullable(),
   domain: Domain.nullable(),
   extraDomains: z.array(Domain).max(20),
