@@ -27,6 +27,8 @@ export interface ControlPlane {
 export interface ControlPlaneOptions {
   /** Register cdk-nag as a synth-time validation plugin (the CLI path); tests call it directly. */
   nag: boolean;
+  /** The built admin site; defaults to web/dist. */
+  siteDir?: string;
 }
 
 export function defineControlPlane(
@@ -87,6 +89,7 @@ export function defineControlPlane(
     config,
     api,
     auth,
+    siteDir: options.siteDir,
   });
   const observability = new ObservabilityStack(app, 'Observability', {
     stackName: name('observability'),

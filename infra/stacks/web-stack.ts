@@ -50,9 +50,11 @@ export interface WebStackProps extends StackProps {
   api: ApiStack;
   /** Absent when an external issuer (PropelAuth) is configured. */
   auth: AuthStack | undefined;
+  /** The built admin site (default web/dist). */
+  siteDir?: string;
 }
 
-export const webDist = `${projectRoot}/web/dist`;
+const webDist = `${projectRoot}/web/dist`;
 
 /** Paths without a file extension are client-side routes of the SPA: serve index.html. */
 const spaFallback = `function handler(event) {
@@ -223,7 +225,8 @@ export class WebStack extends Stack {
     const sources: ISource[] = [Source.jsonData('config.json', runtimeConfig)];
     // Synth must work before the site is built (CI, infra tests): then only config.json ships,
     // and a warning says so. `npm run build:web` before deploying puts the site in.
-    if (existsSync(`${webDist}/index.html`)) sources.unshift(Source.asset(webDist));
+    const siteDir = props.siteDir ?? webDist;
+    if (existsSync(`${siteDir}/index.html`)) sources.unshift(Source.asset(siteDir));
     else
       Annotations.of(this).addWarningV2(
         'web-dist-missing',

@@ -2,6 +2,8 @@
  * The data, sync, web and observability stacks do what the design says, and cdk-nag's
  * AwsSolutions pack finds nothing unacknowledged in any configuration.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +180,20 @@ describe('web', () => {
       AccessControlMaxAgeSec: 63_072_000,
       Override: true,
     });
+  });
+
+  it('deploys the built site and config.json, or config.json alone with a warning before a build', () => {
+    // Each source of the BucketDeployment becomes one asset (Asset1, Asset2...) under it.
+    const assets = (stack: typeof s.plane.web) =>
+      stack.node.findChild('Deploy').node.children.filter((c) => /^Asset\d+$/.test(c.node.id)).length;
+    expect(assets(s.plane.web)).toBe(2);
+    expect(only(web, 'Custom::CDKBucketDeployment').Properties.SourceObjectKeys).toHaveLength(2);
+
+    const unbuilt = buildApp(undefined, undefined, [], join(tmpdir(), 'no-such-site')).plane.web;
+    expect(assets(unbuilt)).toBe(1);
+    expect(unbuilt.node.metadata.map((m) => String(m.data))).toContainEqual(
+      expect.stringContaining('web/dist not built'),
+    );
   });
 
   it('deploys a runtime config.json built from the other stacks', () => {

@@ -34,13 +34,14 @@ export function buildApp(
   routes: readonly RouteSpec[] = routeTable,
   /** Stack paths whose Lambdas esbuild bundles; none by default. */
   bundleStacks: string[] = [],
+  siteDir?: string,
 ) {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
     context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': bundleStacks },
   });
   const config = parseConfig((key) => app.node.tryGetContext(key));
-  const plane = defineControlPlane(app, config, routes, { nag: false });
+  const plane = defineControlPlane(app, config, routes, { nag: false, siteDir });
   return { app, config, plane };
 }
 
