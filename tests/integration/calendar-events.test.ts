@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devSubject } from '../../infra/local/dev-identity';
-import { call } from '../support/api';
+import { call, countRoundTrips } from '../support/api';
 import {
   calendarItems,
   connectAndSync,
@@ -68,6 +68,17 @@ describe('GET events', () => {
     expect((await call('GET', `/orgs/${orgId}/calendar/events?${outsider}`, { as: manager })).status).toBe(
       404,
     );
+  });
+
+  it('reads one member’s events with a single Query', async () => {
+    const q = `${range(at(0), at(24))}&userId=${devSubject(other)}`;
+    const { result, calls } = await countRoundTrips(() =>
+      call('GET', `/orgs/${orgId}/calendar/events?${q}`, { as: manager }),
+    );
+    expect(result.status).toBe(200);
+    expect(calls.filter((c) => c === 'Query')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'Scan')).toHaveLength(0);
+    expect(calls.length).toBeLessThanOrEqual(4);
   });
 
   it('does not show another org’s calendar to its members (404)', async () => {
