@@ -58,7 +58,6 @@ export function defineControlPlane(
     ...description('calendar sync schedule, queue, workers'),
     config,
     data,
-    trustedIssuers,
   });
   // SES authorizes sending against whichever identity is verified: the address or its domain.
   const mailIdentityArns = config.mailFrom

@@ -14,14 +14,13 @@ import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { AppFunction } from './constructs/app-function';
 import type { DataStack } from './data-stack';
-import { dispatchEveryMinutes, functionEnvironment, type TrustedIssuer } from './environment';
+import { dispatchEveryMinutes, functionEnvironment } from './environment';
 import { jobFunctionAccess } from './function-access';
 import { wildcardUnder } from './nag';
 
 export interface SyncStackProps extends StackProps {
   config: DeployConfig;
   data: DataStack;
-  trustedIssuers: TrustedIssuer[];
 }
 
 /** Google allows a few parallel users per project comfortably; more only queues longer. */
@@ -57,7 +56,8 @@ export class SyncStack extends Stack {
       table: data.table,
       secretsKey: data.secretsKey,
       signingKey: data.signingKey,
-      trustedIssuers: props.trustedIssuers,
+      // The jobs take no requests, so they trust no token issuer.
+      trustedIssuers: [],
       syncQueueUrl: this.queue.queueUrl,
     });
     const targets = {
