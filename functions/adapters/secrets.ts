@@ -11,6 +11,7 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   GetSecretValueCommand,
+  InvalidRequestException,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
@@ -43,18 +44,37 @@ export function secretsManager(): SecretsManagerClient {
 export function secretsManagerStore(options: { prefix: string; kmsKeyId?: string | undefined }): SecretStore {
   const id = (name: string) => `${options.prefix}${name}`;
   return {
+    // Replace first: most writes are refreshed tokens of an existing secret, and the worker that
+    // writes them then needs no CreateSecret permission.
     async put(name, value) {
       try {
-        await secretsManager().send(
-          new CreateSecretCommand({
-            Name: id(name),
-            SecretString: value,
-            ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ResourceExistsException)) throw error;
         await secretsManager().send(new PutSecretValueCommand({ SecretId: id(name), SecretString: value }));
+        return;
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await secretsManager().send(
+            new CreateSecretCommand({
+              Name: id(name),
+              SecretString: value,
+              ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
+            }),
+          );
+          return;
+        } catch (error) {
+          // Created meanwhile by a concurrent writer: replace its value.
+          if (error instanceof ResourceExistsException) {
+            await secretsManager().send(
+              new PutSecretValueCommand({ SecretId: id(name), SecretString: value }),
+            );
+            return;
+          }
+          // A force-deleted name (disconnect, then reconnect) is unavailable for a few seconds.
+          if (!(error instanceof InvalidRequestException) || attempt >= 5) throw error;
+          await new Promise((r) => setTimeout(r, attempt * 1000));
+        }
       }
     },
     async get(name) {

@@ -9,6 +9,8 @@ interface Stored {
 
 export async function startSecretsManagerEmulator() {
   const secrets = new Map<string, Stored>();
+  // Like AWS, a force-deleted name refuses a new CreateSecret for a moment (here: once).
+  const deleting = new Set<string>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,6 +28,7 @@ export async function startSecretsManagerEmulator() {
       switch (action) {
         case 'CreateSecret':
           if (secrets.has(id)) return fail('ResourceExistsException');
+          if (deleting.delete(id)) return fail('InvalidRequestException');
           secrets.set(id, { value: input.SecretString, kmsKeyId: input.KmsKeyId });
           return reply(200, { ARN: arn, Name: id, VersionId: 'v1' });
         case 'PutSecretValue': {
@@ -41,6 +44,7 @@ export async function startSecretsManagerEmulator() {
         }
         case 'DeleteSecret':
           if (!secrets.delete(id)) return fail('ResourceNotFoundException');
+          deleting.add(id);
           return reply(200, { ARN: arn, Name: id, DeletionDate: Date.now() / 1000 });
         default:
           return reply(400, { __type: 'UnknownOperationException', message: action });

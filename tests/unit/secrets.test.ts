@@ -45,6 +45,16 @@ describe('Secrets Manager adapter', () => {
   });
 });
 
+describe('Secrets Manager adapter, reconnecting', () => {
+  it('recreates a secret whose name is still being force-deleted, after a short wait', async () => {
+    const store = secretsManagerStore({ prefix: 'acp/test/', kmsKeyId: 'alias/acp-test' });
+    await store.put('again', 'first');
+    await store.delete('again');
+    await store.put('again', 'second');
+    expect(await store.get('again')).toBe('second');
+  });
+});
+
 describe('encrypted file store', () => {
   it('keeps values unreadable on disk and refuses a file swapped in from another secret', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'acp-secrets-files-'));
