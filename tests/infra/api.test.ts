@@ -4,7 +4,7 @@
  * prefix, the stack key only through Secrets Manager.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/routes';
 import type { AppFunction } from '../../infra/stacks/constructs/app-function';
 import {
@@ -13,7 +13,7 @@ import {
   jobFunctionAccess,
 } from '../../infra/stacks/function-access';
 import { logicalIdOf } from '../../infra/stacks/nag';
-import { buildApp, synthesize } from './synth';
+import { buildApp, removeOutputs, synthesize } from './synth';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
@@ -26,6 +26,7 @@ beforeAll(() => {
   api = s.template(s.plane.api);
   sync = s.template(s.plane.sync);
 });
+afterAll(removeOutputs);
 
 const modules = [...new Set(routes.map((r) => r.module))];
 

@@ -6,9 +6,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logicalIdOf } from '../../infra/stacks/nag';
-import { buildApp } from './synth';
+import { buildApp, removeOutputs } from './synth';
 
 let bundle: string;
 let dir: string;
@@ -20,6 +20,7 @@ beforeAll(() => {
   dir = join(app.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
   bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
 }, 60_000);
+afterAll(removeOutputs);
 
 describe('Lambda bundle', () => {
   it('is one minified ES module with a source map', () => {

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../functions/data/table-definition';
 import { logicalIdOf } from '../../infra/stacks/nag';
-import { buildApp, synthesize } from './synth';
+import { buildApp, removeOutputs, synthesize } from './synth';
 
 let s: ReturnType<typeof synthesize>;
 let data: Template;
@@ -22,6 +22,7 @@ beforeAll(() => {
   sync = s.template(s.plane.sync);
   web = s.template(s.plane.web);
 });
+afterAll(removeOutputs);
 
 const only = (template: Template, type: string) => {
   const found = Object.values(template.findResources(type));

@@ -3,7 +3,7 @@
  * is skipped (CDK's own `aws:cdk:bundling-stacks` context set to none), so the tests read the
  * templates without running esbuild for every Lambda; `npm run synth` bundles for real.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
@@ -29,6 +29,13 @@ export const fullContext = {
   mailFrom: 'noreply@example.com',
 };
 
+const outdirs: string[] = [];
+
+/** Deletes the cloud assemblies this test file wrote (call from afterAll). */
+export function removeOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function buildApp(
   context: Record<string, unknown> = fullContext,
   routes: readonly RouteSpec[] = routeTable,
@@ -36,8 +43,10 @@ export function buildApp(
   bundleStacks: string[] = [],
   siteDir?: string,
 ) {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-test-'));
+  outdirs.push(outdir);
   const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
+    outdir,
     context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': bundleStacks },
   });
   const config = parseConfig((key) => app.node.tryGetContext(key));
