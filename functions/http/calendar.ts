@@ -49,7 +49,7 @@ import { getMembership, type Membership } from '../data/memberships';
 import { saveOAuthState } from '../data/oauth-states';
 import { dynamoUserStore } from '../data/users';
 import { freeSlots, parseWorkingHours } from '../domain/availability';
-import { googleIdOf, recordFromGoogle } from '../domain/calendar-sync';
+import { type GoogleEvent, googleIdOf, recordFromGoogle } from '../domain/calendar-sync';
 import { can } from '../domain/permissions';
 import { sessionFor } from '../lib/calendar-session';
 import { type Caller, httpHandler, implement } from '../lib/http-handler';
@@ -132,7 +132,7 @@ function googlePatch(current: CalendarEvent, body: UpdateEventBody): Partial<Goo
   };
 }
 
-function stored(g: Parameters<typeof recordFromGoogle>[0]) {
+function stored(g: GoogleEvent) {
   const record = recordFromGoogle(g);
   if (!record) throw problems.badGateway('Google returned the event without start and end times.');
   return record;

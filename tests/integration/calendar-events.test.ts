@@ -281,6 +281,13 @@ describe('bad input', () => {
       'attendees.0.email',
     ],
     [
+      'create with a bad time zone',
+      'POST',
+      ev,
+      { title: 'x', start: at(1).toISOString(), end: at(2).toISOString(), timezone: 'Mars/Base' },
+      'timezone',
+    ],
+    [
       'create with an unknown field',
       'POST',
       ev,

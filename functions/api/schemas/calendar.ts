@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { IsoDateTime, ListQuery, page } from './common';
+import { IsoDateTime, ListQuery, page, TimeZone } from './common';
 
 export const IsoDate = z.iso.date();
 
@@ -83,7 +83,7 @@ export const CreateEventBody = z
     location: z.string().max(1000).optional(),
     start: EventTime,
     end: EventTime,
-    timezone: z.string().max(64).optional(),
+    timezone: TimeZone.optional(),
     attendees: z.array(NewAttendee).max(100).optional(),
     transparent: z.boolean().optional(),
   })
