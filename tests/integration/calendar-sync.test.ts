@@ -6,7 +6,7 @@ import { syncConnection } from '../../functions/jobs/sync-connection';
 import { handler as dispatch } from '../../functions/jobs/sync-dispatcher';
 import { tokenSecretName } from '../../functions/lib/calendar-session';
 import { devSubject } from '../../infra/local/dev-identity';
-import { call } from '../support/api';
+import { call, countRoundTrips } from '../support/api';
 import {
   calendarItems,
   connectAndSync,
@@ -92,7 +92,12 @@ describe('incremental sync', () => {
   it('with no changes makes exactly one events.list call and writes no events', async () => {
     const itemsBefore = await calendarItems(orgId, userId);
     const before = await stats();
-    await syncNow(orgId, as);
+    const { calls } = await countRoundTrips(() => syncNow(orgId, as));
+    // The only writes: taking the lease and recording the sync on the connection item.
+    expect(calls.filter((c) => !['GetItem', 'Query'].includes(c)).sort()).toEqual([
+      'UpdateItem',
+      'UpdateItem',
+    ]);
     const after = await stats();
     expect(after.eventsListCalls - before.eventsListCalls).toBe(1);
     expect(after.tokenCalls - before.tokenCalls).toBe(0);
