@@ -20,13 +20,17 @@ export interface AccessTargets {
   mailIdentityArns?: string[];
 }
 
-export const secretReadActions = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
-export const secretWriteActions = [
-  ...secretReadActions,
-  'secretsmanager:CreateSecret',
-  'secretsmanager:DeleteSecret',
-  'secretsmanager:PutSecretValue',
-];
+const secretReadActions = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+const secretActions = {
+  read: secretReadActions,
+  update: [...secretReadActions, 'secretsmanager:PutSecretValue'],
+  write: [
+    ...secretReadActions,
+    'secretsmanager:PutSecretValue',
+    'secretsmanager:CreateSecret',
+    'secretsmanager:DeleteSecret',
+  ],
+};
 
 /** What Lambda's SQS poller needs; the same list SqsEventSource grants, so the two statements merge. */
 export const syncQueueConsumeActions = [
@@ -78,16 +82,15 @@ export function accessStatements(
     kmsActions.add('kms:Decrypt');
   }
   if (access.secrets) {
-    const write = access.secrets === 'write';
     statements.push(
       new PolicyStatement({
-        actions: write ? secretWriteActions : secretReadActions,
+        actions: secretActions[access.secrets],
         resources: [secretsPrefixArn(scope, t.secretsPrefix)],
       }),
     );
     kmsActions.add('kms:Decrypt');
     // Secrets Manager envelope-encrypts new values with a data key from the stack key.
-    if (write) kmsActions.add('kms:GenerateDataKey');
+    if (access.secrets !== 'read') kmsActions.add('kms:GenerateDataKey');
   }
   if (kmsActions.size > 0) {
     statements.push(

@@ -22,8 +22,11 @@ export interface FunctionAccess {
   table: readonly TableAction[];
   /** Reads the HMAC key that signs paging cursors and OAuth state. */
   signingKey?: boolean;
-  /** Provider secrets (OAuth tokens, API keys) under the stage's secrets prefix. */
-  secrets?: 'read' | 'write';
+  /**
+   * Provider secrets (OAuth tokens, API keys) under the stage's secrets prefix: read them, also
+   * replace the value of existing ones (refreshed tokens), or also create and delete them.
+   */
+  secrets?: 'read' | 'update' | 'write';
   /** Enqueues calendar syncs. */
   sendToSyncQueue?: boolean;
   /** Receives and deletes sync messages (the worker's SQS event source polls with this role). */
@@ -98,7 +101,7 @@ export const jobFunctionAccess = {
   // refs, writes synced events in batches; refreshed Google tokens go back to Secrets Manager.
   'sync-worker': {
     table: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
-    secrets: 'write',
+    secrets: 'update',
     consumeSyncQueue: true,
   },
 } as const satisfies Record<string, FunctionAccess>;

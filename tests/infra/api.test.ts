@@ -48,14 +48,10 @@ function expectedActions(access: FunctionAccess): string[] {
   if (access.secrets) {
     actions.push('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
   }
-  if (access.secrets === 'write') {
-    actions.push(
-      'secretsmanager:CreateSecret',
-      'secretsmanager:PutSecretValue',
-      'secretsmanager:DeleteSecret',
-      'kms:GenerateDataKey',
-    );
+  if (access.secrets === 'update' || access.secrets === 'write') {
+    actions.push('secretsmanager:PutSecretValue', 'kms:GenerateDataKey');
   }
+  if (access.secrets === 'write') actions.push('secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret');
   if (access.sendToSyncQueue) actions.push('sqs:SendMessage');
   if (access.consumeSyncQueue) {
     actions.push(
