@@ -91,6 +91,15 @@ function statusOf(error: unknown): number | undefined {
   return e?.response?.status ?? e?.status;
 }
 
+/** Calendar answers some rate limits with 403 and says so only in the reason. */
+function isRateLimit(error: unknown): boolean {
+  const data = (error as GaxiosLike)?.response?.data as
+    | { error?: { errors?: { reason?: string }[] } }
+    | undefined;
+  const reason = typeof data?.error === 'object' ? data.error.errors?.[0]?.reason : undefined;
+  return reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded';
+}
+
 function oauthErrorOf(error: unknown): string | undefined {
   const data = (error as GaxiosLike)?.response?.data as { error?: unknown } | undefined;
   return typeof data?.error === 'string' ? data.error : undefined;
@@ -108,7 +117,7 @@ function classify(error: unknown, action: string): GoogleError {
   }
   if (status === 410) return new GoogleError('sync_token_expired', 'Google requires a full sync.');
   if (status === 404) return new GoogleError('not_found', `Google Calendar has no such event (${action}).`);
-  if (status === undefined || status === 429 || status >= 500) {
+  if (status === undefined || status === 429 || status >= 500 || (status === 403 && isRateLimit(error))) {
     const what = status ? `HTTP ${status}` : 'no response';
     return new GoogleError(
       'unavailable',
@@ -212,7 +221,11 @@ function tokenSetFrom(
 
 function googleCalendarAdapter(): GoogleCalendar {
   const get = () => {
-    clients ??= createClients();
+    // A failed start (the client secret lookup) is not cached: the next call tries again.
+    clients ??= createClients().catch((error) => {
+      clients = undefined;
+      throw error;
+    });
     return clients;
   };
 
