@@ -11,9 +11,14 @@ import { SessionContext, useHashRoute } from './session';
 const tokenKey = 'acp.token';
 
 function Page() {
-  const [path, query] = useHashRoute();
+  const [path] = useHashRoute();
   const org = /^\/orgs\/([^/]+)$/.exec(path);
-  if (path === '/accept' && query.get('token')) return <AcceptInvite token={query.get('token')!} />;
+  // Invite mails link to /invites/accept?token=… (a real path, so the link survives any mail client).
+  const inviteToken =
+    window.location.pathname === '/invites/accept'
+      ? new URLSearchParams(window.location.search).get('token')
+      : null;
+  if (inviteToken) return <AcceptInvite token={inviteToken} />;
   if (org) return <Org orgId={org[1]!} />;
   return <Orgs />;
 }

@@ -65,7 +65,7 @@ export function AcceptInvite({ token }: { token: string }) {
     try {
       const { data } = await api(acceptInvite, { body: { token } });
       setState({ orgId: data.orgId });
-      window.location.hash = `#/orgs/${data.orgId}`;
+      window.location.assign(`/#/orgs/${data.orgId}`);
     } catch (err) {
       setState({ error: errorText(err) });
     }
