@@ -58,12 +58,7 @@ export function callbackUrl(): string {
   return `${webOrigin()}/api/oauth/google/callback`;
 }
 
-/** Where the browser lands after consent, with the outcome for the admin site to show. */
-export function afterConnectUrl(
-  orgId: string | undefined,
-  outcome: 'connected' | 'denied' | 'failed',
-): string {
-  const url = new URL(orgId ? `/orgs/${encodeURIComponent(orgId)}/calendar` : '/', webOrigin());
-  url.searchParams.set('calendar', outcome);
-  return url.toString();
+/** Where the browser lands after consent: the admin site's calendar page (a hash route), with the outcome. */
+export function afterConnectUrl(orgId: string, outcome: 'connected' | 'denied' | 'failed'): string {
+  return `${webOrigin()}/#/orgs/${encodeURIComponent(orgId)}/calendar?calendar=${outcome}`;
 }

@@ -86,7 +86,7 @@ describe('callback', () => {
     const queued = localQueue.size;
     const res = await connectCalendar(orgId, as);
     expect(res.status).toBe(302);
-    expect(res.headers.location).toBe(`http://127.0.0.1:3999/orgs/${orgId}/calendar?calendar=connected`);
+    expect(res.headers.location).toBe(`http://127.0.0.1:3999/#/orgs/${orgId}/calendar?calendar=connected`);
     expect(localQueue.size).toBe(queued + 1);
     expect(google.emulator.grantedAccounts()).toContain(as);
     expect((await runQueuedSyncs()).failures).toBe(0);

@@ -58,7 +58,7 @@ describe('Google Calendar on the local stack', () => {
     expect(consent.status).toBe(302);
     const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
     expect(callback.status).toBe(302);
-    expect(callback.headers.get('location')).toBe(`${stack.url}/orgs/${orgId}/calendar?calendar=connected`);
+    expect(callback.headers.get('location')).toBe(`${stack.url}/#/orgs/${orgId}/calendar?calendar=connected`);
 
     let status: { status: string; eventCount: number } | undefined;
     for (let i = 0; i < 100 && status?.eventCount !== 1; i++) {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { getMe, updateMe } from '../../functions/api/routes/profile';
 import type { UserProfile } from '../../functions/api/schemas/me';
 import { createClient, loadConfig, type Result, type RuntimeConfig } from './api';
+import { Calendar } from './pages/Calendar';
 import { Org } from './pages/Org';
 import { AcceptInvite, Orgs } from './pages/Orgs';
 import { SignIn } from './pages/SignIn';
@@ -13,6 +14,7 @@ const tokenKey = 'acp.token';
 function Page() {
   const [path] = useHashRoute();
   const org = /^\/orgs\/([^/]+)$/.exec(path);
+  const calendar = /^\/orgs\/([^/]+)\/calendar$/.exec(path);
   // Invite mails link to /invites/accept?token=… (a real path, so the link survives any mail client).
   const inviteToken =
     window.location.pathname === '/invites/accept'
@@ -20,6 +22,7 @@ function Page() {
       : null;
   if (inviteToken) return <AcceptInvite token={inviteToken} />;
   if (org) return <Org orgId={org[1]!} />;
+  if (calendar) return <Calendar orgId={calendar[1]!} />;
   return <Orgs />;
 }
 

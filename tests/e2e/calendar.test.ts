@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailability, launchChromium } from '../support/browser';
+import { type RunningStack, startNpmStack } from '../support/local-stack';
+
+const { available } = browserAvailability();
+
+describe.skipIf(!available)('Google Calendar in the admin site (Chromium against npm start)', () => {
+  let stack: RunningStack;
+  let chrome: Awaited<ReturnType<typeof launchChromium>>;
+
+  beforeAll(async () => {
+    [stack, chrome] = await Promise.all([startNpmStack(), launchChromium()]);
+  }, 90_000);
+  afterAll(async () => {
+    await chrome?.close();
+    await stack?.interrupt();
+  });
+
+  it('connects through the emulator, shows the synced events and disconnects', async () => {
+    const email = 'cal@acme.test';
+    const start = new Date(Date.now() + 2 * 3_600_000);
+    const seeded = await fetch(`${stack.url}/dev/google/accounts/${email}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        summary: 'Customer demo',
+        start: { dateTime: start.toISOString() },
+        end: { dateTime: new Date(start.getTime() + 3_600_000).toISOString() },
+      }),
+    });
+    expect(seeded.status).toBe(201);
+
+    const page = await chrome.browser.newPage();
+    await page.goto(stack.url);
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+    await page.getByLabel('Time zone').fill('Europe/Madrid');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByLabel('Name').fill('Calendar Co');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Calendar Co' }).waitFor();
+    await page.getByRole('link', { name: 'Calendar' }).click();
+    await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+    expect(await page.getByTestId('calendar-status').textContent()).toContain('not connected');
+
+    // Consent at the emulator answers 302 straight back through the callback to this page.
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
+    await page.getByRole('status').getByText('Google Calendar connected').waitFor();
+    expect(page.url()).toContain('calendar=connected');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('calendar-status').waitFor();
+          return page.getByTestId('calendar-status').textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .toMatch(/Status: connected.*1 events/);
+    await page.getByRole('list', { name: 'Events' }).getByText('Customer demo').waitFor();
+
+    await page.getByRole('button', { name: 'Sync now' }).waitFor();
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await expect
+      .poll(() => page.getByTestId('calendar-status').textContent(), { timeout: 10_000 })
+      .toContain('not connected');
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).waitFor();
+  });
+});
