@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { getMe, updateMe } from '../../functions/api/routes/profile';
 import type { UserProfile } from '../../functions/api/schemas/me';
 import { createClient, loadConfig, type Result, type RuntimeConfig } from './api';
+import { completeHostedSignIn } from './hosted-sign-in';
 import { Calendar } from './pages/Calendar';
 import { Org } from './pages/Org';
 import { AcceptInvite, Orgs } from './pages/Orgs';
@@ -30,10 +31,24 @@ export function App() {
   const [config, setConfig] = useState<RuntimeConfig>();
   const [token, setToken] = useState(() => sessionStorage.getItem(tokenKey) ?? undefined);
   const [profile, setProfile] = useState<Result<UserProfile>>();
+  const [signInError, setSignInError] = useState<string>();
   const api = useMemo(() => (config && token ? createClient(config, token) : undefined), [config, token]);
 
   useEffect(() => {
-    loadConfig().then(setConfig);
+    loadConfig().then(async (loaded) => {
+      if (loaded.auth.mode === 'cognito') {
+        try {
+          const idToken = await completeHostedSignIn(loaded.auth);
+          if (idToken) {
+            sessionStorage.setItem(tokenKey, idToken);
+            setToken(idToken);
+          }
+        } catch (error) {
+          setSignInError(error instanceof Error ? error.message : String(error));
+        }
+      }
+      setConfig(loaded);
+    });
   }, []);
   useEffect(() => {
     api?.(getMe).then(setProfile, () => {
@@ -47,6 +62,7 @@ export function App() {
     return (
       <SignIn
         config={config}
+        error={signInError}
         onToken={(t) => {
           sessionStorage.setItem(tokenKey, t);
           setToken(t);

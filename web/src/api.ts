@@ -5,9 +5,13 @@
 import type { BodyInputOf, ParamsOf, QueryOf, ResultOf, RouteSpec } from '../../functions/api/route';
 import { pathFor } from '../../functions/api/route';
 
+/** /config.json: written by the local stack, or by the Web stack from the deployment's outputs. */
 export interface RuntimeConfig {
   apiBase: string;
-  auth: { mode: 'dev'; tokenUrl: string } | { mode: 'cognito'; domain: string; clientId: string };
+  auth:
+    | { mode: 'dev'; tokenUrl: string }
+    | { mode: 'cognito'; domain: string; clientId: string }
+    | { mode: 'propelauth'; issuer: string; audience: string };
 }
 
 export interface ProblemDetails {

@@ -1,9 +1,45 @@
 import { type FormEvent, useState } from 'react';
 import { devSignIn, errorText, type RuntimeConfig } from '../api';
+import { startHostedSignIn } from '../hosted-sign-in';
 
-export function SignIn({ config, onToken }: { config: RuntimeConfig; onToken: (token: string) => void }) {
+export function SignIn({
+  config,
+  onToken,
+  error: initialError,
+}: {
+  config: RuntimeConfig;
+  onToken: (token: string) => void;
+  error?: string;
+}) {
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState(initialError);
+  const { auth } = config;
+
+  if (auth.mode === 'cognito') {
+    return (
+      <section aria-label="Sign in">
+        <h1>Sign in</h1>
+        <button
+          type="button"
+          onClick={() => startHostedSignIn(auth).catch((err) => setError(errorText(err)))}
+        >
+          Sign in
+        </button>
+        {error && <p role="alert">{error}</p>}
+      </section>
+    );
+  }
+  if (auth.mode === 'propelauth') {
+    return (
+      <section aria-label="Sign in">
+        <h1>Sign in</h1>
+        <p>
+          This deployment trusts PropelAuth ({auth.issuer}). The admin site does not host PropelAuth sign-in
+          yet; call the API with a PropelAuth access token.
+        </p>
+      </section>
+    );
+  }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
