@@ -50,13 +50,20 @@ export function cognitoEmulator(options: Options) {
       const form = new URLSearchParams(body.toString('utf8'));
       const pending = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
-      if (!pending || form.get('grant_type') !== 'authorization_code')
-        return refuse(res, 'invalid_grant'), true;
-      if (form.get('client_id') !== options.clientId) return refuse(res, 'invalid_client'), true;
-      if (form.get('redirect_uri') !== pending.redirectUri) return refuse(res, 'invalid_grant'), true;
-      const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge) {
-        return refuse(res, 'invalid_grant'), true;
+      const error =
+        !pending || form.get('grant_type') !== 'authorization_code'
+          ? 'invalid_grant'
+          : form.get('client_id') !== options.clientId
+            ? 'invalid_client'
+            : form.get('redirect_uri') !== pending.redirectUri ||
+                createHash('sha256')
+                  .update(form.get('code_verifier') ?? '')
+                  .digest('base64url') !== pending.challenge
+              ? 'invalid_grant'
+              : undefined;
+      if (error) {
+        refuse(res, error);
+        return true;
       }
       const idToken = options.mintIdToken(options.email);
       sendJson(res, 200, {
