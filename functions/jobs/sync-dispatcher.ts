@@ -7,28 +7,25 @@ import { claimDue } from '../data/calendar-connections';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 
-const perQuery = 200;
+/** Claims run in parallel within one Query's page; shards go one after another to bound that. */
+const perQuery = 100;
 /** Bounds one run; whatever is left stays due for the next run. */
-const maxQueriesPerShard = 10;
+const maxQueriesPerShard = 20;
 
 export async function handler(): Promise<{ enqueued: number }> {
   logger.setContext({ job: 'calendar-sync-dispatcher' });
   const { shards, intervalMinutes } = config().sync;
   const now = new Date();
   const nextSyncAt = new Date(now.getTime() + intervalMinutes * 60_000);
-  const counts = await Promise.all(
-    Array.from({ length: shards }, async (_, shard) => {
-      let sent = 0;
-      for (let i = 0; i < maxQueriesPerShard; i++) {
-        const due = await claimDue(shard, now, nextSyncAt, perQuery, shards);
-        await syncQueue().send(due);
-        sent += due.length;
-        if (due.length < perQuery) break;
-      }
-      return sent;
-    }),
-  );
-  const enqueued = counts.reduce((a, b) => a + b, 0);
+  let enqueued = 0;
+  for (let shard = 0; shard < shards; shard++) {
+    for (let i = 0; i < maxQueriesPerShard; i++) {
+      const due = await claimDue(shard, now, nextSyncAt, perQuery, shards);
+      await syncQueue().send(due);
+      enqueued += due.length;
+      if (due.length < perQuery) break;
+    }
+  }
   logger.info('calendar syncs dispatched', { enqueued });
   return { enqueued };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GoogleCalendar, GoogleError, googleCalendar } from '../../functions/adapters/google-calendar';
 import { localQueue } from '../../functions/adapters/queue';
 import { encryptedFileStore } from '../../functions/adapters/secrets';
+import { putConnection } from '../../functions/data/calendar-connections';
 import { syncConnection } from '../../functions/jobs/sync-connection';
 import { handler as dispatch } from '../../functions/jobs/sync-dispatcher';
 import { tokenSecretName } from '../../functions/lib/calendar-session';
@@ -286,6 +287,36 @@ describe('dispatcher', () => {
     expect(localQueue.size - sizeBefore).toBe(first.enqueued);
     const run = await runQueuedSyncs();
     expect(run.failures).toBe(0);
+  });
+
+  it('finds due connections in every shard and claims each exactly once', async () => {
+    const orgId = await seedOrg({});
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const userIds = Array.from({ length: 30 }, (_, i) => `usr_due${i}`);
+    for (const userId of userIds) {
+      await putConnection(
+        {
+          orgId,
+          userId,
+          secretName: `google-calendar/${orgId}/${userId}`,
+          status: 'connected',
+          syncToken: null,
+          lastSyncedAt: null,
+          lastError: null,
+          eventCount: 0,
+          nextSyncAt: past,
+          connectedAt: past,
+          updatedAt: past,
+          version: 1,
+        },
+        8,
+      );
+    }
+    localQueue.receive(1000);
+    await Promise.all([dispatch(), dispatch()]);
+    const sent = localQueue.receive(1000).map((m) => JSON.parse(m.body) as { orgId: string; userId: string });
+    const ours = sent.filter((m) => m.orgId === orgId).map((m) => m.userId);
+    expect(ours.sort()).toEqual([...userIds].sort());
   });
 
   it('never lets two workers sync the same user at once', async () => {
