@@ -431,9 +431,14 @@ export async function startGoogleEmulator(): Promise<RunningGoogleEmulator> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      void emulator.service(req, res, url, Buffer.concat(chunks)).then((handled) => {
-        if (!handled) sendJson(res, 404, { error: 'not found' });
-      });
+      emulator.service(req, res, url, Buffer.concat(chunks)).then(
+        (handled) => {
+          if (!handled) sendJson(res, 404, { error: 'not found' });
+        },
+        (error: unknown) => {
+          if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+        },
+      );
     });
   });
   const port = await listenLocal(server, 0);

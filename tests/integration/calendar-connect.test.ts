@@ -3,7 +3,7 @@ process.env.LOG_LEVEL = 'debug';
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localQueue } from '../../functions/adapters/queue';
 import { keys } from '../../functions/data/keys';
@@ -155,6 +155,34 @@ describe('callback', () => {
     expect(res.status).toBe(302);
     expect(res.headers.location).toContain('calendar=denied');
     expect((await call('GET', `/orgs/${orgId}/calendar`, { as })).body.status).toBe('not_connected');
+  });
+
+  it('redirects with calendar=failed and stores nothing when Google refuses the code', async () => {
+    const as = 'refused@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    await fault('invalid_grant', 1);
+    const queued = localQueue.size;
+    const res = await connectCalendar(orgId, as);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toContain('calendar=failed');
+    expect((await call('GET', `/orgs/${orgId}/calendar`, { as })).body.status).toBe('not_connected');
+    expect(localQueue.size).toBe(queued);
+  });
+
+  it('stores nothing when the membership ended during consent (404)', async () => {
+    const as = 'gone@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+    const consent = await fetch(authorize.body.url, { redirect: 'manual' });
+    await testDb.send(
+      new DeleteCommand({ TableName: tableName, Key: keys.membership(orgId, devSubject(as)) }),
+    );
+    const res = await call(
+      'GET',
+      `/oauth/google/callback${new URL(consent.headers.get('location')!).search}`,
+    );
+    expect(res.status).toBe(404);
+    expect(await everything(orgId, devSubject(as))).not.toContain('CALENDAR_CONNECTION');
   });
 
   it('refuses a callback without state (400 naming the field)', async () => {
