@@ -168,10 +168,16 @@ async function clientSecret(arn: string | undefined): Promise<string | undefined
   return SecretString;
 }
 
+/** A deployment without a Google client id (and not emulating Google locally) cannot connect calendars. */
+export function googleConfigured(): boolean {
+  const { google } = config();
+  return Boolean(google.clientId || google.emulatorUrl);
+}
+
 async function createClients(): Promise<Clients> {
-  const { google, isLocal } = config();
+  const { google } = config();
   const emulator = google.emulatorUrl;
-  if (!google.clientId && !(isLocal && emulator)) {
+  if (!googleConfigured()) {
     throw new Error('GOOGLE_CLIENT_ID is required (or GOOGLE_EMULATOR_URL in the local stage)');
   }
   const oauth = new TokenClient({

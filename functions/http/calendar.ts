@@ -8,6 +8,7 @@ import {
   type GoogleEventInput,
   type GoogleSession,
   googleCalendar,
+  googleConfigured,
 } from '../adapters/google-calendar';
 import { syncQueue } from '../adapters/queue';
 import { secretStore } from '../adapters/secrets';
@@ -140,6 +141,8 @@ function stored(g: GoogleEvent) {
 
 export const handler = httpHandler([
   implement(authorizeGoogleCalendar, async ({ params, caller, now }) => {
+    if (!googleConfigured())
+      throw problems.unavailable('Google Calendar is not configured for this deployment.');
     const { claims, state } = await issueState(params.orgId, caller.identity.sub, now);
     await saveOAuthState(claims);
     const url = await googleCalendar().consentUrl({

@@ -70,6 +70,23 @@ describe('authorize', () => {
     expect(url.searchParams.get('state')).toMatch(/^[\w-]+\.[\w-]+$/);
   });
 
+  it('answers 503 when the deployment has no Google client configured', async () => {
+    const orgId = await seedOrg({ 'unconfigured@example.com': 'member' });
+    const { config } = await import('../../functions/lib/config');
+    const google = config().google;
+    const saved = google.emulatorUrl;
+    google.emulatorUrl = undefined;
+    try {
+      const res = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, {
+        as: 'unconfigured@example.com',
+      });
+      expect(res.status).toBe(503);
+      expect(res.body.detail).toMatch(/not configured/);
+    } finally {
+      google.emulatorUrl = saved;
+    }
+  });
+
   it('is refused to viewers (403) and to non-members (404)', async () => {
     const orgId = await seedOrg({ 'viewer@example.com': 'viewer' });
     const path = `/orgs/${orgId}/calendar/google/authorize`;
