@@ -247,7 +247,7 @@ describe('bad input', () => {
     [
       'events with a bad userId',
       'GET',
-      () => `${ev()}?${range(at(0), at(5))}&userId=bob`,
+      () => `${ev()}?${range(at(0), at(5))}&userId=bob%40example.com`,
       undefined,
       'userId',
     ],
@@ -307,7 +307,7 @@ describe('bad input', () => {
     [
       'availability with a bad user id',
       'GET',
-      () => `/orgs/${orgId}/availability?userIds=x&${range(at(0), at(5))}&durationMinutes=30`,
+      () => `/orgs/${orgId}/availability?userIds=a%2Fb&${range(at(0), at(5))}&durationMinutes=30`,
       undefined,
       'userIds.0',
     ],

@@ -1,6 +1,6 @@
 /** Writes orgs and memberships straight into the table, for tests that are not about tenancy. */
-import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
 import { keys } from '../../functions/data/keys';
 import type { OrgRole } from '../../functions/domain/permissions';
 import { devSubject } from '../../infra/local/dev-identity';
@@ -8,7 +8,7 @@ import { call } from './api';
 import { tableName, testDb } from './env';
 
 export async function seedOrg(members: Record<string, OrgRole>, name = 'Seeded org') {
-  const orgId = `org_${randomUUID().replace(/-/g, '').slice(0, 26)}`;
+  const orgId = `org_${ulid()}`;
   const at = new Date().toISOString();
   const entries = Object.entries(members);
   await testDb.send(

@@ -11,10 +11,10 @@ import {
   EventParams,
   EventsQuery,
   OAuthCallbackQuery,
-  OrgParams,
   SyncAccepted,
   UpdateEventBody,
 } from '../schemas/calendar';
+import { OrgParams } from '../schemas/orgs';
 
 export const authorizeGoogleCalendar = route({
   operationId: 'authorizeGoogleCalendar',

@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { IsoDateTime, ListQuery, page, TimeZone } from './common';
+import { UserId } from './members';
+import { OrgParams } from './orgs';
 
 export const IsoDate = z.iso.date();
 
-export const OrgParams = z.strictObject({ orgId: z.string().min(1).max(64) });
 export const EventParams = OrgParams.extend({ eventId: z.string().regex(/^evt_[a-z0-9_-]{1,1024}$/i) });
 
 export const CalendarStatus = z.enum(['connected', 'syncing', 'needs_reauth', 'error', 'not_connected']);
@@ -66,8 +67,6 @@ const rangeRules = [
     `must be at most ${maxRangeDays} days after from`,
   ],
 ] as const;
-
-export const UserId = z.string().regex(/^usr_[A-Za-z0-9]{1,64}$/, 'must be a user id such as usr_...');
 
 export const EventsQuery = ListQuery.extend({ from: IsoDateTime, to: IsoDateTime, userId: UserId.optional() })
   .refine(rangeRules[0][0], { path: ['to'], message: rangeRules[0][1] })
