@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, launchChromium } from '../support/browser';
-import { type RunningStack, startNpmStack } from '../support/local-stack';
+import { expect, it } from 'vitest';
+import { describeInBrowser } from '../support/browser';
 
-const { available } = browserAvailability();
-
-describe.skipIf(!available)('Google Calendar in the admin site (Chromium against npm start)', () => {
-  let stack: RunningStack;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
-
-  beforeAll(async () => {
-    [stack, chrome] = await Promise.all([startNpmStack(), launchChromium()]);
-  }, 90_000);
-  afterAll(async () => {
-    await chrome?.close();
-    await stack?.interrupt();
-  });
-
+describeInBrowser('Google Calendar in the admin site (Chromium against npm start)', (suite) => {
   it('connects through the emulator, shows the synced events and disconnects', async () => {
     const email = 'cal@acme.test';
     const start = new Date(Date.now() + 2 * 3_600_000);
-    const seeded = await fetch(`${stack.url}/dev/google/accounts/${email}/events`, {
+    const seeded = await fetch(`${suite.stack.url}/dev/google/accounts/${email}/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -30,8 +16,8 @@ describe.skipIf(!available)('Google Calendar in the admin site (Chromium against
     });
     expect(seeded.status).toBe(201);
 
-    const page = await chrome.browser.newPage();
-    await page.goto(stack.url);
+    const page = await suite.browser.newPage();
+    await page.goto(suite.stack.url);
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: /Welcome/ }).waitFor();

@@ -1,9 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, launchChromium } from '../support/browser';
-import { type RunningStack, startNpmStack } from '../support/local-stack';
-
-const { available } = browserAvailability();
+import { expect, it } from 'vitest';
+import { describeInBrowser } from '../support/browser';
 
 async function signIn(page: Page, url: string, email: string) {
   await page.goto(url);
@@ -14,21 +11,10 @@ async function signIn(page: Page, url: string, email: string) {
   await page.getByRole('button', { name: 'Save' }).click();
 }
 
-describe.skipIf(!available)('organizations in the admin site (Chromium against npm start)', () => {
-  let stack: RunningStack;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
-
-  beforeAll(async () => {
-    [stack, chrome] = await Promise.all([startNpmStack(), launchChromium()]);
-  }, 90_000);
-  afterAll(async () => {
-    await chrome?.close();
-    await stack?.interrupt();
-  });
-
+describeInBrowser('organizations in the admin site (Chromium against npm start)', (suite) => {
   it('an owner creates an org and invites a manager, who accepts through the mailed link', async () => {
-    const owner = await chrome.browser.newPage();
-    await signIn(owner, stack.url, 'olga@acme.test');
+    const owner = await suite.browser.newPage();
+    await signIn(owner, suite.stack.url, 'olga@acme.test');
     await owner.getByLabel('Name').fill('Acme Voice');
     await owner.getByRole('button', { name: 'Create' }).click();
     await owner.getByRole('heading', { name: 'Acme Voice' }).waitFor();
@@ -38,15 +24,15 @@ describe.skipIf(!available)('organizations in the admin site (Chromium against n
     await owner.getByLabel('Invitee role').selectOption('manager');
     await owner.getByRole('button', { name: 'Send invitation' }).click();
     const acceptUrl = (await owner.getByTestId('accept-url').textContent())!;
-    expect(acceptUrl).toMatch(new RegExp(`^${stack.url}/invites/accept\\?token=[\\w-]{43}$`));
+    expect(acceptUrl).toMatch(new RegExp(`^${suite.stack.url}/invites/accept\\?token=[\\w-]{43}$`));
     await owner.getByRole('list', { name: 'Pending invitations' }).getByText('ben@acme.test').waitFor();
 
     // The local mail outbox holds the same link the owner saw.
-    const outbox = await (await fetch(`${stack.url}/dev/outbox`)).json();
+    const outbox = await (await fetch(`${suite.stack.url}/dev/outbox`)).json();
     expect(JSON.stringify(outbox)).toContain(acceptUrl.split('token=')[1]);
 
     // A separate tab has its own session: Ben signs in from the link and accepts.
-    const ben = await chrome.browser.newPage();
+    const ben = await suite.browser.newPage();
     await signIn(ben, acceptUrl, 'ben@acme.test');
     await ben.getByRole('button', { name: 'Accept invitation' }).click();
     await ben.getByRole('heading', { name: 'Acme Voice' }).waitFor();

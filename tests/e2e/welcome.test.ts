@@ -1,24 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailability, launchChromium } from '../support/browser';
-import { type RunningStack, startNpmStack } from '../support/local-stack';
+import { expect, it } from 'vitest';
+import { describeInBrowser } from '../support/browser';
 
-const { available } = browserAvailability();
-
-describe.skipIf(!available)('admin site in Chromium against npm start', () => {
-  let stack: RunningStack;
-  let chrome: Awaited<ReturnType<typeof launchChromium>>;
-
-  beforeAll(async () => {
-    [stack, chrome] = await Promise.all([startNpmStack(), launchChromium()]);
-  }, 90_000);
-  afterAll(async () => {
-    await chrome?.close();
-    await stack?.interrupt();
-  });
-
+describeInBrowser('admin site in Chromium against npm start', (suite) => {
   it('signs in, refuses a bad time zone, saves the welcome form and shows the profile', async () => {
-    const page = await chrome.browser.newPage();
-    await page.goto(stack.url);
+    const page = await suite.browser.newPage();
+    await page.goto(suite.stack.url);
     await page.getByLabel('Email').fill('lin@example.com');
     await page.getByRole('button', { name: 'Sign in' }).click();
 

@@ -1,24 +1,18 @@
 /** Connect -> sync -> events offline, over real HTTP against `npm start` and its Google emulator. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devToken, type RunningStack, startNpmStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
+import { devToken, useNpmStack } from '../support/local-stack';
 
 describe('Google Calendar on the local stack', () => {
-  let stack: RunningStack;
-  beforeAll(async () => {
-    stack = await startNpmStack();
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.interrupt();
-  });
+  const stack = useNpmStack();
 
   it('connects through the emulator consent redirect, syncs in the background and lists events', async () => {
     const email = 'calendar-demo@example.com';
     const auth = {
-      authorization: `Bearer ${await devToken(stack.url, email)}`,
+      authorization: `Bearer ${await devToken(stack.current.url, email)}`,
       'content-type': 'application/json',
     };
     const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${stack.url}/api${path}`, {
+      const res = await fetch(`${stack.current.url}/api${path}`, {
         method,
         headers: auth,
         redirect: 'manual',
@@ -35,7 +29,7 @@ describe('Google Calendar on the local stack', () => {
     const orgId = org.body.id as string;
 
     const start = new Date(Date.now() + 3 * 3_600_000);
-    const seeded = await fetch(`${stack.url}/dev/google/accounts/${email}/events`, {
+    const seeded = await fetch(`${stack.current.url}/dev/google/accounts/${email}/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -50,7 +44,7 @@ describe('Google Calendar on the local stack', () => {
     const authorize = await api('POST', `/orgs/${orgId}/calendar/google/authorize`);
     expect(authorize.status).toBe(200);
     const consentUrl = new URL(authorize.body.url);
-    expect(consentUrl.origin).toBe(stack.url);
+    expect(consentUrl.origin).toBe(stack.current.url);
     expect(consentUrl.pathname).toBe('/dev/google/o/oauth2/v2/auth');
     expect(consentUrl.searchParams.get('login_hint')).toBe(email);
 
@@ -58,7 +52,9 @@ describe('Google Calendar on the local stack', () => {
     expect(consent.status).toBe(302);
     const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
     expect(callback.status).toBe(302);
-    expect(callback.headers.get('location')).toBe(`${stack.url}/#/orgs/${orgId}/calendar?calendar=connected`);
+    expect(callback.headers.get('location')).toBe(
+      `${stack.current.url}/#/orgs/${orgId}/calendar?calendar=connected`,
+    );
 
     let status: { status: string; eventCount: number } | undefined;
     for (let i = 0; i < 100 && status?.eventCount !== 1; i++) {
@@ -72,7 +68,7 @@ describe('Google Calendar on the local stack', () => {
     const events = await api('GET', `/orgs/${orgId}/calendar/events?from=${from}&to=${to}`);
     expect(events.body.items.map((e: { title: string }) => e.title)).toEqual(['Demo call']);
 
-    const stats = await (await fetch(`${stack.url}/dev/google/stats`)).json();
+    const stats = await (await fetch(`${stack.current.url}/dev/google/stats`)).json();
     expect(stats).toEqual({ eventsListCalls: expect.any(Number), tokenCalls: expect.any(Number) });
     expect(stats.eventsListCalls).toBeGreaterThanOrEqual(1);
     expect(stats.tokenCalls).toBeGreaterThanOrEqual(1);

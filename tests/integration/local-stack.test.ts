@@ -3,69 +3,66 @@ import { mkdtempSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/ports';
-import { devToken, processGroupAlive, type RunningStack, startNpmStack } from '../support/local-stack';
+import { devToken, processGroupAlive, useNpmStack } from '../support/local-stack';
 
 describe('npm start (the local stack over real HTTP)', () => {
-  let stack: RunningStack;
-  beforeAll(async () => {
-    stack = await startNpmStack();
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.interrupt();
-  });
+  const stack = useNpmStack();
 
   it('prints the URL it serves on 127.0.0.1', () => {
-    expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stack.current.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('serves /api/health and 401s /api/me without a token', async () => {
-    expect((await fetch(`${stack.url}/api/health`)).status).toBe(200);
-    const res = await fetch(`${stack.url}/api/me`);
+    expect((await fetch(`${stack.current.url}/api/health`)).status).toBe(200);
+    const res = await fetch(`${stack.current.url}/api/me`);
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 
   it('returns the profile for a dev token and keeps the welcome form', async () => {
-    const token = await devToken(stack.url, 'Ada@Example.com', 'Ada Lovelace');
+    const token = await devToken(stack.current.url, 'Ada@Example.com', 'Ada Lovelace');
     const auth = { authorization: `Bearer ${token}` };
-    const me = await fetch(`${stack.url}/api/me`, { headers: auth });
+    const me = await fetch(`${stack.current.url}/api/me`, { headers: auth });
     expect(me.status).toBe(200);
     const profile = await me.json();
     expect(profile).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace', timezone: 'UTC' });
 
-    const patched = await fetch(`${stack.url}/api/me`, {
+    const patched = await fetch(`${stack.current.url}/api/me`, {
       method: 'PATCH',
       headers: { ...auth, 'content-type': 'application/json', 'if-match': me.headers.get('etag')! },
       body: JSON.stringify({ timezone: 'Asia/Kolkata' }),
     });
     expect(patched.status).toBe(200);
-    const again = await (await fetch(`${stack.url}/api/me`, { headers: auth })).json();
+    const again = await (await fetch(`${stack.current.url}/api/me`, { headers: auth })).json();
     expect(again).toMatchObject({ id: profile.id, timezone: 'Asia/Kolkata', welcomeFormCompleted: true });
     // The same email maps to the same subject on a second sign-in.
-    const second = await devToken(stack.url, 'ada@example.com');
+    const second = await devToken(stack.current.url, 'ada@example.com');
     const viaSecond = await (
-      await fetch(`${stack.url}/api/me`, { headers: { authorization: `Bearer ${second}` } })
+      await fetch(`${stack.current.url}/api/me`, { headers: { authorization: `Bearer ${second}` } })
     ).json();
     expect(viaSecond.id).toBe(profile.id);
   });
 
   it('answers unknown API paths and bad dev-token requests with problem+json', async () => {
-    const missing = await fetch(`${stack.url}/api/nope`);
+    const missing = await fetch(`${stack.current.url}/api/nope`);
     expect(missing.status).toBe(404);
-    const bad = await fetch(`${stack.url}/dev/token`, { method: 'POST', body: '{"email":"not-an-email"}' });
+    const bad = await fetch(`${stack.current.url}/dev/token`, {
+      method: 'POST',
+      body: '{"email":"not-an-email"}',
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors[0].field).toBe('email');
   });
 
   it('stops every child process, DynamoDB Local included, on Ctrl-C', async () => {
-    const java = () => spawnSync('pgrep', ['-g', String(stack.child.pid), 'java']).status === 0;
+    const java = () => spawnSync('pgrep', ['-g', String(stack.current.child.pid), 'java']).status === 0;
     expect(java()).toBe(true);
-    await stack.interrupt();
-    expect(processGroupAlive(stack.child.pid!)).toBe(false);
-    expect(stack.output()).toContain('Local stack stopped.');
-    expect((await fetch(`${stack.url}/api/health`).catch(() => null))?.status).toBeUndefined();
+    await stack.current.interrupt();
+    expect(processGroupAlive(stack.current.child.pid!)).toBe(false);
+    expect(stack.current.output()).toContain('Local stack stopped.');
+    expect((await fetch(`${stack.current.url}/api/health`).catch(() => null))?.status).toBeUndefined();
   });
 });
 

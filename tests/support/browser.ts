@@ -7,6 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type RunningStack, startNpmStack } from './local-stack';
 
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -41,4 +43,32 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; close
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface BrowserSuite {
+  readonly stack: RunningStack;
+  readonly browser: BrowserContext;
+}
+
+/** A suite of browser tests with `npm start` and Chromium running for its duration. */
+export function describeInBrowser(name: string, body: (suite: BrowserSuite) => void): void {
+  describe.skipIf(!browserAvailability().available)(name, () => {
+    let stack: RunningStack | undefined;
+    let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
+    beforeAll(async () => {
+      [stack, chrome] = await Promise.all([startNpmStack(), launchChromium()]);
+    }, 90_000);
+    afterAll(async () => {
+      await chrome?.close();
+      await stack?.interrupt();
+    });
+    body({
+      get stack() {
+        return stack!;
+      },
+      get browser() {
+        return chrome!.browser;
+      },
+    });
+  });
 }

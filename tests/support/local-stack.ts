@@ -1,5 +1,6 @@
 /** Runs `npm start` as a real child process tree (its own process group) on a free port. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../infra/local/ports';
 
 export interface RunningStack {
@@ -60,4 +61,21 @@ export async function devToken(url: string, email: string, name?: string): Promi
   });
   if (!res.ok) throw new Error(`POST /dev/token answered ${res.status}`);
   return ((await res.json()) as { token: string }).token;
+}
+
+/** Starts `npm start` before the enclosing suite's tests and stops it after them. */
+export function useNpmStack(): { readonly current: RunningStack } {
+  let stack: RunningStack | undefined;
+  beforeAll(async () => {
+    stack = await startNpmStack();
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.interrupt();
+  });
+  return {
+    get current() {
+      if (!stack) throw new Error('the local stack has not started');
+      return stack;
+    },
+  };
 }
