@@ -5,7 +5,7 @@
  * real handler against DynamoDB Local. Exits non-zero when a budget is exceeded.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { routes } from '../../functions/api/routes';
@@ -14,12 +14,13 @@ const budgets = { bundleKb: 1500, coldImportMs: 400, warmP95Ms: 50 };
 const outDir = resolve('.tmp', 'bench');
 mkdirSync(outDir, { recursive: true });
 
+// Lambda entries: every handler module of the route table and every job module exporting a handler.
 const entries = [
   ...new Set(routes.map((r) => join('functions', 'http', `${r.module}.ts`))),
-  ...(existsSync('functions/jobs')
-    ? readdirSync('functions/jobs').map((f) => join('functions', 'jobs', f))
-    : []),
-].filter((f) => f.endsWith('.ts'));
+  ...readdirSync('functions/jobs')
+    .map((f) => join('functions', 'jobs', f))
+    .filter((f) => /export (const|async function) handler\b/.test(readFileSync(f, 'utf8'))),
+];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -52,6 +53,9 @@ for (const entry of entries) {
     format: 'esm',
     target: 'node22',
     minify: true,
+    // As the CDK bundling does (infra/stacks/constructs/app-function.ts): ESM builds shake better.
+    mainFields: ['module', 'main'],
+    sourcemap: true,
     logLevel: 'error',
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

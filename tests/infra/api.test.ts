@@ -129,7 +129,8 @@ describe('functions', () => {
         expect(env).not.toHaveProperty('DEV_ISSUER');
         expect(env).not.toHaveProperty('DEV_ISSUER_JWKS');
         expect(env).not.toHaveProperty('DYNAMODB_ENDPOINT');
-        expect(env).toMatchObject({ STAGE: 'test', NODE_OPTIONS: '--enable-source-maps' });
+        expect(env).toMatchObject({ STAGE: 'test' });
+        expect(env).not.toHaveProperty('NODE_OPTIONS');
         expect(env.SIGNING_KEY_SECRET_ARN).toBeDefined();
         expect(env.SECRETS_PREFIX).toBe('agent-control-plane/test/');
       }
