@@ -21,6 +21,12 @@ export function Org({ orgId }: { orgId: string }) {
     orgId,
   );
   const myRole = members.data?.find((m) => m.userId === profile.id)?.role;
+  // Every change writes an audit entry, so the log reloads with the members after each one.
+  const [changes, setChanges] = useState(0);
+  const changed = () => {
+    members.reload();
+    setChanges((n) => n + 1);
+  };
 
   if (org.error) return <p role="alert">{errorText(org.error)}</p>;
   if (!org.data || !myRole) return <p>Loading…</p>;
@@ -31,9 +37,9 @@ export function Org({ orgId }: { orgId: string }) {
         Plan {org.data.plan}, {org.data.memberCount} of {org.data.limits.maxUsers} members. Your role:{' '}
         {myRole}. <a href={`#/orgs/${orgId}/calendar`}>Calendar</a>
       </p>
-      <Members orgId={orgId} myRole={myRole} members={members.data ?? []} reload={members.reload} />
-      {can(myRole, 'invites:read') && <Invites orgId={orgId} onChange={members.reload} />}
-      {can(myRole, 'audit:read') && <Audit orgId={orgId} />}
+      <Members orgId={orgId} myRole={myRole} members={members.data ?? []} reload={changed} />
+      {can(myRole, 'invites:read') && <Invites orgId={orgId} onChange={changed} />}
+      {can(myRole, 'audit:read') && <Audit orgId={orgId} version={changes} />}
     </section>
   );
 }
@@ -111,6 +117,7 @@ function Invites({ orgId, onChange }: { orgId: string; onChange(): void }) {
       setError(undefined);
       setEmail('');
       invites.reload();
+      onChange();
     } catch (err) {
       setError(errorText(err));
     }
@@ -167,11 +174,11 @@ function Invites({ orgId, onChange }: { orgId: string; onChange(): void }) {
   );
 }
 
-function Audit({ orgId }: { orgId: string }) {
+function Audit({ orgId, version }: { orgId: string; version: number }) {
   const { api } = useSession();
   const entries = useLoad(
     async () => (await api(listAudit, { params: { orgId }, query: { limit: 20 } })).data.items,
-    orgId,
+    `${orgId}:${version}`,
   );
   return (
     <>
