@@ -9,6 +9,9 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
 import { type AppConfig, config } from './config';
 import { problems } from './problem';
 
+/** The issuer recorded for users of the local dev identity provider, whatever port it serves on. */
+export const devIdentityProvider = 'local-dev';
+
 export interface Identity {
   sub: string;
   issuer: string;
@@ -58,9 +61,11 @@ export async function authenticate(authorization: string | undefined): Promise<I
   if (typeof claims.sub !== 'string' || !claims.sub || !email) {
     throw problems.unauthorized('The token must carry sub and email claims.');
   }
+  const cfg = config();
   return {
     sub: claims.sub,
-    issuer: String(claims.iss),
+    // The dev provider's issuer URL carries the port; profiles bind to the provider, not the port.
+    issuer: cfg.devIssuer && claims.iss === cfg.devIssuer.issuer ? devIdentityProvider : String(claims.iss),
     email,
     emailVerified: claims.email_verified === true || claims.email_verified === 'true',
     name: typeof claims.name === 'string' ? claims.name : null,

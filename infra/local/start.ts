@@ -1,4 +1,7 @@
-/** `npm start`: the local stack in the foreground until Ctrl-C. `--persist` keeps data in .data/. */
+/**
+ * `npm start`: the local stack in the foreground until Ctrl-C. `--persist` keeps data in .data/
+ * (LOCAL_DATA_DIR moves it, for tests).
+ */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { JavaMissingError } from './dynamodb';
@@ -11,7 +14,7 @@ const port = Number(process.env.PORT ?? 3000);
 async function main(): Promise<void> {
   let dataDir: string | undefined;
   if (persist) {
-    dataDir = resolve('.data', 'dynamodb');
+    dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data', 'dynamodb');
     mkdirSync(dataDir, { recursive: true });
   }
   let stack: LocalStack;

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/ports';
-import { devToken, processGroupAlive, useNpmStack } from '../support/local-stack';
+import { devToken, processGroupAlive, startNpmStack, useNpmStack } from '../support/local-stack';
 
 describe('npm start (the local stack over real HTTP)', () => {
   const stack = useNpmStack();
@@ -112,4 +112,35 @@ describe('npm start failures', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^Java 17 or newer is required/);
   });
+});
+
+describe('npm start -- --persist', () => {
+  it('keeps data across restarts in the data folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acp-data-'));
+    const me = async (url: string, init: RequestInit = {}) => {
+      const token = await devToken(url, 'kept@example.com');
+      return fetch(`${url}/api/me`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    };
+    try {
+      const first = await startNpmStack({ LOCAL_DATA_DIR: dir }, ['--persist']);
+      expect(first.output()).toContain(join(dir, 'dynamodb'));
+      const saved = await me(first.url, {
+        method: 'PATCH',
+        body: JSON.stringify({ timezone: 'Pacific/Auckland' }),
+      });
+      expect(saved.status).toBe(200);
+      await first.interrupt();
+
+      const second = await startNpmStack({ LOCAL_DATA_DIR: dir }, ['--persist']);
+      const profile = await (await me(second.url)).json();
+      await second.interrupt();
+      expect(profile).toMatchObject({ timezone: 'Pacific/Auckland', welcomeFormCompleted: true, version: 2 });
+      expect(existsSync(join(dir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

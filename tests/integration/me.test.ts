@@ -1,7 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/keys';
-import { devAudience } from '../../infra/local/dev-identity';
+import { devAudience, devSubject } from '../../infra/local/dev-identity';
 import { generateSigningKey, signJwt } from '../../infra/local/jwt';
 import { call, countRoundTrips, tokenFor } from '../support/api';
 import { devIssuer, identity, tableName, testDb } from '../support/env';
@@ -113,6 +113,39 @@ describe('authentication', () => {
     expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
     expect(res.body.requestId).toBeTruthy();
     expect(await storedItem('usr_xexamplecom')).toBeUndefined();
+  });
+});
+
+describe('issuer binding', () => {
+  it('refuses a token whose subject belongs to a profile created by another identity provider', async () => {
+    const email = 'taken@example.com';
+    const sub = devSubject(email);
+    const at = new Date().toISOString();
+    await testDb.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.user(sub),
+          issuer: 'https://auth.other.example.com',
+          id: sub,
+          email,
+          emailVerified: true,
+          name: null,
+          picture: null,
+          timezone: 'UTC',
+          preferences: {},
+          welcomeFormCompleted: false,
+          canCreateOrgs: true,
+          createdAt: at,
+          updatedAt: at,
+          version: 1,
+        },
+      }),
+    );
+    const res = await call('GET', '/me', { as: email });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toMatch(/another identity provider/);
+    expect((await storedItem(sub))?.issuer).toBe('https://auth.other.example.com');
   });
 });
 

@@ -15,9 +15,12 @@ export function processGroupAlive(pgid: number): boolean {
   return spawnSync('pgrep', ['-g', String(pgid)]).status === 0;
 }
 
-export async function startNpmStack(env: Record<string, string> = {}): Promise<RunningStack> {
+export async function startNpmStack(
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<RunningStack> {
   const port = await freePort();
-  const child = spawn('npm', ['start', '--silent'], {
+  const child = spawn('npm', ['start', '--silent', ...(args.length ? ['--', ...args] : [])], {
     env: { ...process.env, PORT: String(port), ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
