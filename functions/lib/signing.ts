@@ -4,19 +4,21 @@
  * container; locally it is random per process, so local cursors die with the process.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { secretsManager } from '../adapters/secrets';
 import { config } from './config';
 
 let key: Promise<Buffer> | undefined;
 
 async function loadKey(): Promise<Buffer> {
-  const { signingKeySecretArn, region, isLocal } = config();
+  const { signingKeySecretArn, isLocal } = config();
   if (!signingKeySecretArn) {
     if (!isLocal) throw new Error('SIGNING_KEY_SECRET_ARN is required outside the local stage');
     return randomBytes(32);
   }
-  const client = new SecretsManagerClient({ region });
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: signingKeySecretArn }));
+  const { SecretString } = await secretsManager().send(
+    new GetSecretValueCommand({ SecretId: signingKeySecretArn }),
+  );
   if (!SecretString || SecretString.length < 32) throw new Error('signing key secret is missing or short');
   return Buffer.from(SecretString, 'utf8');
 }
