@@ -49,9 +49,10 @@ function offsetAt(timeZone: string, at: number): number {
 
 /**
  * The instant a wall-clock time happens in a zone. A repeated time (clocks going back) answers its
- * first occurrence; a skipped time (clocks going forward) is read with the offset from before the
- * jump, landing as far past the jump as it was into the gap. Offsets a day either side are the
- * only candidates: zones never change offset twice within a day.
+ * first occurrence; a skipped time (clocks going forward) answers the moment the clocks jump, the
+ * first time that exists after it, so a local period (working hours, an all-day event) whose
+ * boundary falls in the gap never reaches past that boundary on the wall clock. Offsets a day
+ * either side are the only candidates: zones never change offset twice within a day.
  */
 export function instantOf(timeZone: string, date: string, minutes: number): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
@@ -59,7 +60,19 @@ export function instantOf(timeZone: string, date: string, minutes: number): numb
   const before = naive - offsetAt(timeZone, naive - 86_400_000);
   const after = naive - offsetAt(timeZone, naive + 86_400_000);
   const valid = [before, after].filter((candidate) => naive - offsetAt(timeZone, candidate) === candidate);
-  return valid.length > 0 ? Math.min(...valid) : before;
+  return valid.length > 0 ? Math.min(...valid) : jumpBetween(timeZone, after, before);
+}
+
+/** The first second at or after `from` whose offset is already the one in force at `to`. */
+function jumpBetween(timeZone: string, from: number, to: number): number {
+  const target = offsetAt(timeZone, to);
+  let [lo, hi] = [from, to];
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (offsetAt(timeZone, mid) === target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 export function addDays(date: string, days: number): string {

@@ -13,6 +13,22 @@ const zones = [
   'America/St_Johns',
 ];
 const minute = 60_000;
+const hour = 60 * minute;
+
+/** Local time minus UTC at `t`, read off the wall clock. */
+function offsetAt(timeZone: string, t: number): number {
+  const { date, minutes } = wallClock(timeZone, t);
+  return Date.parse(`${date}T00:00:00Z`) + minutes * minute - Math.floor(t / minute) * minute;
+}
+
+/**
+ * Within three hours after clocks went back, a wall time repeats: someone working until 03:00 is
+ * still at work while the clock shows 02:05 for the second time. Only there may a slot's wall time
+ * read outside the working hours.
+ */
+function justAfterFallBack(timeZone: string, t: number): boolean {
+  return offsetAt(timeZone, t) < offsetAt(timeZone, t - 3 * hour);
+}
 // A fixed week around a DST change in Europe and the US (2030-03-31 / 2030-03-10) keeps clocks honest.
 const base = Date.UTC(2030, 2, 28);
 
@@ -107,7 +123,8 @@ describe('freeSlots (properties)', () => {
             // Every minute of the slot falls within that day's working hours on the person's clock.
             for (let t = slot.start; t < slot.end; t += 5 * minute) {
               const { minutes } = wallClock(p.timezone, t);
-              if (minutes < req.workingHours.start || minutes >= req.workingHours.end) {
+              const outside = minutes < req.workingHours.start || minutes >= req.workingHours.end;
+              if (outside && !justAfterFallBack(p.timezone, t)) {
                 expect.fail(`${new Date(t).toISOString()} is outside working hours in ${p.timezone}`);
               }
             }
@@ -145,6 +162,19 @@ describe('freeSlots (properties)', () => {
 describe('freeSlots (examples)', () => {
   const day = '2030-06-03';
   const utc = (h: number, m = 0) => Date.UTC(2030, 5, 3, h, m);
+
+  it('ends working hours that end inside a spring-forward gap when the clocks jump', () => {
+    // Berlin, 2030-03-31: 02:00 local jumps to 03:00 (01:00Z). Hours 00:00-02:15 end at the jump.
+    const slots = freeSlots({
+      from: Date.UTC(2030, 2, 30, 22, 50),
+      to: Date.UTC(2030, 2, 31, 12),
+      durationMinutes: 15,
+      workingHours: { start: 0, end: 135 },
+      people: [{ timezone: 'Europe/Berlin', events: [] }],
+    });
+    expect(slots.length).toBeGreaterThan(0);
+    expect(Math.max(...slots.map((s) => s.end))).toBe(Date.UTC(2030, 2, 31, 1));
+  });
 
   it('cuts meetings out of a working day', () => {
     const slots = freeSlots({
@@ -220,12 +250,16 @@ describe('instantOf', () => {
     );
   });
 
-  it('answers the first of a repeated time and skips past a missing one', () => {
+  it('answers the first of a repeated time, and the moment the clocks jump for a skipped one', () => {
     expect(new Date(instantOf('Europe/Berlin', '2030-10-27', 150)).toISOString()).toBe(
       '2030-10-27T00:30:00.000Z',
     );
     expect(new Date(instantOf('Europe/Berlin', '2030-03-31', 150)).toISOString()).toBe(
-      '2030-03-31T01:30:00.000Z',
+      '2030-03-31T01:00:00.000Z',
+    );
+    // A zone whose clocks jump at midnight: the skipped midnight starts the day at 01:00 local.
+    expect(new Date(instantOf('America/Santiago', '2030-09-08', 0)).toISOString()).toBe(
+      new Date(Date.UTC(2030, 8, 8, 4, 0)).toISOString(),
     );
     expect(new Date(instantOf('Europe/Berlin', '2030-03-31', 60)).toISOString()).toBe(
       '2030-03-31T00:00:00.000Z',
