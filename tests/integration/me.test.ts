@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/keys';
+import { profileFromIdentity } from '../../functions/domain/users';
 import { devAudience, devSubject } from '../../infra/local/dev-identity';
 import { generateSigningKey, signJwt } from '../../infra/local/jwt';
 import { call, countRoundTrips, tokenFor } from '../support/api';
@@ -120,26 +121,21 @@ describe('issuer binding', () => {
   it('refuses a token whose subject belongs to a profile created by another identity provider', async () => {
     const email = 'taken@example.com';
     const sub = devSubject(email);
-    const at = new Date().toISOString();
+    const profile = profileFromIdentity(
+      {
+        sub,
+        issuer: 'https://auth.other.example.com',
+        email,
+        emailVerified: true,
+        name: null,
+        picture: null,
+      },
+      new Date(),
+    );
     await testDb.send(
       new PutCommand({
         TableName: tableName,
-        Item: {
-          ...keys.user(sub),
-          issuer: 'https://auth.other.example.com',
-          id: sub,
-          email,
-          emailVerified: true,
-          name: null,
-          picture: null,
-          timezone: 'UTC',
-          preferences: {},
-          welcomeFormCompleted: false,
-          canCreateOrgs: true,
-          createdAt: at,
-          updatedAt: at,
-          version: 1,
-        },
+        Item: { ...keys.user(sub), issuer: 'https://auth.other.example.com', ...profile },
       }),
     );
     const res = await call('GET', '/me', { as: email });
