@@ -43,32 +43,30 @@ const settingNames = [
   'autoJoinByDomain',
   'membersMustHaveMatchingDomain',
   'maxUsers',
-  'canSetupSaml',
-  'plan',
-  'limits',
-  'updatedAt',
-  'version',
-] as const;
+  'allowOtherCalendarAccounts',
+] as const satisfies readonly (keyof Organization)[];
 
 /**
- * Settings only: the counters move under concurrent joins and must not be overwritten. The
- * condition also refuses a limit below a member count that grew since the org was read.
+ * Writes the named fields only: the counters move under concurrent joins and must not be
+ * overwritten. The condition also refuses a limit below a member count that grew since the org was read.
  */
-export async function updateOrg(
+async function writeOrgFields(
   org: Organization,
+  names: readonly (keyof Organization)[],
   expectedVersion: number,
   audit: AuditEntry,
 ): Promise<'ok' | 'stale' | 'over-limit'> {
+  const fields = [...names, 'limits', 'updatedAt', 'version'] as const;
   const outcome = await transact([
     {
       Update: {
         TableName: tableName(),
         Key: keys.org(org.id),
-        UpdateExpression: `SET ${settingNames.map((n) => `#${n} = :${n}`).join(', ')}`,
+        UpdateExpression: `SET ${fields.map((n) => `#${n} = :${n}`).join(', ')}`,
         ConditionExpression: '#version = :expected AND memberCount <= :limit',
-        ExpressionAttributeNames: Object.fromEntries(settingNames.map((n) => [`#${n}`, n])),
+        ExpressionAttributeNames: Object.fromEntries(fields.map((n) => [`#${n}`, n])),
         ExpressionAttributeValues: {
-          ...Object.fromEntries(settingNames.map((n) => [`:${n}`, org[n]])),
+          ...Object.fromEntries(fields.map((n) => [`:${n}`, org[n]])),
           ':expected': expectedVersion,
           ':limit': org.limits.maxUsers,
         },
@@ -79,6 +77,16 @@ export async function updateOrg(
   if (outcome.ok) return 'ok';
   const current = await getOrg(org.id);
   return current?.version === expectedVersion ? 'over-limit' : 'stale';
+}
+
+/** The customer's settings. */
+export function updateOrg(org: Organization, expectedVersion: number, audit: AuditEntry) {
+  return writeOrgFields(org, settingNames, expectedVersion, audit);
+}
+
+/** The platform operator's entitlements (infra/scripts/set-entitlements.ts). */
+export function updateEntitlements(org: Organization, expectedVersion: number, audit: AuditEntry) {
+  return writeOrgFields(org, ['plan', 'canSetupSaml'], expectedVersion, audit);
 }
 
 /**

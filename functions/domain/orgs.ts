@@ -1,13 +1,12 @@
 /** Organization rules: a new org, settings changes, domains and the effective limits. */
 import { ulid } from 'ulid';
 import type { CreateOrgBody, Organization, UpdateOrgBody } from '../api/schemas/orgs';
-import type { OrgRole } from './permissions';
 import { memberLimit, planLimits } from './plans';
 import { type Refusal, refuse } from './refusal';
 
 export function newOrg(body: CreateOrgBody, now: Date): Organization {
   const at = now.toISOString();
-  const plan = body.plan ?? 'free';
+  const plan = 'free';
   const maxUsers = body.maxUsers ?? null;
   return {
     id: `org_${ulid(now.getTime())}`,
@@ -19,7 +18,8 @@ export function newOrg(body: CreateOrgBody, now: Date): Organization {
     autoJoinByDomain: body.autoJoinByDomain ?? false,
     membersMustHaveMatchingDomain: body.membersMustHaveMatchingDomain ?? false,
     maxUsers,
-    canSetupSaml: body.canSetupSaml ?? false,
+    allowOtherCalendarAccounts: body.allowOtherCalendarAccounts ?? false,
+    canSetupSaml: false,
     plan,
     status: 'active',
     limits: limitsOf(plan, maxUsers),
@@ -53,18 +53,46 @@ export function settingsRefusal(org: Organization): Refusal | null {
   return null;
 }
 
-/** The plan and SAML entitlement are commercial decisions: owners only, even though admins edit the rest. */
-export function updateRefusal(role: OrgRole, patch: UpdateOrgBody): Refusal | null {
-  if (role === 'owner') return null;
-  const field = (['plan', 'canSetupSaml'] as const).find((f) => patch[f] !== undefined);
-  return field ? refuse('forbidden', `Only an owner can change ${field}.`, field) : null;
+/** A customer's own limit may only lower what the plan grants. */
+export function maxUsersRefusal(
+  plan: Organization['plan'],
+  maxUsers: number | null | undefined,
+): Refusal | null {
+  const planMax = planLimits[plan].maxUsers;
+  if (maxUsers === undefined || maxUsers === null || maxUsers <= planMax) return null;
+  return refuse('refused', `The ${plan} plan allows at most ${planMax} members.`, 'maxUsers');
 }
 
 export function applyOrgUpdate(org: Organization, patch: UpdateOrgBody, now: Date): Organization | Refusal {
+  const refusal = maxUsersRefusal(org.plan, patch.maxUsers);
+  if (refusal) return refusal;
   const merged = { ...org, ...patch };
   const updated: Organization = {
     ...merged,
     limits: limitsOf(merged.plan, merged.maxUsers),
+    updatedAt: now.toISOString(),
+    version: org.version + 1,
+  };
+  return settingsRefusal(updated) ?? updated;
+}
+
+export interface Entitlements {
+  plan?: Organization['plan'];
+  canSetupSaml?: boolean;
+}
+
+/** The platform operator's change of plan or SAML entitlement; the customer's own maxUsers stays a ceiling. */
+export function applyEntitlements(
+  org: Organization,
+  change: Entitlements,
+  now: Date,
+): Organization | Refusal {
+  const plan = change.plan ?? org.plan;
+  const updated: Organization = {
+    ...org,
+    plan,
+    canSetupSaml: change.canSetupSaml ?? org.canSetupSaml,
+    limits: limitsOf(plan, org.maxUsers),
     updatedAt: now.toISOString(),
     version: org.version + 1,
   };

@@ -7,9 +7,9 @@ import {
   applyOrgUpdate,
   canAutoJoin,
   joinRefusal,
+  maxUsersRefusal,
   newOrg,
   settingsRefusal,
-  updateRefusal,
 } from '../domain/orgs';
 import { httpHandler, implement } from '../lib/http-handler';
 import { logger } from '../lib/logger';
@@ -20,7 +20,7 @@ export const handler = httpHandler([
   implement(createOrg, async ({ caller, body, requestId, now }) => {
     if (!caller.profile.canCreateOrgs) throw problems.forbidden('Your account may not create organizations.');
     const org = newOrg(body, now);
-    enforce(settingsRefusal(org));
+    enforce(maxUsersRefusal(org.plan, body.maxUsers) ?? settingsRefusal(org));
     const owner = newMembership(org.id, caller.profile, 'owner', [], now);
     const target = { type: 'org', id: org.id };
     const audit = auditEntry({
@@ -42,10 +42,9 @@ export const handler = httpHandler([
 
   implement(getOrg, async ({ params }) => ({ body: found(await orgs.getOrg(params.orgId)) })),
 
-  implement(updateOrg, async ({ params, body, caller, membership, ifMatch, requestId, now }) => {
+  implement(updateOrg, async ({ params, body, caller, ifMatch, requestId, now }) => {
     const current = found(await orgs.getOrg(params.orgId));
     if (ifMatch !== undefined && ifMatch !== current.version) throw problems.preconditionFailed();
-    enforce(updateRefusal(membership.role, body));
     const updated = orRefuse(applyOrgUpdate(current, body, now));
     const audit = auditEntry({
       orgId: current.id,

@@ -71,7 +71,7 @@ const jsonHeaders = { 'content-type': 'application/json', 'cache-control': 'no-s
 function problemResult(problem: Problem, requestId: string): Result {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...problem.headers },
     body: JSON.stringify(problemBody(problem, requestId)),
   };
 }

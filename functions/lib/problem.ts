@@ -11,6 +11,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors?: FieldError[],
+    /** Response headers the problem implies, such as Retry-After on 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
     this.name = 'Problem';
@@ -36,6 +38,10 @@ export const problems = {
     new Problem(412, 'Precondition Failed', detail),
   unprocessable: (detail: string, errors?: FieldError[]) =>
     new Problem(422, 'Unprocessable Content', detail, errors),
+  tooManyRequests: (detail: string, retryAfterSeconds: number) =>
+    new Problem(429, 'Too Many Requests', detail, undefined, {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    }),
   badGateway: (detail: string) => new Problem(502, 'Bad Gateway', detail),
   unavailable: (detail: string) => new Problem(503, 'Service Unavailable', detail),
 };

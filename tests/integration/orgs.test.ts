@@ -61,7 +61,9 @@ describe('POST /orgs', () => {
     ['a name with a line break', { name: 'Acme\nBcc: x@evil.test' }, 400, 'name'],
     ['an over-long description', { name: 'x', description: 'd'.repeat(2001) }, 400, 'description'],
     ['an invalid domain', { name: 'x', domain: 'not a domain' }, 400, 'domain'],
-    ['an unknown plan', { name: 'x', plan: 'gold' }, 400, 'plan'],
+    ['a plan (an entitlement, not the customer’s to set)', { name: 'x', plan: 'enterprise' }, 400, 'plan'],
+    ['the SAML entitlement', { name: 'x', canSetupSaml: true }, 400, 'canSetupSaml'],
+    ['a maxUsers above the plan’s limit', { name: 'x', maxUsers: 6 }, 422, 'maxUsers'],
     ['a zero maxUsers', { name: 'x', maxUsers: 0 }, 400, 'maxUsers'],
     ['an unknown field', { name: 'x', owner: 'me' }, 400, 'owner'],
     ['auto-join without a domain', { name: 'x', autoJoinByDomain: true }, 422, 'autoJoinByDomain'],
@@ -114,13 +116,13 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     expect(got.headers.etag).toBe('"1"');
     const patched = await call('PATCH', `/orgs/${org.id}`, {
       as,
-      body: { displayName: 'Settings Inc', plan: 'starter', maxUsers: 10, extraDomains: ['settings.io'] },
+      body: { displayName: 'Settings Inc', maxUsers: 3, extraDomains: ['settings.io'] },
       headers: { 'if-match': '"1"' },
     });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({
       displayName: 'Settings Inc',
-      limits: { maxUsers: 10, maxAgents: 5 },
+      limits: { maxUsers: 3, maxAgents: 1 },
       version: 2,
     });
     expect(patched.headers.etag).toBe('"2"');
@@ -134,8 +136,8 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     const audit = await call('GET', `/orgs/${org.id}/audit`, { as });
     expect(audit.body.items[0]).toMatchObject({
       action: 'org.updated',
-      before: { displayName: null, plan: 'free', maxUsers: null },
-      after: { displayName: 'Settings Inc', plan: 'starter', maxUsers: 10 },
+      before: { displayName: null, maxUsers: null },
+      after: { displayName: 'Settings Inc', maxUsers: 3 },
     });
   });
 
@@ -157,7 +159,9 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     const cases: [unknown, number, string][] = [
       [{ name: '' }, 400, 'name'],
       [{ name: 'n'.repeat(101) }, 400, 'name'],
-      [{ plan: 'gold' }, 400, 'plan'],
+      [{ plan: 'enterprise' }, 400, 'plan'],
+      [{ canSetupSaml: true }, 400, 'canSetupSaml'],
+      [{ maxUsers: 6 }, 422, 'maxUsers'],
       [{ extraDomains: ['ok.com', 'bad domain'] }, 400, 'extraDomains.1'],
       [{ memberCount: 99 }, 400, 'memberCount'],
       [{ maxUsers: 1 }, 422, 'maxUsers'],
@@ -171,7 +175,7 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     expect(await tenantSnapshot(org.id)).toEqual(before);
   });
 
-  it('lets only admins and owners change settings, and only owners the plan and SAML', async () => {
+  it('lets only admins and owners change settings, and nobody the plan or SAML', async () => {
     const owner = 'rolecheck@example.com';
     const org = await createOrg(owner);
     await addMember(org.id, owner, 'mgr@example.com', 'manager');
@@ -182,9 +186,11 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     expect(
       (await call('PATCH', `/orgs/${org.id}`, { as: 'adm@example.com', body: { name: 'A' } })).status,
     ).toBe(200);
-    for (const body of [{ plan: 'enterprise' }, { canSetupSaml: true }]) {
-      const res = await call('PATCH', `/orgs/${org.id}`, { as: 'adm@example.com', body });
-      expect([res.status, fieldsOf(res.body)]).toEqual([403, Object.keys(body)]);
+    for (const as of [owner, 'adm@example.com']) {
+      for (const body of [{ plan: 'enterprise' }, { canSetupSaml: true }]) {
+        const res = await call('PATCH', `/orgs/${org.id}`, { as, body });
+        expect([res.status, fieldsOf(res.body)]).toEqual([400, Object.keys(body)]);
+      }
     }
     const after = (await call('GET', `/orgs/${org.id}`, { as: owner })).body;
     expect(after).toMatchObject({ name: 'A', plan: 'free', canSetupSaml: false });

@@ -10,7 +10,7 @@ import {
   removalRefusal,
   transferRefusal,
 } from '../../functions/domain/memberships';
-import { applyOrgUpdate, canAutoJoin, newOrg } from '../../functions/domain/orgs';
+import { applyEntitlements, applyOrgUpdate, canAutoJoin, newOrg } from '../../functions/domain/orgs';
 import type { OrgRole } from '../../functions/domain/permissions';
 
 const now = new Date('2026-11-22T10:00:00Z');
@@ -75,10 +75,12 @@ describe('org rules', () => {
     now,
   );
 
-  it('derives the member limit from plan and maxUsers', () => {
+  it('derives the member limit from plan and maxUsers, which may only lower it', () => {
     expect(org.limits.maxUsers).toBe(5);
-    const custom = applyOrgUpdate(org, { plan: 'starter', maxUsers: 10 }, now);
-    expect(custom).toMatchObject({ limits: { maxUsers: 10 }, version: 2 });
+    expect(applyOrgUpdate(org, { maxUsers: 3 }, now)).toMatchObject({ limits: { maxUsers: 3 }, version: 2 });
+    expect(applyOrgUpdate(org, { maxUsers: 6 }, now)).toMatchObject({ kind: 'refused', field: 'maxUsers' });
+    const starter = applyEntitlements({ ...org, maxUsers: 10 }, { plan: 'starter' }, now);
+    expect(starter).toMatchObject({ plan: 'starter', limits: { maxUsers: 10, maxAgents: 5 } });
   });
 
   it('refuses auto-join without a domain and a limit below the member count', () => {

@@ -40,6 +40,15 @@ const settings = {
   membersMustHaveMatchingDomain: z.boolean(),
   /** Null: the plan's limit applies alone. */
   maxUsers: z.number().int().min(1).max(100_000).nullable(),
+  /** Lets members connect a Google Calendar whose account email differs from their own. */
+  allowOtherCalendarAccounts: z.boolean(),
+};
+
+/**
+ * Entitlements are commercial decisions: set by the platform operator (infra/scripts/set-entitlements.ts),
+ * never by the customer, so no request body carries them.
+ */
+const entitlements = {
   canSetupSaml: z.boolean(),
   plan: PlanName,
 };
@@ -56,8 +65,7 @@ export const CreateOrgBody = z.strictObject({
   autoJoinByDomain: settings.autoJoinByDomain.optional(),
   membersMustHaveMatchingDomain: settings.membersMustHaveMatchingDomain.optional(),
   maxUsers: settings.maxUsers.optional(),
-  canSetupSaml: settings.canSetupSaml.optional(),
-  plan: settings.plan.optional(),
+  allowOtherCalendarAccounts: settings.allowOtherCalendarAccounts.optional(),
 });
 export type CreateOrgBody = z.infer<typeof CreateOrgBody>;
 
@@ -68,6 +76,7 @@ export const Organization = z
   .object({
     id: z.string(),
     ...settings,
+    ...entitlements,
     status: z.enum(['active', 'suspended']),
     limits: z.object({ maxUsers: z.number(), maxAgents: z.number(), maxPhoneNumbers: z.number() }),
     memberCount: z.number().int(),

@@ -1,0 +1,83 @@
+/**
+ * Platform-operator command: sets an organization's plan and SAML entitlement. Entitlements are
+ * commercial decisions, so no API body can carry them; until the platform-admin console owns this,
+ * an operator with IAM access to the table runs this script (credentials and region from the usual
+ * AWS environment). The change is audited in the org's trail like any other.
+ *
+ *   TABLE_NAME=acp-prod-table npx tsx infra/scripts/set-entitlements.ts \
+ *     --org org_01J... --plan starter --saml true --operator ops@example.com
+ */
+import { parseArgs } from 'node:util';
+import * as z from 'zod';
+import { Email } from '../../functions/api/schemas/common';
+import { OrgId, PlanName } from '../../functions/api/schemas/orgs';
+import * as orgs from '../../functions/data/orgs';
+import { auditEntry } from '../../functions/domain/audit';
+import { applyEntitlements } from '../../functions/domain/orgs';
+import type { Refusal } from '../../functions/domain/refusal';
+
+export const EntitlementChange = z
+  .strictObject({
+    orgId: OrgId,
+    plan: PlanName.optional(),
+    canSetupSaml: z.boolean().optional(),
+    operator: Email,
+  })
+  .refine((c) => c.plan !== undefined || c.canSetupSaml !== undefined, {
+    message: 'give --plan, --saml or both',
+  });
+export type EntitlementChange = z.infer<typeof EntitlementChange>;
+
+export async function setEntitlements(change: EntitlementChange, now = new Date()) {
+  const current = await orgs.getOrg(change.orgId);
+  if (!current) throw new Error(`No organization ${change.orgId}.`);
+  const updated = applyEntitlements(current, change, now);
+  if ('kind' in updated) throw new Error((updated as Refusal).message);
+  const audit = auditEntry({
+    orgId: current.id,
+    actor: { userId: 'platform-operator', email: change.operator },
+    action: 'org.entitlements_changed',
+    target: { type: 'org', id: current.id },
+    requestId: `operator-${now.getTime()}`,
+    before: current,
+    after: updated,
+    now,
+  });
+  const outcome = await orgs.updateEntitlements(updated, current.version, audit);
+  if (outcome === 'stale') throw new Error('The organization changed meanwhile; run the command again.');
+  if (outcome === 'over-limit')
+    throw new Error('Members joined meanwhile; the new plan is below the member count.');
+  return updated;
+}
+
+function fromArgv(argv: string[]): EntitlementChange {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      org: { type: 'string' },
+      plan: { type: 'string' },
+      saml: { type: 'string' },
+      operator: { type: 'string' },
+    },
+  });
+  const saml = values.saml === undefined ? undefined : values.saml === 'true';
+  return EntitlementChange.parse({
+    orgId: values.org,
+    plan: values.plan,
+    canSetupSaml: saml,
+    operator: values.operator,
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  setEntitlements(fromArgv(process.argv.slice(2))).then(
+    (org) =>
+      console.log(
+        `${org.id}: plan ${org.plan}, SAML ${org.canSetupSaml}, members up to ${org.limits.maxUsers}`,
+      ),
+    (error: unknown) => {
+      console.error(error instanceof z.ZodError ? z.prettifyError(error) : String((error as Error).message));
+      process.exit(1);
+    },
+  );
+}
