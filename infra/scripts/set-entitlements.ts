@@ -72,11 +72,12 @@ function fromArgv(argv: string[]): EntitlementChange {
 if (import.meta.url === `file://${process.argv[1]}`) {
   setEntitlements(fromArgv(process.argv.slice(2))).then(
     (org) =>
-      console.log(
-        `${org.id}: plan ${org.plan}, SAML ${org.canSetupSaml}, members up to ${org.limits.maxUsers}`,
+      process.stdout.write(
+        `${org.id}: plan ${org.plan}, SAML ${org.canSetupSaml}, members up to ${org.limits.maxUsers}\n`,
       ),
     (error: unknown) => {
-      console.error(error instanceof z.ZodError ? z.prettifyError(error) : String((error as Error).message));
+      const message = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+      process.stderr.write(`${message}\n`);
       process.exit(1);
     },
   );
