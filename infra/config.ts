@@ -26,8 +26,9 @@ export interface DeployConfig {
   domain: { name: string; certificateArn: string } | undefined;
   /**
    * The admin site's public origin: https://<domainName>, or the webOrigin context value (the
-   * CloudFront address after a first deploy). Unknown before then, because the distribution is
-   * created after the API and cannot feed values back into it.
+   * CloudFront address after a first deploy). The distribution is created after the API and cannot
+   * feed its address back into it, so only a disposable stage may go without: its first deploy is
+   * the one that creates the distribution.
    */
   webOrigin: string | undefined;
   alarmEmail: string | undefined;
@@ -83,6 +84,12 @@ export function parseConfig(read: ContextReader): DeployConfig {
   if (!/^[a-z0-9]+$/.test(stage)) {
     throw new ContextError(`Context value stage must be lowercase letters and digits only, got "${stage}".`);
   }
+  // Functions in stage `local` trust the dev identity provider's tokens (functions/lib/config.ts).
+  if (stage === 'local') {
+    throw new ContextError(
+      "Context value stage must not be local: that stage is npm start's and trusts dev tokens.",
+    );
+  }
   const propel = group(read, ['propelAuthIssuer', 'propelAuthAudience']);
   const google = group(read, ['googleClientId', 'googleClientSecretName']);
   const livekit = group(read, ['livekitUrl', 'livekitSecretName']);
@@ -108,13 +115,26 @@ export function parseConfig(read: ContextReader): DeployConfig {
       throw new ContextError(`Context value ${key} must start with ${secretsPrefix}/, got "${name}".`);
     }
   }
+  // The token path is granted to functions that write and delete secrets; the client secret must not
+  // fall under it (infra/stacks/access-policy.ts).
+  if (google?.googleClientSecretName.startsWith(`${secretsPrefix}/google-calendar/`)) {
+    throw new ContextError(
+      `Context value googleClientSecretName must not be under ${secretsPrefix}/google-calendar/ (token secrets).`,
+    );
+  }
+  const isDev = devStages.has(stage);
   const webOriginValue = text(read, 'webOrigin');
   const webOrigin = webOriginValue
     ? new URL(httpsUrl('webOrigin', webOriginValue)).origin
     : domain && `https://${domain.domainName.toLowerCase()}`;
+  if (!webOrigin && !isDev) {
+    throw new ContextError(
+      `Missing required context value webOrigin (stage ${stage} is not disposable: pass -c domainName=… -c certificateArn=…, or -c webOrigin=<its SiteUrl>).`,
+    );
+  }
   return {
     stage,
-    isDev: devStages.has(stage),
+    isDev,
     namePrefix: `acp-${stage}`,
     secretsPrefix,
     propelAuth: propel && {

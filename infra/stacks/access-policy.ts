@@ -7,7 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../functions/data/table-definition';
-import type { FunctionAccess } from './function-access';
+import type { FunctionAccess, TokenSecretCall } from './function-access';
 
 export interface AccessTargets {
   table: ITable;
@@ -15,22 +15,22 @@ export interface AccessTargets {
   secretsKey: IKey;
   signingKey: ISecret;
   secretsPrefix: string;
+  /** Absent without Google: then no function is granted it. */
+  googleClientSecretName?: string;
   syncQueue?: IQueue;
   /** SES identity ARNs the sender may be verified as (address, domain); absent without mail. */
   mailIdentityArns?: string[];
 }
 
-const secretReadActions = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
-const secretActions = {
-  read: secretReadActions,
-  update: [...secretReadActions, 'secretsmanager:PutSecretValue'],
-  write: [
-    ...secretReadActions,
-    'secretsmanager:PutSecretValue',
-    'secretsmanager:CreateSecret',
-    'secretsmanager:DeleteSecret',
-  ],
-};
+const tokenSecretActions = {
+  get: 'secretsmanager:GetSecretValue',
+  put: 'secretsmanager:PutSecretValue',
+  create: 'secretsmanager:CreateSecret',
+  delete: 'secretsmanager:DeleteSecret',
+} as const satisfies Record<TokenSecretCall, string>;
+
+/** Relative to the secrets prefix; functions/lib/calendar-session.ts names every token secret so. */
+export const tokenSecretPath = 'google-calendar/';
 
 /** What Lambda's SQS poller needs; the same list SqsEventSource grants, so the two statements merge. */
 export const syncQueueConsumeActions = [
@@ -41,18 +41,19 @@ export const syncQueueConsumeActions = [
   'sqs:ReceiveMessage',
 ];
 
-/** `arn:…:secret:acp/<stage>/*`: every secret the project owns, nothing else in the account. */
-export function secretsPrefixArn(scope: Construct, prefix: string): string {
+/** `arn:…:secret:<resourceName>` in this stack's partition, region and account. */
+export function secretArn(scope: Construct, resourceName: string): string {
   return Arn.format(
-    {
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName: `${prefix}/*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    },
+    { service: 'secretsmanager', resource: 'secret', resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
     Stack.of(scope),
   );
 }
+
+/**
+ * Secrets Manager ends every ARN in `-` and six random characters; matching exactly those (as AWS
+ * recommends) keeps the grant off any other secret whose name merely starts with the same text.
+ */
+const randomSuffix = '-??????';
 
 export function accessStatements(
   scope: Construct,
@@ -72,6 +73,7 @@ export function accessStatements(
   }
 
   const kmsActions = new Set<string>();
+  // Read-only grants on the two fixed secrets, each by its own ARN.
   if (access.signingKey) {
     statements.push(
       new PolicyStatement({
@@ -81,16 +83,28 @@ export function accessStatements(
     );
     kmsActions.add('kms:Decrypt');
   }
-  if (access.secrets) {
+  // Stored by the operator without a key id (README), so the AWS managed key encrypts it and its
+  // key policy lets Secrets Manager decrypt for any principal allowed to read the secret.
+  if (access.googleClientSecret && t.googleClientSecretName) {
     statements.push(
       new PolicyStatement({
-        actions: secretActions[access.secrets],
-        resources: [secretsPrefixArn(scope, t.secretsPrefix)],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretArn(scope, `${t.googleClientSecretName}${randomSuffix}`)],
       }),
     );
-    kmsActions.add('kms:Decrypt');
-    // Secrets Manager envelope-encrypts new values with a data key from the stack key.
-    if (access.secrets !== 'read') kmsActions.add('kms:GenerateDataKey');
+  }
+  const tokenCalls = access.tokenSecrets ?? [];
+  if (tokenCalls.length > 0) {
+    statements.push(
+      new PolicyStatement({
+        actions: tokenCalls.map((call) => tokenSecretActions[call]).sort(),
+        resources: [secretArn(scope, `${t.secretsPrefix}/${tokenSecretPath}*`)],
+      }),
+    );
+    // Token secrets are created with the stack key; writing a value needs a new data key, and
+    // Secrets Manager also decrypts with the key when it changes or returns a value.
+    if (tokenCalls.some((call) => call !== 'delete')) kmsActions.add('kms:Decrypt');
+    if (tokenCalls.includes('put') || tokenCalls.includes('create')) kmsActions.add('kms:GenerateDataKey');
   }
   if (kmsActions.size > 0) {
     statements.push(

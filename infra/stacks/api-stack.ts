@@ -21,17 +21,14 @@ import type { RouteSpec } from '../../functions/api/route';
 import type { DeployConfig } from '../config';
 import type { AccessTargets } from './access-policy';
 import { AppFunction } from './constructs/app-function';
-import type { DataStack } from './data-stack';
 import { functionEnvironment, type TrustedIssuer } from './environment';
 import { accessFor } from './function-access';
 
 export interface ApiStackProps extends StackProps {
   config: DeployConfig;
   routes: readonly RouteSpec[];
-  data: DataStack;
   trustedIssuers: TrustedIssuer[];
-  syncQueue: AccessTargets['syncQueue'];
-  mailIdentityArns?: string[];
+  targets: AccessTargets;
 }
 
 /** Requests per second for the whole stage, and the stricter limit on unauthenticated routes. */
@@ -53,7 +50,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, data } = props;
+    const { config } = props;
 
     this.api = new HttpApi(this, 'Api', {
       apiName: `${config.namePrefix}-api`,
@@ -110,20 +107,9 @@ export class ApiStack extends Stack {
 
     const environment = functionEnvironment(this, {
       config,
-      table: data.table,
-      secretsKey: data.secretsKey,
-      signingKey: data.signingKey,
+      targets: props.targets,
       trustedIssuers: props.trustedIssuers,
-      syncQueueUrl: props.syncQueue?.queueUrl,
     });
-    const targets: AccessTargets = {
-      table: data.table,
-      secretsKey: data.secretsKey,
-      signingKey: data.signingKey,
-      secretsPrefix: config.secretsPrefix,
-      syncQueue: props.syncQueue,
-      mailIdentityArns: props.mailIdentityArns,
-    };
 
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const module of new Set(props.routes.map((r) => r.module))) {
@@ -131,7 +117,7 @@ export class ApiStack extends Stack {
         entry: `functions/http/${module}.ts`,
         description: `${config.namePrefix} HTTP handler ${module}`,
         access: accessFor(module),
-        targets,
+        targets: props.targets,
         environment,
         retainLogs: !config.isDev,
         // Just under the HTTP API's 30 s integration limit: handlers that call Google retry within it.

@@ -7,6 +7,7 @@ import { type App, Arn, Aws, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RouteSpec } from '../../functions/api/route';
 import type { DeployConfig } from '../config';
+import type { AccessTargets } from './access-policy';
 import { ApiStack } from './api-stack';
 import { AuthStack } from './auth-stack';
 import { DataStack } from './data-stack';
@@ -53,12 +54,6 @@ export function defineControlPlane(
     ? [{ issuer: auth.issuer, audience: null }]
     : [{ issuer: config.propelAuth!.issuer, audience: config.propelAuth!.audience }];
 
-  const sync = new SyncStack(app, 'Sync', {
-    stackName: name('sync'),
-    ...description('calendar sync schedule, queue, workers'),
-    config,
-    data,
-  });
   // SES authorizes sending against whichever identity is verified: the address or its domain.
   const mailIdentityArns = config.mailFrom
     ? [config.mailFrom, config.mailFrom.split('@')[1]!].map((identity) =>
@@ -72,15 +67,28 @@ export function defineControlPlane(
         }),
       )
     : undefined;
+  // What every function's access declaration resolves against; the Sync stack adds its queue.
+  const targets: AccessTargets = {
+    table: data.table,
+    secretsKey: data.secretsKey,
+    signingKey: data.signingKey,
+    secretsPrefix: config.secretsPrefix,
+    googleClientSecretName: config.google?.clientSecretName,
+    mailIdentityArns,
+  };
+  const sync = new SyncStack(app, 'Sync', {
+    stackName: name('sync'),
+    ...description('calendar sync schedule, queue, workers'),
+    config,
+    targets,
+  });
   const api = new ApiStack(app, 'Api', {
     stackName: name('api'),
     ...description('HTTP API and handlers'),
     config,
     routes,
-    data,
     trustedIssuers,
-    syncQueue: sync.queue,
-    mailIdentityArns,
+    targets: sync.targets,
   });
   const web = new WebStack(app, 'Web', {
     stackName: name('web'),

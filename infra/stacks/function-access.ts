@@ -17,16 +17,21 @@ export type TableAction =
   | 'dynamodb:BatchWriteItem'
   | 'dynamodb:ConditionCheckItem';
 
+/**
+ * Calls on the Google token secrets (`<prefix>google-calendar/<orgId>/<userId>`): GetSecretValue,
+ * PutSecretValue, CreateSecret, DeleteSecret. The secret store replaces first and creates only when
+ * the secret is missing (adapters/secrets.ts), so a function that only refreshes needs no `create`.
+ */
+export type TokenSecretCall = 'get' | 'put' | 'create' | 'delete';
+
 export interface FunctionAccess {
   /** Granted on the table, and on its indexes when the list includes Query. */
   table: readonly TableAction[];
   /** Reads the HMAC key that signs paging cursors and OAuth state. */
   signingKey?: boolean;
-  /**
-   * Provider secrets (OAuth tokens, API keys) under the stage's secrets prefix: read them, also
-   * replace the value of existing ones (refreshed tokens), or also create and delete them.
-   */
-  secrets?: 'read' | 'update' | 'write';
+  /** Reads the Google OAuth client secret (every function that builds a Google OAuth client). */
+  googleClientSecret?: boolean;
+  tokenSecrets?: readonly TokenSecretCall[];
   /** Enqueues calendar syncs. */
   sendToSyncQueue?: boolean;
   /** Receives and deletes sync messages (the worker's SQS event source polls with this role). */
@@ -55,19 +60,22 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   me: { table: caller },
   // Lists page with signed cursors (data/cursor.ts), hence the signing key.
   audit: { table: [...caller, 'dynamodb:Query'], signingKey: true },
-  // Listing the caller's orgs batch-reads them; deleting a tenant batch-deletes its partition.
+  // Listing the caller's orgs batch-reads them; deleting a tenant batch-deletes its partition and
+  // queues the offboarding of its members' calendars (the sync worker deletes their tokens).
   orgs: {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
+    sendToSyncQueue: true,
   },
-  members: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
+  // Removing a member queues the offboarding of their calendar, as for orgs.
+  members: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true, sendToSyncQueue: true },
   invites: {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     signingKey: true,
     sendMail: true,
   },
-  // Connect signs OAuth state; events are written in batches; disconnect deletes the stored
-  // tokens and empties the user's event partition.
+  // Connect signs OAuth state and builds the consent URL; event writes read the tokens and store
+  // refreshed ones; disconnect revokes, deletes the tokens and empties the user's event partition.
   calendar: {
     table: [
       ...caller,
@@ -77,15 +85,18 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
       'dynamodb:BatchWriteItem',
     ],
     signingKey: true,
-    secrets: 'write',
+    googleClientSecret: true,
+    tokenSecrets: ['get', 'put', 'delete'],
     sendToSyncQueue: true,
   },
-  // Public (no caller to load): verifies and consumes the state, checks the membership, stores the
-  // tokens and the connection, enqueues the first sync.
+  // Public (no caller to load): verifies and consumes the state, checks the membership, exchanges
+  // the code, stores the new tokens (creating their secret on first connect) and the connection,
+  // enqueues the first sync. Tokens it has just received are revoked from memory, never read back.
   'oauth-callback': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
     signingKey: true,
-    secrets: 'write',
+    googleClientSecret: true,
+    tokenSecrets: ['put', 'create'],
     sendToSyncQueue: true,
   },
 };
@@ -97,11 +108,20 @@ export const jobFunctionAccess = {
     table: ['dynamodb:Query', 'dynamodb:UpdateItem'],
     sendToSyncQueue: true,
   },
-  // Leases and updates the connection (UpdateItem with return values), reads the stored event
-  // refs, writes synced events in batches; refreshed Google tokens go back to Secrets Manager.
+  // Sync: leases and updates the connection (UpdateItem with return values), reads the stored event
+  // refs, writes synced events in batches, stores refreshed tokens. Offboarding a removed member:
+  // checks the membership, revokes at Google, deletes the tokens, the connection and its events.
   'sync-worker': {
-    table: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
-    secrets: 'update',
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+    ],
+    googleClientSecret: true,
+    tokenSecrets: ['get', 'put', 'delete'],
     consumeSyncQueue: true,
   },
 } as const satisfies Record<string, FunctionAccess>;

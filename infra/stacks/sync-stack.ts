@@ -12,15 +12,15 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
+import type { AccessTargets } from './access-policy';
 import { AppFunction } from './constructs/app-function';
-import type { DataStack } from './data-stack';
 import { dispatchEveryMinutes, functionEnvironment } from './environment';
 import { jobFunctionAccess } from './function-access';
 import { wildcardUnder } from './nag';
 
 export interface SyncStackProps extends StackProps {
   config: DeployConfig;
-  data: DataStack;
+  targets: AccessTargets;
 }
 
 /** Google allows a few parallel users per project comfortably; more only queues longer. */
@@ -33,10 +33,12 @@ export class SyncStack extends Stack {
   readonly dispatcher: AppFunction;
   readonly worker: AppFunction;
   readonly schedule: Schedule;
+  /** The access targets with this stack's queue, for every function that sends to or reads it. */
+  readonly targets: AccessTargets;
 
   constructor(scope: Construct, id: string, props: SyncStackProps) {
     super(scope, id, props);
-    const { config, data } = props;
+    const { config } = props;
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
@@ -51,22 +53,10 @@ export class SyncStack extends Stack {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
     });
 
-    const environment = functionEnvironment(this, {
-      config,
-      table: data.table,
-      secretsKey: data.secretsKey,
-      signingKey: data.signingKey,
-      // The jobs take no requests, so they trust no token issuer.
-      trustedIssuers: [],
-      syncQueueUrl: this.queue.queueUrl,
-    });
-    const targets = {
-      table: data.table,
-      secretsKey: data.secretsKey,
-      signingKey: data.signingKey,
-      secretsPrefix: config.secretsPrefix,
-      syncQueue: this.queue,
-    };
+    this.targets = { ...props.targets, syncQueue: this.queue };
+    const targets = this.targets;
+    // The jobs take no requests, so they trust no token issuer.
+    const environment = functionEnvironment(this, { config, targets, trustedIssuers: [] });
 
     this.dispatcher = new AppFunction(this, 'Dispatcher', {
       entry: 'functions/jobs/sync-dispatcher.ts',

@@ -3,9 +3,13 @@
  * declares: named table actions on the table and its indexes, secrets only under the stage's
  * prefix, the stack key only through Secrets Manager.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/routes';
+import { tokenSecretName } from '../../functions/lib/calendar-session';
+import { tokenSecretPath } from '../../infra/stacks/access-policy';
 import type { AppFunction } from '../../infra/stacks/constructs/app-function';
 import {
   type FunctionAccess,
@@ -13,6 +17,7 @@ import {
   jobFunctionAccess,
 } from '../../infra/stacks/function-access';
 import { logicalIdOf } from '../../infra/stacks/nag';
+import { projectRoot } from '../../infra/stacks/paths';
 import { buildApp, removeOutputs, synthesize } from './synth';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
@@ -30,6 +35,14 @@ afterAll(removeOutputs);
 
 const modules = [...new Set(routes.map((r) => r.module))];
 
+/** The variables functions/lib/config.ts parses (its Env schema's keys). */
+const readVariables = [
+  ...readFileSync(join(projectRoot, 'functions/lib/config.ts'), 'utf8')
+    .split('const Env = z.object({')[1]!
+    .split('});')[0]!
+    .matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm),
+].map((m) => m[1]!);
+
 function statementsOf(template: Template, fn: AppFunction): Statement[] {
   const roleId = logicalIdOf(fn.role);
   const policies = template.findResources('AWS::IAM::Policy', {
@@ -45,13 +58,14 @@ const resourcesOf = (statement: Statement) => [statement.Resource].flat();
 function expectedActions(access: FunctionAccess): string[] {
   const actions = ['logs:CreateLogStream', 'logs:PutLogEvents', ...access.table];
   if (access.signingKey) actions.push('secretsmanager:GetSecretValue', 'kms:Decrypt');
-  if (access.secrets) {
-    actions.push('secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'kms:Decrypt');
-  }
-  if (access.secrets === 'update' || access.secrets === 'write') {
-    actions.push('secretsmanager:PutSecretValue', 'kms:GenerateDataKey');
-  }
-  if (access.secrets === 'write') actions.push('secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret');
+  if (access.googleClientSecret) actions.push('secretsmanager:GetSecretValue');
+  const calls = access.tokenSecrets ?? [];
+  if (calls.includes('get')) actions.push('secretsmanager:GetSecretValue', 'kms:Decrypt');
+  if (calls.includes('put'))
+    actions.push('secretsmanager:PutSecretValue', 'kms:Decrypt', 'kms:GenerateDataKey');
+  if (calls.includes('create'))
+    actions.push('secretsmanager:CreateSecret', 'kms:Decrypt', 'kms:GenerateDataKey');
+  if (calls.includes('delete')) actions.push('secretsmanager:DeleteSecret');
   if (access.sendToSyncQueue) actions.push('sqs:SendMessage');
   if (access.consumeSyncQueue) {
     actions.push(
@@ -118,7 +132,7 @@ describe('routes', () => {
 });
 
 describe('functions', () => {
-  it('run Node 22 on arm64 with the ESM bundle, and never the dev issuer settings', () => {
+  it('run Node 22 on arm64 with the ESM bundle, set only variables the functions read, never the dev issuer settings', () => {
     for (const template of [api, sync]) {
       for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
         const p = fn.Properties;
@@ -133,6 +147,7 @@ describe('functions', () => {
         expect(env).not.toHaveProperty('NODE_OPTIONS');
         expect(env.SIGNING_KEY_SECRET_ARN).toBeDefined();
         expect(env.SECRETS_PREFIX).toBe('agent-control-plane/test/');
+        for (const name of Object.keys(env)) expect(readVariables, name).toContain(name);
       }
     }
   });
@@ -146,6 +161,7 @@ describe('functions', () => {
 
     const propel = buildApp({
       stage: 'prod',
+      webOrigin: 'https://d111.cloudfront.net',
       propelAuthIssuer: 'https://auth.example.com',
       propelAuthAudience: 'acp-api',
     });
@@ -200,6 +216,11 @@ describe('least privilege', () => {
     expect(actions('health')).toEqual([]);
     expect(actions('openapi')).toEqual([]);
     expect(actions('me').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    // Removing a member or deleting an org queues the offboarding of calendars.
+    const senders = all()
+      .filter(({ fn, template }) => statementsOf(template, fn).flatMap(actionsOf).includes('sqs:SendMessage'))
+      .map(({ name }) => name);
+    expect(senders.sort()).toEqual(['calendar', 'members', 'oauth-callback', 'orgs', 'sync-dispatcher']);
   });
 
   it('never uses wildcard actions, and scopes table, secrets and key access to this stage', () => {
@@ -217,13 +238,6 @@ describe('least privilege', () => {
             expect(JSON.stringify(resource), name).toMatch(/Table[A-Z0-9]{8}/);
           }
         }
-        if (service === 'secretsmanager') {
-          for (const resource of resources) {
-            const json = JSON.stringify(resource);
-            // Either the generated signing key (under the prefix) or the prefix itself.
-            expect(json, name).toMatch(/SigningKey|secret:agent-control-plane\/test\/\*/);
-          }
-        }
         if (service === 'kms') {
           expect(text, name).toMatch(/SecretsKey/);
           expect(statement.Condition).toEqual({
@@ -235,6 +249,96 @@ describe('least privilege', () => {
           });
         }
       }
+    }
+  });
+
+  /** Which secret a statement's resource is: the three kinds a function may be granted, or other. */
+  const secretKind = (resource: unknown) => {
+    const json = JSON.stringify(resource);
+    if (/SigningKey/.test(json)) return 'signingKey';
+    // Arn.format renders the ARN as a join of literal text and pseudo-parameter refs.
+    const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    const arn = join?.[1].map((part) => (typeof part === 'string' ? part : '<ref>')).join('');
+    if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/google-client-??????')
+      return 'googleClientSecret';
+    if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/google-calendar/*')
+      return 'tokenSecrets';
+    return `other ${json}`;
+  };
+  /** Secrets Manager actions per kind of secret, as the synthesized policies grant them. */
+  const secretGrants = (statements: Statement[]) => {
+    const grants: Record<string, string[]> = {};
+    for (const statement of statements) {
+      const actions = actionsOf(statement).filter((a) => a.startsWith('secretsmanager:'));
+      for (const resource of actions.length > 0 ? resourcesOf(statement) : []) {
+        const kind = secretKind(resource);
+        grants[kind] = [...new Set([...(grants[kind] ?? []), ...actions])].sort();
+      }
+    }
+    return grants;
+  };
+
+  it('grants each function exactly the Secrets Manager calls its code makes, on exactly those secrets', () => {
+    const read = ['secretsmanager:GetSecretValue'];
+    const expected: Record<string, Record<string, string[]>> = {
+      health: {},
+      openapi: {},
+      me: {},
+      audit: { signingKey: read },
+      orgs: { signingKey: read },
+      members: { signingKey: read },
+      invites: { signingKey: read },
+      calendar: {
+        signingKey: read,
+        googleClientSecret: read,
+        tokenSecrets: [
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+        ],
+      },
+      'oauth-callback': {
+        signingKey: read,
+        googleClientSecret: read,
+        tokenSecrets: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+      },
+      'sync-dispatcher': {},
+      'sync-worker': {
+        googleClientSecret: read,
+        tokenSecrets: [
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+        ],
+      },
+    };
+    const granted = Object.fromEntries(
+      all().map(({ name, fn, template }) => [name, secretGrants(statementsOf(template, fn))]),
+    );
+    expect(granted).toEqual(expected);
+  });
+
+  it('lets no function change the signing key or the Google client secret, and only two delete tokens', () => {
+    const deleters: string[] = [];
+    for (const { name, fn, template } of all()) {
+      const grants = secretGrants(statementsOf(template, fn));
+      for (const kind of ['signingKey', 'googleClientSecret']) {
+        if (grants[kind]) expect(grants[kind], `${name} ${kind}`).toEqual(['secretsmanager:GetSecretValue']);
+      }
+      if (Object.values(grants).flat().includes('secretsmanager:DeleteSecret')) deleters.push(name);
+    }
+    expect(deleters.sort()).toEqual(['calendar', 'sync-worker']);
+  });
+
+  it('grants token secrets on the path the functions name them under', () => {
+    expect(tokenSecretName('org_1', 'user_1').startsWith(tokenSecretPath)).toBe(true);
+  });
+
+  it('grants the Google client secret to nobody when Google is not configured', () => {
+    const { plane } = buildApp({ stage: 'test' });
+    for (const fn of [...plane.api.functions.values(), plane.sync.worker]) {
+      const template = s.template(fn === plane.sync.worker ? plane.sync : plane.api);
+      expect(Object.keys(secretGrants(statementsOf(template, fn)))).not.toContain('googleClientSecret');
     }
   });
 

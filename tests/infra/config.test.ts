@@ -37,6 +37,22 @@ describe('synth with bad context', () => {
       'Context value stage must be lowercase letters and digits only, got "Prod-1".',
     ]);
   });
+
+  it('refuses the local stage, in one line', () => {
+    const result = runApp({ stage: 'local' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "Context value stage must not be local: that stage is npm start's and trusts dev tokens.",
+    ]);
+  });
+
+  it('refuses a stage that keeps its data without a site origin, in one line', () => {
+    const result = runApp({ stage: 'prod' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Missing required context value webOrigin (stage prod is not disposable: pass -c domainName=… -c certificateArn=…, or -c webOrigin=<its SiteUrl>).',
+    ]);
+  });
 });
 
 describe('parseConfig', () => {
@@ -52,7 +68,8 @@ describe('parseConfig', () => {
       domain: undefined,
       webOrigin: undefined,
     });
-    expect(parse({ stage: 'prod2' }).isDev).toBe(false);
+    expect(parse({ stage: 'test' }).isDev).toBe(true);
+    expect(parse({ stage: 'prod2', webOrigin: 'https://d111.cloudfront.net' }).isDev).toBe(false);
   });
 
   it.each(['', 'Prod', 'my-stage', 'stage_1', 'ünï'])('refuses stage %j', (stage) => {
@@ -73,6 +90,23 @@ describe('parseConfig', () => {
       parse({ stage: 'dev', googleClientId: 'id', googleClientSecretName: 'other/google' }),
     ).toThrow(
       'Context value googleClientSecretName must start with agent-control-plane/dev/, got "other/google".',
+    );
+  });
+
+  it('needs the site origin outside disposable stages: from the custom domain or webOrigin', () => {
+    expect(() => parse({ stage: 'prod' })).toThrow(/Missing required context value webOrigin/);
+    expect(parse({ stage: 'dev' }).webOrigin).toBeUndefined();
+  });
+
+  it('keeps the Google client secret out of the token secrets, which some functions may write', () => {
+    expect(() =>
+      parse({
+        stage: 'dev',
+        googleClientId: 'id',
+        googleClientSecretName: 'agent-control-plane/dev/google-calendar/client',
+      }),
+    ).toThrow(
+      'Context value googleClientSecretName must not be under agent-control-plane/dev/google-calendar/ (token secrets).',
     );
   });
 

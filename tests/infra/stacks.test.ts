@@ -59,7 +59,7 @@ describe('data', () => {
     expect(dev.DeletionPolicy).toBe('Delete');
     expect(dev.Properties.DeletionProtectionEnabled).toBe(false);
 
-    const prod = buildApp({ stage: 'prod' });
+    const prod = buildApp({ stage: 'prod', webOrigin: 'https://d111.cloudfront.net' });
     const prodData = s.template(prod.plane.data);
     const table = only(prodData, 'AWS::DynamoDB::Table');
     expect(table.DeletionPolicy).toBe('Retain');

@@ -10,7 +10,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type AccessTargets, accessStatements } from '../access-policy';
+import { type AccessTargets, accessStatements, tokenSecretPath } from '../access-policy';
 import type { FunctionAccess } from '../function-access';
 import { projectRoot } from '../paths';
 
@@ -50,12 +50,12 @@ export class AppFunction extends Construct {
     for (const statement of accessStatements(this, props.access, props.targets)) {
       this.role.addToPrincipalPolicy(statement);
     }
-    if (props.access.secrets) {
+    if (props.access.tokenSecrets?.length) {
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.targets.secretsPrefix}/*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.targets.secretsPrefix}/${tokenSecretPath}*]`,
         reason:
-          'Provider secrets (OAuth tokens, API keys) are created at run time, one per connection or ' +
-          "agent, so their names are only known by prefix; the prefix is this stage's alone.",
+          'Google token secrets are created at run time, one per calendar connection, so their names ' +
+          "are only known by path; the path holds this stage's token secrets and nothing else.",
       });
     }
 
