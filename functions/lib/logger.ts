@@ -7,11 +7,25 @@ import { config } from './config';
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 const sensitiveKey = /token|authorization|secret|password|cookie|apikey|api_key|refresh|^code$|^state$/i;
-const bearerLike = /\b(Bearer\s+)?eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
+/**
+ * JWTs are found in one linear pass: the text is split on characters a JWT cannot contain, and each
+ * piece is tested whole. A single unanchored pattern backtracks quadratically on inputs such as
+ * "eyJeyJeyJ..." (a log line is attacker-controlled), this cannot.
+ */
+const nonTokenRun = /([^\w.-]+)/;
+const wholeJwt = /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/;
+
+function redactJwts(text: string): string {
+  if (!text.includes('eyJ')) return text;
+  return text
+    .split(nonTokenRun)
+    .map((piece) => (wholeJwt.test(piece) ? '[redacted-jwt]' : piece))
+    .join('');
+}
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[depth]';
-  if (typeof value === 'string') return value.replace(bearerLike, '[redacted-jwt]');
+  if (typeof value === 'string') return redactJwts(value);
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) };
   if (value && typeof value === 'object') {

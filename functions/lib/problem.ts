@@ -46,11 +46,11 @@ export const problems = {
   unavailable: (detail: string) => new Problem(503, 'Service Unavailable', detail),
 };
 
-const typeBase = 'https://docs.agent-control-plane.dev/problems/';
-
 export function problemBody(problem: Problem, requestId: string) {
   return {
-    type: `${typeBase}${problem.status}`,
+    // RFC 9457: about:blank says the status code and title are the whole meaning; `detail` and
+    // `errors` explain this occurrence. No made-up URI that resolves nowhere.
+    type: 'about:blank',
     title: problem.title,
     status: problem.status,
     detail: problem.detail,

@@ -26,17 +26,39 @@ function validate(schema: AnySchema | undefined, value: unknown, prefix?: string
   return result.data;
 }
 
+/** The first string (value or key) that is not well-formed UTF-16, as a field path: JSON allows lone surrogates, we do not. */
+function malformedStringAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : path || 'body';
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!key.isWellFormed()) return at;
+    const found = malformedStringAt(child, at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function readBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBodyBytes) {
     throw problems.invalidField('body', `must be at most ${maxBodyBytes} bytes, got ${raw.byteLength}`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch {
     throw problems.invalidField('body', 'is not valid JSON');
   }
+  const malformed = malformedStringAt(parsed, '');
+  if (malformed) throw problems.invalidField(malformed, 'must be well-formed Unicode (no lone surrogates)');
+  return parsed;
+}
+
+/** Many HTTP clients always send a body; `{}` on a route that takes none means "no body". */
+function isEmptyObject(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;
 }
 
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -58,7 +80,9 @@ export interface ParsedInput {
 
 export function parseInput(spec: RouteSpec, event: APIGatewayProxyEventV2): ParsedInput {
   const body = readBody(event);
-  if (!spec.body && body !== undefined) throw problems.invalidField('body', 'this route takes no body');
+  if (!spec.body && body !== undefined && !isEmptyObject(body)) {
+    throw problems.invalidField('body', 'this route takes no body (send none, or {})');
+  }
   return {
     params: validate(spec.params, event.pathParameters ?? {}),
     query: validate(spec.query, event.queryStringParameters ?? {}),

@@ -34,4 +34,26 @@ describe('structured logs', () => {
       n: 1,
     });
   });
+
+  it('redact JWTs inside URLs, quotes and after Bearer, and nothing that merely starts like one', () => {
+    const jwt = tokenFor('r2@example.com');
+    expect(redact(`GET /x?t=${jwt}&a=1 "Bearer ${jwt}" (${jwt})`)).toBe(
+      'GET /x?t=[redacted-jwt]&a=1 "Bearer [redacted-jwt]" ([redacted-jwt])',
+    );
+    expect(redact('xeyJhbGc.a.b eyJonly-one-part eyJa.b')).toBe('xeyJhbGc.a.b eyJonly-one-part eyJa.b');
+  });
+
+  it.each([
+    ['repeated JWT prefixes', 'eyJ'.repeat(350_000)],
+    // Quadratic for the former single pattern: every "-eyJ" is a new match start that runs to the end.
+    ['prefixes between dashes', '-eyJ'.repeat(250_000)],
+    ['a prefix with one dot', `eyJ${'a'.repeat(500_000)}.${'b'.repeat(500_000)}`],
+    ['Bearer and whitespace', `Bearer ${' '.repeat(1_000_000)}x`],
+    ['dots and prefixes', 'eyJa.'.repeat(200_000)],
+  ])('redact 1 MB of %s in linear time (under 50 ms)', (_name, input) => {
+    redact(input.slice(0, 1000));
+    const started = performance.now();
+    redact(input);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
 });

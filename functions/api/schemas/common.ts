@@ -17,6 +17,19 @@ export const TimeZone = z
   .max(64)
   .refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
 
+/**
+ * Text shown to other people (org names, profile names): one line, no control characters, and no
+ * bidirectional overrides or isolates, which can make a name read as something it is not.
+ */
+export const DisplayText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters or line breaks')
+    .regex(/^[^\u202A-\u202E\u2066-\u2069]*$/u, 'must not contain bidirectional override characters');
+
 export const Email = z
   .email()
   .max(254)

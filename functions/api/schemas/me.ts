@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { IsoDateTime, TimeZone } from './common';
+import { DisplayText, IsoDateTime, TimeZone } from './common';
 
 export const Preferences = z.strictObject({
   locale: z
@@ -32,7 +32,7 @@ export type UserProfile = z.infer<typeof UserProfile>;
 
 /** The welcome form: saving it marks the form completed. */
 export const UpdateMeBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: DisplayText(200).optional(),
   timezone: TimeZone.optional(),
   preferences: Preferences.optional(),
 });

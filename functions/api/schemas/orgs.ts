@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { orgRoles } from '../../domain/permissions';
 import { plans } from '../../domain/plans';
-import { IsoDateTime } from './common';
+import { DisplayText, IsoDateTime } from './common';
 
 const ulid = '[0-9A-HJKMNP-TV-Z]{26}';
 export const OrgId = z.string().regex(new RegExp(`^org_${ulid}$`), 'must be an organization id (org_…)');
@@ -21,18 +21,9 @@ export const Domain = z
 
 export const PlanName = z.enum(plans);
 
-/** Names end up in mail subjects and page titles: one line, no control characters. */
-const Label = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters or line breaks');
-
 const settings = {
-  name: Label(100),
-  displayName: Label(200).nullable(),
+  name: DisplayText(100),
+  displayName: DisplayText(200).nullable(),
   description: z.string().trim().max(2000).nullable(),
   domain: Domain.nullable(),
   extraDomains: z.array(Domain).max(20),
