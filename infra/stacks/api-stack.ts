@@ -17,7 +17,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { RouteSpec } from '../../functions/api/route';
+import { type RouteSpec, routeKey } from '../../functions/api/route';
 import type { DeployConfig } from '../config';
 import type { AccessTargets } from './access-policy';
 import { AppFunction } from './constructs/app-function';
@@ -96,7 +96,7 @@ export class ApiStack extends Stack {
       props.routes
         .filter((r) => r.auth.kind === 'public')
         .map((r) => [
-          `${r.method} ${r.path}`,
+          routeKey(r),
           {
             ThrottlingRateLimit: throttling.publicRoute.rateLimit,
             ThrottlingBurstLimit: throttling.publicRoute.burstLimit,

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeKey } from '../../functions/api/route';
 import { routes } from '../../functions/api/routes';
 import { tokenSecretName } from '../../functions/lib/calendar-session';
 import { tokenSecretPath } from '../../infra/stacks/access-policy';
@@ -85,7 +86,7 @@ describe('routes', () => {
     const keys = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => r.Properties.RouteKey,
     );
-    expect(keys.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(keys.sort()).toEqual(routes.map(routeKey).sort());
   });
 
   it('sends each route to the Lambda of its handler module', () => {
@@ -97,7 +98,7 @@ describe('routes', () => {
       const integrationIds = Object.keys(integrations);
       expect(integrationIds, route.module).toHaveLength(1);
       api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: `${route.method} ${route.path}`,
+        RouteKey: routeKey(route),
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationIds[0] }]] },
       });
     }
@@ -109,7 +110,7 @@ describe('routes', () => {
   });
 
   it('throttles the stage, and public routes harder', () => {
-    const publicKeys = routes.filter((r) => r.auth.kind === 'public').map((r) => `${r.method} ${r.path}`);
+    const publicKeys = routes.filter((r) => r.auth.kind === 'public').map(routeKey);
     expect(publicKeys.length).toBeGreaterThan(0);
     const stage = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties;
     expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
