@@ -6,10 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../lib/config';
 
-export interface SyncMessage {
-  orgId: string;
-  userId: string;
-}
+/**
+ * `sync` runs one sync of a connection; `offboard` revokes and deletes everything of a user's
+ * calendar in an org after their membership (or the org) ended. `requestedAt` lets the worker
+ * leave alone a connection made after the request (the person rejoined and reconnected).
+ */
+export type SyncMessage =
+  | { kind: 'sync'; orgId: string; userId: string }
+  | { kind: 'offboard'; orgId: string; userId: string; requestedAt: string };
 
 export interface SyncQueue {
   send(messages: readonly SyncMessage[]): Promise<void>;

@@ -4,6 +4,7 @@
  * with an expiry makes sure one user is never synced by two workers at once.
  */
 import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { CalendarStatus } from '../api/schemas/calendar';
@@ -66,6 +67,28 @@ export async function putConnection(connection: CalendarConnection, shards: numb
       },
     }),
   );
+}
+
+/** Who has a calendar connection in the org: one Query over the org partition's CALENDAR# items. */
+export async function connectedUserIds(orgId: string): Promise<string[]> {
+  // The key of an empty user id is the partition and the sort-key prefix of every connection.
+  const { pk, sk: prefix } = keys.calendarConnection(orgId, '');
+  const userIds: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ProjectionExpression: 'userId',
+        ExclusiveStartKey: start,
+      }),
+    );
+    userIds.push(...(page.Items ?? []).map((item) => String(item.userId)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return userIds;
 }
 
 export async function deleteConnectionItem(orgId: string, userId: string): Promise<void> {
@@ -170,6 +193,52 @@ export async function failSync(c: CalendarConnection, owner: string, failure: Sy
 /** Releases a lease taken for a non-sync purpose (disconnect gave up). */
 export async function releaseLease(c: CalendarConnection, owner: string) {
   return conditionalUpdate(c, owner, { UpdateExpression: 'REMOVE leaseOwner, leaseUntil', values: {} });
+}
+
+export type ManualSyncClaim =
+  | { ok: true }
+  | { ok: false; reason: 'not_connected' | 'needs_reauth' }
+  | { ok: false; reason: 'cooling_down'; retryAfterSeconds: number };
+
+/**
+ * Records a manual sync request unless the last one is younger than the cooldown. One conditional
+ * update decides, so two concurrent requests cannot both pass; the item as it was explains a refusal.
+ */
+export async function claimManualSync(
+  orgId: string,
+  userId: string,
+  now: Date,
+  cooldownSeconds: number,
+): Promise<ManualSyncClaim> {
+  const cutoff = new Date(now.getTime() - cooldownSeconds * 1000).toISOString();
+  try {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.calendarConnection(orgId, userId),
+        UpdateExpression: 'SET lastManualSyncAt = :now',
+        ConditionExpression:
+          'attribute_exists(pk) AND #status <> :reauth AND ' +
+          '(attribute_not_exists(lastManualSyncAt) OR lastManualSyncAt <= :cutoff)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':reauth': 'needs_reauth',
+          ':cutoff': cutoff,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { ok: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const old = error.Item;
+    if (!old) return { ok: false, reason: 'not_connected' };
+    if (old.status?.S === 'needs_reauth') return { ok: false, reason: 'needs_reauth' };
+    const last = Date.parse(old.lastManualSyncAt?.S ?? '');
+    const waitMs = last + cooldownSeconds * 1000 - now.getTime();
+    return { ok: false, reason: 'cooling_down', retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
 }
 
 /** Write-through adds or removes one event without a sync; the count follows. */

@@ -11,7 +11,6 @@ import {
   googleConfigured,
 } from '../adapters/google-calendar';
 import { syncQueue } from '../adapters/queue';
-import { secretStore } from '../adapters/secrets';
 import {
   authorizeGoogleCalendar,
   createCalendarEvent,
@@ -33,38 +32,35 @@ import {
   acquireLease,
   adjustEventCount,
   type CalendarConnection,
-  deleteConnectionItem,
+  claimManualSync,
   getConnection,
   markNeedsReauth,
   releaseLease,
 } from '../data/calendar-connections';
-import {
-  deleteAllEvents,
-  eventsInRange,
-  getEvent,
-  listEvents,
-  removeEvent,
-  storeEvent,
-} from '../data/calendar-events';
+import { eventsInRange, getEvent, listEvents, removeEvent, storeEvent } from '../data/calendar-events';
 import { getMembership, type Membership } from '../data/memberships';
 import { saveOAuthState } from '../data/oauth-states';
 import { dynamoUserStore } from '../data/users';
 import { freeSlots, parseWorkingHours } from '../domain/availability';
 import { type GoogleEvent, googleIdOf, recordFromGoogle } from '../domain/calendar-sync';
 import { can } from '../domain/permissions';
-import { sessionFor } from '../lib/calendar-session';
+import { forgetCalendar, sessionFor } from '../lib/calendar-session';
 import { type Caller, httpHandler, implement } from '../lib/http-handler';
 import { callbackUrl, issueState } from '../lib/oauth-state';
 import { problems } from '../lib/problem';
 
 /** Lease taken by a disconnect so no sync writes events while they are being deleted. */
 const disconnectLeaseSeconds = 60;
+/** Scheduled syncs run every few minutes anyway; "Sync now" must not become a way to hammer Google. */
+const manualSyncCooldownSeconds = 60;
+
+const notConnected = () => problems.conflict('Connect your Google Calendar first.');
+const needsReauth = () => problems.conflict('Google access has ended; reconnect your calendar.');
 
 async function connected(orgId: string, userId: string): Promise<CalendarConnection> {
   const c = await getConnection(orgId, userId);
-  if (!c) throw problems.conflict('Connect your Google Calendar first.');
-  if (c.status === 'needs_reauth')
-    throw problems.conflict('Google access has ended; reconnect your calendar.');
+  if (!c) throw notConnected();
+  if (c.status === 'needs_reauth') throw needsReauth();
   return c;
 }
 
@@ -174,27 +170,27 @@ export const handler = httpHandler([
       return {};
     }
     try {
-      const session = await sessionFor(c);
-      await googleCalendar().revoke(session.tokens);
+      await forgetCalendar(params.orgId, userId);
     } catch (error) {
-      // Tokens already gone or revoked: nothing left to revoke at Google.
-      const revoked = error instanceof GoogleError && error.kind === 'invalid_grant';
-      if (!revoked) {
-        await releaseLease(c, owner);
-        if (error instanceof GoogleError)
-          throw problems.badGateway(`${error.message} The calendar is still connected.`);
-        throw error;
-      }
+      await releaseLease(c, owner);
+      if (error instanceof GoogleError)
+        throw problems.badGateway(`${error.message} The calendar is still connected.`);
+      throw error;
     }
-    await secretStore().delete(c.secretName);
-    await deleteAllEvents(params.orgId, userId);
-    await deleteConnectionItem(params.orgId, userId);
     return {};
   }),
 
-  implement(syncCalendarNow, async ({ params, caller }) => {
-    await connected(params.orgId, caller.identity.sub);
-    await syncQueue().send([{ orgId: params.orgId, userId: caller.identity.sub }]);
+  implement(syncCalendarNow, async ({ params, caller, now }) => {
+    const claim = await claimManualSync(params.orgId, caller.identity.sub, now, manualSyncCooldownSeconds);
+    if (!claim.ok) {
+      if (claim.reason === 'cooling_down')
+        throw problems.tooManyRequests(
+          `A sync was requested less than ${manualSyncCooldownSeconds} seconds ago; try again later.`,
+          claim.retryAfterSeconds,
+        );
+      throw claim.reason === 'not_connected' ? notConnected() : needsReauth();
+    }
+    await syncQueue().send([{ kind: 'sync', orgId: params.orgId, userId: caller.identity.sub }]);
     return { body: { status: 'queued' as const } };
   }),
 

@@ -1,3 +1,4 @@
+import { syncQueue } from '../adapters/queue';
 import { leaveOrg, listMembers, removeMember, transferOwnership, updateMember } from '../api/routes/tenancy';
 import type { Member } from '../api/schemas/members';
 import * as memberships from '../data/memberships';
@@ -20,6 +21,15 @@ const lastOwner = (field: string) =>
   ]);
 
 const changedMeanwhile = () => problems.conflict('The membership changed meanwhile; reload and retry.');
+
+/**
+ * The sync worker revokes the person's Google grant and deletes their calendar data; this Lambda
+ * stays free of Google and Secrets Manager. Should the send fail, the worker still refuses to sync
+ * a former member and cleans up at the next scheduled sync.
+ */
+function offboardCalendar(orgId: string, userId: string, now: Date) {
+  return syncQueue().send([{ kind: 'offboard', orgId, userId, requestedAt: now.toISOString() }]);
+}
 
 function memberAudit(
   caller: Caller,
@@ -76,6 +86,7 @@ export const handler = httpHandler([
     );
     if (outcome === 'last-owner') throw lastOwner('userId');
     if (outcome === 'stale') throw changedMeanwhile();
+    await offboardCalendar(target.orgId, target.userId, now);
     return {};
   }),
 
@@ -86,6 +97,7 @@ export const handler = httpHandler([
     );
     if (outcome === 'last-owner') throw lastOwner('userId');
     if (outcome === 'stale') throw changedMeanwhile();
+    await offboardCalendar(membership.orgId, membership.userId, now);
     return {};
   }),
 

@@ -68,7 +68,7 @@ export const handler = httpHandler([
       },
       config().sync.shards,
     );
-    await syncQueue().send([{ orgId, userId }]);
+    await syncQueue().send([{ kind: 'sync', orgId, userId }]);
     return redirect('connected');
   }),
 ]);

@@ -1,4 +1,6 @@
+import { syncQueue } from '../adapters/queue';
 import { createOrg, deleteOrg, getOrg, joinOrg, listMyOrgs, updateOrg } from '../api/routes/tenancy';
+import { connectedUserIds } from '../data/calendar-connections';
 import * as memberships from '../data/memberships';
 import * as orgs from '../data/orgs';
 import { auditEntry } from '../domain/audit';
@@ -66,9 +68,14 @@ export const handler = httpHandler([
     return { body: updated };
   }),
 
-  implement(deleteOrg, async ({ params, caller }) => {
+  implement(deleteOrg, async ({ params, caller, now }) => {
     // The audit partition goes with the tenant, so the deletion itself is recorded in the log.
     logger.info('organization deleted', { orgId: params.orgId, actorId: caller.profile.id });
+    // Queued before the items go: afterwards nothing would name whose Google grants to revoke.
+    const { orgId } = params;
+    const requestedAt = now.toISOString();
+    const calendarUsers = await connectedUserIds(orgId);
+    await syncQueue().send(calendarUsers.map((userId) => ({ kind: 'offboard', orgId, userId, requestedAt })));
     await orgs.deleteTenant(params.orgId);
     return {};
   }),

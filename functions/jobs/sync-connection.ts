@@ -13,6 +13,7 @@ import {
 } from '../adapters/google-calendar';
 import { acquireLease, type CalendarConnection, completeSync, failSync } from '../data/calendar-connections';
 import { allRefs, applyPlan, refsFor } from '../data/calendar-events';
+import { getMembership } from '../data/memberships';
 import {
   failureOutcome,
   fullSyncWindow,
@@ -24,10 +25,11 @@ import {
 import { sessionFor } from '../lib/calendar-session';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
+import { offboardConnection } from './offboard-connection';
 
 export type SyncResult =
   | { outcome: 'synced'; mode: 'full' | 'incremental'; pages: number; writes: number; eventCount: number }
-  | { outcome: 'skipped'; reason: 'leased_or_missing' }
+  | { outcome: 'skipped'; reason: 'leased_or_missing' | 'not_a_member' }
   | { outcome: 'failed'; kind: string; retry: boolean };
 
 interface Progress {
@@ -117,6 +119,12 @@ export async function syncConnection(
   now = new Date(),
   google: GoogleCalendar = googleCalendar(),
 ): Promise<SyncResult> {
+  // An offboarding message may have been lost or not yet run; a former member is never synced.
+  if (!(await getMembership(orgId, userId))) {
+    const offboarded = await offboardConnection(orgId, userId, now, now);
+    if (offboarded.outcome === 'failed') return { outcome: 'failed', kind: 'offboarding', retry: true };
+    return { outcome: 'skipped', reason: 'not_a_member' };
+  }
   const { leaseSeconds, intervalMinutes, shards } = config().sync;
   const owner = randomUUID();
   const c = await acquireLease(orgId, userId, owner, now, leaseSeconds, { forSync: true });

@@ -21,7 +21,7 @@ export async function handler(): Promise<{ enqueued: number }> {
   for (let shard = 0; shard < shards; shard++) {
     for (let i = 0; i < maxQueriesPerShard; i++) {
       const due = await claimDue(shard, now, nextSyncAt, perQuery, shards);
-      await syncQueue().send(due);
+      await syncQueue().send(due.map((c) => ({ kind: 'sync' as const, ...c })));
       enqueued += due.length;
       if (due.length < perQuery) break;
     }

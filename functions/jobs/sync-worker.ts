@@ -1,14 +1,28 @@
 /**
- * SQS worker: one sync per message, a few at a time. Messages whose sync failed in a way worth
- * retrying (429/5xx after backoff, our own errors) are reported as partial batch failures, so
- * SQS redelivers only those and the DLQ catches the ones that never succeed.
+ * SQS worker: one sync or one offboarding per message, a few at a time. Messages that failed in a
+ * way worth retrying (429/5xx after backoff, our own errors) are reported as partial batch
+ * failures, so SQS redelivers only those and the DLQ catches the ones that never succeed.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../lib/logger';
+import { offboardConnection } from './offboard-connection';
 import { syncConnection } from './sync-connection';
 
-const Message = z.object({ orgId: z.string().min(1), userId: z.string().min(1) });
+const ids = { orgId: z.string().min(1), userId: z.string().min(1) };
+const Message = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sync'), ...ids }),
+  z.object({ kind: z.literal('offboard'), ...ids, requestedAt: z.iso.datetime() }),
+]);
+
+async function run(message: z.infer<typeof Message>): Promise<{ retry: boolean }> {
+  if (message.kind === 'offboard') {
+    const result = await offboardConnection(message.orgId, message.userId, new Date(message.requestedAt));
+    return { retry: result.outcome === 'failed' };
+  }
+  const result = await syncConnection(message.orgId, message.userId);
+  return { retry: result.outcome === 'failed' && result.retry };
+}
 const concurrency = 4;
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
@@ -20,15 +34,15 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       const record = event.Records[next++]!;
       let message: z.infer<typeof Message>;
       try {
-        message = Message.parse(JSON.parse(record.body));
+        // Messages queued before offboarding existed carry no kind; they are syncs.
+        message = Message.parse({ kind: 'sync', ...JSON.parse(record.body) });
       } catch {
         // Redelivery cannot fix a malformed message; drop it.
         logger.error('malformed sync message dropped', { messageId: record.messageId });
         continue;
       }
       try {
-        const result = await syncConnection(message.orgId, message.userId);
-        if (result.outcome === 'failed' && result.retry) failed.push(record.messageId);
+        if ((await run(message)).retry) failed.push(record.messageId);
       } catch (error) {
         logger.error('sync crashed', { messageId: record.messageId, error });
         failed.push(record.messageId);

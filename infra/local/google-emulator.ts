@@ -1,11 +1,12 @@
 /**
  * Google OAuth + Calendar v3 emulator for the local stack and tests, under /dev/google. It speaks
  * the HTTP surface google-auth-library and @googleapis/calendar call (consent redirect, token
- * endpoint, revoke, events list/insert/patch/delete with paging and sync tokens), plus control
- * endpoints to change a calendar "at Google" and to inject faults deterministically. The OAuth and
- * control endpoints live under /dev/google; the Calendar API under /calendar/v3 (see below).
+ * endpoint with PKCE and an OpenID id_token, revoke, events list/insert/patch/delete with paging
+ * and sync tokens), plus control endpoints to change a calendar "at Google" and to inject faults
+ * deterministically. The OAuth and control endpoints live under /dev/google; the Calendar API
+ * under /calendar/v3 (see below).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { GoogleEvent } from '../../functions/domain/calendar-sync';
 import { type LocalService, sendJson } from './gateway';
@@ -73,6 +74,8 @@ export interface GoogleEmulator {
   /** Seeds events straight into an account (tests that need thousands of them). */
   addEvents(email: string, events: Omit<GoogleEvent, 'id'>[]): GoogleEvent[];
   stats(): { eventsListCalls: number; tokenCalls: number };
+  /** The account of every grant revoked so far, in order. */
+  revocations(): string[];
   /** Live events of an account, as Google would list them. */
   events(email: string): GoogleEvent[];
   /** Which accounts hold a live grant (refresh token not revoked). */
@@ -83,7 +86,15 @@ export interface GoogleEmulator {
 
 export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleEmulator {
   const accounts = new Map<string, Account>();
-  const codes = new Map<string, { email: string; redirectUri: string; scope: string }>();
+  const codes = new Map<
+    string,
+    { email: string; redirectUri: string; scope: string; challenge?: { value: string; method: string } }
+  >();
+  const revoked: string[] = [];
+  // The adapter does not check the signature of an id_token it receives straight from the token
+  // endpoint over TLS (OpenID Connect Core 3.1.3.7), so a per-emulator HMAC key stands in for
+  // Google's RSA keys.
+  const idTokenKey = randomBytes(32);
   const refreshTokens = new Map<string, { email: string; scope: string }>();
   const accessTokens = new Map<string, { email: string; refreshToken: string; expiresAt: number }>();
   const faults = new Map<FaultMode, number>();
@@ -199,13 +210,45 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     });
   }
 
+  function idToken(email: string, audience: string): string {
+    const now = Math.floor(Date.now() / 1000);
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({
+      iss: 'https://accounts.google.com',
+      aud: audience,
+      sub: createHash('sha256').update(email).digest('hex').slice(0, 21),
+      email,
+      email_verified: true,
+      iat: now,
+      exp: now + 3600,
+    })}`;
+    return `${unsigned}.${createHmac('sha256', idTokenKey).update(unsigned).digest('base64url')}`;
+  }
+
+  /** RFC 7636: a code issued with a challenge is exchanged only with the verifier that produced it. */
+  function verifierMatches(
+    challenge: { value: string; method: string } | undefined,
+    verifier: string | null,
+  ) {
+    if (!challenge) return true;
+    if (!verifier) return false;
+    const derived =
+      challenge.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+    return derived === challenge.value;
+  }
+
   function tokenEndpoint(body: Buffer, res: ServerResponse) {
     counters.tokenCalls += 1;
     const form = new URLSearchParams(body.toString('utf8'));
-    const invalidGrant = () =>
-      sendJson(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    const invalidGrant = (description = 'Token has been expired or revoked.') =>
+      sendJson(res, 400, { error: 'invalid_grant', error_description: description });
     if (takeFault('invalid_grant')) return invalidGrant();
-    const issue = (email: string, refreshToken: string, scope: string, withRefresh: boolean) => {
+    const issue = (
+      email: string,
+      refreshToken: string,
+      scope: string,
+      extra: { refresh_token?: string; id_token?: string },
+    ) => {
       const accessToken = `ya29.emu-${randomBytes(24).toString('base64url')}`;
       accessTokens.set(accessToken, { email, refreshToken, expiresAt: Date.now() + 3_599_000 });
       sendJson(res, 200, {
@@ -213,7 +256,7 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
         expires_in: 3599,
         token_type: 'Bearer',
         scope,
-        ...(withRefresh ? { refresh_token: refreshToken } : {}),
+        ...extra,
       });
     };
     const grantType = form.get('grant_type');
@@ -221,15 +264,21 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
       const code = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       if (!code || code.redirectUri !== form.get('redirect_uri')) return invalidGrant();
+      if (!verifierMatches(code.challenge, form.get('code_verifier')))
+        return invalidGrant('Missing or invalid code verifier.');
       const refreshToken = `1//emu-${randomBytes(24).toString('base64url')}`;
       refreshTokens.set(refreshToken, { email: code.email, scope: code.scope });
-      return issue(code.email, refreshToken, code.scope, true);
+      const openId = code.scope.split(' ').includes('openid');
+      return issue(code.email, refreshToken, code.scope, {
+        refresh_token: refreshToken,
+        ...(openId ? { id_token: idToken(code.email, form.get('client_id') ?? '') } : {}),
+      });
     }
     if (grantType === 'refresh_token') {
       const refreshToken = form.get('refresh_token') ?? '';
       const grant = refreshTokens.get(refreshToken);
       if (!grant) return invalidGrant();
-      return issue(grant.email, refreshToken, grant.scope, false);
+      return issue(grant.email, refreshToken, grant.scope, {});
     }
     sendJson(res, 400, { error: 'unsupported_grant_type' });
   }
@@ -238,8 +287,9 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     const token =
       url.searchParams.get('token') ?? new URLSearchParams(body.toString('utf8')).get('token') ?? '';
     const refreshToken = refreshTokens.has(token) ? token : accessTokens.get(token)?.refreshToken;
-    if (!refreshToken || !refreshTokens.has(refreshToken))
-      return sendJson(res, 400, { error: 'invalid_token' });
+    const grant = refreshToken ? refreshTokens.get(refreshToken) : undefined;
+    if (!refreshToken || !grant) return sendJson(res, 400, { error: 'invalid_token' });
+    revoked.push(grant.email);
     refreshTokens.delete(refreshToken);
     for (const [access, grant] of accessTokens)
       if (grant.refreshToken === refreshToken) accessTokens.delete(access);
@@ -373,14 +423,24 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     const rest = url.pathname.slice(googleBasePath.length + 1);
     if (rest === 'o/oauth2/v2/auth' && req.method === 'GET') {
       const q = url.searchParams;
-      const email = q.get('login_hint');
+      // consent_as (not a Google parameter; tests append it) picks another account than the hint,
+      // as a person choosing a different Google account on the consent screen would.
+      const email = q.get('consent_as') ?? q.get('login_hint');
       const redirectUri = q.get('redirect_uri');
       if (!email || !redirectUri || q.get('response_type') !== 'code') {
         sendJson(res, 400, { error: 'login_hint, redirect_uri and response_type=code are required' });
         return true;
       }
+      const challenge = q.get('code_challenge');
       const code = `4/emu-${randomBytes(16).toString('base64url')}`;
-      codes.set(code, { email: email.toLowerCase(), redirectUri, scope: q.get('scope') ?? '' });
+      codes.set(code, {
+        email: email.toLowerCase(),
+        redirectUri,
+        scope: q.get('scope') ?? '',
+        ...(challenge
+          ? { challenge: { value: challenge, method: q.get('code_challenge_method') ?? 'plain' } }
+          : {}),
+      });
       const target = new URL(redirectUri);
       target.searchParams.set('code', code);
       target.searchParams.set('state', q.get('state') ?? '');
@@ -406,6 +466,7 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
       return events.map((e) => save(acc, { status: 'confirmed', ...e, id: newEventId() }));
     },
     stats: () => ({ ...counters }),
+    revocations: () => [...revoked],
     events: (email) =>
       [...account(email).events.values()].map((s) => s.event).filter((e) => e.status !== 'cancelled'),
     grantedAccounts: () => [...new Set([...refreshTokens.values()].map((g) => g.email))],

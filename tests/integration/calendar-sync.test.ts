@@ -11,6 +11,7 @@ import { call, countRoundTrips } from '../support/api';
 import {
   calendarItems,
   connectAndSync,
+  endSyncCooldown,
   fault,
   google,
   googleControl,
@@ -26,6 +27,7 @@ afterAll(() => google.stop());
 const soon = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 
 async function syncNow(orgId: string, as: string) {
+  await endSyncCooldown(orgId, devSubject(as));
   const res = await call('POST', `/orgs/${orgId}/calendar/sync`, { as });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return runQueuedSyncs();
@@ -94,8 +96,10 @@ describe('incremental sync', () => {
     const itemsBefore = await calendarItems(orgId, userId);
     const before = await stats();
     const { calls } = await countRoundTrips(() => syncNow(orgId, as));
-    // The only writes: taking the lease and recording the sync on the connection item.
+    // The only writes, all on the connection item: the sync-now cooldown, taking the lease and
+    // recording the sync.
     expect(calls.filter((c) => !['GetItem', 'Query'].includes(c)).sort()).toEqual([
+      'UpdateItem',
       'UpdateItem',
       'UpdateItem',
     ]);
@@ -175,6 +179,51 @@ describe('incremental sync', () => {
     await fault('500', 0);
     expect((await syncNow(orgId, as)).failures).toBe(0);
     expect(await status(orgId, as)).toMatchObject({ status: 'connected', lastError: null });
+  });
+});
+
+describe('sync now', () => {
+  it('accepts one request a minute per connection; another is 429 with Retry-After', async () => {
+    const as = 'impatient@example.com';
+    const other = 'patient@example.com';
+    const orgId = await seedOrg({ [as]: 'member', [other]: 'member' });
+    await connectAndSync(orgId, as);
+    await connectAndSync(orgId, other);
+    const queued = localQueue.size;
+    const first = await call('POST', `/orgs/${orgId}/calendar/sync`, { as });
+    expect(first.status).toBe(202);
+    const second = await call('POST', `/orgs/${orgId}/calendar/sync`, { as });
+    expect(second.status).toBe(429);
+    expect(second.headers['content-type']).toBe('application/problem+json');
+    const retryAfter = Number(second.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(59);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(second.body).toMatchObject({ status: 429, detail: expect.stringMatching(/60 seconds/) });
+    // The cooldown is per connection: another member's request in the same org goes through.
+    expect((await call('POST', `/orgs/${orgId}/calendar/sync`, { as: other })).status).toBe(202);
+    expect(localQueue.size).toBe(queued + 2);
+    await runQueuedSyncs();
+  });
+
+  it('lets exactly one of concurrent requests through', async () => {
+    const as = 'eager@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    await connectAndSync(orgId, as);
+    const queued = localQueue.size;
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () => call('POST', `/orgs/${orgId}/calendar/sync`, { as })),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([202, 429, 429, 429, 429]);
+    expect(localQueue.size).toBe(queued + 1);
+    await runQueuedSyncs();
+  });
+
+  it('is 409 without a connection, and the route documents the 429', async () => {
+    const as = 'unconnected@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    expect((await call('POST', `/orgs/${orgId}/calendar/sync`, { as })).status).toBe(409);
+    const { syncCalendarNow } = await import('../../functions/api/routes/calendar');
+    expect(syncCalendarNow.summary).toMatch(/429 with Retry-After/);
   });
 });
 

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { expect } from 'vitest';
 import { localQueue } from '../../functions/adapters/queue';
@@ -72,6 +72,17 @@ export async function connectAndSync(orgId: string, as: string) {
   expect(callback.status, JSON.stringify(callback.body)).toBe(302);
   const run = await runQueuedSyncs();
   expect(run.failures).toBe(0);
+}
+
+/** Lets the next "Sync now" through at once, as if its cooldown had passed. */
+export async function endSyncCooldown(orgId: string, userId: string) {
+  await testDb.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.calendarConnection(orgId, userId),
+      UpdateExpression: 'REMOVE lastManualSyncAt',
+    }),
+  );
 }
 
 export async function calendarItems(orgId: string, userId: string) {

@@ -23,8 +23,8 @@ describe('local scheduler and queue', () => {
       { queue, maxReceives: 3, dispatchEveryMs: 60_000, pollEveryMs: 60_000 },
     );
     await queue.send([
-      { orgId: 'org_1', userId: 'usr_good' },
-      { orgId: 'org_1', userId: 'usr_bad' },
+      { kind: 'sync', orgId: 'org_1', userId: 'usr_good' },
+      { kind: 'sync', orgId: 'org_1', userId: 'usr_bad' },
     ]);
     await scheduler.drain();
     scheduler.stop();

@@ -67,7 +67,8 @@ export const syncCalendarNow = route({
   method: 'POST',
   path: '/orgs/{orgId}/calendar/sync',
   module: 'calendar',
-  summary: 'Queue a sync of the caller’s calendar now',
+  summary:
+    'Queue a sync of the caller’s calendar now; at most once a minute per connection (429 with Retry-After otherwise)',
   auth: { kind: 'org', permission: 'calendar:sync' },
   params: OrgParams,
   response: SyncAccepted,
