@@ -1,7 +1,8 @@
 /**
- * Paging cursors: DynamoDB's LastEvaluatedKey plus the partition it was read from, signed. A
- * client can neither read structure into it nor edit it: a changed byte fails the signature, and
- * a genuine cursor from another list (another tenant's partition) fails the partition check.
+ * Paging cursors: DynamoDB's LastEvaluatedKey plus the list it was read from (index, partition and
+ * sort-key prefix), signed. A client can neither read structure into it nor edit it: a changed byte
+ * fails the signature, and a genuine cursor from another list (another tenant's partition, or
+ * another list of the same partition, whose key DynamoDB would refuse as a start key) fails the list check.
  */
 import { problems } from '../lib/problem';
 import { sign, verifySignature } from '../lib/signing';
@@ -12,14 +13,20 @@ type Key = Record<string, unknown>;
 export interface Partition {
   attribute: string;
   value: string;
+  /** The sort-key prefix the list is limited to, if any (members and invites share a partition). */
+  sortPrefix?: string | undefined;
 }
+
+const listOf = (partition: Partition) => `${partition.attribute}\n${partition.sortPrefix ?? ''}`;
 
 const purpose = 'cursor';
 const invalid = () => problems.invalidField('cursor', 'is not a cursor this list returned; start again');
 
 export async function encodeCursor(partition: Partition, lastKey: Key | undefined) {
   if (!lastKey) return undefined;
-  const payload = Buffer.from(JSON.stringify({ p: partition.value, k: lastKey })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ p: partition.value, l: listOf(partition), k: lastKey }),
+  ).toString('base64url');
   return `${payload}.${await sign(purpose, payload)}`;
 }
 
@@ -31,12 +38,17 @@ export async function decodeCursor(
   const [payload, signature, ...rest] = cursor.split('.');
   if (!payload || !signature || rest.length > 0) throw invalid();
   if (!(await verifySignature(purpose, payload, signature))) throw invalid();
-  let decoded: { p?: unknown; k?: Key };
+  let decoded: { p?: unknown; l?: unknown; k?: Key };
   try {
     decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     throw invalid();
   }
-  if (decoded.p !== partition.value || decoded.k?.[partition.attribute] !== partition.value) throw invalid();
+  if (
+    decoded.p !== partition.value ||
+    decoded.l !== listOf(partition) ||
+    decoded.k?.[partition.attribute] !== partition.value
+  )
+    throw invalid();
   return decoded.k;
 }

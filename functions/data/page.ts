@@ -25,7 +25,7 @@ export interface Page<T = Record<string, unknown>> {
 export async function queryPage(request: PageRequest): Promise<Page> {
   const pk = request.index ? `${request.index}pk` : 'pk';
   const sk = request.index ? `${request.index}sk` : 'sk';
-  const partition = { attribute: pk, value: request.partition };
+  const partition = { attribute: pk, value: request.partition, sortPrefix: request.sortPrefix };
   const exclusiveStartKey = await decodeCursor(partition, request.cursor);
   const prefix = request.sortPrefix !== undefined;
   const { Items, LastEvaluatedKey } = await ddb().send(

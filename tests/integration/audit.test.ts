@@ -36,6 +36,7 @@ describe('GET /orgs/{orgId}/audit', () => {
       'org.updated',
       'invite.accepted',
       'invite.created',
+      'org.entitlements_changed',
       'org.created',
     ]);
     const times = seen.map((e) => e.at);

@@ -53,6 +53,24 @@ describe('GET /orgs/{orgId}/members', () => {
     expect(res.status).toBe(400);
     expect(fieldsOf(res.body)).toEqual(['cursor']);
   });
+
+  it('refuses a genuine cursor of another list of the same org (members on invites, and back)', async () => {
+    const { org, as } = await team('cursor-lists');
+    for (const email of ['l1@cursor-lists.test', 'l2@cursor-lists.test']) {
+      await call('POST', `/orgs/${org.id}/invites`, { as: as('admin'), body: { email } });
+    }
+    const members = await call('GET', `/orgs/${org.id}/members?limit=1`, { as: as('admin') });
+    const invites = await call('GET', `/orgs/${org.id}/invites?limit=1`, { as: as('admin') });
+    for (const [path, cursor] of [
+      ['invites', members.body.nextCursor],
+      ['members', invites.body.nextCursor],
+    ]) {
+      const res = await call('GET', `/orgs/${org.id}/${path}?cursor=${encodeURIComponent(cursor)}`, {
+        as: as('admin'),
+      });
+      expect([res.status, fieldsOf(res.body)], path).toEqual([400, ['cursor']]);
+    }
+  });
 });
 
 describe('PATCH /orgs/{orgId}/members/{userId}', () => {

@@ -83,7 +83,12 @@ describe('tenant isolation of every org-scoped route', () => {
     for (const entry of await partition(keys.auditPk(orgA.id))) {
       counts[entry.action] = (counts[entry.action] ?? 0) + 1;
     }
-    expect(counts).toEqual({ 'org.created': 1, 'invite.created': 5, 'invite.accepted': 4 });
+    expect(counts).toEqual({
+      'org.created': 1,
+      'org.entitlements_changed': 1,
+      'invite.created': 5,
+      'invite.accepted': 4,
+    });
   });
 });
 

@@ -2,13 +2,20 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { keys } from '../../functions/data/keys';
+import type { Plan } from '../../functions/domain/plans';
+import { setEntitlements } from '../../infra/scripts/set-entitlements';
 import { call } from './api';
 import { tableName, testDb } from './env';
 
-export async function createOrg(owner: string, body: Record<string, unknown> = {}) {
-  const res = await call('POST', '/orgs', { as: owner, body: { name: `Org of ${owner}`, ...body } });
+/** A `plan` is granted afterwards through the platform operator's path, as no API body carries one. */
+export async function createOrg(owner: string, body: Record<string, unknown> & { plan?: Plan } = {}) {
+  const { plan, ...settings } = body;
+  const res = await call('POST', '/orgs', { as: owner, body: { name: `Org of ${owner}`, ...settings } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; name: string; version: number; [k: string]: unknown };
+  const org = plan
+    ? await setEntitlements({ orgId: res.body.id, plan, operator: 'ops@example.com' })
+    : res.body;
+  return org as { id: string; name: string; version: number; [k: string]: unknown };
 }
 
 /** Invites `email` with `role` as `inviter` and accepts; returns the accepted membership. */

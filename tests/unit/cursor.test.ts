@@ -29,6 +29,14 @@ describe('paging cursors', () => {
     expect(await refusal(cursor, { attribute: 'gsi1pk', value: 'ORG#org_A' })).toBeInstanceOf(Problem);
   });
 
+  it('refuses a genuine cursor of another list of the same partition', async () => {
+    const members = { ...partition, sortPrefix: 'MEMBER#' };
+    const cursor = (await encodeCursor(members, lastKey))!;
+    expect(await decodeCursor(members, cursor)).toEqual(lastKey);
+    expect(await refusal(cursor, { ...partition, sortPrefix: 'INVITE#' })).toBeInstanceOf(Problem);
+    expect(await refusal(cursor, partition)).toBeInstanceOf(Problem);
+  });
+
   it('refuses any edit of a cursor with a 400 naming the cursor', async () => {
     const cursor = (await encodeCursor(partition, lastKey))!;
     await fc.assert(
