@@ -32,7 +32,7 @@ export interface FunctionAccess {
   /** Reads the Google OAuth client secret (every function that builds a Google OAuth client). */
   googleClientSecret?: boolean;
   tokenSecrets?: readonly TokenSecretCall[];
-  /** Enqueues calendar syncs. */
+  /** Enqueues calendar syncs and offboardings. */
   sendToSyncQueue?: boolean;
   /** Receives and deletes sync messages (the worker's SQS event source polls with this role). */
   consumeSyncQueue?: boolean;
@@ -90,8 +90,8 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     sendToSyncQueue: true,
   },
   // Public (no caller to load): verifies and consumes the state, checks the membership, exchanges
-  // the code, stores the new tokens (creating their secret on first connect) and the connection,
-  // enqueues the first sync. Tokens it has just received are revoked from memory, never read back.
+  // the code, stores the new tokens (creating their secret on first connect; never reading one)
+  // and the connection, enqueues the first sync.
   'oauth-callback': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
     signingKey: true,
