@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../functions/data/cursor';
+import { decodeCursor, encodeCursor, type Partition } from '../../functions/data/cursor';
 import { Problem } from '../../functions/lib/problem';
 
 const partition = { attribute: 'pk', value: 'ORG#org_A' };
 const lastKey = { pk: 'ORG#org_A', sk: 'MEMBER#usr_1' };
 
-async function refusal(cursor: string, where = partition) {
+async function refusal(cursor: string, where: Partition = partition) {
   try {
     await decodeCursor(where, cursor);
   } catch (error) {
