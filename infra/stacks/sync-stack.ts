@@ -54,15 +54,14 @@ export class SyncStack extends Stack {
     });
 
     this.targets = { ...props.targets, syncQueue: this.queue };
-    const targets = this.targets;
     // The jobs take no requests, so they trust no token issuer.
-    const environment = functionEnvironment(this, { config, targets, trustedIssuers: [] });
+    const environment = functionEnvironment(this, { config, targets: this.targets, trustedIssuers: [] });
 
     this.dispatcher = new AppFunction(this, 'Dispatcher', {
       entry: 'functions/jobs/sync-dispatcher.ts',
       description: `${config.namePrefix} calendar sync dispatcher`,
       access: jobFunctionAccess['sync-dispatcher'],
-      targets,
+      targets: this.targets,
       environment,
       retainLogs: !config.isDev,
       timeout: Duration.minutes(1),
@@ -71,7 +70,7 @@ export class SyncStack extends Stack {
       entry: 'functions/jobs/sync-worker.ts',
       description: `${config.namePrefix} calendar sync worker`,
       access: jobFunctionAccess['sync-worker'],
-      targets,
+      targets: this.targets,
       environment,
       retainLogs: !config.isDev,
       timeout: workerTimeout,
