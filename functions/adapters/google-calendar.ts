@@ -6,7 +6,7 @@
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { OAuth2Client } from 'google-auth-library';
+import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import * as z from 'zod';
 import { GoogleEvent } from '../domain/calendar-sync';
 import { config } from '../lib/config';
@@ -60,9 +60,29 @@ export type ListQuery =
 
 export type GoogleEventInput = Omit<GoogleEvent, 'id' | 'etag' | 'status'>;
 
+/** The Google account that consented, from the id_token of the code exchange. */
+export interface GoogleAccount {
+  email: string;
+  emailVerified: boolean;
+}
+
+export interface ConsentRequest {
+  state: string;
+  loginHint: string;
+  redirectUri: string;
+  /** PKCE S256 challenge of the verifier the code exchange will present. */
+  codeChallenge: string;
+}
+
+export interface GoogleGrant {
+  tokens: TokenSet;
+  /** Undefined when Google sent no usable id_token (missing, malformed or for another client). */
+  account: GoogleAccount | undefined;
+}
+
 export interface GoogleCalendar {
-  consentUrl(input: { state: string; loginHint: string; redirectUri: string }): Promise<string>;
-  exchangeCode(code: string, redirectUri: string): Promise<TokenSet>;
+  consentUrl(input: ConsentRequest): Promise<string>;
+  exchangeCode(code: string, redirectUri: string, codeVerifier: string): Promise<GoogleGrant>;
   revoke(tokens: TokenSet): Promise<void>;
   listEvents(session: GoogleSession, query: ListQuery): Promise<EventsPage>;
   insertEvent(session: GoogleSession, event: GoogleEventInput): Promise<GoogleEvent>;
@@ -74,8 +94,11 @@ export interface GoogleCalendar {
   deleteEvent(session: GoogleSession, googleEventId: string): Promise<void>;
 }
 
-/** Read and write events, nothing else (no calendar settings, no other Google data). */
-const calendarScopes = ['https://www.googleapis.com/auth/calendar.events'];
+/**
+ * Read and write events, nothing else (no calendar settings, no other Google data); `openid email`
+ * only so the code exchange says which Google account consented.
+ */
+const calendarScopes = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.events'];
 const pageSize = 2500;
 const emulatorClientId = 'local-emulator-client';
 const refreshMarginMs = 60_000;
@@ -155,6 +178,7 @@ class TokenClient extends OAuth2Client {
 
 interface Clients {
   oauth: TokenClient;
+  clientId: string;
   api: calendar_v3.Calendar;
   timeoutMs: number;
   backoff: { attempts: number; baseMs: number };
@@ -180,8 +204,9 @@ async function createClients(): Promise<Clients> {
   if (!googleConfigured()) {
     throw new Error('GOOGLE_CLIENT_ID is required (or GOOGLE_EMULATOR_URL in the local stage)');
   }
+  const clientId = google.clientId ?? emulatorClientId;
   const oauth = new TokenClient({
-    clientId: google.clientId ?? emulatorClientId,
+    clientId,
     clientSecret: google.clientId ? await clientSecret(google.clientSecretArn) : 'emulator',
     ...(emulator
       ? {
@@ -198,6 +223,7 @@ async function createClients(): Promise<Clients> {
   const api = calendar({ version: 'v3', ...(emulator ? { rootUrl: `${new URL(emulator).origin}/` } : {}) });
   return {
     oauth,
+    clientId,
     api,
     timeoutMs: google.timeoutMs,
     backoff: { attempts: google.maxAttempts, baseMs: google.retryBaseMs },
@@ -223,6 +249,32 @@ function tokenSetFrom(
     expiresAt: tokens.expiry_date ?? Date.now() + 3_000_000,
     scope: tokens.scope ?? previous?.scope ?? '',
   };
+}
+
+const IdTokenClaims = z.object({
+  aud: z.string(),
+  email: z.string().min(3),
+  // Google sends a boolean; some of its older token formats carry the string.
+  email_verified: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+});
+
+/**
+ * The consenting account from an id_token. Its signature is not checked: it comes straight from
+ * Google's token endpoint over TLS, which OpenID Connect Core 3.1.3.7 accepts in place of the
+ * signature. The audience is still checked, so a token minted for another client never counts.
+ */
+function accountOf(idToken: string | null | undefined, clientId: string): GoogleAccount | undefined {
+  const payload = idToken?.split('.')[1];
+  if (!payload) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = IdTokenClaims.safeParse(claims);
+  if (!parsed.success || parsed.data.aud !== clientId) return undefined;
+  return { email: parsed.data.email.toLowerCase(), emailVerified: parsed.data.email_verified };
 }
 
 function googleCalendarAdapter(): GoogleCalendar {
@@ -272,7 +324,7 @@ function googleCalendarAdapter(): GoogleCalendar {
   }
 
   return {
-    async consentUrl({ state, loginHint, redirectUri }) {
+    async consentUrl({ state, loginHint, redirectUri, codeChallenge }) {
       const { oauth } = await get();
       return oauth.generateAuthUrl({
         access_type: 'offline',
@@ -282,14 +334,16 @@ function googleCalendarAdapter(): GoogleCalendar {
         state,
         login_hint: loginHint,
         redirect_uri: redirectUri,
+        code_challenge: codeChallenge,
+        code_challenge_method: CodeChallengeMethod.S256,
       });
     },
 
-    async exchangeCode(code, redirectUri) {
+    async exchangeCode(code, redirectUri, codeVerifier) {
       const c = await get();
       try {
-        const { tokens } = await c.oauth.getToken({ code, redirect_uri: redirectUri });
-        return tokenSetFrom(tokens);
+        const { tokens } = await c.oauth.getToken({ code, redirect_uri: redirectUri, codeVerifier });
+        return { tokens: tokenSetFrom(tokens), account: accountOf(tokens.id_token, c.clientId) };
       } catch (error) {
         throw classify(error, 'code exchange');
       }

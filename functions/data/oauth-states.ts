@@ -1,6 +1,7 @@
 /**
  * OAuth state nonces: written when a consent URL is handed out, deleted by the callback that
- * uses them. The conditional delete is what makes a state single-use; TTL sweeps unused ones.
+ * uses them. The conditional delete is what makes a state single-use, and only for the browser
+ * holding the binding cookie (whose sha256 alone is stored); TTL sweeps unused ones.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './client';
@@ -11,6 +12,8 @@ export interface OAuthState {
   nonce: string;
   orgId: string;
   userId: string;
+  /** sha256 (hex) of the browser-binding cookie value. */
+  bindingHash: string;
   expiresAt: Date;
 }
 
@@ -23,6 +26,7 @@ export async function saveOAuthState(state: OAuthState): Promise<void> {
         type: 'OAUTH_STATE',
         orgId: state.orgId,
         userId: state.userId,
+        bindingHash: state.bindingHash,
         expiresAt: Math.floor(state.expiresAt.getTime() / 1000),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -30,7 +34,10 @@ export async function saveOAuthState(state: OAuthState): Promise<void> {
   );
 }
 
-/** True exactly once per stored, unexpired state for this user and org. */
+/**
+ * True exactly once per stored, unexpired state for this user, org and browser. A wrong binding
+ * leaves the state in place, so a stranger's attempt cannot spend the rightful browser's state.
+ */
 export async function consumeOAuthState(state: Omit<OAuthState, 'expiresAt'>, now: Date): Promise<boolean> {
   try {
     await ddb().send(
@@ -38,10 +45,11 @@ export async function consumeOAuthState(state: Omit<OAuthState, 'expiresAt'>, no
         TableName: tableName(),
         Key: keys.oauthState(state.nonce),
         ConditionExpression:
-          'attribute_exists(pk) AND orgId = :orgId AND userId = :userId AND expiresAt > :now',
+          'attribute_exists(pk) AND orgId = :orgId AND userId = :userId AND bindingHash = :binding AND expiresAt > :now',
         ExpressionAttributeValues: {
           ':orgId': state.orgId,
           ':userId': state.userId,
+          ':binding': state.bindingHash,
           ':now': Math.floor(now.getTime() / 1000),
         },
       }),

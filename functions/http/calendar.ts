@@ -46,7 +46,7 @@ import { type GoogleEvent, googleIdOf, recordFromGoogle } from '../domain/calend
 import { can } from '../domain/permissions';
 import { forgetCalendar, sessionFor } from '../lib/calendar-session';
 import { type Caller, httpHandler, implement } from '../lib/http-handler';
-import { callbackUrl, issueState } from '../lib/oauth-state';
+import { bindingCookie, bindingHash, callbackUrl, issueState } from '../lib/oauth-state';
 import { problems } from '../lib/problem';
 
 /** Lease taken by a disconnect so no sync writes events while they are being deleted. */
@@ -139,14 +139,19 @@ export const handler = httpHandler([
   implement(authorizeGoogleCalendar, async ({ params, caller, now }) => {
     if (!googleConfigured())
       throw problems.unavailable('Google Calendar is not configured for this deployment.');
-    const { claims, state } = await issueState(params.orgId, caller.identity.sub, now);
-    await saveOAuthState(claims);
+    const { claims, state, binding, codeChallenge } = await issueState(
+      params.orgId,
+      caller.identity.sub,
+      now,
+    );
+    await saveOAuthState({ ...claims, bindingHash: bindingHash(binding) });
     const url = await googleCalendar().consentUrl({
       state,
       loginHint: caller.profile.email,
       redirectUri: callbackUrl(),
+      codeChallenge,
     });
-    return { body: { url } };
+    return { body: { url }, headers: { 'set-cookie': bindingCookie(binding) } };
   }),
 
   implement(getCalendarConnection, async ({ params, caller }) => {

@@ -1,45 +1,105 @@
 /**
  * GET /oauth/google/callback: public, because the browser arrives from Google without our token.
- * Who is connecting comes only from the signed, single-use state; a forged, expired or replayed
- * state is refused before anything is stored.
+ * Who is connecting comes only from the signed, single-use state, and only in the browser that
+ * asked for it (the binding cookie); a forged, expired, replayed or foreign state is refused
+ * before anything is stored. The Google account that consented must be the user's own (same
+ * verified email) unless the org allows other calendar accounts; otherwise the grant is revoked
+ * and nothing is kept.
  */
-import { GoogleError, googleCalendar, type TokenSet } from '../adapters/google-calendar';
+import {
+  type GoogleAccount,
+  GoogleError,
+  type GoogleGrant,
+  googleCalendar,
+} from '../adapters/google-calendar';
 import { syncQueue } from '../adapters/queue';
 import { googleOAuthCallback } from '../api/routes/calendar';
 import { getConnection, putConnection } from '../data/calendar-connections';
 import { getMembership } from '../data/memberships';
 import { consumeOAuthState } from '../data/oauth-states';
+import { getOrg } from '../data/orgs';
+import { dynamoUserStore } from '../data/users';
 import { saveTokens, tokenSecretName } from '../lib/calendar-session';
 import { config } from '../lib/config';
 import { httpHandler, implement } from '../lib/http-handler';
 import { logger } from '../lib/logger';
-import { afterConnectUrl, callbackUrl, verifyState } from '../lib/oauth-state';
-import { problems } from '../lib/problem';
+import {
+  afterConnectUrl,
+  bindingFrom,
+  bindingHash,
+  type ConnectOutcome,
+  callbackUrl,
+  clearedBindingCookie,
+  pkceVerifier,
+  verifyState,
+} from '../lib/oauth-state';
+import { Problem, problems } from '../lib/problem';
 
-const badState = () =>
-  problems.invalidField('state', 'is not a valid, unused sign-in state; start connecting the calendar again');
+const badState = () => {
+  const { status, title, detail, errors } = problems.invalidField(
+    'state',
+    'is not a valid, unused sign-in state of this browser; start connecting the calendar again',
+  );
+  return new Problem(status, title, detail, errors, { 'set-cookie': clearedBindingCookie() });
+};
+
+/** The user's own verified email, or (when the org allows it) any Google account. */
+async function accountAccepted(orgId: string, userId: string, account: GoogleAccount): Promise<boolean> {
+  const user = await dynamoUserStore.get(userId);
+  const own = user?.profile.emailVerified ? user.profile.email.toLowerCase() : undefined;
+  if (account.emailVerified && own !== undefined && account.email === own) return true;
+  // Read only on a mismatch: most connects never need the org item.
+  return (await getOrg(orgId))?.allowOtherCalendarAccounts === true;
+}
+
+/** Revokes a grant we will not keep; failing that, the tokens are still dropped unstored. */
+async function discard(grant: GoogleGrant, orgId: string, userId: string) {
+  try {
+    await googleCalendar().revoke(grant.tokens);
+  } catch (error) {
+    if (!(error instanceof GoogleError)) throw error;
+    logger.warn('could not revoke a refused google grant', { orgId, userId, kind: error.kind });
+  }
+}
 
 export const handler = httpHandler([
-  implement(googleOAuthCallback, async ({ query, now }) => {
+  implement(googleOAuthCallback, async ({ query, now, event }) => {
     const claims = await verifyState(query.state, now);
-    if (!claims || !(await consumeOAuthState(claims, now))) throw badState();
+    const binding = bindingFrom(event.cookies);
+    if (!claims || !binding) throw badState();
+    if (!(await consumeOAuthState({ ...claims, bindingHash: bindingHash(binding) }, now))) throw badState();
     const { orgId, userId } = claims;
-    const redirect = (outcome: 'connected' | 'denied' | 'failed') => ({
+    const redirect = (outcome: ConnectOutcome) => ({
       body: undefined,
-      headers: { location: afterConnectUrl(orgId, outcome) },
+      headers: { location: afterConnectUrl(orgId, outcome), 'set-cookie': clearedBindingCookie() },
     });
     if (query.error || !query.code) return redirect('denied');
     // The membership may have ended during the consent screen.
     if (!(await getMembership(orgId, userId))) throw problems.notFound();
 
-    let tokens: TokenSet;
+    let grant: GoogleGrant;
     try {
-      tokens = await googleCalendar().exchangeCode(query.code, callbackUrl());
+      grant = await googleCalendar().exchangeCode(
+        query.code,
+        callbackUrl(),
+        await pkceVerifier(claims.nonce),
+      );
     } catch (error) {
       if (!(error instanceof GoogleError)) throw error;
       logger.warn('google code exchange failed', { orgId, userId, kind: error.kind });
       return redirect('failed');
     }
+    if (!grant.account) {
+      logger.warn('google sent no usable id_token', { orgId, userId });
+      await discard(grant, orgId, userId);
+      return redirect('failed');
+    }
+    if (!(await accountAccepted(orgId, userId, grant.account))) {
+      logger.info('google account of another person refused', { orgId, userId });
+      await discard(grant, orgId, userId);
+      return redirect('wrong_account');
+    }
+    const { tokens } = grant;
     logger.debug('google grant received', {
       orgId,
       userId,

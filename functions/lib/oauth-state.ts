@@ -1,14 +1,23 @@
 /**
  * The OAuth `state` parameter: a random nonce bound to the user and org, with an expiry, signed.
  * The signature proves we issued it; the stored nonce (data/oauth-states.ts) makes it single-use.
+ * It is also bound to the browser that asked for it: a random value goes to that browser in an
+ * HttpOnly cookie and only its hash is stored, so a consent URL completed in someone else's
+ * browser (a member luring a colleague into connecting their calendar) is refused. The PKCE
+ * verifier is derived from the nonce with the signing key, so it is never stored anywhere.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { config } from './config';
 import { sign, verifySignature } from './signing';
 
 const purpose = 'oauth-state';
-const stateLifetimeMs = 10 * 60_000;
+const pkcePurpose = 'oauth-pkce';
+const stateLifetimeSeconds = 600;
+const stateLifetimeMs = stateLifetimeSeconds * 1000;
+const bindingCookieName = 'acp_oauth_binding';
+/** Sent only to the callback; the browser arrives there from Google with a top-level GET, which Lax allows. */
+const bindingCookiePath = '/api/oauth/google';
 
 const Payload = z.object({ n: z.string(), o: z.string(), u: z.string(), e: z.number() });
 
@@ -17,6 +26,17 @@ export interface StateClaims {
   orgId: string;
   userId: string;
   expiresAt: Date;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+export function bindingHash(binding: string): string {
+  return sha256(binding).toString('hex');
+}
+
+/** RFC 7636 verifier: 43 characters of base64url, which are all unreserved characters. */
+export function pkceVerifier(nonce: string): Promise<string> {
+  return sign(pkcePurpose, nonce);
 }
 
 export async function issueState(orgId: string, userId: string, now: Date) {
@@ -29,7 +49,36 @@ export async function issueState(orgId: string, userId: string, now: Date) {
   const payload = Buffer.from(
     JSON.stringify({ n: claims.nonce, o: orgId, u: userId, e: claims.expiresAt.getTime() }),
   ).toString('base64url');
-  return { claims, state: `${payload}.${await sign(purpose, payload)}` };
+  const binding = randomBytes(32).toString('base64url');
+  return {
+    claims,
+    state: `${payload}.${await sign(purpose, payload)}`,
+    binding,
+    codeChallenge: sha256(await pkceVerifier(claims.nonce)).toString('base64url'),
+  };
+}
+
+function cookieAttributes(maxAgeSeconds: number): string {
+  // Secure is kept on the local stage too: Chromium stores Secure cookies for http://127.0.0.1
+  // and http://localhost, which it treats as secure contexts.
+  return `HttpOnly; Secure; SameSite=Lax; Path=${bindingCookiePath}; Max-Age=${maxAgeSeconds}`;
+}
+
+export function bindingCookie(binding: string): string {
+  return `${bindingCookieName}=${binding}; ${cookieAttributes(stateLifetimeSeconds)}`;
+}
+
+export function clearedBindingCookie(): string {
+  return `${bindingCookieName}=; ${cookieAttributes(0)}`;
+}
+
+/** The binding value from the request's cookies (API Gateway v2 passes them as `cookies`). */
+export function bindingFrom(cookies: readonly string[] | undefined): string | undefined {
+  for (const cookie of cookies ?? []) {
+    const [name, ...value] = cookie.split('=');
+    if (name?.trim() === bindingCookieName && value.length > 0) return value.join('=').trim() || undefined;
+  }
+  return undefined;
 }
 
 /** The claims of a state we signed that has not expired; undefined for anything else. */
@@ -59,6 +108,8 @@ export function callbackUrl(): string {
 }
 
 /** Where the browser lands after consent: the admin site's calendar page (a hash route), with the outcome. */
-export function afterConnectUrl(orgId: string, outcome: 'connected' | 'denied' | 'failed'): string {
+export type ConnectOutcome = 'connected' | 'denied' | 'failed' | 'wrong_account';
+
+export function afterConnectUrl(orgId: string, outcome: ConnectOutcome): string {
   return `${webOrigin()}/#/orgs/${encodeURIComponent(orgId)}/calendar?calendar=${outcome}`;
 }

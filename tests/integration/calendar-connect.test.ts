@@ -1,26 +1,33 @@
 // Debug logging on: the point of this file is that no token reaches the logs even then.
 process.env.LOG_LEVEL = 'debug';
 
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localQueue } from '../../functions/adapters/queue';
+import { encryptedFileStore } from '../../functions/adapters/secrets';
 import { keys } from '../../functions/data/keys';
+import { tokenSecretName } from '../../functions/lib/calendar-session';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call, captureLogs } from '../support/api';
 import {
   calendarItems,
+  callback,
   connectAndSync,
   connectCalendar,
+  cookieOf,
   fault,
   google,
   runQueuedSyncs,
   secretsDir,
+  startConnect,
   timedEvent,
 } from '../support/calendar';
 import { tableName, testDb } from '../support/env';
 import { seedOrg } from '../support/seed';
+import { createOrg } from '../support/tenancy';
 
 afterAll(() => google.stop());
 
@@ -62,12 +69,37 @@ describe('authorize', () => {
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       access_type: 'offline',
       prompt: 'consent',
-      scope: 'https://www.googleapis.com/auth/calendar.events',
+      scope: 'openid email https://www.googleapis.com/auth/calendar.events',
       login_hint: as,
       response_type: 'code',
       redirect_uri: 'http://127.0.0.1:3999/api/oauth/google/callback',
+      code_challenge_method: 'S256',
     });
     expect(url.searchParams.get('state')).toMatch(/^[\w-]+\.[\w-]+$/);
+    // S256 of a 32-byte verifier: 43 base64url characters.
+    expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('binds the state to the browser with an HttpOnly cookie whose hash alone is stored', async () => {
+    const as = 'binding@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const res = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+    const setCookie = res.headers['set-cookie']!;
+    expect(setCookie).toMatch(
+      /^acp_oauth_binding=[\w-]{43}; HttpOnly; Secure; SameSite=Lax; Path=\/api\/oauth\/google; Max-Age=600$/,
+    );
+    const binding = cookieOf(setCookie).split('=')[1]!;
+    const state = new URL(res.body.url).searchParams.get('state')!;
+    const nonce = JSON.parse(Buffer.from(state.split('.')[0]!, 'base64url').toString('utf8')).n;
+    const { Item } = await testDb.send(new GetCommand({ TableName: tableName, Key: keys.oauthState(nonce) }));
+    expect(Item).toEqual({
+      ...keys.oauthState(nonce),
+      type: 'OAUTH_STATE',
+      orgId,
+      userId: devSubject(as),
+      bindingHash: createHash('sha256').update(binding).digest('hex'),
+      expiresAt: expect.any(Number),
+    });
   });
 
   it('answers 503 when the deployment has no Google client configured', async () => {
@@ -119,15 +151,13 @@ describe('callback', () => {
   it('refuses a replayed state and stores nothing the second time', async () => {
     const as = 'replay@example.com';
     const orgId = await seedOrg({ [as]: 'member' });
-    const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
-    const consent = await fetch(authorize.body.url, { redirect: 'manual' });
-    const back = new URL(consent.headers.get('location')!);
-    expect((await call('GET', `/oauth/google/callback${back.search}`)).status).toBe(302);
+    const { back, cookie } = await startConnect(orgId, as);
+    expect((await callback(back, cookie)).status).toBe(302);
     await runQueuedSyncs();
     const before = await everything(orgId, devSubject(as));
     const queued = localQueue.size;
 
-    const replay = await call('GET', `/oauth/google/callback${back.search}`);
+    const replay = await callback(back, cookie);
     expect(replay.status).toBe(400);
     expect(replay.body.errors[0].field).toBe('state');
     expect(await everything(orgId, devSubject(as))).toBe(before);
@@ -147,12 +177,10 @@ describe('callback', () => {
   it.each(forgeries)('refuses %s and stores nothing', async (_name, forge) => {
     const as = 'forger@example.com';
     const orgId = await seedOrg({ [as]: 'member' });
-    const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
-    const consent = await fetch(authorize.body.url, { redirect: 'manual' });
-    const back = new URL(consent.headers.get('location')!);
+    const { back, cookie } = await startConnect(orgId, as);
     back.searchParams.set('state', forge(back.searchParams.get('state')!));
     const queued = localQueue.size;
-    const res = await call('GET', `/oauth/google/callback${back.search}`);
+    const res = await callback(back, cookie);
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('state');
     const status = await call('GET', `/orgs/${orgId}/calendar`, { as });
@@ -168,6 +196,7 @@ describe('callback', () => {
     const res = await call(
       'GET',
       `/oauth/google/callback?error=access_denied&state=${encodeURIComponent(state)}`,
+      { headers: { cookie: cookieOf(authorize.headers['set-cookie']) } },
     );
     expect(res.status).toBe(302);
     expect(res.headers.location).toContain('calendar=denied');
@@ -189,15 +218,11 @@ describe('callback', () => {
   it('stores nothing when the membership ended during consent (404)', async () => {
     const as = 'gone@example.com';
     const orgId = await seedOrg({ [as]: 'member' });
-    const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
-    const consent = await fetch(authorize.body.url, { redirect: 'manual' });
+    const { back, cookie } = await startConnect(orgId, as);
     await testDb.send(
       new DeleteCommand({ TableName: tableName, Key: keys.membership(orgId, devSubject(as)) }),
     );
-    const res = await call(
-      'GET',
-      `/oauth/google/callback${new URL(consent.headers.get('location')!).search}`,
-    );
+    const res = await callback(back, cookie);
     expect(res.status).toBe(404);
     expect(await everything(orgId, devSubject(as))).not.toContain('CALENDAR_CONNECTION');
   });
@@ -206,6 +231,134 @@ describe('callback', () => {
     const res = await call('GET', '/oauth/google/callback?code=abc');
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('state');
+  });
+});
+
+/** Nothing of the user's calendar exists: no secret, no connection, nothing queued since `queued`. */
+async function expectNothingStored(orgId: string, email: string, queued: number) {
+  const userId = devSubject(email);
+  expect(await encryptedFileStore(secretsDir).get(tokenSecretName(orgId, userId))).toBeUndefined();
+  expect(await everything(orgId, userId)).not.toContain('CALENDAR_CONNECTION');
+  expect((await call('GET', `/orgs/${orgId}/calendar`, { as: email })).body.status).toBe('not_connected');
+  expect(localQueue.size).toBe(queued);
+}
+
+describe('PKCE', () => {
+  async function codeFor(orgId: string, as: string) {
+    const { back } = await startConnect(orgId, as);
+    return back.searchParams.get('code')!;
+  }
+  const exchange = (code: string, verifier?: string) =>
+    fetch(`${google.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'http://127.0.0.1:3999/api/oauth/google/callback',
+        client_id: 'local-emulator-client',
+        ...(verifier ? { code_verifier: verifier } : {}),
+      }),
+    });
+
+  it('the emulator refuses a code exchanged with a wrong or missing verifier', async () => {
+    const as = 'pkce@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    for (const verifier of ['A'.repeat(43), undefined]) {
+      const res = await exchange(await codeFor(orgId, as), verifier);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
+    }
+    expect(google.emulator.grantedAccounts()).not.toContain(as);
+  });
+});
+
+describe('browser binding', () => {
+  it('refuses the callback without the binding cookie, storing nothing; the right browser still can', async () => {
+    const as = 'cookieless@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const { back, cookie } = await startConnect(orgId, as);
+    const queued = localQueue.size;
+    const tokenCalls = google.emulator.stats().tokenCalls;
+    const res = await callback(back);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('state');
+    expect(res.headers['set-cookie']).toMatch(/^acp_oauth_binding=; .*Max-Age=0$/);
+    expect(google.emulator.stats().tokenCalls).toBe(tokenCalls);
+    await expectNothingStored(orgId, as, queued);
+    // The refusal did not spend the state: the browser that started the flow completes it.
+    const mine = await callback(back, cookie);
+    expect(mine.status).toBe(302);
+    expect(mine.headers.location).toContain('calendar=connected');
+    expect(mine.headers['set-cookie']).toMatch(/^acp_oauth_binding=; .*Max-Age=0$/);
+    await runQueuedSyncs();
+  });
+
+  it('refuses the callback with another browser’s binding cookie', async () => {
+    const as = 'bound@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const { back } = await startConnect(orgId, as);
+    const other = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
+    const queued = localQueue.size;
+    const res = await callback(back, cookieOf(other.headers['set-cookie']));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('state');
+    await expectNothingStored(orgId, as, queued);
+  });
+});
+
+describe('Google account check', () => {
+  it('refuses a consent URL completed by someone else: their browser lacks the binding', async () => {
+    const attacker = 'attacker@example.com';
+    const victim = 'victim@example.com';
+    const orgId = await seedOrg({ [attacker]: 'member', [victim]: 'member' });
+    // The attacker hands their consent URL to the victim, whose browser consents as the victim.
+    const { back } = await startConnect(orgId, attacker, { consentAs: victim });
+    const queued = localQueue.size;
+    const res = await callback(back);
+    expect(res.status).toBe(400);
+    expect(google.emulator.grantedAccounts()).not.toContain(victim);
+    await expectNothingStored(orgId, attacker, queued);
+  });
+
+  it('refuses, revokes and stores nothing when the Google account is not the user’s own', async () => {
+    const as = 'own@example.com';
+    const other = 'someone-else@example.com';
+    const org = await createOrg(as);
+    const queued = localQueue.size;
+    const revoked = google.emulator.revocations().length;
+    const res = await connectCalendar(org.id, as, { consentAs: other });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(
+      `http://127.0.0.1:3999/#/orgs/${org.id}/calendar?calendar=wrong_account`,
+    );
+    expect(res.headers['set-cookie']).toMatch(/Max-Age=0$/);
+    expect(google.emulator.revocations().slice(revoked)).toEqual([other]);
+    expect(google.emulator.grantedAccounts()).not.toContain(other);
+    await expectNothingStored(org.id, as, queued);
+  });
+
+  it('accepts another Google account when the org allows other calendar accounts', async () => {
+    const as = 'shared-cal@example.com';
+    const other = 'team-calendar@example.com';
+    google.emulator.addEvents(other, [timedEvent('Team sync', soon(2), 30)]);
+    const org = await createOrg(as, { allowOtherCalendarAccounts: true });
+    const res = await connectCalendar(org.id, as, { consentAs: other });
+    expect(res.headers.location).toContain('calendar=connected');
+    expect(google.emulator.grantedAccounts()).toContain(other);
+    expect((await runQueuedSyncs()).failures).toBe(0);
+    expect((await call('GET', `/orgs/${org.id}/calendar`, { as })).body).toMatchObject({
+      status: 'connected',
+      eventCount: 1,
+    });
+  });
+
+  it('compares emails without regard to case', async () => {
+    const as = 'MixedCase@Example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    const res = await connectCalendar(orgId, as, { consentAs: 'mixedcase@example.com' });
+    expect(res.headers.location).toContain('calendar=connected');
+    await runQueuedSyncs();
   });
 });
 

@@ -55,15 +55,39 @@ export async function runQueuedSyncs(): Promise<{ failures: number; processed: n
   return { failures: batchItemFailures.length, processed: batch.length };
 }
 
-/** Authorize -> emulator consent (302) -> callback, as a browser would; returns the callback reply. */
-export async function connectCalendar(orgId: string, as: string) {
+/** The `name=value` part of a Set-Cookie, as a browser sends it back. */
+export function cookieOf(setCookie: string | undefined): string {
+  const pair = setCookie?.split(';')[0];
+  if (!pair) throw new Error('no Set-Cookie in the reply');
+  return pair;
+}
+
+/**
+ * Authorize -> emulator consent (302), as a browser would; returns the callback URL Google sent
+ * the browser to and the binding cookie that browser holds. `consentAs` picks another Google
+ * account on the consent screen than the one hinted.
+ */
+export async function startConnect(orgId: string, as: string, options: { consentAs?: string } = {}) {
   const authorize = await call('POST', `/orgs/${orgId}/calendar/google/authorize`, { as });
   expect(authorize.status, JSON.stringify(authorize.body)).toBe(200);
-  const consent = await fetch(authorize.body.url, { redirect: 'manual' });
+  const consentUrl = new URL(authorize.body.url);
+  if (options.consentAs) consentUrl.searchParams.set('consent_as', options.consentAs);
+  const consent = await fetch(consentUrl, { redirect: 'manual' });
   expect(consent.status).toBe(302);
   const back = new URL(consent.headers.get('location')!);
   expect(back.pathname).toBe('/api/oauth/google/callback');
-  return call('GET', `/oauth/google/callback${back.search}`);
+  return { consentUrl, back, cookie: cookieOf(authorize.headers['set-cookie']) };
+}
+
+/** The callback as the browser reaches it, with the given cookie header (none: a foreign browser). */
+export function callback(back: URL, cookie?: string) {
+  return call('GET', `/oauth/google/callback${back.search}`, cookie ? { headers: { cookie } } : {});
+}
+
+/** The whole connect in one browser; returns the callback reply. */
+export async function connectCalendar(orgId: string, as: string, options: { consentAs?: string } = {}) {
+  const { back, cookie } = await startConnect(orgId, as, options);
+  return callback(back, cookie);
 }
 
 /** Connects and runs the first sync. */

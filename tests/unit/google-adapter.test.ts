@@ -6,8 +6,10 @@ import { listenLocal } from '../../infra/local/ports';
 type Reply = { status: number; body: unknown };
 const script: Reply[] = [];
 const requests: string[] = [];
+const bodies: string[] = [];
 const server = createServer((req, res) => {
   requests.push(`${req.method} ${req.url?.split('?')[0]}`);
+  req.on('data', (chunk: Buffer) => bodies.push(chunk.toString('utf8')));
   const next = script.shift() ?? { status: 200, body: { items: [], nextSyncToken: 'next' } };
   res.writeHead(next.status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(next.body));
@@ -45,6 +47,7 @@ async function failureOf(promise: Promise<unknown>) {
 beforeEach(() => {
   script.length = 0;
   requests.length = 0;
+  bodies.length = 0;
   refreshed.length = 0;
 });
 
@@ -103,5 +106,57 @@ describe('Google adapter', () => {
       kind: 'invalid_grant',
     });
     expect(refreshed).toEqual([]);
+  });
+});
+
+describe('Google adapter, consent and code exchange', () => {
+  const jwt = (claims: object) =>
+    ['{"alg":"RS256"}', JSON.stringify(claims), 'sig']
+      .map((p, i) => (i < 2 ? Buffer.from(p).toString('base64url') : p))
+      .join('.');
+  const tokenReply = (idClaims?: object) => ({
+    status: 200,
+    body: {
+      access_token: 'at',
+      refresh_token: 'rt',
+      expires_in: 3600,
+      scope: 'openid email',
+      ...(idClaims ? { id_token: jwt(idClaims) } : {}),
+    },
+  });
+  const ours = { aud: 'local-emulator-client', email: 'Me@Example.com', email_verified: true };
+
+  it('asks for the calendar events plus openid email, with an S256 PKCE challenge', async () => {
+    const url = new URL(
+      await googleCalendar().consentUrl({
+        state: 's',
+        loginHint: 'me@example.com',
+        redirectUri: 'https://app.example/cb',
+        codeChallenge: 'challenge-value',
+      }),
+    );
+    expect(url.searchParams.get('scope')).toBe(
+      'openid email https://www.googleapis.com/auth/calendar.events',
+    );
+    expect(url.searchParams.get('code_challenge')).toBe('challenge-value');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+  });
+
+  it('sends the verifier and reads the account from the id_token', async () => {
+    script.push(tokenReply(ours));
+    const grant = await googleCalendar().exchangeCode('code', 'https://app.example/cb', 'the-verifier');
+    expect(new URLSearchParams(bodies.join('')).get('code_verifier')).toBe('the-verifier');
+    expect(grant.account).toEqual({ email: 'me@example.com', emailVerified: true });
+    expect(grant.tokens).toMatchObject({ accessToken: 'at', refreshToken: 'rt' });
+  });
+
+  it.each([
+    ['no id_token', undefined],
+    ['an id_token for another client', { ...ours, aud: 'someone-else' }],
+    ['an id_token without email', { aud: ours.aud, email_verified: true }],
+  ])('reports no account for %s', async (_name, claims) => {
+    script.push(tokenReply(claims));
+    const grant = await googleCalendar().exchangeCode('code', 'https://app.example/cb', 'v');
+    expect(grant.account).toBeUndefined();
   });
 });

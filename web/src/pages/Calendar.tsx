@@ -9,15 +9,24 @@ import {
 import { errorText } from '../api';
 import { useHashRoute, useLoad, useSession } from '../session';
 
-const outcomes: Record<string, string> = {
-  connected: 'Google Calendar connected; the first sync is on its way.',
-  denied: 'Google access was not granted.',
-  failed: 'Google did not complete the connection; try again.',
-};
+function outcomeText(outcome: string | null, email: string): string | undefined {
+  switch (outcome) {
+    case 'connected':
+      return 'Google Calendar connected; the first sync is on its way.';
+    case 'denied':
+      return 'Google access was not granted.';
+    case 'failed':
+      return 'Google did not complete the connection; try again.';
+    case 'wrong_account':
+      return `Not connected: the Google account you chose is not ${email}, the email you sign in with here. Connect again and choose ${email} at Google; access to the other account was revoked. (An admin can allow other calendar accounts in the organization settings.)`;
+    default:
+      return undefined;
+  }
+}
 
 /** The caller's Google Calendar in one org: connection status, connect/sync/disconnect, next week's events. */
 export function Calendar({ orgId }: { orgId: string }) {
-  const { api } = useSession();
+  const { api, profile } = useSession();
   const [, query] = useHashRoute();
   const [error, setError] = useState<string>();
   const connection = useLoad(
@@ -51,7 +60,7 @@ export function Calendar({ orgId }: { orgId: string }) {
   if (connection.error) return <p role="alert">{errorText(connection.error)}</p>;
   if (!connection.data) return <p>Loading…</p>;
   const { status, lastSyncedAt, lastError, eventCount } = connection.data;
-  const outcome = outcomes[query.get('calendar') ?? ''];
+  const outcome = outcomeText(query.get('calendar'), profile.email);
   return (
     <section>
       <h2>Calendar</h2>
