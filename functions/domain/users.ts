@@ -33,3 +33,18 @@ export function applyWelcomeForm(profile: UserProfile, form: UpdateMeBody, now: 
     version: profile.version + 1,
   };
 }
+
+/**
+ * The identity provider owns the email: a verified claim that differs from the profile replaces it
+ * (an unverified one never does, or anyone could claim an address by changing it at a lax provider).
+ */
+export function followVerifiedEmail(profile: UserProfile, identity: Identity, now: Date): UserProfile | null {
+  if (!identity.emailVerified || identity.email === profile.email) return null;
+  return {
+    ...profile,
+    email: identity.email,
+    emailVerified: true,
+    updatedAt: now.toISOString(),
+    version: profile.version + 1,
+  };
+}

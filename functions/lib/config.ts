@@ -3,8 +3,10 @@ import * as z from 'zod';
 
 const IssuerConfig = z.object({
   issuer: z.string().url(),
-  /** Expected `aud` (or Cognito `client_id`); null accepts any audience, e.g. Cognito access tokens. */
-  audience: z.union([z.string(), z.array(z.string())]).nullable(),
+  /** Expected `aud` (for Cognito ID tokens, the app client id). Always explicit (RFC 8725 3.9). */
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** Cognito's `token_use` claim this API accepts; the API reads the email, which only ID tokens carry. */
+  tokenUse: z.enum(['id', 'access']).optional(),
   jwksUri: z.string().url().optional(),
 });
 export type IssuerConfig = z.infer<typeof IssuerConfig>;

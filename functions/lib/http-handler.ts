@@ -20,7 +20,7 @@ import type { UserProfile } from '../api/schemas/me';
 import { getMembership, type Membership } from '../data/memberships';
 import { dynamoUserStore } from '../data/users';
 import { can } from '../domain/permissions';
-import { profileFromIdentity } from '../domain/users';
+import { followVerifiedEmail, profileFromIdentity } from '../domain/users';
 import { authenticate, type Identity } from './auth';
 import { logger } from './logger';
 import { Problem, problemBody, problems } from './problem';
@@ -123,7 +123,15 @@ async function loadCaller(identity: Identity, now: Date): Promise<Caller> {
   if (stored.issuer !== identity.issuer) {
     throw problems.unauthorized('This subject belongs to another identity provider.');
   }
-  return { identity, profile: stored.profile };
+  const moved = followVerifiedEmail(stored.profile, identity, now);
+  if (
+    moved &&
+    !(await dynamoUserStore.replace({ profile: moved, issuer: identity.issuer }, stored.profile.version))
+  ) {
+    // Another request changed the profile meanwhile; what it stored is the truth to show.
+    return loadCaller(identity, now);
+  }
+  return { identity, profile: moved ?? stored.profile };
 }
 
 async function authorize(spec: RouteSpec, event: Event, now: Date) {

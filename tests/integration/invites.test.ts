@@ -79,6 +79,7 @@ describe('POST /orgs/{orgId}/invites', () => {
 
   const badInvites: [string, unknown, number, string][] = [
     ['an invalid email', { email: 'not-an-email' }, 400, 'email'],
+    ['a lookalike email (Kelvin sign K)', { email: '\u212Ate@strict.test' }, 400, 'email'],
     ['an over-long email', { email: `${'a'.repeat(250)}@x.io` }, 400, 'email'],
     ['an unknown role', { email: 'r@example.com', role: 'boss' }, 400, 'role'],
     ['expiry over 30 days', { email: 'r@example.com', expiresInDays: 31 }, 400, 'expiresInDays'],

@@ -97,6 +97,19 @@ describe('authentication', () => {
         return `${part({ alg: 'none', typ: 'JWT', kid: identity.key.kid })}.${part(claims('x@example.com'))}.`;
       },
     ],
+    ['a token without an expiry', () => signJwt(claims('x@example.com', { exp: undefined }), identity.key)],
+    [
+      'a token whose email only looks like another address (Kelvin sign K)',
+      () => signJwt(claims('x@example.com', { email: '\u212Ate@example.com' }), identity.key),
+    ],
+    [
+      'a token with an international email its issuer does not vouch for',
+      () =>
+        signJwt(
+          claims('x@example.com', { email: 'jos\u00e9@example.com', email_verified: false }),
+          identity.key,
+        ),
+    ],
     [
       'a token without an email claim',
       () => signJwt(claims('x@example.com', { email: undefined }), identity.key),
@@ -114,6 +127,39 @@ describe('authentication', () => {
     expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
     expect(res.body.requestId).toBeTruthy();
     expect(await storedItem('usr_xexamplecom')).toBeUndefined();
+  });
+});
+
+describe('email identity', () => {
+  it('compares emails after NFKC and lower case, accepting an international address the issuer verified', async () => {
+    const token = signJwt(claims('intl@example.com', { email: 'Jose\u0301@Example.com' }), identity.key);
+    const res = await call('GET', '/me', { token });
+    expect(res.status).toBe(200);
+    expect(res.body.email).toBe('jos\u00e9@example.com');
+  });
+
+  it('follows the verified email claim when it changes at the identity provider', async () => {
+    const sub = 'usr_movesemail';
+    const first = await call('GET', '/me', {
+      token: signJwt(claims('old@example.com', { sub }), identity.key),
+    });
+    expect(first.body.email).toBe('old@example.com');
+    const unverified = await call('GET', '/me', {
+      token: signJwt(
+        claims('x@example.com', { sub, email: 'sneaky@example.com', email_verified: false }),
+        identity.key,
+      ),
+    });
+    expect(unverified.body.email).toBe('old@example.com');
+    const moved = await call('GET', '/me', {
+      token: signJwt(claims('new@example.com', { sub }), identity.key),
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ email: 'new@example.com', emailVerified: true, version: 2 });
+    expect(await storedItem(sub)).toMatchObject({
+      email: 'new@example.com',
+      gsi1pk: 'EMAIL#new@example.com',
+    });
   });
 });
 
