@@ -52,5 +52,20 @@ describeInBrowser('Google Calendar in the admin site (Chromium against npm start
       .poll(() => page.getByTestId('calendar-status').textContent(), { timeout: 10_000 })
       .toContain('not connected');
     await page.getByRole('button', { name: 'Connect Google Calendar' }).waitFor();
+
+    // Choosing another Google account at consent is refused and explained (the org does not
+    // allow other calendar accounts).
+    await page.route('**/dev/google/o/oauth2/v2/auth?**', (route) => {
+      const url = new URL(route.request().url());
+      url.searchParams.set('consent_as', 'somebody-else@acme.test');
+      return route.continue({ url: url.toString() });
+    });
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/the Google account you chose is not cal@acme\.test/)
+      .waitFor();
+    expect(page.url()).toContain('calendar=wrong_account');
+    expect(await page.getByTestId('calendar-status').textContent()).toContain('not connected');
   });
 });

@@ -48,9 +48,15 @@ describe('Google Calendar on the local stack', () => {
     expect(consentUrl.pathname).toBe('/dev/google/o/oauth2/v2/auth');
     expect(consentUrl.searchParams.get('login_hint')).toBe(email);
 
+    // The browser keeps the binding cookie authorize set and sends it back to the callback.
+    const binding = authorize.headers.get('set-cookie')?.split(';')[0];
+    expect(binding).toMatch(/^acp_oauth_binding=/);
     const consent = await fetch(consentUrl, { redirect: 'manual' });
     expect(consent.status).toBe(302);
-    const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+    const callback = await fetch(consent.headers.get('location')!, {
+      redirect: 'manual',
+      headers: { cookie: binding! },
+    });
     expect(callback.status).toBe(302);
     expect(callback.headers.get('location')).toBe(
       `${stack.current.url}/#/orgs/${orgId}/calendar?calendar=connected`,
