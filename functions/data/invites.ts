@@ -3,15 +3,17 @@
  * pending invite to the same address a conflict. Every state change is one transaction whose
  * conditions decide races: exactly one of accept, revoke, resend or a second accept wins.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Invite } from '../api/schemas/invites';
 import type { Member } from '../api/schemas/members';
+import { type RateLimit, windowOf } from '../domain/rate-limits';
 import { auditPut } from './audit';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
 import { memberAddition } from './memberships';
 import { type Page, queryPage } from './page';
+import { rateHit } from './rate-limits';
 import { type TxItem, transact } from './transact';
 
 /** Expired and finished invites stay listable for a while before TTL removes them. */
@@ -93,16 +95,40 @@ export async function findInviteByToken(tokenHash: string): Promise<StoredInvite
   return Item ? getInvite(String(Item.orgId), String(Item.inviteId)) : undefined;
 }
 
+/** Who sends an invite mail, counted against their own and their org's rate limits. */
+export interface InviteSender {
+  userId: string;
+  limits: { org: RateLimit; user: RateLimit };
+}
+
+function rateHits(invite: Invite, sender: InviteSender, now: Date): [TxItem, TxItem] {
+  const { org, user } = sender.limits;
+  const window = (limit: RateLimit) => windowOf(limit, now).start;
+  return [
+    rateHit(keys.orgRateBucket(invite.orgId, org.action, window(org)), org, now),
+    rateHit(keys.userRateBucket(sender.userId, user.action, window(user)), user, now),
+  ];
+}
+
+export type RateOutcome = 'rate-org' | 'rate-user';
+
+function rateOutcome(failed: number[], firstRateItem: number): RateOutcome | undefined {
+  if (failed.includes(firstRateItem)) return 'rate-org';
+  return failed.includes(firstRateItem + 1) ? 'rate-user' : undefined;
+}
+
 /**
  * The claim on (org, email) may be taken only if free or its invite expired. When the invitee
- * already has an account, its membership must be absent too. The org must still exist.
+ * already has an account, its membership must be absent too. The org must still exist, and the
+ * sender's rate buckets must have room.
  */
 export async function createInvite(
   issued: StoredInvite,
   inviteeUserIds: string[],
+  sender: InviteSender,
   audit: AuditEntry,
   now: Date,
-): Promise<'ok' | 'duplicate' | 'member' | 'no-org'> {
+): Promise<'ok' | 'duplicate' | 'member' | 'no-org' | RateOutcome> {
   const { invite, tokenHash } = issued;
   const items: TxItem[] = [
     claimPut(invite, 'attribute_not_exists(pk) OR expiry <= :now', { ':now': now.toISOString() }),
@@ -116,6 +142,7 @@ export async function createInvite(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
+    ...rateHits(invite, sender, now),
   ];
   for (const userId of inviteeUserIds) {
     items.push({
@@ -129,7 +156,8 @@ export async function createInvite(
   const outcome = await transact(items);
   if (outcome.ok) return 'ok';
   if (outcome.failed.includes(0)) return 'duplicate';
-  return outcome.failed.includes(4) ? 'no-org' : 'member';
+  if (outcome.failed.includes(4)) return 'no-org';
+  return rateOutcome(outcome.failed, 5) ?? 'member';
 }
 
 function inviteUpdate(
@@ -168,8 +196,10 @@ export async function revokeInvite(invite: Invite, expired: boolean, audit: Audi
 export async function resendInvite(
   current: StoredInvite,
   renewed: StoredInvite,
+  sender: InviteSender,
   audit: AuditEntry,
-): Promise<'ok' | 'stale' | 'superseded'> {
+  now: Date,
+): Promise<'ok' | 'stale' | 'superseded' | RateOutcome> {
   const { invite } = renewed;
   const outcome = await transact([
     inviteUpdate(invite, 'tokenHash = :hash, expiry = :expiry, expiresAt = :ttl', 'version = :expected', {
@@ -182,9 +212,11 @@ export async function resendInvite(
     tokenPut(invite, renewed.tokenHash),
     claimPut(invite, 'attribute_not_exists(pk) OR inviteId = :id', { ':id': invite.id }),
     auditPut(audit),
+    ...rateHits(invite, sender, now),
   ]);
   if (outcome.ok) return 'ok';
-  return outcome.failed.includes(3) ? 'superseded' : 'stale';
+  if (outcome.failed.includes(3)) return 'superseded';
+  return rateOutcome(outcome.failed, 5) ?? 'stale';
 }
 
 export type AcceptOutcome = 'ok' | 'not-pending' | 'already-member' | 'org-full';
@@ -228,6 +260,33 @@ export async function listInvites(
     cursor,
   });
   return { ...page, items: page.items.map((item) => fromItem(item).invite) };
+}
+
+/** How many of the org's invites are pending and unexpired (a count; no items travel). */
+export async function countPendingInvites(orgId: string, now: Date): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: '#status = :pending AND expiry > :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pk': keys.org(orgId).pk,
+          ':prefix': keys.invitePrefix,
+          ':pending': 'pending',
+          ':now': now.toISOString(),
+        },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
 }
 
 /** Pending, unexpired invites addressed to an email, across orgs (one Query on the invitee index). */

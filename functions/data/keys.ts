@@ -14,6 +14,8 @@
  * | calendar event          | ORG#<orgId>#CAL#<userId>  | EVENT#<startUtc>#<googleId> |                                  |
  * | calendar event by id    | ORG#<orgId>#CAL#<userId>  | GEVENT#<googleId>        |                                     |
  * | OAuth state (one use)   | OAUTHSTATE#<nonce>        | OAUTHSTATE               |                                     |
+ * | rate bucket (org)       | ORG#<orgId>               | RATE#<action>#<windowStart> |                                  |
+ * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  *
  * Tenant-owned items all start their pk with ORG#<orgId>, which is what the tenant-isolation
  * test and the signed cursors check.
@@ -72,6 +74,15 @@ export const keys = {
   calendarEventByIdPrefix: 'GEVENT#',
 
   oauthState: (nonce: string) => ({ pk: `OAUTHSTATE#${nonce}`, sk: 'OAUTHSTATE' }),
+
+  orgRateBucket: (orgId: string, action: string, windowStart: string) => ({
+    pk: orgPk(orgId),
+    sk: `RATE#${action}#${windowStart}`,
+  }),
+  userRateBucket: (userId: string, action: string, windowStart: string) => ({
+    pk: `USER#${userId}`,
+    sk: `RATE#${action}#${windowStart}`,
+  }),
 } as const;
 
 export function orgPk(orgId: string): string {

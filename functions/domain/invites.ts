@@ -9,6 +9,8 @@ import type { Member } from '../api/schemas/members';
 import type { Organization } from '../api/schemas/orgs';
 import { grantRefusal } from './memberships';
 import { emailMatchesOrg } from './orgs';
+import { rank } from './permissions';
+import type { RateLimit } from './rate-limits';
 import { type Refusal, refuse } from './refusal';
 
 const dayMs = 86_400_000;
@@ -94,4 +96,47 @@ export function revokeRefusal(invite: Invite, now: Date): Refusal | null {
   return status === 'pending' || status === 'expired'
     ? null
     : refuse('gone', goneBecause[status], 'inviteId');
+}
+
+/** Resending or revoking an invite is managing the grant it carries: only for roles the actor could grant. */
+export function manageRefusal(actor: Pick<Member, 'role'>, invite: Invite): Refusal | null {
+  if (rank(invite.role) <= rank(actor.role)) return null;
+  return refuse(
+    'forbidden',
+    `A ${actor.role} cannot manage invites for the ${invite.role} role.`,
+    'inviteId',
+  );
+}
+
+/** However large the plan, an org's pending invites stay a list a person can review. */
+export const maxPendingInvites = 100;
+
+/** Pending invites promise seats: together with the members they may not exceed the member limit. */
+export function seatRefusal(
+  org: Pick<Organization, 'limits' | 'memberCount'>,
+  pending: number,
+): Refusal | null {
+  if (pending >= maxPendingInvites) {
+    return refuse(
+      'refused',
+      `An organization can have at most ${maxPendingInvites} pending invites; revoke some first.`,
+      'email',
+    );
+  }
+  if (org.memberCount + pending >= org.limits.maxUsers) {
+    return refuse(
+      'refused',
+      `All ${org.limits.maxUsers} seats are taken or promised (${org.memberCount} members, ${pending} pending invites); revoke an invite or lower the member count first.`,
+      'email',
+    );
+  }
+  return null;
+}
+
+/** Invites send mail to anyone: bounded per organization and per inviting user, create and resend alike. */
+export function inviteRateLimits(perOrgPerHour: number, perUserPerHour: number) {
+  return {
+    org: { action: 'invites', limit: perOrgPerHour, windowSeconds: 3600 },
+    user: { action: 'invites', limit: perUserPerHour, windowSeconds: 3600 },
+  } satisfies Record<string, RateLimit>;
 }

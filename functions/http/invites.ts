@@ -18,12 +18,16 @@ import {
   acceptRefusal,
   currentStatus,
   hashToken,
+  inviteRateLimits,
   inviteRefusal,
+  manageRefusal,
   newInvite,
   reissue,
   revokeRefusal,
+  seatRefusal,
 } from '../domain/invites';
 import { newMembership } from '../domain/memberships';
+import { windowOf } from '../domain/rate-limits';
 import { refuse } from '../domain/refusal';
 import { config } from '../lib/config';
 import type { Caller } from '../lib/http-handler';
@@ -72,22 +76,42 @@ function inviteAudit(
 
 const conflictOn = (field: string, message: string) => problemFor(refuse('conflict', message, field));
 
+function senderOf(caller: Caller): invites.InviteSender {
+  const { perOrgPerHour, perUserPerHour } = config().invites;
+  return { userId: caller.profile.id, limits: inviteRateLimits(perOrgPerHour, perUserPerHour) };
+}
+
+/** A full bucket: the window it fills ends at the next hour. */
+function throttled(outcome: invites.RateOutcome, sender: invites.InviteSender, now: Date) {
+  const limit = outcome === 'rate-org' ? sender.limits.org : sender.limits.user;
+  const who = outcome === 'rate-org' ? 'This organization has' : 'You have';
+  return problems.tooManyRequests(
+    `${who} sent ${limit.limit} invites in the last hour, the most allowed; try again later.`,
+    windowOf(limit, now).retryAfterSeconds,
+  );
+}
+
 const gone = () =>
   problems.gone('This invite link is no longer valid; it was replaced, revoked or never existed.');
 
 export const handler = httpHandler([
   implement(createInvite, async ({ params, body, membership, caller, requestId, now, event }) => {
-    const org = found(await orgs.getOrg(params.orgId));
-    enforce(inviteRefusal(membership, org, body));
-    const { invite, token, tokenHash } = newInvite(org.id, body, caller.profile.id, now);
+    const [org, pending] = await Promise.all([
+      orgs.getOrg(params.orgId),
+      invites.countPendingInvites(params.orgId, now),
+    ]);
+    enforce(inviteRefusal(membership, found(org), body) ?? seatRefusal(found(org), pending));
+    const { invite, token, tokenHash } = newInvite(params.orgId, body, caller.profile.id, now);
     const existingUsers = await findUserIdsByEmail(invite.email);
     const audit = inviteAudit(caller, 'invite.created', invite, requestId, now);
-    const outcome = await invites.createInvite({ invite, tokenHash }, existingUsers, audit, now);
+    const sender = senderOf(caller);
+    const outcome = await invites.createInvite({ invite, tokenHash }, existingUsers, sender, audit, now);
+    if (outcome === 'rate-org' || outcome === 'rate-user') throw throttled(outcome, sender, now);
     if (outcome === 'duplicate') throw conflictOn('email', 'This email already has a pending invite.');
     if (outcome === 'member') throw conflictOn('email', 'This email already belongs to a member.');
     if (outcome === 'no-org') throw problems.notFound();
     const url = acceptUrl(token, event);
-    await mailInvite(invite, org.name, url);
+    await mailInvite(invite, found(org).name, url);
     return { body: { ...invite, acceptUrl: url } };
   }),
 
@@ -96,9 +120,9 @@ export const handler = httpHandler([
     return { body: { ...page, items: page.items.map((i) => ({ ...i, status: currentStatus(i, now) })) } };
   }),
 
-  implement(revokeInvite, async ({ params, caller, requestId, now }) => {
+  implement(revokeInvite, async ({ params, caller, membership, requestId, now }) => {
     const { invite } = found(await invites.getInvite(params.orgId, params.inviteId));
-    enforce(revokeRefusal(invite, now));
+    enforce(manageRefusal(membership, invite) ?? revokeRefusal(invite, now));
     const revoked: Invite = { ...invite, status: 'revoked', version: invite.version + 1 };
     const audit = inviteAudit(caller, 'invite.revoked', revoked, requestId, now, invite);
     if (await invites.revokeInvite(invite, currentStatus(invite, now) === 'expired', audit)) return {};
@@ -108,13 +132,19 @@ export const handler = httpHandler([
     throw problems.conflict('The invite changed meanwhile; reload and retry.');
   }),
 
-  implement(resendInvite, async ({ params, caller, requestId, now, event }) => {
+  implement(resendInvite, async ({ params, caller, membership, requestId, now, event }) => {
     const current = found(await invites.getInvite(params.orgId, params.inviteId));
-    enforce(revokeRefusal(current.invite, now));
+    enforce(manageRefusal(membership, current.invite) ?? revokeRefusal(current.invite, now));
     const org = found(await orgs.getOrg(params.orgId));
+    // An expired invite comes back to life and promises a seat again.
+    if (currentStatus(current.invite, now) === 'expired') {
+      enforce(seatRefusal(org, await invites.countPendingInvites(params.orgId, now)));
+    }
     const { invite, token, tokenHash } = reissue(current.invite, now);
     const audit = inviteAudit(caller, 'invite.resent', invite, requestId, now, current.invite);
-    const outcome = await invites.resendInvite(current, { invite, tokenHash }, audit);
+    const sender = senderOf(caller);
+    const outcome = await invites.resendInvite(current, { invite, tokenHash }, sender, audit, now);
+    if (outcome === 'rate-org' || outcome === 'rate-user') throw throttled(outcome, sender, now);
     if (outcome === 'superseded') throw conflictOn('email', 'A newer invite for this email is pending.');
     if (outcome === 'stale') {
       const reloaded = found(await invites.getInvite(params.orgId, params.inviteId));

@@ -7,6 +7,10 @@ import { call } from '../support/api';
 import { tableName, testDb } from '../support/env';
 import { addMember, createOrg, partition, tenantSnapshot, tokenOf } from '../support/tenancy';
 
+// This file is about invite rules, not rate limits (tests/integration/invite-limits.test.ts).
+process.env.INVITES_PER_USER_PER_HOUR = '1000';
+process.env.INVITES_PER_ORG_PER_HOUR = '1000';
+
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
 
 async function invite(orgId: string, as: string, body: Record<string, unknown>) {
@@ -121,6 +125,29 @@ describe('POST /orgs/{orgId}/invites', () => {
   });
 });
 
+describe('seats', () => {
+  it('refuses an invite once members and pending invites fill the plan, until one is revoked', async () => {
+    const owner = 'seats-owner@example.com';
+    const org = await createOrg(owner);
+    const sent = [];
+    for (const n of [1, 2, 3, 4]) {
+      sent.push((await invite(org.id, owner, { email: `seat${n}@example.com` })).id);
+    }
+    const before = await tenantSnapshot(org.id);
+    const full = await call('POST', `/orgs/${org.id}/invites`, {
+      as: owner,
+      body: { email: 'seat5@example.com' },
+    });
+    expect([full.status, fieldsOf(full.body)]).toEqual([422, ['email']]);
+    expect(full.body.detail).toMatch(/All 5 seats are taken or promised \(1 members, 4 pending invites\)/);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+    expect(outbox.some((m) => m.to === 'seat5@example.com')).toBe(false);
+
+    expect((await call('DELETE', `/orgs/${org.id}/invites/${sent[0]}`, { as: owner })).status).toBe(204);
+    await invite(org.id, owner, { email: 'seat5@example.com' });
+  });
+});
+
 describe('POST /invites/accept', () => {
   it('adds the member with the invited roles, once', async () => {
     const owner = 'owner@accept.test';
@@ -212,9 +239,11 @@ describe('POST /invites/accept', () => {
 
   it('lets 20 concurrent accepts against a limit of 5 leave exactly 5 members', async () => {
     const owner = 'owner@limit.test';
-    const org = await createOrg(owner, { plan: 'starter', maxUsers: 5 });
+    const org = await createOrg(owner, { plan: 'starter' });
     const sent = [];
     for (let i = 0; i < 20; i++) sent.push(await invite(org.id, owner, { email: `guest${i}@example.com` }));
+    // Lowering the limit afterwards leaves more invites pending than seats: the accepts race for them.
+    expect((await call('PATCH', `/orgs/${org.id}`, { as: owner, body: { maxUsers: 5 } })).status).toBe(200);
     const results = await Promise.all(sent.map((s, i) => accept(`guest${i}@example.com`, tokenOf(s))));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(4);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Invite } from '../../functions/api/schemas/invites';
 import type { Member } from '../../functions/api/schemas/members';
 import { summarize } from '../../functions/domain/audit';
-import { acceptRefusal, currentStatus, hashToken, newInvite, reissue } from '../../functions/domain/invites';
+import {
+  acceptRefusal,
+  currentStatus,
+  hashToken,
+  maxPendingInvites,
+  newInvite,
+  reissue,
+  seatRefusal,
+} from '../../functions/domain/invites';
 import {
   changeRefusal,
   grantRefusal,
@@ -12,6 +20,7 @@ import {
 } from '../../functions/domain/memberships';
 import { applyEntitlements, applyOrgUpdate, canAutoJoin, newOrg } from '../../functions/domain/orgs';
 import type { OrgRole } from '../../functions/domain/permissions';
+import { windowOf } from '../../functions/domain/rate-limits';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const member = (userId: string, role: OrgRole): Member => ({
@@ -105,6 +114,27 @@ describe('org rules', () => {
 });
 
 describe('invite rules', () => {
+  it('keep pending invites within the free seats and at most 100, whatever the plan', () => {
+    const big = { limits: { maxUsers: 10_000, maxAgents: 1, maxPhoneNumbers: 1 }, memberCount: 3 };
+    expect(seatRefusal(big, maxPendingInvites - 1)).toBeNull();
+    expect(seatRefusal(big, maxPendingInvites)).toMatchObject({ kind: 'refused', field: 'email' });
+    const small = { ...big, limits: { ...big.limits, maxUsers: 5 } };
+    expect(seatRefusal(small, 1)).toBeNull();
+    expect(seatRefusal(small, 2)).toMatchObject({ kind: 'refused', field: 'email' });
+  });
+
+  it('count rate windows from the hour and retry when the next one opens', () => {
+    const w = windowOf(
+      { action: 'invites', limit: 1, windowSeconds: 3600 },
+      new Date('2030-01-01T10:59:30.000Z'),
+    );
+    expect(w).toEqual({
+      start: '2030-01-01T10:00:00.000Z',
+      retryAfterSeconds: 30,
+      expiresAt: Date.parse('2030-01-01T11:00:00.000Z') / 1000,
+    });
+  });
+
   const body = { email: 'x@example.com', role: 'member' as const, additionalRoles: [], expiresInDays: 7 };
 
   it('issues a 32-byte token and keeps only its hash', () => {
