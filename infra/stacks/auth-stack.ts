@@ -1,8 +1,10 @@
 /**
  * The built-in identity provider, deployed only when no external issuer (PropelAuth) is
- * configured: a Cognito user pool with its hosted sign-in domain, and a resource server whose
- * scopes machine clients (client credentials) receive. The admin site's client lives in the Web
- * stack because its callback URL is the CloudFront address, which exists only there.
+ * configured: a Cognito user pool with its hosted sign-in domain, the admin site's app client, and
+ * a resource server whose scopes machine clients (client credentials) receive. The site's client
+ * lives here, not in the Web stack, because its id is the audience the API verifies ID tokens
+ * against and the Api stack is created before the Web stack; its callback URL is the site origin
+ * known at synth (infra/config.ts), not the CloudFront address.
  */
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
@@ -13,6 +15,7 @@ import {
   ResourceServerScope,
   UserPool,
   UserPoolClient,
+  UserPoolClientIdentityProvider,
   type UserPoolDomain,
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
@@ -33,6 +36,8 @@ export const machineScopes = {
 export class AuthStack extends Stack {
   readonly userPool: UserPool;
   readonly domain: UserPoolDomain;
+  /** The admin site's client: its id is the `aud` of the ID tokens the site sends to the API. */
+  readonly webClient: UserPoolClient;
   /** The token issuer (`iss`) of this pool. */
   readonly issuer: string;
 
@@ -73,6 +78,8 @@ export class AuthStack extends Stack {
       cognitoDomain: { domainPrefix: `${config.namePrefix}-${Aws.ACCOUNT_ID}` },
     });
 
+    this.webClient = this.siteClient(config);
+
     const scopes = Object.entries(machineScopes).map(
       ([scopeName, scopeDescription]) => new ResourceServerScope({ scopeName, scopeDescription }),
     );
@@ -81,6 +88,9 @@ export class AuthStack extends Stack {
       identifier: 'agent-control-plane',
       scopes,
     });
+    // Its access tokens carry scopes but no email, and the API verifies only ID tokens of the site's
+    // client (control-plane.ts), so machine tokens are not accepted yet: routes that take them need
+    // their own trusted issuer entry (audience: this client, tokenUse: 'access') and authorization.
     const machineClient = new UserPoolClient(this, 'MachineClient', {
       userPool: this.userPool,
       userPoolClientName: `${config.namePrefix}-machine`,
@@ -95,6 +105,41 @@ export class AuthStack extends Stack {
     this.issuer = this.userPool.userPoolProviderUrl;
     new CfnOutput(this, 'Issuer', { value: this.issuer });
     new CfnOutput(this, 'HostedDomain', { value: this.domain.baseUrl() });
+    new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
     new CfnOutput(this, 'MachineClientId', { value: machineClient.userPoolClientId });
+    // Web stacks deployed while the site's client lived there import the pool id; CloudFormation
+    // refuses to drop an export in use, so it stays exported until every stage has redeployed.
+    this.exportValue(this.userPool.userPoolId);
+  }
+
+  /**
+   * The admin site's public client (authorization code + PKCE, no secret). The site redirects back
+   * to its own origin (web/src/hosted-sign-in.ts). A disposable stage's first deploy has no origin
+   * yet (infra/config.ts): its client then has OAuth off, so no redirect target is registered
+   * that nobody controls, and the redeploy with webOrigin turns it on under the same client id.
+   */
+  private siteClient(config: DeployConfig): UserPoolClient {
+    const siteUrl = config.webOrigin && `${config.webOrigin}/`;
+    return new UserPoolClient(this, 'WebClient', {
+      userPool: this.userPool,
+      userPoolClientName: `${config.namePrefix}-web`,
+      generateSecret: false,
+      authFlows: {},
+      preventUserExistenceErrors: true,
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      ...(siteUrl
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls: [siteUrl],
+              logoutUrls: [siteUrl],
+            },
+          }
+        : { disableOAuth: true }),
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
   }
 }

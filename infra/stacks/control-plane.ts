@@ -49,9 +49,11 @@ export function defineControlPlane(
   const auth = config.propelAuth
     ? undefined
     : new AuthStack(app, 'Auth', { stackName: name('auth'), ...description('Cognito user pool'), config });
-  // The API trusts exactly these issuers; the local dev issuer is never among them.
+  // The API trusts exactly these issuers, each for one audience; the local dev issuer is never among
+  // them. From Cognito it takes ID tokens of the admin site's client only: the API reads the email
+  // claim, which access tokens lack, and the site sends the ID token (web/src/hosted-sign-in.ts).
   const trustedIssuers: TrustedIssuer[] = auth
-    ? [{ issuer: auth.issuer, audience: null }]
+    ? [{ issuer: auth.issuer, audience: auth.webClient.userPoolClientId, tokenUse: 'id' }]
     : [{ issuer: config.propelAuth!.issuer, audience: config.propelAuth!.audience }];
 
   // SES authorizes sending against whichever identity is verified: the address or its domain.

@@ -4,14 +4,12 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { IssuerConfig } from '../../functions/lib/config';
 import type { DeployConfig } from '../config';
 import { type AccessTargets, secretArn } from './access-policy';
 
-export interface TrustedIssuer {
-  issuer: string;
-  /** null: any client of the issuer (Cognito access tokens carry client_id, not aud). */
-  audience: string | null;
-}
+/** One TRUSTED_ISSUERS entry, typed by the schema the functions parse it with so the two agree. */
+export type TrustedIssuer = IssuerConfig;
 
 export interface EnvironmentInputs {
   config: DeployConfig;

@@ -35,7 +35,6 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider } from 'aws-cdk-lib/aws-cognito';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
@@ -217,7 +216,7 @@ export class WebStack extends Stack {
         ? {
             mode: 'cognito',
             domain: auth.domain.baseUrl(),
-            clientId: this.webClient(auth, config.namePrefix).userPoolClientId,
+            clientId: auth.webClient.userPoolClientId,
           }
         : { mode: 'propelauth', issuer: config.propelAuth?.issuer, audience: config.propelAuth?.audience },
       ...(config.livekit ? { livekitUrl: config.livekit.url } : {}),
@@ -280,29 +279,5 @@ export class WebStack extends Stack {
         reason: reason('creates CloudFront invalidations, which IAM does not scope to one distribution.'),
       },
     );
-  }
-
-  /**
-   * The admin site's public client (authorization code + PKCE, no secret). It lives here, not in
-   * the Auth stack, because its callback URL is this stack's CloudFront address.
-   */
-  private webClient(auth: AuthStack, namePrefix: string): UserPoolClient {
-    return new UserPoolClient(this, 'WebClient', {
-      userPool: auth.userPool,
-      userPoolClientName: `${namePrefix}-web`,
-      generateSecret: false,
-      authFlows: {},
-      preventUserExistenceErrors: true,
-      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [`${this.siteUrl}/`],
-        logoutUrls: [`${this.siteUrl}/`],
-      },
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-    });
   }
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeKey } from '../../functions/api/route';
 import { routes } from '../../functions/api/routes';
 import { tokenSecretName } from '../../functions/lib/calendar-session';
+import { parseConfig as parseRuntimeConfig } from '../../functions/lib/config';
 import { tokenSecretPath } from '../../infra/stacks/access-policy';
 import type { AppFunction } from '../../infra/stacks/constructs/app-function';
 import {
@@ -43,6 +44,31 @@ const readVariables = [
     .split('});')[0]!
     .matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm),
 ].map((m) => m[1]!);
+
+/**
+ * A variable's value as a deployed function would read it: imports resolve through the exporting
+ * stack's outputs, a resource's Ref becomes its logical id (a stand-in for the physical id), and a
+ * user pool's ProviderURL is spelled the way Cognito spells it.
+ */
+function deployed(value: unknown, exporter: Template): string {
+  if (typeof value === 'string') return value;
+  const intrinsic = value as Record<string, unknown>;
+  if ('Fn::Join' in intrinsic) {
+    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
+    return parts.map((part) => deployed(part, exporter)).join(separator);
+  }
+  if ('Fn::ImportValue' in intrinsic) {
+    const outputs = Object.values(
+      exporter.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>,
+    );
+    const output = outputs.find((o) => o.Export?.Name === intrinsic['Fn::ImportValue']);
+    if (output) return deployed(output.Value, exporter);
+  }
+  if ('Ref' in intrinsic) return String(intrinsic.Ref);
+  const [resource, attribute] = (intrinsic['Fn::GetAtt'] ?? []) as string[];
+  if (attribute === 'ProviderURL') return `https://cognito-idp.us-east-1.amazonaws.com/${resource}`;
+  throw new Error(`Cannot resolve ${JSON.stringify(value)}`);
+}
 
 function statementsOf(template: Template, fn: AppFunction): Statement[] {
   const roleId = logicalIdOf(fn.role);
@@ -153,13 +179,21 @@ describe('functions', () => {
     }
   });
 
-  it('trust exactly the configured issuers: the Cognito pool, or PropelAuth when it is set', () => {
-    const fn = Object.values(api.findResources('AWS::Lambda::Function'))[0]!;
-    const issuers = JSON.stringify(fn.Properties.Environment.Variables.TRUSTED_ISSUERS);
-    // The Auth stack's user pool provider URL (https://cognito-idp.<region>.amazonaws.com/<pool>).
-    expect(issuers).toMatch(/acp-test-auth:ExportsOutput\w*Users\w*ProviderURL/);
-    expect(issuers).toContain('\\"audience\\":null');
+  it('trust the Cognito pool for ID tokens of the admin site client alone, in the shape the functions parse', () => {
+    const auth = s.plane.auth!;
+    for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
+      const issuers = deployed(fn.Properties.Environment.Variables.TRUSTED_ISSUERS, s.template(auth));
+      expect(parseRuntimeConfig({ TABLE_NAME: 'table', TRUSTED_ISSUERS: issuers }).trustedIssuers).toEqual([
+        {
+          issuer: `https://cognito-idp.us-east-1.amazonaws.com/${logicalIdOf(auth.userPool)}`,
+          audience: logicalIdOf(auth.webClient),
+          tokenUse: 'id',
+        },
+      ]);
+    }
+  });
 
+  it('trust PropelAuth for its audience instead when it is set', () => {
     const propel = buildApp({
       stage: 'prod',
       webOrigin: 'https://d111.cloudfront.net',
@@ -167,11 +201,12 @@ describe('functions', () => {
       propelAuthAudience: 'acp-api',
     });
     expect(propel.plane.auth).toBeUndefined();
-    const env = Object.values(s.template(propel.plane.api).findResources('AWS::Lambda::Function'))[0]!
-      .Properties.Environment.Variables;
-    expect(JSON.parse(env.TRUSTED_ISSUERS)).toEqual([
-      { issuer: 'https://auth.example.com', audience: 'acp-api' },
-    ]);
+    for (const fn of Object.values(s.template(propel.plane.api).findResources('AWS::Lambda::Function'))) {
+      const env = fn.Properties.Environment.Variables;
+      expect(
+        parseRuntimeConfig({ TABLE_NAME: 'table', TRUSTED_ISSUERS: env.TRUSTED_ISSUERS }).trustedIssuers,
+      ).toEqual([{ issuer: 'https://auth.example.com', audience: 'acp-api' }]);
+    }
   });
 });
 

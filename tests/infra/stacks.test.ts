@@ -1,5 +1,5 @@
 /**
- * The data, sync, web and observability stacks do what the design says, and cdk-nag's
+ * The data, auth, sync, web and observability stacks do what the design says, and cdk-nag's
  * AwsSolutions pack finds nothing unacknowledged in any configuration.
  */
 import { tmpdir } from 'node:os';
@@ -15,12 +15,19 @@ let s: ReturnType<typeof synthesize>;
 let data: Template;
 let sync: Template;
 let web: Template;
+/** A retained Cognito stage behind a custom domain: its site origin is known at synth. */
+let cognitoProd: ReturnType<typeof buildApp>;
 
 beforeAll(() => {
   s = synthesize();
   data = s.template(s.plane.data);
   sync = s.template(s.plane.sync);
   web = s.template(s.plane.web);
+  cognitoProd = buildApp({
+    stage: 'prod',
+    domainName: 'admin.example.com',
+    certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+  });
 });
 afterAll(removeOutputs);
 
@@ -75,6 +82,46 @@ describe('data', () => {
       Name: 'agent-control-plane/test/signing-key',
       KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
       GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+  });
+});
+
+describe('auth', () => {
+  const siteClient = (template: Template) => {
+    const clients = template.findResources('AWS::Cognito::UserPoolClient', {
+      Properties: { ClientName: Match.stringLikeRegexp('-web$') },
+    });
+    expect(Object.values(clients)).toHaveLength(1);
+    return Object.values(clients)[0]!.Properties;
+  };
+
+  it("registers the admin site's public client for code + PKCE, back to the site origin", () => {
+    const client = siteClient(s.template(cognitoProd.plane.auth!));
+    expect(client).toMatchObject({
+      ClientName: 'acp-prod-web',
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://admin.example.com/'],
+      LogoutURLs: ['https://admin.example.com/'],
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+  });
+
+  it('leaves OAuth off on a disposable first deploy, whose site origin is not known yet', () => {
+    const client = siteClient(s.template(s.plane.auth!));
+    expect(client.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    expect(client).not.toHaveProperty('CallbackURLs');
+    expect(client).not.toHaveProperty('AllowedOAuthFlows');
+  });
+
+  it('keeps exporting the pool id that Web stacks deployed before the client moved here import', () => {
+    const outputs = s.template(s.plane.auth!).toJSON().Outputs;
+    const pool = logicalIdOf(s.plane.auth!.userPool);
+    expect(Object.values(outputs)).toContainEqual({
+      Value: { Ref: pool },
+      Export: { Name: `acp-test-auth:ExportsOutputRef${pool}A1309EA5` },
     });
   });
 });
@@ -200,9 +247,9 @@ describe('web', () => {
   it('deploys a runtime config.json built from the other stacks', () => {
     const deployment = only(web, 'Custom::CDKBucketDeployment').Properties;
     const markers = JSON.stringify(deployment.SourceMarkers);
-    // The Cognito hosted domain (Auth stack) and the web client's id (this stack) fill the file.
+    // The Cognito hosted domain and the site client's id, both from the Auth stack, fill the file.
     expect(markers).toMatch(/acp-test-auth:ExportsOutputRefUsersDomain/);
-    expect(markers).toContain(JSON.stringify({ Ref: logicalIdOf(s.plane.web.node.findChild('WebClient')) }));
+    expect(markers).toContain(`acp-test-auth:ExportsOutputRef${logicalIdOf(s.plane.auth!.webClient)}`);
   });
 });
 
@@ -239,6 +286,10 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('finds nothing unacknowledged with every integration on', () => {
     expect(findings(s.app)).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged with Cognito signing in on a custom domain', () => {
+    expect(findings(cognitoProd.app)).toEqual([]);
   });
 
   it('finds nothing unacknowledged with PropelAuth, a custom domain and no alarm email', () => {
