@@ -21,6 +21,7 @@ import { getOrg } from '../data/orgs';
 import { dynamoUserStore } from '../data/users';
 import { saveTokens, tokenSecretName } from '../lib/calendar-session';
 import { config } from '../lib/config';
+import { canonicalEmail } from '../lib/email';
 import { httpHandler, implement } from '../lib/http-handler';
 import { logger } from '../lib/logger';
 import {
@@ -46,8 +47,10 @@ const badState = () => {
 /** The user's own verified email, or (when the org allows it) any Google account. */
 async function accountAccepted(orgId: string, userId: string, account: GoogleAccount): Promise<boolean> {
   const user = await dynamoUserStore.get(userId);
-  const own = user?.profile.emailVerified ? user.profile.email.toLowerCase() : undefined;
-  if (account.emailVerified && own !== undefined && account.email === own) return true;
+  // Compared as the API compares emails everywhere (lib/email.ts), and only when both are verified.
+  const own = user?.profile.emailVerified ? canonicalEmail(user.profile.email, true) : undefined;
+  const chosen = account.emailVerified ? canonicalEmail(account.email, true) : undefined;
+  if (own !== undefined && chosen === own) return true;
   // Read only on a mismatch: most connects never need the org item.
   return (await getOrg(orgId))?.allowOtherCalendarAccounts === true;
 }
