@@ -26,9 +26,10 @@ export interface DeployConfig {
   domain: { name: string; certificateArn: string } | undefined;
   /**
    * The admin site's public origin: https://<domainName>, or the webOrigin context value (the
-   * CloudFront address after a first deploy). The distribution is created after the API and cannot
-   * feed its address back into it, so only a disposable stage may go without: its first deploy is
-   * the one that creates the distribution.
+   * CloudFront address after a first deploy). The distribution is created after the Auth and Api
+   * stacks and cannot feed its address back into them (the site's sign-in client registers it as
+   * callback URL, the functions build links with it), so only a disposable stage may go without:
+   * its first deploy is the one that creates the distribution.
    */
   webOrigin: string | undefined;
   alarmEmail: string | undefined;
