@@ -88,9 +88,10 @@ export class AuthStack extends Stack {
       identifier: 'agent-control-plane',
       scopes,
     });
-    // Its access tokens carry scopes but no email, and the API verifies only ID tokens of the site's
-    // client (control-plane.ts), so machine tokens are not accepted yet: routes that take them need
-    // their own trusted issuer entry (audience: this client, tokenUse: 'access') and authorization.
+    // The machine client's access tokens carry scopes but no email, and the API verifies only ID
+    // tokens of the site's client (control-plane.ts), so machine tokens are not accepted yet: routes
+    // that take them need their own trusted issuer entry (audience: this client, tokenUse: 'access')
+    // and an authorization model for scopes.
     const machineClient = new UserPoolClient(this, 'MachineClient', {
       userPool: this.userPool,
       userPoolClientName: `${config.namePrefix}-machine`,
