@@ -3,7 +3,7 @@
  * toJSONSchema), so every route any group adds appears with its schemas and security.
  */
 import * as z from 'zod';
-import type { AnySchema, RouteSpec } from './route';
+import { type AnySchema, type RouteSpec, routeErrors } from './route';
 import { Problem } from './schemas/common';
 
 type Json = Record<string, unknown>;
@@ -48,15 +48,32 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
-function errorResponses(spec: RouteSpec) {
-  const responses: Json = {};
-  if (spec.params || spec.query || spec.body) responses['400'] = problemResponse('Invalid input');
-  if (spec.auth.kind !== 'public') responses['401'] = problemResponse('Missing or invalid bearer token');
+/** Routes that answer from the code alone, touching no table. */
+const static_ = new Set(['health', 'openapi']);
+
+/** Every error status a route can answer, with what it means there: from its shape, then its own. */
+export function errorStatuses(spec: RouteSpec): Record<string, string> {
+  const statuses: Record<string, string> = {
+    // Any route refuses a body it does not take, a bad If-Match, and its params, query and body.
+    400: 'Invalid input; `errors` names each field',
+  };
+  if (spec.auth.kind !== 'public') statuses[401] = 'Missing or invalid bearer token';
   if (spec.auth.kind === 'org') {
-    responses['403'] = problemResponse('Your role lacks the permission');
-    responses['404'] = problemResponse('No such organization or resource for you');
+    statuses[403] = 'Your role lacks the permission';
+    statuses[404] = 'No such organization or resource for you';
   }
-  return responses;
+  for (const status of spec.errors ?? []) statuses[status] = routeErrors[status];
+  if (!static_.has(spec.module)) statuses[503] = 'A dependency (the database) is unavailable; retry shortly';
+  return statuses;
+}
+
+function errorResponses(spec: RouteSpec) {
+  return Object.fromEntries(
+    Object.entries(errorStatuses(spec)).map(([status, description]) => [
+      status,
+      problemResponse(description),
+    ]),
+  );
 }
 
 function operation(spec: RouteSpec, components: Json) {

@@ -19,6 +19,23 @@ export type RouteAuth =
 
 export type AnySchema = z.ZodType;
 
+/**
+ * Answers a route gives beyond those its shape implies (400 input, 401 token, 403/404 tenant,
+ * 503 database): each is listed in the OpenAPI document, and the integration tests' client fails
+ * on any answer a route gives that its operation does not list, so the two cannot drift.
+ */
+export const routeErrors = {
+  403: 'Refused for this caller (for example an unverified email)',
+  404: 'No such resource for you',
+  409: 'Conflicts with the current state (duplicate, already done, changed meanwhile)',
+  410: 'Gone: the invite or link was used, revoked or expired',
+  412: 'If-Match names a version that is no longer current',
+  422: 'A rule refuses the otherwise valid request',
+  429: 'Too many requests; Retry-After says when to try again',
+  502: 'An upstream provider (Google) refused or failed; nothing was changed',
+} as const;
+export type RouteError = keyof typeof routeErrors;
+
 export interface RouteSpec {
   operationId: string;
   method: HttpMethod;
@@ -34,6 +51,8 @@ export interface RouteSpec {
   /** Response body schema; absent for 204 routes and redirects. Output is parsed through it. */
   response?: AnySchema;
   successStatus: 200 | 201 | 202 | 204 | 302;
+  /** The route's own refusals (see routeErrors). */
+  errors?: readonly RouteError[];
 }
 
 export function route<const R extends RouteSpec>(spec: R): R {

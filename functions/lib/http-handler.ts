@@ -23,7 +23,7 @@ import { can } from '../domain/permissions';
 import { followVerifiedEmail, profileFromIdentity } from '../domain/users';
 import { authenticate, type Identity } from './auth';
 import { logger } from './logger';
-import { Problem, problemBody, problems } from './problem';
+import { dependencyProblem, Problem, problemBody, problems } from './problem';
 import { etagFor, parseIfMatch, parseInput } from './request';
 
 export interface Caller {
@@ -103,6 +103,12 @@ const problemErrors = (): MiddlewareObj<Event, Result> => ({
     const error = request.error;
     if (error instanceof Problem) {
       request.response = problemResult(error, requestId);
+      return;
+    }
+    const unavailable = dependencyProblem(error);
+    if (unavailable) {
+      logger.warn('dependency unavailable', { error });
+      request.response = problemResult(unavailable, requestId);
       return;
     }
     logger.error('unhandled error', { error });

@@ -58,3 +58,19 @@ export function problemBody(problem: Problem, requestId: string) {
     ...(problem.errors ? { errors: problem.errors } : {}),
   };
 }
+
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const throttles = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|LimitExceeded/;
+
+/**
+ * An AWS service that failed on its side, throttled us or could not be reached: the caller should
+ * retry, so it is a 503 with a plain message, never a 500 with a stack.
+ */
+export function dependencyProblem(error: unknown): Problem | undefined {
+  const e = error as { $fault?: string; name?: string; code?: string; $metadata?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return undefined;
+  const unreachable = networkCodes.has(String(e.code)) || e.name === 'TimeoutError';
+  const failed = e.$metadata !== undefined && (e.$fault === 'server' || throttles.test(String(e.name)));
+  if (!unreachable && !failed) return undefined;
+  return problems.unavailable('A service this request needs is unavailable right now; retry in a moment.');
+}

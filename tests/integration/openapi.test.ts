@@ -47,4 +47,24 @@ describe('GET /openapi.json', () => {
     for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined();
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
   });
+
+  it('lists each route’s own refusals beside those its shape implies, all as problem+json', async () => {
+    const doc = (await call('GET', '/openapi.json')).body;
+    const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
+    expect(statuses('/orgs/{orgId}/invites', 'post')).toEqual(
+      ['201', '400', '401', '403', '404', '409', '422', '429', '503'].sort(),
+    );
+    expect(statuses('/health', 'get')).toEqual(['200', '400']);
+    expect(statuses('/orgs/{orgId}/calendar/events', 'post')).toContain('502');
+    for (const path of Object.values(doc.paths) as Record<string, any>[]) {
+      for (const op of Object.values(path)) {
+        for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+          if (Number(status) < 400) continue;
+          expect(response.content['application/problem+json'].schema.$ref).toBe(
+            '#/components/schemas/Problem',
+          );
+        }
+      }
+    }
+  });
 });

@@ -3,6 +3,7 @@
  * exactly as the local gateway and API Gateway do.
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { errorStatuses } from '../../functions/api/openapi';
 import { routes } from '../../functions/api/routes';
 import { buildEvent, compileRoutes, matchRoute } from '../../infra/local/gateway';
 import { identity } from './env';
@@ -52,8 +53,16 @@ export async function call<T = any>(method: string, pathAndQuery: string, option
   };
   const result = await handler(event, { awsRequestId: event.requestContext.requestId } as Context);
   const text = result.body ?? '';
+  const status = result.statusCode ?? 200;
+  // The OpenAPI document must list every answer a route gives: an undocumented one fails the test that saw it.
+  const documented = [matched.spec.successStatus, ...Object.keys(errorStatuses(matched.spec)).map(Number)];
+  if (!documented.includes(status)) {
+    throw new Error(
+      `${matched.spec.operationId} answered ${status}, which its OpenAPI operation does not list (add it to the route's errors): ${text}`,
+    );
+  }
   return {
-    status: result.statusCode ?? 200,
+    status,
     headers: (result.headers ?? {}) as Record<string, string>,
     body: text ? JSON.parse(text) : undefined,
   } as ApiResponse<T>;

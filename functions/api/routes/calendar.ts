@@ -37,6 +37,7 @@ export const googleOAuthCallback = route({
   auth: { kind: 'public' },
   query: OAuthCallbackQuery,
   successStatus: 302,
+  errors: [404],
 });
 
 export const getCalendarConnection = route({
@@ -60,6 +61,7 @@ export const disconnectCalendar = route({
   auth: { kind: 'org', permission: 'calendar:connect' },
   params: OrgParams,
   successStatus: 204,
+  errors: [409, 502],
 });
 
 export const syncCalendarNow = route({
@@ -73,6 +75,7 @@ export const syncCalendarNow = route({
   params: OrgParams,
   response: SyncAccepted,
   successStatus: 202,
+  errors: [409, 429],
 });
 
 export const listCalendarEvents = route({
@@ -99,6 +102,7 @@ export const createCalendarEvent = route({
   body: CreateEventBody,
   response: CalendarEvent,
   successStatus: 201,
+  errors: [409, 502],
 });
 
 export const updateCalendarEvent = route({
@@ -112,6 +116,7 @@ export const updateCalendarEvent = route({
   body: UpdateEventBody,
   response: CalendarEvent,
   successStatus: 200,
+  errors: [409, 502],
 });
 
 export const deleteCalendarEvent = route({
@@ -123,6 +128,7 @@ export const deleteCalendarEvent = route({
   auth: { kind: 'org', permission: 'calendar:writeOwn' },
   params: EventParams,
   successStatus: 204,
+  errors: [409, 502],
 });
 
 export const getAvailability = route({

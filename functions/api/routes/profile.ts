@@ -34,4 +34,5 @@ export const updateMe = route({
   body: UpdateMeBody,
   response: UserProfile,
   successStatus: 200,
+  errors: [412],
 });

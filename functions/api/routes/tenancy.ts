@@ -30,6 +30,7 @@ export const createOrg = route({
   body: CreateOrgBody,
   response: Organization,
   successStatus: 201,
+  errors: [403, 422],
 });
 
 export const listMyOrgs = route({
@@ -67,6 +68,7 @@ export const updateOrg = route({
   body: UpdateOrgBody,
   response: Organization,
   successStatus: 200,
+  errors: [412, 422],
 });
 
 export const deleteOrg = route({
@@ -90,6 +92,7 @@ export const joinOrg = route({
   params: OrgParams,
   response: Member,
   successStatus: 201,
+  errors: [403, 404, 409, 422],
 });
 
 export const listMembers = route({
@@ -116,6 +119,7 @@ export const updateMember = route({
   body: UpdateMemberBody,
   response: Member,
   successStatus: 200,
+  errors: [409, 412, 422],
 });
 
 export const removeMember = route({
@@ -127,6 +131,7 @@ export const removeMember = route({
   auth: { kind: 'org', permission: 'members:remove' },
   params: MemberParams,
   successStatus: 204,
+  errors: [409, 422],
 });
 
 export const leaveOrg = route({
@@ -138,6 +143,7 @@ export const leaveOrg = route({
   auth: { kind: 'org', permission: 'org:leave' },
   params: OrgParams,
   successStatus: 204,
+  errors: [409, 422],
 });
 
 export const transferOwnership = route({
@@ -151,6 +157,7 @@ export const transferOwnership = route({
   body: TransferOwnershipBody,
   response: OwnershipTransfer,
   successStatus: 200,
+  errors: [409, 422],
 });
 
 export const createInvite = route({
@@ -164,6 +171,7 @@ export const createInvite = route({
   body: CreateInviteBody,
   response: IssuedInvite,
   successStatus: 201,
+  errors: [409, 422, 429],
 });
 
 export const listInvites = route({
@@ -188,6 +196,7 @@ export const revokeInvite = route({
   auth: { kind: 'org', permission: 'invites:revoke' },
   params: InviteParams,
   successStatus: 204,
+  errors: [409, 410],
 });
 
 export const resendInvite = route({
@@ -200,6 +209,7 @@ export const resendInvite = route({
   params: InviteParams,
   response: IssuedInvite,
   successStatus: 200,
+  errors: [409, 410, 422, 429],
 });
 
 export const listMyInvites = route({
@@ -212,6 +222,7 @@ export const listMyInvites = route({
   query: ListQuery,
   response: page(MyInvite),
   successStatus: 200,
+  errors: [403],
 });
 
 export const acceptInvite = route({
@@ -224,6 +235,7 @@ export const acceptInvite = route({
   body: AcceptInviteBody,
   response: Member,
   successStatus: 200,
+  errors: [403, 409, 410, 422],
 });
 
 export const listAudit = route({

@@ -1,0 +1,28 @@
+/** A database that cannot be reached is a 503 the client can act on, not a 500 with a stack. */
+import { describe, expect, it } from 'vitest';
+import { call, captureLogs } from '../support/api';
+
+// Nothing listens on port 9: every DynamoDB call of this file's handlers fails to connect.
+process.env.DYNAMODB_ENDPOINT = 'http://127.0.0.1:9';
+
+describe('DynamoDB unreachable', () => {
+  it.each([
+    ['GET', '/me'],
+    ['GET', '/me/orgs'],
+    ['POST', '/orgs'],
+    ['GET', '/orgs/org_01JAAAAAAAAAAAAAAAAAAAAAAA/members'],
+  ])('%s %s answers 503 problem+json with a plain message', async (method, path) => {
+    const { result: res, output } = await captureLogs(() =>
+      call(method, path, {
+        as: 'down@example.com',
+        ...(method === 'POST' ? { body: { name: 'Down' } } : {}),
+      }),
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    expect(res.body.detail).toMatch(/unavailable right now; retry/);
+    expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|at .*\.ts|127\.0\.0\.1/);
+    expect(output).not.toContain('unhandled error');
+  });
+});
