@@ -34,6 +34,8 @@ describeInBrowser('organizations in the admin site (Chromium against npm start)'
     // A separate tab has its own session: Ben signs in from the link and accepts.
     const ben = await suite.browser.newPage();
     await signIn(ben, acceptUrl, 'ben@acme.test');
+    // The token is a bearer secret: it left the address bar as soon as the page read it.
+    expect(ben.url()).toBe(`${suite.stack.url}/invites/accept`);
     await ben.getByRole('button', { name: 'Accept invitation' }).click();
     await ben.getByRole('heading', { name: 'Acme Voice' }).waitFor();
     await ben.getByText('Your role: manager').waitFor();

@@ -3,6 +3,7 @@ import { getMe, updateMe } from '../../functions/api/routes/profile';
 import type { UserProfile } from '../../functions/api/schemas/me';
 import { createClient, loadConfig, type Result, type RuntimeConfig } from './api';
 import { completeHostedSignIn } from './hosted-sign-in';
+import { pendingInviteToken } from './invite-link';
 import { Calendar } from './pages/Calendar';
 import { Org } from './pages/Org';
 import { AcceptInvite, Orgs } from './pages/Orgs';
@@ -16,11 +17,7 @@ function Page() {
   const [path] = useHashRoute();
   const org = /^\/orgs\/([^/]+)$/.exec(path);
   const calendar = /^\/orgs\/([^/]+)\/calendar$/.exec(path);
-  // Invite mails link to /invites/accept?token=… (a real path, so the link survives any mail client).
-  const inviteToken =
-    window.location.pathname === '/invites/accept'
-      ? new URLSearchParams(window.location.search).get('token')
-      : null;
+  const inviteToken = pendingInviteToken();
   if (inviteToken) return <AcceptInvite token={inviteToken} />;
   if (org) return <Org orgId={org[1]!} />;
   if (calendar) return <Calendar orgId={calendar[1]!} />;

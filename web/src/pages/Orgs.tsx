@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { acceptInvite, createOrg, listMyInvites, listMyOrgs } from '../../../functions/api/routes/tenancy';
 import { errorText } from '../api';
+import { forgetInviteToken } from '../invite-link';
 import { useLoad, useSession } from '../session';
 
 export function Orgs() {
@@ -64,6 +65,7 @@ export function AcceptInvite({ token }: { token: string }) {
   const accept = async () => {
     try {
       const { data } = await api(acceptInvite, { body: { token } });
+      forgetInviteToken();
       setState({ orgId: data.orgId });
       window.location.assign(`/#/orgs/${data.orgId}`);
     } catch (err) {
