@@ -5,7 +5,7 @@
  * handler implementations get their request and reply types from the same objects.
  */
 import type * as z from 'zod';
-import type { Permission } from '../domain/permissions';
+import type { Permission } from './permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -4,8 +4,9 @@
  * fails the signature, and a genuine cursor from another list (another tenant's partition, or
  * another list of the same partition, whose key DynamoDB would refuse as a start key) fails the list check.
  */
-import { problems } from '../lib/problem';
-import { sign, verifySignature } from '../lib/signing';
+
+import { sign, verifySignature } from '../adapters/signing';
+import { refusals } from '../domain/refusal';
 
 type Key = Record<string, unknown>;
 
@@ -20,7 +21,7 @@ export interface Partition {
 const listOf = (partition: Partition) => `${partition.attribute}\n${partition.sortPrefix ?? ''}`;
 
 const purpose = 'cursor';
-const invalid = () => problems.invalidField('cursor', 'is not a cursor this list returned; start again');
+const invalid = refusals.invalidCursor;
 
 export async function encodeCursor(partition: Partition, lastKey: Key | undefined) {
   if (!lastKey) return undefined;

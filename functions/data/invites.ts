@@ -7,11 +7,13 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Invite } from '../api/schemas/invites';
 import type { Member } from '../api/schemas/members';
+import { acceptRefusal, currentStatus, linkGone, rateRefusal, revokeRefusal } from '../domain/invites';
 import { type RateLimit, windowOf } from '../domain/rate-limits';
+import { type Refusal, refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
-import { memberAddition } from './memberships';
+import { additionRefusal, memberAddition } from './memberships';
 import { type Page, queryPage } from './page';
 import { rateHit } from './rate-limits';
 import { type TxItem, transact } from './transact';
@@ -110,11 +112,11 @@ function rateHits(invite: Invite, sender: InviteSender, now: Date): [TxItem, TxI
   ];
 }
 
-export type RateOutcome = 'rate-org' | 'rate-user';
-
-function rateOutcome(failed: number[], firstRateItem: number): RateOutcome | undefined {
-  if (failed.includes(firstRateItem)) return 'rate-org';
-  return failed.includes(firstRateItem + 1) ? 'rate-user' : undefined;
+/** The refusal for a full rate bucket, if one of the two hits (from `firstRateItem`) failed. */
+function rateRefusalOf(failed: number[], firstRateItem: number, sender: InviteSender, now: Date) {
+  if (failed.includes(firstRateItem)) return rateRefusal('org', sender.limits.org, now);
+  if (failed.includes(firstRateItem + 1)) return rateRefusal('user', sender.limits.user, now);
+  return undefined;
 }
 
 /**
@@ -128,7 +130,7 @@ export async function createInvite(
   sender: InviteSender,
   audit: AuditEntry,
   now: Date,
-): Promise<'ok' | 'duplicate' | 'member' | 'no-org' | RateOutcome> {
+): Promise<void> {
   const { invite, tokenHash } = issued;
   const items: TxItem[] = [
     claimPut(invite, 'attribute_not_exists(pk) OR expiry <= :now', { ':now': now.toISOString() }),
@@ -154,10 +156,14 @@ export async function createInvite(
     });
   }
   const outcome = await transact(items);
-  if (outcome.ok) return 'ok';
-  if (outcome.failed.includes(0)) return 'duplicate';
-  if (outcome.failed.includes(4)) return 'no-org';
-  return rateOutcome(outcome.failed, 5) ?? 'member';
+  if (outcome.ok) return;
+  const { failed } = outcome;
+  if (failed.includes(0)) throw refuse('conflict', 'This email already has a pending invite.', 'email');
+  if (failed.includes(4)) throw refusals.notFound();
+  throw (
+    rateRefusalOf(failed, 5, sender, now) ??
+    refuse('conflict', 'This email already belongs to a member.', 'email')
+  );
 }
 
 function inviteUpdate(
@@ -179,8 +185,23 @@ function inviteUpdate(
   };
 }
 
-/** Revoking frees the email for a new invite; an expired invite's claim may already belong to a newer one. */
-export async function revokeInvite(invite: Invite, expired: boolean, audit: AuditEntry): Promise<boolean> {
+/** A lost race is explained by the state that won, when a rule refuses it, else as a change meanwhile. */
+async function explainLostRace(
+  invite: Invite,
+  rule: (current: StoredInvite) => Refusal | null,
+  ifDeleted: () => Refusal = refusals.notFound,
+) {
+  const reloaded = await getInvite(invite.orgId, invite.id);
+  if (!reloaded) return ifDeleted();
+  return rule(reloaded) ?? refusals.changedMeanwhile('invite');
+}
+
+/**
+ * Revoking frees the email for a new invite; an expired invite's claim may already belong to a
+ * newer one. Losing to an accept or another revoke is explained with the state that won.
+ */
+export async function revokeInvite(invite: Invite, now: Date, audit: AuditEntry): Promise<void> {
+  const expired = currentStatus(invite, now) === 'expired';
   const outcome = await transact([
     inviteUpdate(invite, '#status = :revoked', 'version = :expected', {
       ':revoked': 'revoked',
@@ -189,7 +210,7 @@ export async function revokeInvite(invite: Invite, expired: boolean, audit: Audi
     ...(expired ? [] : [claimDelete(invite)]),
     auditPut(audit),
   ]);
-  return outcome.ok;
+  if (!outcome.ok) throw await explainLostRace(invite, (current) => revokeRefusal(current.invite, now));
 }
 
 /** A new token and expiry; the old token's lookup goes, so the old link is dead at once. */
@@ -199,7 +220,7 @@ export async function resendInvite(
   sender: InviteSender,
   audit: AuditEntry,
   now: Date,
-): Promise<'ok' | 'stale' | 'superseded' | RateOutcome> {
+): Promise<void> {
   const { invite } = renewed;
   const outcome = await transact([
     inviteUpdate(invite, 'tokenHash = :hash, expiry = :expiry, expiresAt = :ttl', 'version = :expected', {
@@ -214,12 +235,14 @@ export async function resendInvite(
     auditPut(audit),
     ...rateHits(invite, sender, now),
   ]);
-  if (outcome.ok) return 'ok';
-  if (outcome.failed.includes(3)) return 'superseded';
-  return rateOutcome(outcome.failed, 5) ?? 'stale';
+  if (outcome.ok) return;
+  if (outcome.failed.includes(3))
+    throw refuse('conflict', 'A newer invite for this email is pending.', 'email');
+  throw (
+    rateRefusalOf(outcome.failed, 5, sender, now) ??
+    (await explainLostRace(invite, (c) => revokeRefusal(c.invite, now)))
+  );
 }
-
-export type AcceptOutcome = 'ok' | 'not-pending' | 'already-member' | 'org-full';
 
 /**
  * Accepting marks the invite used (only if still pending, unexpired and this token is current),
@@ -228,9 +251,10 @@ export type AcceptOutcome = 'ok' | 'not-pending' | 'already-member' | 'org-full'
 export async function acceptInvite(
   stored: StoredInvite,
   member: Member,
+  caller: { email: string; emailVerified: boolean },
   audit: AuditEntry,
   now: Date,
-): Promise<AcceptOutcome> {
+): Promise<void> {
   const { invite, tokenHash } = stored;
   const outcome = await transact([
     inviteUpdate(
@@ -243,9 +267,14 @@ export async function acceptInvite(
     claimDelete(invite),
     auditPut(audit),
   ]);
-  if (outcome.ok) return 'ok';
-  if (outcome.failed.includes(0)) return 'not-pending';
-  return outcome.failed.includes(1) ? 'already-member' : 'org-full';
+  if (outcome.ok) return;
+  if (!outcome.failed.includes(0)) throw additionRefusal(outcome.failed, 1, 'token');
+  const lost = await explainLostRace(
+    invite,
+    (current) => acceptRefusal(current.invite, caller, current.tokenHash === tokenHash, now),
+    linkGone,
+  );
+  throw lost.kind === 'conflict' ? linkGone() : lost;
 }
 
 export async function listInvites(

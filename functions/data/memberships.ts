@@ -3,11 +3,13 @@
  * Adding or removing one always moves the org's counters in the same transaction, and the
  * counter conditions are what enforce the member limit and "an org keeps an owner".
  */
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Member } from '../api/schemas/members';
 import { Organization } from '../api/schemas/orgs';
+import { type Refusal, refusals } from '../domain/refusal';
 import { auditPut } from './audit';
+import { batchGet } from './batch';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryPage } from './page';
@@ -58,13 +60,15 @@ export function memberAddition(member: Member): [TxItem, TxItem] {
   ];
 }
 
-export type AddOutcome = 'ok' | 'already-member' | 'org-full';
+/** Why adding a member failed, from the failed items of a transaction that began with memberAddition. */
+export function additionRefusal(failed: number[], first: number, field?: string) {
+  return failed.includes(first) ? refusals.alreadyMember(field) : refusals.memberLimitReached();
+}
 
 /** Auto-join: membership, counters and audit in one transaction. */
-export async function addMember(member: Member, audit: AuditEntry): Promise<AddOutcome> {
+export async function addMember(member: Member, audit: AuditEntry): Promise<void> {
   const outcome = await transact([...memberAddition(member), auditPut(audit)]);
-  if (outcome.ok) return 'ok';
-  return outcome.failed.includes(0) ? 'already-member' : 'org-full';
+  if (!outcome.ok) throw additionRefusal(outcome.failed, 0);
 }
 
 function ownerCounter(orgId: string, delta: number, members = 0): TxItem {
@@ -95,13 +99,16 @@ function versionedPut(member: Member, expectedVersion: number): TxItem {
   };
 }
 
-export type ChangeOutcome = 'ok' | 'stale' | 'last-owner';
-
-/** Role changes across the owner boundary move the owner counter in the same transaction. */
+/**
+ * Role changes across the owner boundary move the owner counter in the same transaction. A
+ * membership that moved on since it was read is refused with `ifChanged` (412 when the client's
+ * If-Match named it, 409 when the request read it itself).
+ */
 export async function updateMembers(
   changes: { member: Member; expectedVersion: number; ownerDelta: number }[],
   audit: AuditEntry,
-): Promise<ChangeOutcome> {
+  ifChanged: () => Refusal,
+): Promise<void> {
   const delta = changes.reduce((sum, c) => sum + c.ownerDelta, 0);
   const items = changes.map((c) => versionedPut(c.member, c.expectedVersion));
   const orgId = changes[0]!.member.orgId;
@@ -110,11 +117,11 @@ export async function updateMembers(
     ...(delta !== 0 ? [ownerCounter(orgId, delta)] : []),
     auditPut(audit),
   ]);
-  if (outcome.ok) return 'ok';
-  return outcome.failed.includes(items.length) ? 'last-owner' : 'stale';
+  if (outcome.ok) return;
+  throw outcome.failed.includes(items.length) ? refusals.lastOwner('role') : ifChanged();
 }
 
-export async function removeMember(member: Member, audit: AuditEntry): Promise<ChangeOutcome> {
+export async function removeMember(member: Member, audit: AuditEntry): Promise<void> {
   const outcome = await transact([
     {
       Delete: {
@@ -127,8 +134,8 @@ export async function removeMember(member: Member, audit: AuditEntry): Promise<C
     ownerCounter(member.orgId, member.role === 'owner' ? -1 : 0, -1),
     auditPut(audit),
   ]);
-  if (outcome.ok) return 'ok';
-  return outcome.failed.includes(1) ? 'last-owner' : 'stale';
+  if (outcome.ok) return;
+  throw outcome.failed.includes(1) ? refusals.lastOwner('userId') : refusals.changedMeanwhile('membership');
 }
 
 export async function listMembers(
@@ -167,19 +174,6 @@ export async function listMyOrgs(userId: string, limit: number, cursor: string |
 }
 
 export async function batchGetOrgs(orgIds: string[]) {
-  const found = new Map<string, ReturnType<typeof OrgSummary.parse>>();
-  let pending = [...new Set(orgIds)].map((id) => keys.org(id));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 8) throw new Error('DynamoDB kept keys unprocessed while reading organizations');
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    const { Responses, UnprocessedKeys } = await ddb().send(
-      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }),
-    );
-    for (const item of Responses?.[tableName()] ?? []) {
-      const org = OrgSummary.parse(item);
-      found.set(org.id, org);
-    }
-    pending = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as typeof pending;
-  }
-  return found;
+  const items = await batchGet([...new Set(orgIds)].map((id) => keys.org(id)));
+  return new Map(items.map((item) => OrgSummary.parse(item)).map((org) => [org.id, org]));
 }

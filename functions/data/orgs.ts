@@ -1,13 +1,16 @@
 /** Organizations: the org item (settings, member and owner counters) and deleting a whole tenant. */
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { Member } from '../api/schemas/members';
 import { Organization } from '../api/schemas/orgs';
+import { refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
+import { batchDelete } from './batch';
 import { ddb, tableName } from './client';
 import { childPartitions, keys, orgPk } from './keys';
 import { membershipPut } from './memberships';
+import { queryEveryPage } from './page';
 import { transact } from './transact';
 
 /** The counters live on the org item so membership changes can be checked against them atomically. */
@@ -55,7 +58,7 @@ async function writeOrgFields(
   names: readonly (keyof Organization)[],
   expectedVersion: number,
   audit: AuditEntry,
-): Promise<'ok' | 'stale' | 'over-limit'> {
+): Promise<void> {
   const fields = [...names, 'limits', 'updatedAt', 'version'] as const;
   const outcome = await transact([
     {
@@ -74,9 +77,10 @@ async function writeOrgFields(
     },
     auditPut(audit),
   ]);
-  if (outcome.ok) return 'ok';
+  if (outcome.ok) return;
   const current = await getOrg(org.id);
-  return current?.version === expectedVersion ? 'over-limit' : 'stale';
+  if (current?.version !== expectedVersion) throw refusals.stale();
+  throw refuse('refused', 'Members joined meanwhile; the new limit is below the member count.', 'maxUsers');
 }
 
 /** The customer's settings. */
@@ -96,7 +100,7 @@ export function updateEntitlements(org: Organization, expectedVersion: number, a
  * member, and a delete that stopped part-way can be repeated by any remaining owner.
  */
 export async function deleteTenant(orgId: string): Promise<void> {
-  await deleteKeys([keys.org(orgId)]);
+  await batchDelete([keys.org(orgId)]);
   const orgItems = await allKeys(orgPk(orgId));
   const partitions = new Set([keys.auditPk(orgId)]);
   for (const item of orgItems) for (const pk of childPartitions(orgId, String(item.sk))) partitions.add(pk);
@@ -104,39 +108,18 @@ export async function deleteTenant(orgId: string): Promise<void> {
     item.tokenHash ? [keys.inviteToken(String(item.tokenHash))] : [],
   );
   const children = await Promise.all([...partitions].map(allKeys));
-  await deleteKeys([...tokenKeys, ...children.flat(), ...orgItems]);
+  await batchDelete([...tokenKeys, ...children.flat(), ...orgItems] as { pk: unknown; sk: unknown }[]);
 }
 
 async function allKeys(pk: string): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'pk, sk, tokenHash',
-        ExclusiveStartKey: start,
-      }),
-    );
-    found.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk, tokenHash',
+    },
+    (page) => found.push(...(page.Items ?? [])),
+  );
   return found;
-}
-
-async function deleteKeys(items: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] =
-      items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB kept items unprocessed while deleting a tenant');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      const { UnprocessedItems } = await ddb().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }),
-      );
-      requests = UnprocessedItems?.[tableName()] ?? [];
-    }
-  }
 }

@@ -1,5 +1,5 @@
 /** One page of one partition: the only way lists read the table (a single Query, never a Scan). */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { IndexName } from './table-definition';
@@ -47,4 +47,19 @@ export async function queryPage(request: PageRequest): Promise<Page> {
   );
   const nextCursor = await encodeCursor(partition, LastEvaluatedKey);
   return { items: Items ?? [], ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** Every page of a Query, one after another (whole-partition work: deletes, full syncs, counts). */
+export async function queryEveryPage(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  onPage: (page: QueryCommandOutput) => void,
+): Promise<void> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }),
+    );
+    onPage(page);
+    start = page.LastEvaluatedKey;
+  } while (start);
 }

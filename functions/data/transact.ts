@@ -5,7 +5,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { problems } from '../lib/problem';
+import { refusals } from '../domain/refusal';
 import { ddb } from './client';
 import { failedConditions } from './errors';
 
@@ -30,7 +30,7 @@ export async function transact(items: TxItem[]): Promise<TxOutcome> {
       const failed = failedConditions(error);
       if (failed) return { ok: false, failed };
       if (!isConflict(error)) throw error;
-      if (attempt === attempts) throw problems.unavailable('The organization is busy; retry in a moment.');
+      if (attempt === attempts) throw refusals.busy();
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }

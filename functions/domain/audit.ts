@@ -21,14 +21,18 @@ export function summarize(before: Fields | null, after: Fields | null) {
   return { before: pick(before), after: pick(after) };
 }
 
-export interface AuditInput {
-  orgId: string;
-  actor: { userId: string; email: string };
+/** What changed: the part of an audit entry a handler knows; the request supplies who, where and when. */
+export interface AuditChange {
   action: string;
   target: { type: string; id: string };
-  requestId: string;
   before?: Fields | null;
   after?: Fields | null;
+}
+
+export interface AuditInput extends AuditChange {
+  orgId: string;
+  actor: { userId: string; email: string };
+  requestId: string;
   now: Date;
 }
 

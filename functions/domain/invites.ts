@@ -4,14 +4,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
+import { rank } from '../api/permissions';
 import type { CreateInviteBody, Invite } from '../api/schemas/invites';
 import type { Member } from '../api/schemas/members';
 import type { Organization } from '../api/schemas/orgs';
 import { grantRefusal } from './memberships';
 import { emailMatchesOrg } from './orgs';
-import { rank } from './permissions';
-import type { RateLimit } from './rate-limits';
-import { type Refusal, refuse } from './refusal';
+import { type RateLimit, windowOf } from './rate-limits';
+import { Refusal, refusals, refuse } from './refusal';
 
 const dayMs = 86_400_000;
 
@@ -85,7 +85,7 @@ export function acceptRefusal(
     return refuse('forbidden', 'This invite is for another email address.', 'token');
   }
   if (!caller.emailVerified)
-    return refuse('forbidden', 'Verify your email address before accepting.', 'token');
+    return refuse('forbidden', refusals.unverifiedEmail('before accepting').message, 'token');
   if (!tokenIsCurrent) return refuse('gone', 'This invite link was replaced by a newer one.', 'token');
   const status = currentStatus(invite, now);
   return status === 'pending' ? null : refuse('gone', goneBecause[status], 'token');
@@ -140,3 +140,18 @@ export function inviteRateLimits(perOrgPerHour: number, perUserPerHour: number) 
     user: { action: 'invites', limit: perUserPerHour, windowSeconds: 3600 },
   } satisfies Record<string, RateLimit>;
 }
+
+/** A full rate bucket: the window it fills ends at the next hour. */
+export function rateRefusal(scope: 'org' | 'user', limit: RateLimit, now: Date): Refusal {
+  const who = scope === 'org' ? 'This organization has' : 'You have';
+  return new Refusal(
+    'throttled',
+    `${who} sent ${limit.limit} invites in the last hour, the most allowed; try again later.`,
+    undefined,
+    windowOf(limit, now).retryAfterSeconds,
+  );
+}
+
+/** An invite link that leads nowhere: the same answer whatever the reason, so links cannot be probed. */
+export const linkGone = () =>
+  refuse('gone', 'This invite link is no longer valid; it was replaced, revoked or never existed.');

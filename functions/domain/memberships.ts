@@ -3,8 +3,9 @@
  * a role above their own, only owners touch owners. "An org keeps one owner" is enforced by the
  * store with a condition on the org's owner counter, because only the store sees concurrent leaves.
  */
+
+import { type OrgRole, rank } from '../api/permissions';
 import type { Member, UpdateMemberBody } from '../api/schemas/members';
-import { type OrgRole, rank } from './permissions';
 import { type Refusal, refuse } from './refusal';
 
 export function newMembership(

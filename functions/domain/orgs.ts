@@ -1,8 +1,8 @@
 /** Organization rules: a new org, settings changes, domains and the effective limits. */
 import { ulid } from 'ulid';
+import { planLimits } from '../api/plans';
 import type { CreateOrgBody, Organization, UpdateOrgBody } from '../api/schemas/orgs';
-import { memberLimit, planLimits } from './plans';
-import { type Refusal, refuse } from './refusal';
+import { type Refusal, refusals, refuse } from './refusal';
 
 export function newOrg(body: CreateOrgBody, now: Date): Organization {
   const at = now.toISOString();
@@ -31,7 +31,11 @@ export function newOrg(body: CreateOrgBody, now: Date): Organization {
 }
 
 export function limitsOf(plan: Organization['plan'], maxUsers: number | null): Organization['limits'] {
-  return { ...planLimits[plan], maxUsers: memberLimit(plan, maxUsers) };
+  // The customer's own maxUsers can only lower what the plan grants.
+  return {
+    ...planLimits[plan],
+    maxUsers: Math.min(planLimits[plan].maxUsers, maxUsers ?? Number.POSITIVE_INFINITY),
+  };
 }
 
 /** Rules that hold for any settings, whether set at creation or by a later change. */
@@ -114,7 +118,7 @@ export function canAutoJoin(org: Organization, email: string): boolean {
 }
 
 export function joinRefusal(org: Organization, emailVerified: boolean): Refusal | null {
-  if (!emailVerified) return refuse('forbidden', 'Verify your email address before joining.');
+  if (!emailVerified) return refusals.unverifiedEmail('before joining');
   if (org.status !== 'active') return refuse('refused', 'The organization is suspended.');
   return null;
 }

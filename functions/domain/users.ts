@@ -1,6 +1,15 @@
 /** User profile rules: the just-in-time profile from token claims and the welcome form. */
 import type { UpdateMeBody, UserProfile } from '../api/schemas/me';
-import type { Identity } from '../lib/auth';
+
+/** Who a verified token says the caller is (http/pipeline/auth.ts builds it). */
+export interface Identity {
+  sub: string;
+  issuer: string;
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+  picture: string | null;
+}
 
 export const defaultTimezone = 'UTC';
 

@@ -1,6 +1,6 @@
 import { listAudit } from '../api/routes/tenancy';
 import * as audit from '../data/audit';
-import { httpHandler, implement } from '../lib/http-handler';
+import { httpHandler, implement } from './pipeline/handler';
 
 export const handler = httpHandler([
   implement(listAudit, async ({ params, query }) => ({

@@ -3,6 +3,7 @@
  * (writes go to Google first and are stored only when Google accepted them) and availability.
  */
 import { randomUUID } from 'node:crypto';
+import { sessionFor } from '../adapters/calendar-tokens';
 import {
   GoogleError,
   type GoogleEventInput,
@@ -10,7 +11,9 @@ import {
   googleCalendar,
   googleConfigured,
 } from '../adapters/google-calendar';
+import { bindingCookie, bindingHash, callbackUrl, issueState } from '../adapters/oauth-state';
 import { syncQueue } from '../adapters/queue';
+import { can } from '../api/permissions';
 import {
   authorizeGoogleCalendar,
   createCalendarEvent,
@@ -43,11 +46,9 @@ import { saveOAuthState } from '../data/oauth-states';
 import { dynamoUserStore } from '../data/users';
 import { freeSlots, parseWorkingHours } from '../domain/availability';
 import { type GoogleEvent, googleIdOf, recordFromGoogle } from '../domain/calendar-sync';
-import { can } from '../domain/permissions';
-import { forgetCalendar, sessionFor } from '../lib/calendar-session';
-import { type Caller, httpHandler, implement } from '../lib/http-handler';
-import { bindingCookie, bindingHash, callbackUrl, issueState } from '../lib/oauth-state';
+import { forgetCalendar } from '../jobs/forget-calendar';
 import { problems } from '../lib/problem';
+import { type Caller, httpHandler, implement } from './pipeline/handler';
 
 /** Lease taken by a disconnect so no sync writes events while they are being deleted. */
 const disconnectLeaseSeconds = 60;

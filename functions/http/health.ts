@@ -1,6 +1,6 @@
 import { health } from '../api/routes/profile';
 import { config } from '../lib/config';
-import { httpHandler, implement } from '../lib/http-handler';
+import { httpHandler, implement } from './pipeline/handler';
 
 export const handler = httpHandler([
   implement(health, async ({ now }) => ({

@@ -13,13 +13,13 @@ import * as invites from '../data/invites';
 import { batchGetOrgs } from '../data/memberships';
 import * as orgs from '../data/orgs';
 import { findUserIdsByEmail } from '../data/users';
-import { auditEntry } from '../domain/audit';
 import {
   acceptRefusal,
   currentStatus,
   hashToken,
   inviteRateLimits,
   inviteRefusal,
+  linkGone,
   manageRefusal,
   newInvite,
   reissue,
@@ -27,14 +27,12 @@ import {
   seatRefusal,
 } from '../domain/invites';
 import { newMembership } from '../domain/memberships';
-import { windowOf } from '../domain/rate-limits';
-import { refuse } from '../domain/refusal';
+import { enforce, refusals } from '../domain/refusal';
 import { config } from '../lib/config';
-import type { Caller } from '../lib/http-handler';
-import { httpHandler, implement } from '../lib/http-handler';
 import { logger } from '../lib/logger';
-import { problems } from '../lib/problem';
-import { actorOf, enforce, found, problemFor } from '../lib/refusals';
+import type { Caller } from './pipeline/handler';
+import { httpHandler, implement } from './pipeline/handler';
+import { found } from './pipeline/refusals';
 
 function acceptUrl(token: string, event: APIGatewayProxyEventV2): string {
   const origin = config().webOrigin ?? `http://${event.requestContext.domainName}`;
@@ -54,48 +52,21 @@ async function mailInvite(invite: Invite, orgName: string, url: string): Promise
   }
 }
 
-function inviteAudit(
-  caller: Caller,
-  action: string,
-  invite: Invite,
-  requestId: string,
-  now: Date,
-  before: Invite | null = null,
-) {
-  return auditEntry({
-    orgId: invite.orgId,
-    actor: actorOf(caller),
-    action,
-    target: { type: 'invite', id: invite.id },
-    requestId,
-    before,
-    after: invite,
-    now,
-  });
-}
-
-const conflictOn = (field: string, message: string) => problemFor(refuse('conflict', message, field));
+const inviteChange = (action: string, invite: Invite, before: Invite | null = null) => ({
+  orgId: invite.orgId,
+  action,
+  target: { type: 'invite', id: invite.id },
+  before,
+  after: invite,
+});
 
 function senderOf(caller: Caller): invites.InviteSender {
   const { perOrgPerHour, perUserPerHour } = config().invites;
   return { userId: caller.profile.id, limits: inviteRateLimits(perOrgPerHour, perUserPerHour) };
 }
 
-/** A full bucket: the window it fills ends at the next hour. */
-function throttled(outcome: invites.RateOutcome, sender: invites.InviteSender, now: Date) {
-  const limit = outcome === 'rate-org' ? sender.limits.org : sender.limits.user;
-  const who = outcome === 'rate-org' ? 'This organization has' : 'You have';
-  return problems.tooManyRequests(
-    `${who} sent ${limit.limit} invites in the last hour, the most allowed; try again later.`,
-    windowOf(limit, now).retryAfterSeconds,
-  );
-}
-
-const gone = () =>
-  problems.gone('This invite link is no longer valid; it was replaced, revoked or never existed.');
-
 export const handler = httpHandler([
-  implement(createInvite, async ({ params, body, membership, caller, requestId, now, event }) => {
+  implement(createInvite, async ({ params, body, membership, caller, audit, now, event }) => {
     const [org, pending] = await Promise.all([
       orgs.getOrg(params.orgId),
       invites.countPendingInvites(params.orgId, now),
@@ -103,13 +74,13 @@ export const handler = httpHandler([
     enforce(inviteRefusal(membership, found(org), body) ?? seatRefusal(found(org), pending));
     const { invite, token, tokenHash } = newInvite(params.orgId, body, caller.profile.id, now);
     const existingUsers = await findUserIdsByEmail(invite.email);
-    const audit = inviteAudit(caller, 'invite.created', invite, requestId, now);
-    const sender = senderOf(caller);
-    const outcome = await invites.createInvite({ invite, tokenHash }, existingUsers, sender, audit, now);
-    if (outcome === 'rate-org' || outcome === 'rate-user') throw throttled(outcome, sender, now);
-    if (outcome === 'duplicate') throw conflictOn('email', 'This email already has a pending invite.');
-    if (outcome === 'member') throw conflictOn('email', 'This email already belongs to a member.');
-    if (outcome === 'no-org') throw problems.notFound();
+    await invites.createInvite(
+      { invite, tokenHash },
+      existingUsers,
+      senderOf(caller),
+      audit(inviteChange('invite.created', invite)),
+      now,
+    );
     const url = acceptUrl(token, event);
     await mailInvite(invite, found(org).name, url);
     return { body: { ...invite, acceptUrl: url } };
@@ -120,19 +91,15 @@ export const handler = httpHandler([
     return { body: { ...page, items: page.items.map((i) => ({ ...i, status: currentStatus(i, now) })) } };
   }),
 
-  implement(revokeInvite, async ({ params, caller, membership, requestId, now }) => {
+  implement(revokeInvite, async ({ params, membership, audit, now }) => {
     const { invite } = found(await invites.getInvite(params.orgId, params.inviteId));
     enforce(manageRefusal(membership, invite) ?? revokeRefusal(invite, now));
     const revoked: Invite = { ...invite, status: 'revoked', version: invite.version + 1 };
-    const audit = inviteAudit(caller, 'invite.revoked', revoked, requestId, now, invite);
-    if (await invites.revokeInvite(invite, currentStatus(invite, now) === 'expired', audit)) return {};
-    // Lost a race (accepted or revoked meanwhile): explain with the state that won.
-    const reloaded = found(await invites.getInvite(params.orgId, params.inviteId));
-    enforce(revokeRefusal(reloaded.invite, now));
-    throw problems.conflict('The invite changed meanwhile; reload and retry.');
+    await invites.revokeInvite(invite, now, audit(inviteChange('invite.revoked', revoked, invite)));
+    return {};
   }),
 
-  implement(resendInvite, async ({ params, caller, membership, requestId, now, event }) => {
+  implement(resendInvite, async ({ params, caller, membership, audit, now, event }) => {
     const current = found(await invites.getInvite(params.orgId, params.inviteId));
     enforce(manageRefusal(membership, current.invite) ?? revokeRefusal(current.invite, now));
     const org = found(await orgs.getOrg(params.orgId));
@@ -141,24 +108,20 @@ export const handler = httpHandler([
       enforce(seatRefusal(org, await invites.countPendingInvites(params.orgId, now)));
     }
     const { invite, token, tokenHash } = reissue(current.invite, now);
-    const audit = inviteAudit(caller, 'invite.resent', invite, requestId, now, current.invite);
-    const sender = senderOf(caller);
-    const outcome = await invites.resendInvite(current, { invite, tokenHash }, sender, audit, now);
-    if (outcome === 'rate-org' || outcome === 'rate-user') throw throttled(outcome, sender, now);
-    if (outcome === 'superseded') throw conflictOn('email', 'A newer invite for this email is pending.');
-    if (outcome === 'stale') {
-      const reloaded = found(await invites.getInvite(params.orgId, params.inviteId));
-      enforce(revokeRefusal(reloaded.invite, now));
-      throw problems.conflict('The invite changed meanwhile; reload and retry.');
-    }
+    await invites.resendInvite(
+      current,
+      { invite, tokenHash },
+      senderOf(caller),
+      audit(inviteChange('invite.resent', invite, current.invite)),
+      now,
+    );
     const url = acceptUrl(token, event);
     await mailInvite(invite, org.name, url);
     return { body: { ...invite, acceptUrl: url } };
   }),
 
   implement(listMyInvites, async ({ caller, query, now }) => {
-    if (!caller.identity.emailVerified)
-      throw problems.forbidden('Verify your email address to see its invites.');
+    if (!caller.identity.emailVerified) throw refusals.unverifiedEmail('to see its invites');
     const page = await invites.listInvitesFor(caller.identity.email, query.limit, query.cursor, now);
     const names = await batchGetOrgs(page.items.map((i) => i.orgId));
     const items = page.items.flatMap((i) => {
@@ -168,27 +131,22 @@ export const handler = httpHandler([
     return { body: { ...page, items } };
   }),
 
-  implement(acceptInvite, async ({ body, caller, requestId, now }) => {
+  implement(acceptInvite, async ({ body, caller, audit, now }) => {
     const tokenHash = hashToken(body.token);
     const stored = await invites.findInviteByToken(tokenHash);
-    if (!stored) throw gone();
+    if (!stored) throw linkGone();
     const who = { email: caller.identity.email, emailVerified: caller.identity.emailVerified };
     enforce(acceptRefusal(stored.invite, who, stored.tokenHash === tokenHash, now));
     const { invite } = stored;
     const member = newMembership(invite.orgId, caller.profile, invite.role, invite.additionalRoles, now);
     const accepted: Invite = { ...invite, status: 'accepted', version: invite.version + 1 };
-    const audit = inviteAudit(caller, 'invite.accepted', accepted, requestId, now, invite);
-    const outcome = await invites.acceptInvite(stored, member, audit, now);
-    if (outcome === 'already-member')
-      throw conflictOn('token', 'You are already a member of this organization.');
-    if (outcome === 'org-full')
-      throw problems.unprocessable('The organization has reached its member limit.');
-    if (outcome === 'not-pending') {
-      const reloaded = await invites.getInvite(invite.orgId, invite.id);
-      if (!reloaded) throw gone();
-      enforce(acceptRefusal(reloaded.invite, who, reloaded.tokenHash === tokenHash, now));
-      throw gone();
-    }
+    await invites.acceptInvite(
+      stored,
+      member,
+      who,
+      audit(inviteChange('invite.accepted', accepted, invite)),
+      now,
+    );
     return { body: member };
   }),
 ]);

@@ -6,24 +6,14 @@
  * verified email) unless the org allows other calendar accounts; otherwise the grant is revoked
  * and nothing is kept.
  */
+
+import { saveTokens, tokenSecretName } from '../adapters/calendar-tokens';
 import {
   type GoogleAccount,
   GoogleError,
   type GoogleGrant,
   googleCalendar,
 } from '../adapters/google-calendar';
-import { syncQueue } from '../adapters/queue';
-import { googleOAuthCallback } from '../api/routes/calendar';
-import { getConnection, putConnection } from '../data/calendar-connections';
-import { getMembership } from '../data/memberships';
-import { consumeOAuthState } from '../data/oauth-states';
-import { getOrg } from '../data/orgs';
-import { dynamoUserStore } from '../data/users';
-import { saveTokens, tokenSecretName } from '../lib/calendar-session';
-import { config } from '../lib/config';
-import { canonicalEmail } from '../lib/email';
-import { httpHandler, implement } from '../lib/http-handler';
-import { logger } from '../lib/logger';
 import {
   afterConnectUrl,
   bindingFrom,
@@ -33,8 +23,19 @@ import {
   clearedBindingCookie,
   pkceVerifier,
   verifyState,
-} from '../lib/oauth-state';
+} from '../adapters/oauth-state';
+import { syncQueue } from '../adapters/queue';
+import { googleOAuthCallback } from '../api/routes/calendar';
+import { getConnection, putConnection } from '../data/calendar-connections';
+import { getMembership } from '../data/memberships';
+import { consumeOAuthState } from '../data/oauth-states';
+import { getOrg } from '../data/orgs';
+import { dynamoUserStore } from '../data/users';
+import { config } from '../lib/config';
+import { canonicalEmail } from '../lib/email';
+import { logger } from '../lib/logger';
 import { Problem, problems } from '../lib/problem';
+import { httpHandler, implement } from './pipeline/handler';
 
 const badState = () => {
   const { status, title, detail, errors } = problems.invalidField(

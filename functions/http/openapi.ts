@@ -1,7 +1,7 @@
 import { openApiDocument } from '../api/openapi';
 import { routes } from '../api/routes';
 import { getOpenApi } from '../api/routes/tenancy';
-import { httpHandler, implement } from '../lib/http-handler';
+import { httpHandler, implement } from './pipeline/handler';
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 

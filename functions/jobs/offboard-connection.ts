@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { GoogleError } from '../adapters/google-calendar';
 import { acquireLease, getConnection, releaseLease } from '../data/calendar-connections';
-import { forgetCalendar } from '../lib/calendar-session';
 import { logger } from '../lib/logger';
+import { forgetCalendar } from './forget-calendar';
 
 /** Long enough for a revoke and the deletes; a sync that finds the lease taken skips its run. */
 const leaseSeconds = 60;

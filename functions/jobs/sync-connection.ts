@@ -5,6 +5,7 @@
  * so a crash anywhere resumes from the previous token and rewrites idempotently.
  */
 import { randomUUID } from 'node:crypto';
+import { sessionFor } from '../adapters/calendar-tokens';
 import {
   type GoogleCalendar,
   GoogleError,
@@ -22,7 +23,6 @@ import {
   planPage,
   type StoredRef,
 } from '../domain/calendar-sync';
-import { sessionFor } from '../lib/calendar-session';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { offboardConnection } from './offboard-connection';

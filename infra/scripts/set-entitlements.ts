@@ -14,7 +14,7 @@ import { OrgId, PlanName } from '../../functions/api/schemas/orgs';
 import * as orgs from '../../functions/data/orgs';
 import { auditEntry } from '../../functions/domain/audit';
 import { applyEntitlements } from '../../functions/domain/orgs';
-import type { Refusal } from '../../functions/domain/refusal';
+import { orRefuse } from '../../functions/domain/refusal';
 
 export const EntitlementChange = z
   .strictObject({
@@ -31,8 +31,7 @@ export type EntitlementChange = z.infer<typeof EntitlementChange>;
 export async function setEntitlements(change: EntitlementChange, now = new Date()) {
   const current = await orgs.getOrg(change.orgId);
   if (!current) throw new Error(`No organization ${change.orgId}.`);
-  const updated = applyEntitlements(current, change, now);
-  if ('kind' in updated) throw new Error((updated as Refusal).message);
+  const updated = orRefuse(applyEntitlements(current, change, now));
   const audit = auditEntry({
     orgId: current.id,
     actor: { userId: 'platform-operator', email: change.operator },
@@ -43,10 +42,7 @@ export async function setEntitlements(change: EntitlementChange, now = new Date(
     after: updated,
     now,
   });
-  const outcome = await orgs.updateEntitlements(updated, current.version, audit);
-  if (outcome === 'stale') throw new Error('The organization changed meanwhile; run the command again.');
-  if (outcome === 'over-limit')
-    throw new Error('Members joined meanwhile; the new plan is below the member count.');
+  await orgs.updateEntitlements(updated, current.version, audit);
   return updated;
 }
 

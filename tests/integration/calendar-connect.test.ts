@@ -6,10 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tokenSecretName } from '../../functions/adapters/calendar-tokens';
 import { localQueue } from '../../functions/adapters/queue';
 import { encryptedFileStore } from '../../functions/adapters/secrets';
 import { keys } from '../../functions/data/keys';
-import { tokenSecretName } from '../../functions/lib/calendar-session';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call, captureLogs } from '../support/api';
 import {

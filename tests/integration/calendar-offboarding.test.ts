@@ -4,10 +4,10 @@
  */
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tokenSecretName } from '../../functions/adapters/calendar-tokens';
 import { localQueue } from '../../functions/adapters/queue';
 import { encryptedFileStore } from '../../functions/adapters/secrets';
 import { keys } from '../../functions/data/keys';
-import { tokenSecretName } from '../../functions/lib/calendar-session';
 import { config } from '../../functions/lib/config';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call } from '../support/api';

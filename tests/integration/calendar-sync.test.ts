@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenSecretName } from '../../functions/adapters/calendar-tokens';
 import { type GoogleCalendar, GoogleError, googleCalendar } from '../../functions/adapters/google-calendar';
 import { localQueue } from '../../functions/adapters/queue';
 import { encryptedFileStore } from '../../functions/adapters/secrets';
 import { putConnection } from '../../functions/data/calendar-connections';
 import { syncConnection } from '../../functions/jobs/sync-connection';
 import { handler as dispatch } from '../../functions/jobs/sync-dispatcher';
-import { tokenSecretName } from '../../functions/lib/calendar-session';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call, countRoundTrips } from '../support/api';
 import {

@@ -5,9 +5,9 @@
  * The pipeline authorizes before it validates, so no request bodies are needed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { minimumRole, orgRoles, rank } from '../../functions/api/permissions';
 import { routes } from '../../functions/api/routes';
 import { keys } from '../../functions/data/keys';
-import { minimumRole, orgRoles, rank } from '../../functions/domain/permissions';
 import { call } from '../support/api';
 import { addMember, createOrg, partition } from '../support/tenancy';
 

@@ -1,8 +1,8 @@
 /** Writes orgs and memberships straight into the table, for tests that are not about tenancy. */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import type { OrgRole } from '../../functions/api/permissions';
 import { keys } from '../../functions/data/keys';
-import type { OrgRole } from '../../functions/domain/permissions';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call } from './api';
 import { tableName, testDb } from './env';

@@ -1,8 +1,8 @@
 /** Builds tenants through the real API: an org with its owner, and members added by invite. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
+import type { Plan } from '../../functions/api/plans';
 import { keys } from '../../functions/data/keys';
-import type { Plan } from '../../functions/domain/plans';
 import { setEntitlements } from '../../infra/scripts/set-entitlements';
 import { call } from './api';
 import { tableName, testDb } from './env';

@@ -1,7 +1,7 @@
 /** Token checks per issuer beyond the signature (RFC 8725): audience, expiry, Cognito's token_use. */
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { describe, expect, it } from 'vitest';
-import { buildVerifier } from '../../functions/lib/auth';
+import { buildVerifier } from '../../functions/http/pipeline/auth';
 import { parseConfig } from '../../functions/lib/config';
 import { generateSigningKey, signJwt } from '../../infra/local/jwt';
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, type Partition } from '../../functions/data/cursor';
+import { Refusal } from '../../functions/domain/refusal';
+import { problemFor } from '../../functions/http/pipeline/refusals';
 import { Problem } from '../../functions/lib/problem';
 
 const partition = { attribute: 'pk', value: 'ORG#org_A' };
@@ -10,7 +12,8 @@ async function refusal(cursor: string, where: Partition = partition) {
   try {
     await decodeCursor(where, cursor);
   } catch (error) {
-    return error;
+    // What the client sees: the pipeline's rendering of the store's refusal.
+    return error instanceof Refusal ? problemFor(error) : error;
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import {
   type Permission,
   permissions,
   rank,
-} from '../../functions/domain/permissions';
+} from '../../functions/api/permissions';
 
 /**
  * The whole matrix written out by hand: one row per permission, one column per role

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { TimeZone } from '../../functions/api/schemas/common';
+import { etagFor, parseIfMatch, zodFieldErrors } from '../../functions/http/pipeline/request';
 import { Problem } from '../../functions/lib/problem';
-import { etagFor, parseIfMatch, zodFieldErrors } from '../../functions/lib/request';
 
 function problemOf(fn: () => unknown): Problem {
   try {

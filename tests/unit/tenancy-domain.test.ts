@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OrgRole } from '../../functions/api/permissions';
 import type { Invite } from '../../functions/api/schemas/invites';
 import type { Member } from '../../functions/api/schemas/members';
 import { summarize } from '../../functions/domain/audit';
@@ -19,7 +20,6 @@ import {
   transferRefusal,
 } from '../../functions/domain/memberships';
 import { applyEntitlements, applyOrgUpdate, canAutoJoin, newOrg } from '../../functions/domain/orgs';
-import type { OrgRole } from '../../functions/domain/permissions';
 import { windowOf } from '../../functions/domain/rate-limits';
 
 const now = new Date('2026-11-22T10:00:00Z');

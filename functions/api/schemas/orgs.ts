@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { orgRoles } from '../../domain/permissions';
-import { plans } from '../../domain/plans';
+import { orgRoles } from '../permissions';
+import { plans } from '../plans';
 import { DisplayText, IsoDateTime } from './common';
 
 const ulid = '[0-9A-HJKMNP-TV-Z]{26}';

@@ -8,8 +8,8 @@ import {
   revokeInvite,
   updateMember,
 } from '../../../functions/api/routes/tenancy';
-import type { OrgRole } from '../../../functions/domain/permissions';
-import { can, orgRoles } from '../../../functions/domain/permissions';
+import type { OrgRole } from '../../../functions/api/permissions';
+import { can, orgRoles } from '../../../functions/api/permissions';
 import { errorText } from '../api';
 import { useLoad, useSession } from '../session';
 

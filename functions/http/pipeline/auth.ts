@@ -6,21 +6,13 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { type AppConfig, config } from './config';
-import { canonicalEmail } from './email';
-import { problems } from './problem';
+import type { Identity } from '../../domain/users';
+import { type AppConfig, config } from '../../lib/config';
+import { canonicalEmail } from '../../lib/email';
+import { problems } from '../../lib/problem';
 
 /** The issuer recorded for users of the local dev identity provider, whatever port it serves on. */
 export const devIdentityProvider = 'local-dev';
-
-export interface Identity {
-  sub: string;
-  issuer: string;
-  email: string;
-  emailVerified: boolean;
-  name: string | null;
-  picture: string | null;
-}
 
 type Verifier = { verify(token: string): Promise<Record<string, unknown>> };
 let verifier: Verifier | null | undefined;

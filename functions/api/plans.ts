@@ -1,4 +1,4 @@
-/** Plans and the limits each grants; an org's effective member limit is the lower of its plan and maxUsers. */
+/** Plans and the limits each grants: part of the API's vocabulary (plan names, the limits an org reports). */
 
 export const plans = ['free', 'starter', 'professional', 'enterprise'] as const;
 export type Plan = (typeof plans)[number];
@@ -9,7 +9,3 @@ export const planLimits = {
   professional: { maxUsers: 100, maxAgents: 25, maxPhoneNumbers: 25 },
   enterprise: { maxUsers: 10_000, maxAgents: 500, maxPhoneNumbers: 1_000 },
 } as const satisfies Record<Plan, { maxUsers: number; maxAgents: number; maxPhoneNumbers: number }>;
-
-export function memberLimit(plan: Plan, maxUsers: number | null): number {
-  return Math.min(planLimits[plan].maxUsers, maxUsers ?? Number.POSITIVE_INFINITY);
-}

@@ -1,8 +1,8 @@
 /** Turning an API Gateway v2 event into validated input: JSON body, query, path params, If-Match. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import type { AnySchema, RouteSpec } from '../api/route';
-import { type FieldError, problems } from './problem';
+import type { AnySchema, RouteSpec } from '../../api/route';
+import { type FieldError, problems } from '../../lib/problem';
 
 export const maxBodyBytes = 64 * 1024;
 

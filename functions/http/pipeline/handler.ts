@@ -8,6 +8,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { can } from '../../api/permissions';
 import {
   type BodyOf,
   type ParamsOf,
@@ -15,15 +16,18 @@ import {
   type ResponseOf,
   type RouteSpec,
   routeKey,
-} from '../api/route';
-import type { UserProfile } from '../api/schemas/me';
-import { getMembership, type Membership } from '../data/memberships';
-import { dynamoUserStore } from '../data/users';
-import { can } from '../domain/permissions';
-import { followVerifiedEmail, profileFromIdentity } from '../domain/users';
-import { authenticate, type Identity } from './auth';
-import { logger } from './logger';
-import { dependencyProblem, Problem, problemBody, problems } from './problem';
+} from '../../api/route';
+import type { AuditEntry } from '../../api/schemas/audit';
+import type { UserProfile } from '../../api/schemas/me';
+import { getMembership, type Membership } from '../../data/memberships';
+import { dynamoUserStore } from '../../data/users';
+import { type AuditChange, auditEntry } from '../../domain/audit';
+import { Refusal } from '../../domain/refusal';
+import { followVerifiedEmail, type Identity, profileFromIdentity } from '../../domain/users';
+import { logger } from '../../lib/logger';
+import { dependencyProblem, Problem, problemBody, problems } from '../../lib/problem';
+import { authenticate } from './auth';
+import { problemFor } from './refusals';
 import { etagFor, parseIfMatch, parseInput } from './request';
 
 export interface Caller {
@@ -44,6 +48,8 @@ export interface HandlerRequest<R extends RouteSpec> {
   requestId: string;
   now: Date;
   event: Event;
+  /** The audit entry of this request's change, by the caller, in the path's org unless another is named. */
+  audit(change: AuditChange & { orgId?: string }): AuditEntry;
 }
 
 export type Reply<R extends RouteSpec> = R['successStatus'] extends 204
@@ -101,8 +107,8 @@ const problemErrors = (): MiddlewareObj<Event, Result> => ({
   onError: (request) => {
     const requestId = requestIdOf(request.event, request.context);
     const error = request.error;
-    if (error instanceof Problem) {
-      request.response = problemResult(error, requestId);
+    if (error instanceof Problem || error instanceof Refusal) {
+      request.response = problemResult(error instanceof Refusal ? problemFor(error) : error, requestId);
       return;
     }
     const unavailable = dependencyProblem(error);
@@ -177,14 +183,23 @@ export function httpHandler(implementations: Implementation[]) {
       const now = new Date();
       const { caller, membership } = await authorize(spec, event, now);
       const input = parseInput(spec, event);
+      const requestId = requestIdOf(event, context);
+      const audit = ({ orgId, ...change }: AuditChange & { orgId?: string }) => {
+        if (!caller) throw new Error(`route ${routeKey(spec)} is public; it has no one to audit`);
+        const org = orgId ?? event.pathParameters?.orgId;
+        if (!org) throw new Error(`route ${routeKey(spec)} has no {orgId}; name the audited org`);
+        const actor = { userId: caller.profile.id, email: caller.profile.email };
+        return auditEntry({ ...change, orgId: org, actor, requestId, now });
+      };
       const reply = await implementation.run({
         ...input,
         caller,
         membership,
         ifMatch: parseIfMatch(event.headers['if-match']),
-        requestId: requestIdOf(event, context),
+        requestId,
         now,
         event,
+        audit,
       } as HandlerRequest<RouteSpec>);
       return render(spec, reply as { body?: unknown; headers?: Record<string, string> });
     });

@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { config } from './config';
+import { config } from '../lib/config';
 import { sign, verifySignature } from './signing';
 
 const purpose = 'oauth-state';

@@ -5,8 +5,8 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { secretsManager } from '../adapters/secrets';
-import { config } from './config';
+import { config } from '../lib/config';
+import { secretsManager } from './secrets';
 
 let key: Promise<Buffer> | undefined;
 
