@@ -1,14 +1,16 @@
 /**
  * Google Calendar port and its adapter over google-auth-library + @googleapis/calendar. One OAuth
  * client and one Calendar client per container; per-user access tokens travel per call, so no
- * user's credentials live in a shared object. Failures become GoogleError kinds the sync and the
- * routes act on; raw library errors (which carry request headers) never leave this module.
+ * user's credentials live in a shared object. Failures become GoogleErrors: refusals whose reason
+ * the sync and the routes act on; raw library errors (which carry request headers) never leave
+ * this module.
  */
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import * as z from 'zod';
 import { GoogleEvent } from '../domain/calendar-sync';
+import { Refusal, type RefusalKind } from '../domain/refusal';
 import { config } from '../lib/config';
 import { secretsManager } from './secrets';
 
@@ -21,7 +23,7 @@ export const TokenSet = z.object({
 });
 export type TokenSet = z.infer<typeof TokenSet>;
 
-export type GoogleErrorKind =
+export type GoogleFailure =
   /** HTTP 410 on a sync token: start over with a full sync. */
   | 'sync_token_expired'
   /** The grant was revoked or expired: only the user reconnecting helps. */
@@ -32,12 +34,21 @@ export type GoogleErrorKind =
   /** Anything else Google refused. */
   | 'rejected';
 
-export class GoogleError extends Error {
+const refusalKindOf: Record<GoogleFailure, RefusalKind> = {
+  sync_token_expired: 'upstream',
+  invalid_grant: 'upstream',
+  unavailable: 'unavailable',
+  not_found: 'not_found',
+  rejected: 'upstream',
+};
+
+/** A refusal from Google; `reason` says what the sync or the route does about it. */
+export class GoogleError extends Refusal {
   constructor(
-    readonly kind: GoogleErrorKind,
+    readonly reason: GoogleFailure,
     message: string,
   ) {
-    super(message);
+    super(refusalKindOf[reason], message);
     this.name = 'GoogleError';
   }
 }
@@ -128,7 +139,7 @@ function oauthErrorOf(error: unknown): string | undefined {
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
-/** Maps a library error to a kind with a message that is safe to show and log. */
+/** Maps a library error to a reason with a message that is safe to show and log. */
 function classify(error: unknown, action: string): GoogleError {
   if (error instanceof GoogleError) return error;
   const status = statusOf(error);
@@ -163,7 +174,7 @@ async function withBackoff<T>(
       return await run();
     } catch (error) {
       const failure = classify(error, action);
-      if (failure.kind !== 'unavailable' || attempt >= options.attempts) throw failure;
+      if (failure.reason !== 'unavailable' || attempt >= options.attempts) throw failure;
       await sleep(Math.random() * options.baseMs * 2 ** (attempt - 1));
     }
   }
@@ -401,7 +412,7 @@ function googleCalendarAdapter(): GoogleCalendar {
         // Deleted at Google already (404/410): the outcome the caller asked for.
         if (
           error instanceof GoogleError &&
-          (error.kind === 'not_found' || error.kind === 'sync_token_expired')
+          (error.reason === 'not_found' || error.reason === 'sync_token_expired')
         )
           return;
         throw error;

@@ -1,23 +1,26 @@
 /**
  * Calendar connections: one item per (org, user) holding sync state and the secret's name, never
  * a token. While a connection is scheduled it sits in the sharded sync-due index (gsi2); a lease
- * with an expiry makes sure one user is never synced by two workers at once.
+ * with an expiry makes sure one user is never synced by two workers at once. The item has its own
+ * schema; `connectionView` is the one place it becomes what the API shows.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { CalendarStatus } from '../api/schemas/calendar';
+import type { CalendarConnectionView } from '../api/schemas/calendar';
+import { Refusal, refusals } from '../domain/refusal';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
+import { queryEveryPage } from './page';
 
 export const CalendarConnection = z.object({
   orgId: z.string(),
   userId: z.string(),
   /** Name of the token secret in the secret store. */
   secretName: z.string(),
-  status: CalendarStatus.exclude(['not_connected']),
+  status: z.enum(['connected', 'syncing', 'needs_reauth', 'error']),
   syncToken: z.string().nullable(),
   lastSyncedAt: z.string().nullable(),
   lastError: z.string().nullable(),
@@ -28,8 +31,16 @@ export const CalendarConnection = z.object({
   version: z.number().int(),
   leaseOwner: z.string().optional(),
   leaseUntil: z.string().optional(),
+  /** When the user last asked for a sync (the cooldown of "Sync now"). */
+  lastManualSyncAt: z.string().optional(),
 });
 export type CalendarConnection = z.infer<typeof CalendarConnection>;
+
+/** What the caller sees of their connection; no connection at all is `not_connected`. */
+export function connectionView(c: CalendarConnection | undefined): CalendarConnectionView {
+  if (!c) return { status: 'not_connected', lastSyncedAt: null, lastError: null, eventCount: 0 };
+  return { status: c.status, lastSyncedAt: c.lastSyncedAt, lastError: c.lastError, eventCount: c.eventCount };
+}
 
 function shardOf(orgId: string, userId: string, shards: number): number {
   return createHash('sha256').update(`${orgId}#${userId}`).digest().readUInt32BE(0) % shards;
@@ -74,20 +85,16 @@ export async function connectedUserIds(orgId: string): Promise<string[]> {
   // The key of an empty user id is the partition and the sort-key prefix of every connection.
   const { pk, sk: prefix } = keys.calendarConnection(orgId, '');
   const userIds: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ProjectionExpression: 'userId',
-        ExclusiveStartKey: start,
-      }),
-    );
-    userIds.push(...(page.Items ?? []).map((item) => String(item.userId)));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ProjectionExpression: 'userId',
+    },
+    ({ Items = [] }) => {
+      userIds.push(...Items.map((item) => String(item.userId)));
+    },
+  );
   return userIds;
 }
 
@@ -195,21 +202,17 @@ export async function releaseLease(c: CalendarConnection, owner: string) {
   return conditionalUpdate(c, owner, { UpdateExpression: 'REMOVE leaseOwner, leaseUntil', values: {} });
 }
 
-export type ManualSyncClaim =
-  | { ok: true }
-  | { ok: false; reason: 'not_connected' | 'needs_reauth' }
-  | { ok: false; reason: 'cooling_down'; retryAfterSeconds: number };
-
 /**
  * Records a manual sync request unless the last one is younger than the cooldown. One conditional
- * update decides, so two concurrent requests cannot both pass; the item as it was explains a refusal.
+ * update decides, so two concurrent requests cannot both pass; the item as it was explains the
+ * refusal (no connection, one waiting for reconnect, or throttled until the cooldown ends).
  */
 export async function claimManualSync(
   orgId: string,
   userId: string,
   now: Date,
   cooldownSeconds: number,
-): Promise<ManualSyncClaim> {
+): Promise<void> {
   const cutoff = new Date(now.getTime() - cooldownSeconds * 1000).toISOString();
   try {
     await ddb().send(
@@ -229,15 +232,19 @@ export async function claimManualSync(
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { ok: true };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const old = error.Item;
-    if (!old) return { ok: false, reason: 'not_connected' };
-    if (old.status?.S === 'needs_reauth') return { ok: false, reason: 'needs_reauth' };
+    if (!old) throw refusals.calendarNotConnected();
+    if (old.status?.S === 'needs_reauth') throw refusals.calendarNeedsReauth();
     const last = Date.parse(old.lastManualSyncAt?.S ?? '');
     const waitMs = last + cooldownSeconds * 1000 - now.getTime();
-    return { ok: false, reason: 'cooling_down', retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    throw new Refusal(
+      'throttled',
+      `A sync was requested less than ${cooldownSeconds} seconds ago; try again later.`,
+      undefined,
+      Math.max(1, Math.ceil(waitMs / 1000)),
+    );
   }
 }
 

@@ -36,6 +36,7 @@ import {
   adjustEventCount,
   type CalendarConnection,
   claimManualSync,
+  connectionView,
   getConnection,
   markNeedsReauth,
   releaseLease,
@@ -46,34 +47,37 @@ import { saveOAuthState } from '../data/oauth-states';
 import { dynamoUserStore } from '../data/users';
 import { freeSlots, parseWorkingHours } from '../domain/availability';
 import { type GoogleEvent, googleIdOf, recordFromGoogle } from '../domain/calendar-sync';
+import { refusals, refuse } from '../domain/refusal';
 import { forgetCalendar } from '../jobs/forget-calendar';
-import { problems } from '../lib/problem';
 import { type Caller, httpHandler, implement } from './pipeline/handler';
+import { found } from './pipeline/refusals';
 
 /** Lease taken by a disconnect so no sync writes events while they are being deleted. */
 const disconnectLeaseSeconds = 60;
 /** Scheduled syncs run every few minutes anyway; "Sync now" must not become a way to hammer Google. */
 const manualSyncCooldownSeconds = 60;
 
-const notConnected = () => problems.conflict('Connect your Google Calendar first.');
-const needsReauth = () => problems.conflict('Google access has ended; reconnect your calendar.');
-
 async function connected(orgId: string, userId: string): Promise<CalendarConnection> {
   const c = await getConnection(orgId, userId);
-  if (!c) throw notConnected();
-  if (c.status === 'needs_reauth') throw needsReauth();
+  if (!c) throw refusals.calendarNotConnected();
+  if (c.status === 'needs_reauth') throw refusals.calendarNeedsReauth();
   return c;
 }
 
-/** Runs a Google call for a route: a refusal becomes 502 with a message safe to show. */
+/**
+ * Runs a Google call for a route. Whatever Google refused (even when only unavailable) is a 502
+ * saying nothing was changed, except an event Google no longer has; a revoked grant also marks
+ * the connection as needing a reconnect.
+ */
 async function atGoogle<T>(c: CalendarConnection, run: (session: GoogleSession) => Promise<T>, now: Date) {
   try {
     return await run(await sessionFor(c));
   } catch (error) {
     if (!(error instanceof GoogleError)) throw error;
-    if (error.kind === 'invalid_grant') await markNeedsReauth(c.orgId, c.userId, error.message, now);
-    if (error.kind === 'not_found') throw problems.notFound('The event no longer exists in Google Calendar.');
-    throw problems.badGateway(`${error.message} Nothing was changed.`);
+    if (error.reason === 'invalid_grant') await markNeedsReauth(c.orgId, c.userId, error.message, now);
+    if (error.reason === 'not_found')
+      throw refuse('not_found', 'The event no longer exists in Google Calendar.');
+    throw refuse('upstream', `${error.message} Nothing was changed.`);
   }
 }
 
@@ -86,9 +90,9 @@ async function readableUser(
 ) {
   if (userId === undefined || userId === caller.identity.sub) return caller.identity.sub;
   if (!can(membership.role, 'calendar:readOthers')) {
-    throw problems.forbidden('Only managers and up may read other members’ calendars.');
+    throw refuse('forbidden', 'Only managers and up may read other members’ calendars.');
   }
-  if (!(await getMembership(orgId, userId))) throw problems.notFound();
+  if (!(await getMembership(orgId, userId))) throw refusals.notFound();
   return userId;
 }
 
@@ -113,13 +117,14 @@ function googlePatch(current: CalendarEvent, body: UpdateEventBody): Partial<Goo
   const start = body.start ?? current.start;
   const end = body.end ?? current.end;
   if (IsoDate.safeParse(start).success !== IsoDate.safeParse(end).success) {
-    throw problems.invalidField(
-      body.end ? 'end' : 'start',
+    throw refuse(
+      'invalid',
       'must be a date when the other is a date (all-day), or a date-time',
+      body.end ? 'end' : 'start',
     );
   }
   if (Date.parse(end) <= Date.parse(start))
-    throw problems.invalidField(body.end ? 'end' : 'start', 'must leave end after start');
+    throw refuse('invalid', 'must leave end after start', body.end ? 'end' : 'start');
   const timeZone = current.timezone ?? undefined;
   return {
     ...(body.title !== undefined ? { summary: body.title } : {}),
@@ -132,14 +137,14 @@ function googlePatch(current: CalendarEvent, body: UpdateEventBody): Partial<Goo
 
 function stored(g: GoogleEvent) {
   const record = recordFromGoogle(g);
-  if (!record) throw problems.badGateway('Google returned the event without start and end times.');
+  if (!record) throw refuse('upstream', 'Google returned the event without start and end times.');
   return record;
 }
 
 export const handler = httpHandler([
   implement(authorizeGoogleCalendar, async ({ params, caller, now }) => {
     if (!googleConfigured())
-      throw problems.unavailable('Google Calendar is not configured for this deployment.');
+      throw refuse('unavailable', 'Google Calendar is not configured for this deployment.');
     const { claims, state, binding, codeChallenge } = await issueState(
       params.orgId,
       caller.identity.sub,
@@ -155,14 +160,9 @@ export const handler = httpHandler([
     return { body: { url }, headers: { 'set-cookie': bindingCookie(binding) } };
   }),
 
-  implement(getCalendarConnection, async ({ params, caller }) => {
-    const c = await getConnection(params.orgId, caller.identity.sub);
-    if (!c)
-      return {
-        body: { status: 'not_connected' as const, lastSyncedAt: null, lastError: null, eventCount: 0 },
-      };
-    return { body: c };
-  }),
+  implement(getCalendarConnection, async ({ params, caller }) => ({
+    body: connectionView(await getConnection(params.orgId, caller.identity.sub)),
+  })),
 
   implement(disconnectCalendar, async ({ params, caller, now }) => {
     const userId = caller.identity.sub;
@@ -172,30 +172,23 @@ export const handler = httpHandler([
     });
     if (!c) {
       if (await getConnection(params.orgId, userId))
-        throw problems.conflict('A sync is running; try again in a minute.');
+        throw refuse('conflict', 'A sync is running; try again in a minute.');
       return {};
     }
     try {
       await forgetCalendar(params.orgId, userId);
     } catch (error) {
       await releaseLease(c, owner);
+      // Google failed before anything was deleted; unavailable too stays a 502, as in atGoogle.
       if (error instanceof GoogleError)
-        throw problems.badGateway(`${error.message} The calendar is still connected.`);
+        throw refuse('upstream', `${error.message} The calendar is still connected.`);
       throw error;
     }
     return {};
   }),
 
   implement(syncCalendarNow, async ({ params, caller, now }) => {
-    const claim = await claimManualSync(params.orgId, caller.identity.sub, now, manualSyncCooldownSeconds);
-    if (!claim.ok) {
-      if (claim.reason === 'cooling_down')
-        throw problems.tooManyRequests(
-          `A sync was requested less than ${manualSyncCooldownSeconds} seconds ago; try again later.`,
-          claim.retryAfterSeconds,
-        );
-      throw claim.reason === 'not_connected' ? notConnected() : needsReauth();
-    }
+    await claimManualSync(params.orgId, caller.identity.sub, now, manualSyncCooldownSeconds);
     await syncQueue().send([{ kind: 'sync', orgId: params.orgId, userId: caller.identity.sub }]);
     return { body: { status: 'queued' as const } };
   }),
@@ -222,8 +215,7 @@ export const handler = httpHandler([
 
   implement(updateCalendarEvent, async ({ params, body, caller, now }) => {
     const c = await connected(params.orgId, caller.identity.sub);
-    const current = await getEvent(c.orgId, c.userId, googleIdOf(params.eventId));
-    if (!current) throw problems.notFound();
+    const current = found(await getEvent(c.orgId, c.userId, googleIdOf(params.eventId)));
     const patch = googlePatch(current.event, body);
     const updated = await atGoogle(
       c,
@@ -237,8 +229,7 @@ export const handler = httpHandler([
 
   implement(deleteCalendarEvent, async ({ params, caller, now }) => {
     const c = await connected(params.orgId, caller.identity.sub);
-    const current = await getEvent(c.orgId, c.userId, googleIdOf(params.eventId));
-    if (!current) throw problems.notFound();
+    const current = found(await getEvent(c.orgId, c.userId, googleIdOf(params.eventId)));
     await atGoogle(c, (s) => googleCalendar().deleteEvent(s, current.event.googleEventId), now);
     await removeEvent(c.orgId, c.userId, current.ref);
     await adjustEventCount(c.orgId, c.userId, -1);
@@ -248,7 +239,7 @@ export const handler = httpHandler([
   implement(getAvailability, async ({ params, query, caller, membership }) => {
     const others = query.userIds.filter((id) => id !== caller.identity.sub);
     if (others.length > 0 && !can(membership.role, 'calendar:readOthers')) {
-      throw problems.forbidden('Only managers and up may read other members’ availability.');
+      throw refuse('forbidden', 'Only managers and up may read other members’ availability.');
     }
     const people = await Promise.all(
       query.userIds.map(async (userId) => {
@@ -258,7 +249,7 @@ export const handler = httpHandler([
           eventsInRange(params.orgId, userId, query.from, query.to),
         ]);
         if (!member || !user)
-          throw problems.invalidField('userIds', `${userId} is not a member of this organization`);
+          throw refuse('invalid', `${userId} is not a member of this organization`, 'userIds');
         return { timezone: user.profile.timezone, events };
       }),
     );

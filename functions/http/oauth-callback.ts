@@ -31,16 +31,22 @@ import { getMembership } from '../data/memberships';
 import { consumeOAuthState } from '../data/oauth-states';
 import { getOrg } from '../data/orgs';
 import { dynamoUserStore } from '../data/users';
+import { refusals, refuse } from '../domain/refusal';
 import { config } from '../lib/config';
 import { canonicalEmail } from '../lib/email';
 import { logger } from '../lib/logger';
-import { Problem, problems } from '../lib/problem';
+import { Problem } from '../lib/problem';
 import { httpHandler, implement } from './pipeline/handler';
+import { problemFor } from './pipeline/refusals';
 
+/** A refused state also clears the binding cookie: a header, so this one is built as a problem. */
 const badState = () => {
-  const { status, title, detail, errors } = problems.invalidField(
-    'state',
-    'is not a valid, unused sign-in state of this browser; start connecting the calendar again',
+  const { status, title, detail, errors } = problemFor(
+    refuse(
+      'invalid',
+      'is not a valid, unused sign-in state of this browser; start connecting the calendar again',
+      'state',
+    ),
   );
   return new Problem(status, title, detail, errors, { 'set-cookie': clearedBindingCookie() });
 };
@@ -62,7 +68,7 @@ async function discard(grant: GoogleGrant, orgId: string, userId: string) {
     await googleCalendar().revoke(grant.tokens);
   } catch (error) {
     if (!(error instanceof GoogleError)) throw error;
-    logger.warn('could not revoke a refused google grant', { orgId, userId, kind: error.kind });
+    logger.warn('could not revoke a refused google grant', { orgId, userId, reason: error.reason });
   }
 }
 
@@ -79,7 +85,7 @@ export const handler = httpHandler([
     });
     if (query.error || !query.code) return redirect('denied');
     // The membership may have ended during the consent screen.
-    if (!(await getMembership(orgId, userId))) throw problems.notFound();
+    if (!(await getMembership(orgId, userId))) throw refusals.notFound();
 
     let grant: GoogleGrant;
     try {
@@ -90,7 +96,7 @@ export const handler = httpHandler([
       );
     } catch (error) {
       if (!(error instanceof GoogleError)) throw error;
-      logger.warn('google code exchange failed', { orgId, userId, kind: error.kind });
+      logger.warn('google code exchange failed', { orgId, userId, reason: error.reason });
       return redirect('failed');
     }
     if (!grant.account) {

@@ -39,7 +39,7 @@ export async function offboardConnection(
   } catch (error) {
     if (leased) await releaseLease(leased, owner);
     if (!(error instanceof GoogleError)) throw error;
-    logger.warn('calendar offboarding failed at Google', { orgId, userId, kind: error.kind, error });
+    logger.warn('calendar offboarding failed at Google', { orgId, userId, reason: error.reason, error });
     return { outcome: 'failed', retry: true };
   }
   logger.info('calendar offboarded', { orgId, userId });

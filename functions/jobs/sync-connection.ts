@@ -140,7 +140,7 @@ export async function syncConnection(
         ? await incremental(google, c, session, c.syncToken, progress)
         : await full(google, c, session, now, progress);
     } catch (error) {
-      if (!(error instanceof GoogleError && error.kind === 'sync_token_expired') || mode === 'full')
+      if (!(error instanceof GoogleError && error.reason === 'sync_token_expired') || mode === 'full')
         throw error;
       mode = 'full';
       syncToken = await full(google, c, session, now, progress);
@@ -162,10 +162,10 @@ export async function syncConnection(
     logger.info('calendar synced', { orgId, userId, mode, pages: progress.pages, writes: progress.writes });
     return { outcome: 'synced', mode, ...progress };
   } catch (error) {
-    const kind = error instanceof GoogleError ? error.kind : 'internal';
+    const kind = error instanceof GoogleError ? error.reason : 'internal';
     const outcome =
-      error instanceof GoogleError && error.kind !== 'sync_token_expired' && error.kind !== 'not_found'
-        ? failureOutcome(error.kind, error.message)
+      error instanceof GoogleError && error.reason !== 'sync_token_expired' && error.reason !== 'not_found'
+        ? failureOutcome(error.reason, error.message)
         : failureOutcome('unavailable', 'The sync failed on our side; it will be retried.');
     logger.warn('calendar sync failed', { orgId, userId, mode, kind, error });
     await failSync(c, owner, { ...outcome, at: new Date(), eventCount: progress.eventCount });

@@ -75,11 +75,13 @@ describe('Google adapter', () => {
   it('does not retry a plain 403, and reports 410 as a required full sync', async () => {
     script.push(googleError(403, 'forbidden'));
     expect(await failureOf(googleCalendar().listEvents(session(), { syncToken: 's' }))).toMatchObject({
-      kind: 'rejected',
+      kind: 'upstream',
+      reason: 'rejected',
     });
     script.push(googleError(410, 'fullSyncRequired'));
     expect(await failureOf(googleCalendar().listEvents(session(), { syncToken: 's' }))).toMatchObject({
-      kind: 'sync_token_expired',
+      kind: 'upstream',
+      reason: 'sync_token_expired',
     });
     expect(requests).toHaveLength(2);
   });
@@ -103,7 +105,8 @@ describe('Google adapter', () => {
   it('turns invalid_grant on refresh into its own kind', async () => {
     script.push(googleError(401, 'authError'), { status: 400, body: { error: 'invalid_grant' } });
     expect(await failureOf(googleCalendar().listEvents(session(), { syncToken: 's' }))).toMatchObject({
-      kind: 'invalid_grant',
+      kind: 'upstream',
+      reason: 'invalid_grant',
     });
     expect(refreshed).toEqual([]);
   });
