@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../lib/config';
+import { chunks } from '../lib/pool';
 
 /**
  * `sync` runs one sync of a connection; `offboard` revokes and deletes everything of a user's
@@ -27,8 +28,7 @@ function sqsQueue(queueUrl: string): SyncQueue {
   return {
     async send(messages) {
       sqs ??= new SQSClient({ region: config().region });
-      for (let i = 0; i < messages.length; i += sqsBatch) {
-        const batch = messages.slice(i, i + sqsBatch);
+      for (const batch of chunks(messages, sqsBatch)) {
         const { Failed } = await sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,

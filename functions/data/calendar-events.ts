@@ -1,74 +1,89 @@
 /**
  * Synced calendar events, one partition per (org, user). Each event is two items: the event under
  * EVENT#<startUtc>#<googleId> (range queries by time) and a small GEVENT#<googleId> reference
- * (find an event by id when Google reports a change or a deletion). Writes go in BatchWrite
- * chunks of 25, a few chunks at a time.
+ * (find an event by id when Google reports a change or a deletion). The items have their own
+ * schemas; `eventView` is the one place a stored event becomes the API's CalendarEvent.
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CalendarEvent } from '../api/schemas/calendar';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { CalendarEvent } from '../api/schemas/calendar';
 import type { EventRecord, PagePlan, StoredRef } from '../domain/calendar-sync';
+import { batchDelete, batchGet, batchWrite, type WriteRequest } from './batch';
 import { ddb, tableName } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { keys } from './keys';
+import { queryEveryPage } from './page';
 
-const writeChunk = 25;
-const readChunk = 100;
-const parallelChunks = 4;
 /** Events that started this long before a range are still found if they overlap it. */
 const longestEventMs = 31 * 86_400_000;
 
-type WriteRequest =
-  | { PutRequest: { Item: Record<string, unknown> } }
-  | { DeleteRequest: { Key: Record<string, unknown> } };
+/** The GEVENT#<googleId> item's attributes (besides keys and type): where the event item sits and its version. */
+const EventRefItem = z.object({
+  googleEventId: z.string(),
+  startUtc: z.string(),
+  etag: z.string().nullable(),
+});
+type EventRefItem = z.infer<typeof EventRefItem>;
+const refProjection = 'googleEventId, startUtc, etag';
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+/** The EVENT#<startUtc>#<googleId> item's attributes: the event plus its UTC index span and Google's etag. */
+const EventItem = z.object({
+  id: z.string(),
+  googleEventId: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  location: z.string().nullable(),
+  /** A UTC date-time, or a date for all-day events (end exclusive). */
+  start: z.string(),
+  end: z.string(),
+  allDay: z.boolean(),
+  timezone: z.string().nullable(),
+  attendees: z.array(
+    z.object({
+      email: z.string(),
+      displayName: z.string().nullable(),
+      responseStatus: z.string().nullable(),
+    }),
+  ),
+  transparent: z.boolean(),
+  startUtc: z.string(),
+  endUtc: z.string(),
+  etag: z.string().nullable(),
+});
+type EventItem = z.infer<typeof EventItem>;
 
-async function inParallel<T>(tasks: readonly T[], limit: number, run: (task: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await run(tasks[next++]!);
+/** What the API shows of a stored event: everything but the index span and the etag. */
+function eventView(item: EventItem): CalendarEvent {
+  return {
+    id: item.id,
+    googleEventId: item.googleEventId,
+    title: item.title,
+    description: item.description,
+    location: item.location,
+    start: item.start,
+    end: item.end,
+    allDay: item.allDay,
+    timezone: item.timezone,
+    attendees: item.attendees,
+    transparent: item.transparent,
   };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-}
-
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
-
-async function batchWrite(requests: WriteRequest[]): Promise<void> {
-  await inParallel(chunks(requests, writeChunk), parallelChunks, async (chunk) => {
-    let pending: WriteRequest[] = chunk;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB kept throttling a batch write');
-      if (attempt > 0) await pause(attempt);
-      const { UnprocessedItems } = await ddb().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
-      );
-      pending = (UnprocessedItems?.[tableName()] ?? []) as WriteRequest[];
-    }
-  });
 }
 
 function eventItem(orgId: string, userId: string, r: EventRecord) {
+  const item: EventItem = { ...r.event, startUtc: r.startUtc, endUtc: r.endUtc, etag: r.etag };
   return {
     ...keys.calendarEvent(orgId, userId, r.startUtc, r.event.googleEventId),
     type: 'CALENDAR_EVENT',
-    ...r.event,
-    startUtc: r.startUtc,
-    endUtc: r.endUtc,
-    etag: r.etag,
+    ...EventItem.parse(item),
   };
 }
 
 function refItem(orgId: string, userId: string, r: EventRecord) {
+  const ref: EventRefItem = { googleEventId: r.event.googleEventId, startUtc: r.startUtc, etag: r.etag };
   return {
     ...keys.calendarEventById(orgId, userId, r.event.googleEventId),
     type: 'CALENDAR_EVENT_REF',
-    googleEventId: r.event.googleEventId,
-    startUtc: r.startUtc,
-    etag: r.etag,
+    ...ref,
   };
 }
 
@@ -91,63 +106,30 @@ export async function applyPlan(orgId: string, userId: string, plan: PagePlan): 
 }
 
 function refFrom(item: Record<string, unknown>): StoredRef {
-  return {
-    googleEventId: String(item.googleEventId),
-    startUtc: String(item.startUtc),
-    etag: typeof item.etag === 'string' ? item.etag : null,
-  };
+  return EventRefItem.parse(item);
 }
 
 /** What is stored for these Google ids (BatchGet of the references). */
 export async function refsFor(orgId: string, userId: string, googleIds: readonly string[]) {
-  const found = new Map<string, StoredRef>();
-  await inParallel(chunks([...new Set(googleIds)], readChunk), parallelChunks, async (ids) => {
-    let pending: Record<string, unknown>[] = ids.map((id) => keys.calendarEventById(orgId, userId, id));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB kept throttling a batch read');
-      if (attempt > 0) await pause(attempt);
-      const { Responses, UnprocessedKeys } = await ddb().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName()]: { Keys: pending, ProjectionExpression: 'googleEventId, startUtc, etag' },
-          },
-        }),
-      );
-      for (const item of Responses?.[tableName()] ?? []) found.set(String(item.googleEventId), refFrom(item));
-      pending = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  });
-  return found;
-}
-
-async function queryAll(
-  input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
-  onItems: (items: Record<string, unknown>[]) => void,
-) {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await ddb().send(
-      new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }),
-    );
-    onItems(Items);
-    start = LastEvaluatedKey;
-  } while (start);
+  const refKeys = [...new Set(googleIds)].map((id) => keys.calendarEventById(orgId, userId, id));
+  const refs = (await batchGet(refKeys, refProjection)).map(refFrom);
+  return new Map(refs.map((ref) => [ref.googleEventId, ref]));
 }
 
 /** Every stored reference of one user's calendar (a full sync compares against these). */
 export async function allRefs(orgId: string, userId: string) {
   const found = new Map<string, StoredRef>();
-  await queryAll(
+  await queryEveryPage(
     {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: {
         ':pk': keys.calendarPk(orgId, userId),
         ':prefix': keys.calendarEventByIdPrefix,
       },
-      ProjectionExpression: 'googleEventId, startUtc, etag',
+      ProjectionExpression: refProjection,
     },
-    (items) => {
-      for (const item of items) found.set(String(item.googleEventId), refFrom(item));
+    ({ Items = [] }) => {
+      for (const ref of Items.map(refFrom)) found.set(ref.googleEventId, ref);
     },
   );
   return found;
@@ -168,7 +150,7 @@ function rangeQuery(orgId: string, userId: string, from: string, to: string) {
 }
 
 function eventFrom(item: Record<string, unknown>): CalendarEvent {
-  return CalendarEvent.parse(item);
+  return eventView(EventItem.parse(item));
 }
 
 /** One page of a user's events overlapping [from, to), oldest first. */
@@ -193,22 +175,25 @@ export async function listEvents(
 /** All of a user's events overlapping [from, to) (availability needs the whole range). */
 export async function eventsInRange(orgId: string, userId: string, from: string, to: string) {
   const events: CalendarEvent[] = [];
-  await queryAll(rangeQuery(orgId, userId, from, to), (items) => events.push(...items.map(eventFrom)));
+  await queryEveryPage(rangeQuery(orgId, userId, from, to), ({ Items = [] }) => {
+    events.push(...Items.map(eventFrom));
+  });
   return events;
 }
 
 export async function getEvent(orgId: string, userId: string, googleEventId: string) {
-  const { Item: ref } = await ddb().send(
+  const { Item: pointer } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.calendarEventById(orgId, userId, googleEventId) }),
   );
-  if (!ref) return undefined;
+  if (!pointer) return undefined;
+  const ref = refFrom(pointer);
   const { Item } = await ddb().send(
     new GetCommand({
       TableName: tableName(),
-      Key: keys.calendarEvent(orgId, userId, String(ref.startUtc), googleEventId),
+      Key: keys.calendarEvent(orgId, userId, ref.startUtc, googleEventId),
     }),
   );
-  return Item ? { event: eventFrom(Item), ref: refFrom(ref) } : undefined;
+  return Item ? { event: eventFrom(Item), ref } : undefined;
 }
 
 /** Stores one event written through to Google, replacing its previous version if it moved. */
@@ -235,16 +220,16 @@ export async function removeEvent(orgId: string, userId: string, ref: StoredRef)
 
 /** Empties a user's calendar partition (disconnect). */
 export async function deleteAllEvents(orgId: string, userId: string): Promise<void> {
-  const doomed: WriteRequest[] = [];
-  await queryAll(
+  const doomed: { pk: unknown; sk: unknown }[] = [];
+  await queryEveryPage(
     {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.calendarPk(orgId, userId) },
       ProjectionExpression: 'pk, sk',
     },
-    (items) => {
-      for (const item of items) doomed.push({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } });
+    ({ Items = [] }) => {
+      for (const { pk, sk } of Items) doomed.push({ pk, sk });
     },
   );
-  await batchWrite(doomed);
+  await batchDelete(doomed);
 }

@@ -4,6 +4,7 @@
  * holding the binding cookie (whose sha256 alone is stored); TTL sweeps unused ones.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
@@ -17,18 +18,26 @@ export interface OAuthState {
   expiresAt: Date;
 }
 
+/** The OAUTHSTATE#<nonce> item's attributes (besides keys and type); the consuming delete checks each. */
+const OAuthStateItem = z.object({
+  orgId: z.string(),
+  userId: z.string(),
+  bindingHash: z.string(),
+  /** Epoch seconds, the table's TTL attribute. */
+  expiresAt: z.number().int(),
+});
+
 export async function saveOAuthState(state: OAuthState): Promise<void> {
+  const item = OAuthStateItem.parse({
+    orgId: state.orgId,
+    userId: state.userId,
+    bindingHash: state.bindingHash,
+    expiresAt: Math.floor(state.expiresAt.getTime() / 1000),
+  });
   await ddb().send(
     new PutCommand({
       TableName: tableName(),
-      Item: {
-        ...keys.oauthState(state.nonce),
-        type: 'OAUTH_STATE',
-        orgId: state.orgId,
-        userId: state.userId,
-        bindingHash: state.bindingHash,
-        expiresAt: Math.floor(state.expiresAt.getTime() / 1000),
-      },
+      Item: { ...keys.oauthState(state.nonce), type: 'OAUTH_STATE', ...item },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );

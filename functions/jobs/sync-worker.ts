@@ -6,6 +6,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../lib/logger';
+import { forEachConcurrently } from '../lib/pool';
 import { offboardConnection } from './offboard-connection';
 import { syncConnection } from './sync-connection';
 
@@ -28,27 +29,22 @@ const concurrency = 4;
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   logger.setContext({ job: 'calendar-sync-worker' });
   const failed: string[] = [];
-  let next = 0;
-  const work = async () => {
-    while (next < event.Records.length) {
-      const record = event.Records[next++]!;
-      let message: z.infer<typeof Message>;
-      try {
-        // Messages queued before offboarding existed carry no kind; they are syncs.
-        message = Message.parse({ kind: 'sync', ...JSON.parse(record.body) });
-      } catch {
-        // Redelivery cannot fix a malformed message; drop it.
-        logger.error('malformed sync message dropped', { messageId: record.messageId });
-        continue;
-      }
-      try {
-        if ((await run(message)).retry) failed.push(record.messageId);
-      } catch (error) {
-        logger.error('sync crashed', { messageId: record.messageId, error });
-        failed.push(record.messageId);
-      }
+  await forEachConcurrently(event.Records, concurrency, async (record) => {
+    let message: z.infer<typeof Message>;
+    try {
+      // Messages queued before offboarding existed carry no kind; they are syncs.
+      message = Message.parse({ kind: 'sync', ...JSON.parse(record.body) });
+    } catch {
+      // Redelivery cannot fix a malformed message; drop it.
+      logger.error('malformed sync message dropped', { messageId: record.messageId });
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, event.Records.length) }, work));
+    try {
+      if ((await run(message)).retry) failed.push(record.messageId);
+    } catch (error) {
+      logger.error('sync crashed', { messageId: record.messageId, error });
+      failed.push(record.messageId);
+    }
+  });
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
