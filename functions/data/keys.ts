@@ -17,86 +17,122 @@
  * | rate bucket (org)       | ORG#<orgId>               | RATE#<action>#<windowStart> |                                  |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  *
- * Tenant-owned items all start their pk with ORG#<orgId>, which is what the tenant-isolation
- * test and the signed cursors check.
+ * Tenant-owned items all start their pk with ORG#<orgId> (isTenantPartition): deleting a tenant
+ * refuses to touch any other partition, and signed cursors carry the partition they were read from.
+ *
+ * gsi3 is defined ahead of its first item: the tasks work (issue 12) lists an org's tasks by status
+ * and schedule on it (gsi3pk ORG#<orgId>#TASKS#<status>, gsi3sk <scheduledAt>).
  */
 
-export const keys = {
-  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
-  userEmailIndex: (email: string) => ({ gsi1pk: `EMAIL#${email.toLowerCase()}`, gsi1sk: 'USER' }),
+/** Every label a key uses, once; keys are built from these and nowhere else. */
+const label = {
+  org: 'ORG',
+  user: 'USER',
+  profile: 'PROFILE',
+  email: 'EMAIL',
+  member: 'MEMBER',
+  invite: 'INVITE',
+  invitee: 'INVITEE',
+  inviteToken: 'INVITETOKEN',
+  audit: 'AUDIT',
+  calendar: 'CALENDAR',
+  calendarPartition: 'CAL',
+  event: 'EVENT',
+  eventById: 'GEVENT',
+  syncDue: 'SYNCDUE',
+  oauthState: 'OAUTHSTATE',
+  rate: 'RATE',
+} as const;
 
-  org: (orgId: string) => ({ pk: orgPk(orgId), sk: 'ORG' }),
-  membership: (orgId: string, userId: string) => ({ pk: orgPk(orgId), sk: `MEMBER#${userId}` }),
-  membershipPrefix: 'MEMBER#',
+const key = (...parts: string[]) => parts.join('#');
+/** The sort-key prefix of every item whose sk starts with `l`. */
+const prefix = (l: string) => `${l}#`;
+
+export const keys = {
+  user: (userId: string) => ({ pk: key(label.user, userId), sk: label.profile }),
+  userEmailIndex: (email: string) => ({ gsi1pk: key(label.email, email.toLowerCase()), gsi1sk: label.user }),
+
+  org: (orgId: string) => ({ pk: orgPk(orgId), sk: label.org }),
+  membership: (orgId: string, userId: string) => ({ pk: orgPk(orgId), sk: key(label.member, userId) }),
+  membershipPrefix: prefix(label.member),
   membershipUserIndex: (userId: string, orgId: string) => ({
-    gsi1pk: `USER#${userId}`,
+    gsi1pk: key(label.user, userId),
     gsi1sk: orgPk(orgId),
   }),
   /** gsi1 partition and sort-key prefix listing a user's memberships. */
-  membershipsOfUser: (userId: string) => ({ gsi1pk: `USER#${userId}`, prefix: 'ORG#' }),
+  membershipsOfUser: (userId: string) => ({ gsi1pk: key(label.user, userId), prefix: prefix(label.org) }),
 
-  invite: (orgId: string, inviteId: string) => ({ pk: orgPk(orgId), sk: `INVITE#${inviteId}` }),
-  invitePrefix: 'INVITE#',
+  invite: (orgId: string, inviteId: string) => ({ pk: orgPk(orgId), sk: key(label.invite, inviteId) }),
+  invitePrefix: prefix(label.invite),
   inviteeIndex: (email: string, orgId: string, inviteId: string) => ({
-    gsi1pk: `INVITEE#${email.toLowerCase()}`,
-    gsi1sk: `${orgPk(orgId)}#${inviteId}`,
+    gsi1pk: key(label.invitee, email.toLowerCase()),
+    gsi1sk: key(orgPk(orgId), inviteId),
   }),
   /** gsi1 partition listing the invites addressed to an email, across orgs. */
-  invitesOfEmail: (email: string) => `INVITEE#${email.toLowerCase()}`,
-  inviteToken: (tokenHash: string) => ({ pk: `INVITETOKEN#${tokenHash}`, sk: 'INVITETOKEN' }),
+  invitesOfEmail: (email: string) => key(label.invitee, email.toLowerCase()),
+  inviteToken: (tokenHash: string) => ({ pk: key(label.inviteToken, tokenHash), sk: label.inviteToken }),
   pendingInviteClaim: (orgId: string, email: string) => ({
     pk: orgPk(orgId),
-    sk: `INVITEE#${email.toLowerCase()}`,
+    sk: key(label.invitee, email.toLowerCase()),
   }),
 
-  auditPk: (orgId: string) => `${orgPk(orgId)}#AUDIT`,
+  auditPk: (orgId: string) => key(orgPk(orgId), label.audit),
   audit: (orgId: string, at: string, auditId: string) => ({
-    pk: `${orgPk(orgId)}#AUDIT`,
-    sk: `${at}#${auditId}`,
+    pk: key(orgPk(orgId), label.audit),
+    sk: key(at, auditId),
   }),
 
-  calendarConnection: (orgId: string, userId: string) => ({ pk: orgPk(orgId), sk: `CALENDAR#${userId}` }),
-  syncDuePk: (shard: number) => `SYNCDUE#${shard}`,
-  syncDueIndex: (shard: number, nextSyncAt: string, orgId: string, userId: string) => ({
-    gsi2pk: `SYNCDUE#${shard}`,
-    gsi2sk: `${nextSyncAt}#${orgId}#${userId}`,
+  calendarConnection: (orgId: string, userId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.calendar, userId),
   }),
-  calendarPk: (orgId: string, userId: string) => `${orgPk(orgId)}#CAL#${userId}`,
+  calendarConnectionPrefix: prefix(label.calendar),
+  syncDuePk: (shard: number) => key(label.syncDue, String(shard)),
+  syncDueIndex: (shard: number, nextSyncAt: string, orgId: string, userId: string) => ({
+    gsi2pk: key(label.syncDue, String(shard)),
+    gsi2sk: key(nextSyncAt, orgId, userId),
+  }),
+  calendarPk: (orgId: string, userId: string) => key(orgPk(orgId), label.calendarPartition, userId),
   calendarEvent: (orgId: string, userId: string, startUtc: string, googleId: string) => ({
-    pk: `${orgPk(orgId)}#CAL#${userId}`,
-    sk: `EVENT#${startUtc}#${googleId}`,
+    pk: keys.calendarPk(orgId, userId),
+    sk: key(label.event, startUtc, googleId),
   }),
   calendarEventById: (orgId: string, userId: string, googleId: string) => ({
-    pk: `${orgPk(orgId)}#CAL#${userId}`,
-    sk: `GEVENT#${googleId}`,
+    pk: keys.calendarPk(orgId, userId),
+    sk: key(label.eventById, googleId),
   }),
-  calendarEventPrefix: 'EVENT#',
-  calendarEventByIdPrefix: 'GEVENT#',
+  calendarEventPrefix: prefix(label.event),
+  calendarEventByIdPrefix: prefix(label.eventById),
 
-  oauthState: (nonce: string) => ({ pk: `OAUTHSTATE#${nonce}`, sk: 'OAUTHSTATE' }),
+  oauthState: (nonce: string) => ({ pk: key(label.oauthState, nonce), sk: label.oauthState }),
 
   orgRateBucket: (orgId: string, action: string, windowStart: string) => ({
     pk: orgPk(orgId),
-    sk: `RATE#${action}#${windowStart}`,
+    sk: key(label.rate, action, windowStart),
   }),
   userRateBucket: (userId: string, action: string, windowStart: string) => ({
-    pk: `USER#${userId}`,
-    sk: `RATE#${action}#${windowStart}`,
+    pk: key(label.user, userId),
+    sk: key(label.rate, action, windowStart),
   }),
 } as const;
 
 export function orgPk(orgId: string): string {
-  return `ORG#${orgId}`;
+  return key(label.org, orgId);
 }
 
 /**
- * Partitions hanging off an item of the org partition (by its sk), which deleting the tenant must
- * also empty: audit hangs off the org item, calendars off memberships and calendar connections.
+ * Partitions that hang off an item of the org partition, by the label its sk starts with: deleting
+ * the tenant empties them too. A new kind of child partition is declared here, next to its key.
  */
+const tenantChildren: Partial<Record<string, (orgId: string, id: string) => string[]>> = {
+  [label.org]: (orgId) => [keys.auditPk(orgId)],
+  [label.member]: (orgId, userId) => [keys.calendarPk(orgId, userId)],
+  [label.calendar]: (orgId, userId) => [keys.calendarPk(orgId, userId)],
+};
+
 export function childPartitions(orgId: string, sk: string): string[] {
-  if (sk === 'ORG') return [keys.auditPk(orgId)];
-  const user = /^(?:MEMBER|CALENDAR)#(.+)$/.exec(sk)?.[1];
-  return user ? [keys.calendarPk(orgId, user)] : [];
+  const [itemLabel = '', ...id] = sk.split('#');
+  return tenantChildren[itemLabel]?.(orgId, id.join('#')) ?? [];
 }
 
 /** Every partition that belongs to a tenant starts with this, including audit and calendar partitions. */

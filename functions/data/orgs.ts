@@ -8,7 +8,7 @@ import { refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchDelete } from './batch';
 import { ddb, tableName } from './client';
-import { childPartitions, keys, orgPk } from './keys';
+import { childPartitions, isTenantPartition, keys, orgPk } from './keys';
 import { membershipPut } from './memberships';
 import { queryEveryPage } from './page';
 import { transact } from './transact';
@@ -107,6 +107,10 @@ export async function deleteTenant(orgId: string): Promise<void> {
   const tokenKeys = orgItems.flatMap((item) =>
     item.tokenHash ? [keys.inviteToken(String(item.tokenHash))] : [],
   );
+  for (const pk of partitions) {
+    if (!isTenantPartition(pk, orgId))
+      throw new Error(`refusing to empty ${pk}: not a partition of ${orgId}`);
+  }
   const children = await Promise.all([...partitions].map(allKeys));
   await batchDelete([...tokenKeys, ...children.flat(), ...orgItems] as { pk: unknown; sk: unknown }[]);
 }
