@@ -1,11 +1,25 @@
 /** Audit entries: written only inside the transaction of the change they record; TTL ages them out. */
-import { AuditEntry } from '../api/schemas/audit';
+import * as z from 'zod';
+import type { AuditEntry } from '../api/schemas/audit';
 import { tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryPage } from './page';
 import type { TxItem } from './transact';
 
 const retentionSeconds = 400 * 86_400;
+
+/** The audit item as stored: the entry, written once and never changed, aged out by TTL. */
+const AuditItem = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  at: z.string(),
+  actor: z.object({ userId: z.string(), email: z.string() }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  requestId: z.string(),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
 
 export function auditPut(entry: AuditEntry): TxItem {
   return {
@@ -14,7 +28,7 @@ export function auditPut(entry: AuditEntry): TxItem {
       Item: {
         ...keys.audit(entry.orgId, entry.at, entry.id),
         type: 'AUDIT',
-        ...entry,
+        ...AuditItem.parse(entry),
         expiresAt: Math.floor(Date.parse(entry.at) / 1000) + retentionSeconds,
       },
     },
@@ -27,5 +41,5 @@ export async function listAudit(
   cursor: string | undefined,
 ): Promise<Page<AuditEntry>> {
   const page = await queryPage({ partition: keys.auditPk(orgId), limit, cursor, newestFirst: true });
-  return { ...page, items: page.items.map((item) => AuditEntry.parse(item)) };
+  return { ...page, items: page.items.map((item): AuditEntry => AuditItem.parse(item)) };
 }

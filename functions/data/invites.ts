@@ -4,8 +4,10 @@
  * conditions decide races: exactly one of accept, revoke, resend or a second accept wins.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { orgRoles } from '../api/permissions';
 import type { AuditEntry } from '../api/schemas/audit';
-import { Invite } from '../api/schemas/invites';
+import type { Invite } from '../api/schemas/invites';
 import type { Member } from '../api/schemas/members';
 import { acceptRefusal, currentStatus, linkGone, rateRefusal, revokeRefusal } from '../domain/invites';
 import { type RateLimit, windowOf } from '../domain/rate-limits';
@@ -23,16 +25,32 @@ const keepAfterExpirySeconds = 30 * 86_400;
 
 const ttl = (invite: Invite) => Math.floor(Date.parse(invite.expiresAt) / 1000) + keepAfterExpirySeconds;
 
-/** The table's TTL attribute is `expiresAt` (epoch seconds), so the invite's own expiry is stored as `expiry`. */
+/**
+ * The invite item as stored. The table's TTL attribute is `expiresAt` (epoch seconds), so the
+ * invite's own expiry is `expiry`; the token exists only as its hash.
+ */
+const InviteItem = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  email: z.string(),
+  role: z.enum(orgRoles),
+  additionalRoles: z.array(z.string()),
+  status: z.enum(['pending', 'accepted', 'revoked']),
+  invitedBy: z.string(),
+  createdAt: z.string(),
+  expiry: z.string(),
+  expiresInDays: z.number().int(),
+  tokenHash: z.string(),
+  version: z.number().int(),
+});
+
 function inviteItem(invite: Invite, tokenHash: string) {
   const { expiresAt, ...rest } = invite;
   return {
     ...keys.invite(invite.orgId, invite.id),
     ...keys.inviteeIndex(invite.email, invite.orgId, invite.id),
     type: 'INVITE',
-    ...rest,
-    expiry: expiresAt,
-    tokenHash,
+    ...InviteItem.parse({ ...rest, expiry: expiresAt, tokenHash }),
     expiresAt: ttl(invite),
   };
 }
@@ -42,8 +60,10 @@ export interface StoredInvite {
   tokenHash: string;
 }
 
+/** The one place a stored invite becomes the API's Invite (plus the hash the store compares). */
 function fromItem(item: Record<string, unknown>): StoredInvite {
-  return { invite: Invite.parse({ ...item, expiresAt: item.expiry }), tokenHash: String(item.tokenHash) };
+  const { expiry, tokenHash, ...invite } = InviteItem.parse(item);
+  return { invite: { ...invite, expiresAt: expiry }, tokenHash };
 }
 
 function tokenPut(invite: Invite, tokenHash: string): TxItem {

@@ -4,9 +4,11 @@
  * counter conditions are what enforce the member limit and "an org keeps an owner".
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { orgRoles } from '../api/permissions';
+import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
-import { Member } from '../api/schemas/members';
-import { Organization } from '../api/schemas/orgs';
+import type { Member } from '../api/schemas/members';
 import { type Refusal, refusals } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchGet } from './batch';
@@ -17,11 +19,28 @@ import { type TxItem, transact } from './transact';
 
 export type Membership = Member;
 
+/** The membership item as stored (its own schema: the API's Member may change without migrating it). */
+const MembershipItem = z.object({
+  orgId: z.string(),
+  userId: z.string(),
+  email: z.string(),
+  role: z.enum(orgRoles),
+  additionalRoles: z.array(z.string()),
+  joinedAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
+/** The one place a stored membership becomes the API's Member. */
+function memberOf(item: Record<string, unknown>): Member {
+  return MembershipItem.parse(item);
+}
+
 export async function getMembership(orgId: string, userId: string): Promise<Membership | undefined> {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.membership(orgId, userId) }),
   );
-  return Item ? Member.parse(Item) : undefined;
+  return Item ? memberOf(Item) : undefined;
 }
 
 export function membershipPut(member: Member): TxItem {
@@ -32,7 +51,7 @@ export function membershipPut(member: Member): TxItem {
         ...keys.membership(member.orgId, member.userId),
         ...keys.membershipUserIndex(member.userId, member.orgId),
         type: 'MEMBERSHIP',
-        ...member,
+        ...MembershipItem.parse(member),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -149,10 +168,17 @@ export async function listMembers(
     limit,
     cursor,
   });
-  return { ...page, items: page.items.map((item) => Member.parse(item)) };
+  return { ...page, items: page.items.map(memberOf) };
 }
 
-const OrgSummary = Organization.pick({ id: true, name: true, displayName: true, status: true, plan: true });
+/** What "my orgs" shows of each org, read from the stored org items. */
+const OrgSummaryItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  displayName: z.string().nullable(),
+  status: z.enum(['active', 'suspended']),
+  plan: z.enum(plans),
+});
 
 /** The caller's memberships (one Query on the user index) with their orgs (one BatchGet). */
 export async function listMyOrgs(userId: string, limit: number, cursor: string | undefined) {
@@ -164,7 +190,7 @@ export async function listMyOrgs(userId: string, limit: number, cursor: string |
     limit,
     cursor,
   });
-  const members = page.items.map((item) => Member.parse(item));
+  const members = page.items.map(memberOf);
   const orgs = await batchGetOrgs(members.map((m) => m.orgId));
   const items = members.flatMap((m) => {
     const org = orgs.get(m.orgId);
@@ -175,5 +201,5 @@ export async function listMyOrgs(userId: string, limit: number, cursor: string |
 
 export async function batchGetOrgs(orgIds: string[]) {
   const items = await batchGet([...new Set(orgIds)].map((id) => keys.org(id)));
-  return new Map(items.map((item) => OrgSummary.parse(item)).map((org) => [org.id, org]));
+  return new Map(items.map((item) => OrgSummaryItem.parse(item)).map((org) => [org.id, org]));
 }

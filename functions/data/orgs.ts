@@ -1,9 +1,10 @@
 /** Organizations: the org item (settings, member and owner counters) and deleting a whole tenant. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { Member } from '../api/schemas/members';
-import { Organization } from '../api/schemas/orgs';
+import type { Organization } from '../api/schemas/orgs';
 import { refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchDelete } from './batch';
@@ -13,13 +14,47 @@ import { membershipPut } from './memberships';
 import { queryEveryPage } from './page';
 import { transact } from './transact';
 
-/** The counters live on the org item so membership changes can be checked against them atomically. */
-export const OrgRecord = Organization.extend({ ownerCount: z.number().int() });
-export type OrgRecord = z.infer<typeof OrgRecord>;
+/**
+ * The org item as stored. Its own schema, so the API's Organization can change without becoming a
+ * storage migration by accident: the counters live here so membership changes can be checked
+ * against them atomically, and `ownerCount` never leaves the table.
+ */
+const OrgItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  displayName: z.string().nullable(),
+  description: z.string().nullable(),
+  domain: z.string().nullable(),
+  extraDomains: z.array(z.string()),
+  autoJoinByDomain: z.boolean(),
+  membersMustHaveMatchingDomain: z.boolean(),
+  maxUsers: z.number().int().nullable(),
+  // Orgs stored before the setting existed do not allow other accounts.
+  allowOtherCalendarAccounts: z.boolean().default(false),
+  canSetupSaml: z.boolean(),
+  plan: z.enum(plans),
+  status: z.enum(['active', 'suspended']),
+  limits: z.object({ maxUsers: z.number(), maxAgents: z.number(), maxPhoneNumbers: z.number() }),
+  memberCount: z.number().int(),
+  ownerCount: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+type OrgItem = z.infer<typeof OrgItem>;
 
-export async function getOrg(orgId: string): Promise<OrgRecord | undefined> {
+/** The one place a stored org becomes the API's view of it. */
+function organizationOf({ ownerCount: _internal, ...org }: OrgItem): Organization {
+  return org;
+}
+
+function orgItem(org: Organization, ownerCount: number) {
+  return { ...keys.org(org.id), type: 'ORG', ...OrgItem.parse({ ...org, ownerCount }) };
+}
+
+export async function getOrg(orgId: string): Promise<Organization | undefined> {
   const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.org(orgId) }));
-  return Item ? OrgRecord.parse(Item) : undefined;
+  return Item ? organizationOf(OrgItem.parse(Item)) : undefined;
 }
 
 export async function createOrg(org: Organization, owner: Member, audit: AuditEntry): Promise<void> {
@@ -27,7 +62,7 @@ export async function createOrg(org: Organization, owner: Member, audit: AuditEn
     {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.org(org.id), type: 'ORG', ...org, ownerCount: 1 },
+        Item: orgItem(org, 1),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

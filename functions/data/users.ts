@@ -1,6 +1,7 @@
 /** User profiles: the store port and its DynamoDB adapter. */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { UserProfile } from '../api/schemas/me';
+import * as z from 'zod';
+import { Preferences, type UserProfile } from '../api/schemas/me';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
@@ -19,18 +20,36 @@ export interface UserStore {
   replace(user: StoredUser, expectedVersion: number): Promise<boolean>;
 }
 
+/** The profile item as stored, with the issuer that created it (never shown, always checked). */
+const UserItem = z.object({
+  id: z.string(),
+  issuer: z.string(),
+  email: z.string(),
+  emailVerified: z.boolean(),
+  name: z.string().nullable(),
+  picture: z.string().nullable(),
+  timezone: z.string(),
+  preferences: z.record(z.string(), z.unknown()),
+  welcomeFormCompleted: z.boolean(),
+  canCreateOrgs: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
 function toItem({ profile, issuer }: StoredUser) {
   return {
     ...keys.user(profile.id),
     ...keys.userEmailIndex(profile.email),
     type: 'USER',
-    issuer,
-    ...profile,
+    ...UserItem.parse({ ...profile, issuer }),
   };
 }
 
+/** The one place a stored profile becomes the API's UserProfile. */
 function fromItem(item: Record<string, unknown>): StoredUser {
-  return { profile: UserProfile.parse(item), issuer: String(item.issuer) };
+  const { issuer, preferences, ...profile } = UserItem.parse(item);
+  return { profile: { ...profile, preferences: Preferences.parse(preferences) }, issuer };
 }
 
 export const dynamoUserStore: UserStore = {
