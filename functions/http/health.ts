@@ -1,9 +1,9 @@
-import { health } from '../api/routes/profile';
+import { getHealth } from '../api/routes/profile';
 import { config } from '../lib/config';
 import { httpHandler, implement } from './pipeline/handler';
 
 export const handler = httpHandler([
-  implement(health, async ({ now }) => ({
+  implement(getHealth, async ({ now }) => ({
     body: { status: 'ok' as const, stage: config().stage, time: now.toISOString() },
   })),
 ]);

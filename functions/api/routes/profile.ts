@@ -2,7 +2,7 @@
 import { route } from '../route';
 import { Health, UpdateMeBody, UserProfile } from '../schemas/me';
 
-export const health = route({
+export const getHealth = route({
   operationId: 'getHealth',
   method: 'GET',
   path: '/health',

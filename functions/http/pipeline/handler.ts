@@ -173,7 +173,7 @@ function render(spec: RouteSpec, reply: { body?: unknown; headers?: Record<strin
 
 export function httpHandler(implementations: Implementation[]) {
   const byKey = new Map(implementations.map((i) => [routeKey(i.route), i]));
-  return middy<Event, Result>()
+  const handler = middy<Event, Result>()
     .use(accessLog())
     .use(problemErrors())
     .handler(async (event, context) => {
@@ -203,4 +203,6 @@ export function httpHandler(implementations: Implementation[]) {
       } as HandlerRequest<RouteSpec>);
       return render(spec, reply as { body?: unknown; headers?: Record<string, string> });
     });
+  // Which routes this module serves, so a test can bind the route table to its implementations.
+  return Object.assign(handler, { routes: implementations.map((i) => i.route) });
 }
