@@ -1,5 +1,12 @@
 import { offboardCalendars } from '../adapters/offboarding';
-import { leaveOrg, listMembers, removeMember, transferOwnership, updateMember } from '../api/routes/tenancy';
+import {
+  getMyMembership,
+  leaveOrg,
+  listMembers,
+  removeMember,
+  transferOwnership,
+  updateMember,
+} from '../api/routes/tenancy';
 import * as memberships from '../data/memberships';
 import {
   applyMemberUpdate,
@@ -18,6 +25,9 @@ export const handler = httpHandler([
   implement(listMembers, async ({ params, query }) => ({
     body: await memberships.listMembers(params.orgId, query.limit, query.cursor),
   })),
+
+  // The pipeline already read it to authorize the caller: no further round trip.
+  implement(getMyMembership, async ({ membership }) => ({ body: membership })),
 
   implement(updateMember, async ({ params, body, membership, ifMatch, audit, now }) => {
     const target = found(await memberships.getMembership(params.orgId, params.userId));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/keys';
 import { devSubject } from '../../infra/local/dev-identity';
-import { call } from '../support/api';
+import { call, countRoundTrips } from '../support/api';
 import { addMember, createOrg, partition, tenantSnapshot } from '../support/tenancy';
 
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
@@ -70,6 +70,20 @@ describe('GET /orgs/{orgId}/members', () => {
       });
       expect([res.status, fieldsOf(res.body)], path).toEqual([400, ['cursor']]);
     }
+  });
+});
+
+describe('GET /orgs/{orgId}/membership', () => {
+  it('answers the caller’s own membership from the authorization read alone, whatever the org’s size', async () => {
+    const { org, ids, as } = await team('mine');
+    const { result, calls } = await countRoundTrips(() =>
+      call('GET', `/orgs/${org.id}/membership`, { as: as('viewer') }),
+    );
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ orgId: org.id, userId: ids.viewer, role: 'viewer' });
+    expect(result.headers.etag).toBe(`"${result.body.version}"`);
+    expect(calls.sort()).toEqual(['GetItem', 'GetItem']);
+    expect((await call('GET', `/orgs/${org.id}/membership`, { as: 'outsider@mine.test' })).status).toBe(404);
   });
 });
 

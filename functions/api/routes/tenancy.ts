@@ -108,6 +108,18 @@ export const listMembers = route({
   successStatus: 200,
 });
 
+export const getMyMembership = route({
+  operationId: 'getMyMembership',
+  method: 'GET',
+  path: '/orgs/{orgId}/membership',
+  module: 'members',
+  summary: 'The caller’s own membership: role, additional roles, when they joined',
+  auth: { kind: 'org', permission: 'org:read' },
+  params: OrgParams,
+  response: Member,
+  successStatus: 200,
+});
+
 export const updateMember = route({
   operationId: 'updateMember',
   method: 'PATCH',

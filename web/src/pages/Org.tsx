@@ -1,6 +1,9 @@
 import { type FormEvent, useState } from 'react';
+import type { OrgRole } from '../../../functions/api/permissions';
+import { can, orgRoles } from '../../../functions/api/permissions';
 import {
   createInvite,
+  getMyMembership,
   getOrg,
   listAudit,
   listInvites,
@@ -8,27 +11,28 @@ import {
   revokeInvite,
   updateMember,
 } from '../../../functions/api/routes/tenancy';
-import type { OrgRole } from '../../../functions/api/permissions';
-import { can, orgRoles } from '../../../functions/api/permissions';
 import { errorText } from '../api';
 import { useLoad, useSession } from '../session';
 
 export function Org({ orgId }: { orgId: string }) {
-  const { api, profile } = useSession();
+  const { api } = useSession();
   const org = useLoad(async () => (await api(getOrg, { params: { orgId } })).data, orgId);
+  const me = useLoad(async () => (await api(getMyMembership, { params: { orgId } })).data, orgId);
   const members = useLoad(
     async () => (await api(listMembers, { params: { orgId }, query: { limit: 100 } })).data.items,
     orgId,
   );
-  const myRole = members.data?.find((m) => m.userId === profile.id)?.role;
+  const myRole = me.data?.role;
   // Every change writes an audit entry, so the log reloads with the members after each one.
   const [changes, setChanges] = useState(0);
   const changed = () => {
     members.reload();
+    me.reload();
     setChanges((n) => n + 1);
   };
 
-  if (org.error) return <p role="alert">{errorText(org.error)}</p>;
+  const failed = org.error ?? me.error;
+  if (failed) return <p role="alert">{errorText(failed)}</p>;
   if (!org.data || !myRole) return <p>Loading…</p>;
   return (
     <section>
