@@ -40,10 +40,6 @@ export function refuse(kind: RefusalKind, message: string, field?: string): Refu
   return new Refusal(kind, message, field);
 }
 
-export function isRefusal(value: unknown): value is Refusal {
-  return value instanceof Refusal;
-}
-
 /** Throws the refusal a rule returned, if any. */
 export function enforce(refusal: Refusal | null): void {
   if (refusal) throw refusal;
