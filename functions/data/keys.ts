@@ -9,7 +9,8 @@
  * | invite                  | ORG#<orgId>               | INVITE#<inviteId>        | gsi1: INVITEE#<email> / ORG#<orgId>#<inviteId> |
  * | invite token lookup     | INVITETOKEN#<sha256>      | INVITETOKEN              |                                     |
  * | pending-invite claim    | ORG#<orgId>               | INVITEE#<email>          |                                     |
- * | audit entry             | ORG#<orgId>#AUDIT         | <isoTime>#<auditId>      |                                     |
+ * | audit entry             | ORG#<orgId>#AUDIT         | <isoTime>#<auditId>      | gsi1: ORG#<orgId>#AUDIT#ACTOR#<userId> / <isoTime>#<auditId> |
+ * |                         |                           |                          | gsi3: ORG#<orgId>#AUDIT#ACTION#<action> / <isoTime>#<auditId> |
  * | calendar connection     | ORG#<orgId>               | CALENDAR#<userId>        | gsi2: SYNCDUE#<shard> / <nextSyncAt>#<orgId>#<userId> |
  * | calendar event          | ORG#<orgId>#CAL#<userId>  | EVENT#<startUtc>#<googleId> |                                  |
  * | calendar event by id    | ORG#<orgId>#CAL#<userId>  | GEVENT#<googleId>        |                                     |
@@ -20,8 +21,12 @@
  * Tenant-owned items all start their pk with ORG#<orgId> (isTenantPartition): deleting a tenant
  * refuses to touch any other partition, and signed cursors carry the partition they were read from.
  *
- * gsi3 is defined ahead of its first item: the tasks work (issue 12) lists an org's tasks by status
- * and schedule on it (gsi3pk ORG#<orgId>#TASKS#<status>, gsi3sk <scheduledAt>).
+ * gsi3 is reserved for the tasks work (issue 12), which lists an org's tasks by status and schedule
+ * on it (gsi3pk ORG#<orgId>#TASKS#<status>, gsi3sk <scheduledAt>). Audit entries share it under
+ * their own prefix (ORG#<orgId>#AUDIT#ACTION#<action>): a Query names one partition, so the two
+ * never meet. gsi1 likewise carries audit entries by actor beside profiles, memberships and invitees.
+ * Audit entries written before these index keys existed are in neither index: they show only in
+ * the unfiltered and date-filtered audit lists.
  */
 
 /** Every label a key uses, once; keys are built from these and nowhere else. */
@@ -35,6 +40,8 @@ const label = {
   invitee: 'INVITEE',
   inviteToken: 'INVITETOKEN',
   audit: 'AUDIT',
+  actor: 'ACTOR',
+  action: 'ACTION',
   calendar: 'CALENDAR',
   calendarPartition: 'CAL',
   event: 'EVENT',
@@ -80,6 +87,22 @@ export const keys = {
   audit: (orgId: string, at: string, auditId: string) => ({
     pk: key(orgPk(orgId), label.audit),
     sk: key(at, auditId),
+  }),
+  /** gsi1 partition of one actor's audit entries; the sort key is the entry's own (time, id). */
+  auditOfActor: (orgId: string, userId: string) => key(orgPk(orgId), label.audit, label.actor, userId),
+  /** gsi3 partition of one action's audit entries. */
+  auditOfAction: (orgId: string, action: string) => key(orgPk(orgId), label.audit, label.action, action),
+  auditIndexes: (entry: {
+    orgId: string;
+    at: string;
+    id: string;
+    actor: { userId: string };
+    action: string;
+  }) => ({
+    gsi1pk: keys.auditOfActor(entry.orgId, entry.actor.userId),
+    gsi1sk: key(entry.at, entry.id),
+    gsi3pk: keys.auditOfAction(entry.orgId, entry.action),
+    gsi3sk: key(entry.at, entry.id),
   }),
 
   calendarConnection: (orgId: string, userId: string) => ({

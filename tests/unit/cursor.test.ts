@@ -40,6 +40,21 @@ describe('paging cursors', () => {
     expect(await refusal(cursor, partition)).toBeInstanceOf(Problem);
   });
 
+  it('refuses a genuine cursor of another sort-key range or filter expression of the partition', async () => {
+    const audit = { attribute: 'pk', value: 'ORG#org_A#AUDIT' };
+    const ranged = { ...audit, sortRange: { from: '2030-01-01T00:00:00.000Z' } };
+    const auditKey = { pk: audit.value, sk: '2030-01-02T00:00:00.000Z#aud_1' };
+    const cursor = (await encodeCursor(ranged, auditKey))!;
+    expect(await decodeCursor(ranged, cursor)).toEqual(auditKey);
+    expect(await refusal(cursor, audit)).toBeInstanceOf(Problem);
+    expect(await refusal(cursor, { ...audit, sortRange: { to: '2030-01-01T00:00:00.000Z' } })).toBeInstanceOf(
+      Problem,
+    );
+    expect(await refusal(cursor, { ...ranged, filter: '#action = :action' })).toBeInstanceOf(Problem);
+    const unfiltered = (await encodeCursor(audit, auditKey))!;
+    expect(await refusal(unfiltered, ranged)).toBeInstanceOf(Problem);
+  });
+
   it('refuses any edit of a cursor with a 400 naming the cursor', async () => {
     const cursor = (await encodeCursor(partition, lastKey))!;
     await fc.assert(

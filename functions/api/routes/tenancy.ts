@@ -1,7 +1,7 @@
 /** Organizations, memberships, invites, audit, and the OpenAPI document generated from this table. */
 import * as z from 'zod';
 import { route } from '../route';
-import { AuditEntry } from '../schemas/audit';
+import { AuditEntry, AuditQuery } from '../schemas/audit';
 import { ListQuery, page } from '../schemas/common';
 import {
   AcceptInviteBody,
@@ -255,10 +255,11 @@ export const listAudit = route({
   method: 'GET',
   path: '/orgs/{orgId}/audit',
   module: 'audit',
-  summary: 'The organization’s audit trail, newest first',
+  summary:
+    'The organization’s audit trail, newest first; filtered by actor, action and time range [from, to)',
   auth: { kind: 'org', permission: 'audit:read' },
   params: OrgParams,
-  query: ListQuery,
+  query: AuditQuery,
   response: page(AuditEntry),
   successStatus: 200,
 });
