@@ -7,7 +7,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { CalendarEvent } from '../api/schemas/calendar';
-import type { EventRecord, PagePlan, StoredRef } from '../domain/calendar-sync';
+import { allDayLeadMs, type EventRecord, type PagePlan, type StoredRef } from '../domain/calendar-sync';
 import { batchDelete, batchGet, batchWrite, type WriteRequest } from './batch';
 import { ddb, tableName } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -135,16 +135,31 @@ export async function allRefs(orgId: string, userId: string) {
   return found;
 }
 
+/**
+ * Events overlapping [from, to), in start order. The key range reaches `allDayLeadMs` past `to` for
+ * all-day events that have begun in the earliest zone; timed events in that stretch are filtered out.
+ */
 function rangeQuery(orgId: string, userId: string, from: string, to: string) {
+  // Compared as strings with the stored times, so in their form (milliseconds included).
+  const shifted = (iso: string, ms = 0) => new Date(Date.parse(iso) + ms).toISOString();
+  const sortRange = {
+    from: `${keys.calendarEventPrefix}${shifted(from, -longestEventMs)}`,
+    // An all-day event sorting exactly at the bound sorts after `EVENT#<bound>` (its id follows), so it stays out.
+    to: `${keys.calendarEventPrefix}${shifted(to, allDayLeadMs)}`,
+  };
   return {
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-    FilterExpression: 'endUtc > :from',
-    ExpressionAttributeValues: {
-      ':pk': keys.calendarPk(orgId, userId),
-      ':low': `${keys.calendarEventPrefix}${new Date(Date.parse(from) - longestEventMs).toISOString()}`,
-      // Events starting exactly at `to` sort after `EVENT#<to>` (more key follows), so they stay out.
-      ':high': `${keys.calendarEventPrefix}${to}`,
-      ':from': from,
+    sortRange,
+    query: {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      FilterExpression: 'endUtc > :from AND (startUtc < :to OR allDay = :allDay)',
+      ExpressionAttributeValues: {
+        ':pk': keys.calendarPk(orgId, userId),
+        ':low': sortRange.from,
+        ':high': sortRange.to,
+        ':from': shifted(from),
+        ':to': shifted(to),
+        ':allDay': true,
+      },
     },
   };
 }
@@ -159,11 +174,13 @@ export async function listEvents(
   userId: string,
   range: { from: string; to: string; limit: number; cursor: string | undefined },
 ) {
-  const partition = { attribute: 'pk', value: keys.calendarPk(orgId, userId) };
+  const { sortRange, query } = rangeQuery(orgId, userId, range.from, range.to);
+  // A cursor of another range would be a start key outside this one's key range.
+  const partition = { attribute: 'pk', value: keys.calendarPk(orgId, userId), sortRange };
   const { Items = [], LastEvaluatedKey } = await ddb().send(
     new QueryCommand({
       TableName: tableName(),
-      ...rangeQuery(orgId, userId, range.from, range.to),
+      ...query,
       Limit: range.limit,
       ExclusiveStartKey: await decodeCursor(partition, range.cursor),
     }),
@@ -175,7 +192,7 @@ export async function listEvents(
 /** All of a user's events overlapping [from, to) (availability needs the whole range). */
 export async function eventsInRange(orgId: string, userId: string, from: string, to: string) {
   const events: CalendarEvent[] = [];
-  await queryEveryPage(rangeQuery(orgId, userId, from, to), ({ Items = [] }) => {
+  await queryEveryPage(rangeQuery(orgId, userId, from, to).query, ({ Items = [] }) => {
     events.push(...Items.map(eventFrom));
   });
   return events;

@@ -45,7 +45,10 @@ export function fullSyncWindow(now: Date): { timeMin: string; timeMax: string } 
   };
 }
 
-/** A stored event plus the UTC span used to find it by time range. */
+/**
+ * A stored event plus its place in the list (`startUtc`, the instant its key sorts by) and the
+ * latest instant it can end (`endUtc`), which range queries use.
+ */
 export interface EventRecord {
   event: CalendarEvent;
   etag: string | null;
@@ -62,15 +65,17 @@ export function googleIdOf(eventId: string): string {
   return eventId.slice('evt_'.length);
 }
 
-// An all-day date starts at 00:00 somewhere between UTC+14 and UTC-12; the index span covers every
-// zone so a range query never misses one. Availability turns dates into the owner's local day.
-const earliestOffsetMs = 14 * 3_600_000;
+// An all-day date starts at 00:00 somewhere between UTC+14 and UTC-12. It sorts at 00:00 UTC of its
+// date (how ISO 8601 compares a date with a date-time), so a list mixing all-day and timed events
+// is in start order; a range query reaches this far past its end to find the dates that have begun
+// in the earliest zone. Availability turns dates into the owner's local day.
+export const allDayLeadMs = 14 * 3_600_000;
 const latestOffsetMs = 12 * 3_600_000;
 
 export function indexSpan(event: Pick<CalendarEvent, 'start' | 'end' | 'allDay'>) {
   if (!event.allDay) return { startUtc: event.start, endUtc: event.end };
   return {
-    startUtc: new Date(Date.parse(event.start) - earliestOffsetMs).toISOString(),
+    startUtc: new Date(Date.parse(event.start)).toISOString(),
     endUtc: new Date(Date.parse(event.end) + latestOffsetMs).toISOString(),
   };
 }
@@ -142,7 +147,10 @@ export function planPage(
       }
       continue;
     }
-    if (stored && stored.etag !== null && stored.etag === record.etag) continue;
+    // An unchanged event stored under another start (all-day events before they sorted by their
+    // date) is written again, so the listing that sees it moves it to its place.
+    if (stored && stored.etag !== null && stored.etag === record.etag && stored.startUtc === record.startUtc)
+      continue;
     plan.puts.push(record);
     if (!stored) plan.added++;
     else if (stored.startUtc !== record.startUtc) plan.deleteEvents.push(stored);

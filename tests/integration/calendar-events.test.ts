@@ -16,18 +16,43 @@ afterAll(() => google.stop());
 const member = 'ev-member@example.com';
 const manager = 'ev-manager@example.com';
 const other = 'ev-other@example.com';
+const planner = 'ev-planner@example.com';
 let orgId: string;
 
 const day = 86_400_000;
 const tomorrow = new Date(Math.ceil(Date.now() / day) * day + day);
 const at = (hours: number) => new Date(tomorrow.getTime() + hours * 3_600_000);
 const range = (from: Date, to: Date) => `from=${from.toISOString()}&to=${to.toISOString()}`;
+/** An all-day event from `tomorrow` + `first` days to + `end` days (end exclusive), as Google has it. */
+const allDayEvent = (summary: string, first: number, end: number) => ({
+  summary,
+  start: {
+    date: at(24 * first)
+      .toISOString()
+      .slice(0, 10),
+  },
+  end: {
+    date: at(24 * end)
+      .toISOString()
+      .slice(0, 10),
+  },
+});
 
 beforeAll(async () => {
-  orgId = await seedOrg({ [member]: 'member', [manager]: 'manager', [other]: 'member' });
+  orgId = await seedOrg({ [member]: 'member', [manager]: 'manager', [other]: 'member', [planner]: 'member' });
   google.emulator.addEvents(member, [timedEvent('Member meeting', at(10), 60)]);
   google.emulator.addEvents(other, [timedEvent('Other meeting', at(11), 60)]);
-  for (const email of [member, manager, other]) await connectAndSync(orgId, email);
+  google.emulator.addEvents(planner, [
+    allDayEvent('All day 1', 1, 2),
+    timedEvent('Day 2 morning', at(24 * 2 + 8), 60),
+    timedEvent('Day 0 afternoon', at(15), 60),
+    allDayEvent('All day 2-3', 2, 4),
+    timedEvent('Day 0 late', at(23.5), 60),
+    allDayEvent('All day 3', 3, 4),
+    timedEvent('Day 1 morning', at(24 + 9), 60),
+    timedEvent('Day 3 noon', at(24 * 3 + 12), 60),
+  ]);
+  for (const email of [member, manager, other, planner]) await connectAndSync(orgId, email);
 });
 
 async function snapshot(email: string) {
@@ -56,6 +81,37 @@ describe('GET events', () => {
         transparent: false,
       },
     ]);
+  });
+
+  it('lists all-day and timed events in start order, a date sorting at its midnight UTC', async () => {
+    const titles: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const q = `${range(at(0), at(24 * 3))}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = await call('GET', `/orgs/${orgId}/calendar/events?${q}`, { as: planner });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      titles.push(...res.body.items.map((e: { title: string }) => e.title));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    // "All day 3" has begun before `to` east of UTC, so it is in the range; "Day 3 noon" is not.
+    expect(titles).toEqual([
+      'Day 0 afternoon',
+      'Day 0 late',
+      'All day 1',
+      'Day 1 morning',
+      'All day 2-3',
+      'Day 2 morning',
+      'All day 3',
+    ]);
+  });
+
+  it('refuses a cursor of another range', async () => {
+    const first = await call('GET', `/orgs/${orgId}/calendar/events?${range(at(0), at(72))}&limit=1`, {
+      as: planner,
+    });
+    const q = `${range(at(24), at(72))}&cursor=${encodeURIComponent(first.body.nextCursor)}`;
+    const res = await call('GET', `/orgs/${orgId}/calendar/events?${q}`, { as: planner });
+    expect([res.status, res.body.errors?.[0]?.field]).toEqual([400, 'cursor']);
   });
 
   it('lets managers read a member’s events, but not members each other’s', async () => {

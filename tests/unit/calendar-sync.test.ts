@@ -48,10 +48,10 @@ describe('recordFromGoogle', () => {
     });
   });
 
-  it('keeps all-day events as dates, indexed wide enough for every time zone', () => {
+  it('keeps all-day events as dates, sorted at midnight UTC and ending late enough for every zone', () => {
     const r = recordFromGoogle({ id: 'd', start: { date: '2030-01-01' }, end: { date: '2030-01-02' } });
     expect(r?.event).toMatchObject({ allDay: true, start: '2030-01-01', end: '2030-01-02' });
-    expect(r?.startUtc).toBe('2029-12-31T10:00:00.000Z');
+    expect(r?.startUtc).toBe('2030-01-01T00:00:00.000Z');
     expect(r?.endUtc).toBe('2030-01-02T12:00:00.000Z');
   });
 
@@ -64,6 +64,15 @@ describe('recordFromGoogle', () => {
 describe('planPage', () => {
   const a = timed('a', '2030-01-01T10:00:00Z', '2030-01-01T11:00:00Z');
   const b = timed('b', '2030-01-02T10:00:00Z', '2030-01-02T11:00:00Z');
+
+  it('moves an unchanged all-day event stored under its old sort key (14 hours before its date)', () => {
+    const day = { id: 'd', etag: '"1"', start: { date: '2030-01-01' }, end: { date: '2030-01-02' } };
+    const old = { googleEventId: 'd', startUtc: '2029-12-31T10:00:00.000Z', etag: '"1"' };
+    const plan = planPage(new Map([['d', old]]), [day]);
+    expect(plan.puts.map((r) => r.startUtc)).toEqual(['2030-01-01T00:00:00.000Z']);
+    expect(plan.deleteEvents).toEqual([old]);
+    expect([plan.added, plan.removed]).toEqual([0, 0]);
+  });
 
   it('writes new events and skips ones whose etag did not change', () => {
     const plan = planPage(new Map([['a', refOf(a)]]), [a, b]);
