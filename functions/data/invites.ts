@@ -35,8 +35,10 @@ const InviteItem = z.object({
   email: z.string(),
   role: z.enum(orgRoles),
   additionalRoles: z.array(z.string()),
-  status: z.enum(['pending', 'accepted', 'revoked']),
+  status: z.enum(['pending', 'accepted', 'declined', 'revoked']),
   invitedBy: z.string(),
+  /** Absent on invites stored before the inviter's email was kept. */
+  inviterEmail: z.string().nullable().default(null),
   createdAt: z.string(),
   expiry: z.string(),
   expiresInDays: z.number().int(),
@@ -289,12 +291,44 @@ export async function acceptInvite(
   ]);
   if (outcome.ok) return;
   if (!outcome.failed.includes(0)) throw additionRefusal(outcome.failed, 1, 'token');
+  throw await answerLost(stored, caller, now);
+}
+
+/** An accept or decline that lost its race (to a revoke, a resend, the other answer): why. */
+async function answerLost(
+  stored: StoredInvite,
+  caller: { email: string; emailVerified: boolean },
+  now: Date,
+) {
   const lost = await explainLostRace(
-    invite,
-    (current) => acceptRefusal(current.invite, caller, current.tokenHash === tokenHash, now),
+    stored.invite,
+    (current) => acceptRefusal(current.invite, caller, current.tokenHash === stored.tokenHash, now),
     linkGone,
   );
-  throw lost.kind === 'conflict' ? linkGone() : lost;
+  return lost.kind === 'conflict' ? linkGone() : lost;
+}
+
+/**
+ * Declining is an answer like accepting: the same conditions (still pending, unexpired, this
+ * token current) decide against a concurrent accept, revoke or resend; the email is free again.
+ */
+export async function declineInvite(
+  stored: StoredInvite,
+  caller: { email: string; emailVerified: boolean },
+  audit: AuditEntry,
+  now: Date,
+): Promise<void> {
+  const { invite, tokenHash } = stored;
+  const outcome = await transact([
+    inviteUpdate(invite, '#status = :declined, declinedAt = :now', 'tokenHash = :hash AND expiry > :now', {
+      ':declined': 'declined',
+      ':now': now.toISOString(),
+      ':hash': tokenHash,
+    }),
+    claimDelete(invite),
+    auditPut(audit),
+  ]);
+  if (!outcome.ok) throw await answerLost(stored, caller, now);
 }
 
 export async function listInvites(

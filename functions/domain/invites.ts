@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { rank } from '../api/permissions';
-import type { CreateInviteBody, Invite } from '../api/schemas/invites';
+import type { CreateInviteBody, Invite, InvitePreview } from '../api/schemas/invites';
 import type { Member } from '../api/schemas/members';
 import type { Organization } from '../api/schemas/orgs';
 import { grantRefusal } from './memberships';
@@ -36,7 +36,12 @@ export function inviteRefusal(actor: Member, org: Organization, body: CreateInvi
   return grantRefusal(actor, body.role);
 }
 
-export function newInvite(orgId: string, body: CreateInviteBody, invitedBy: string, now: Date) {
+export function newInvite(
+  orgId: string,
+  body: CreateInviteBody,
+  inviter: { id: string; email: string },
+  now: Date,
+) {
   const invite: Invite = {
     id: `inv_${ulid(now.getTime())}`,
     orgId,
@@ -44,7 +49,8 @@ export function newInvite(orgId: string, body: CreateInviteBody, invitedBy: stri
     role: body.role,
     additionalRoles: body.additionalRoles,
     status: 'pending',
-    invitedBy,
+    invitedBy: inviter.id,
+    inviterEmail: inviter.email,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + body.expiresInDays * dayMs).toISOString(),
     expiresInDays: body.expiresInDays,
@@ -71,24 +77,50 @@ export function currentStatus(invite: Invite, now: Date): Invite['status'] {
 
 const goneBecause: Record<Exclude<Invite['status'], 'pending'>, string> = {
   accepted: 'This invite has already been accepted.',
+  declined: 'This invite was declined.',
   revoked: 'This invite was revoked by the organization.',
   expired: 'This invite has expired; ask for a new one.',
 };
 
+/** Only the invitee, with a verified email and the current link, sees or answers an invite. */
+export function inviteeRefusal(
+  invite: Invite,
+  caller: { email: string; emailVerified: boolean },
+  tokenIsCurrent: boolean,
+): Refusal | null {
+  if (invite.email !== caller.email) {
+    return refuse('forbidden', 'This invite is for another email address.', 'token');
+  }
+  if (!caller.emailVerified)
+    return refuse('forbidden', refusals.unverifiedEmail('before answering an invite').message, 'token');
+  if (!tokenIsCurrent) return refuse('gone', 'This invite link was replaced by a newer one.', 'token');
+  return null;
+}
+
+/** Accepting or declining: the invitee's answer to an invite still pending. */
 export function acceptRefusal(
   invite: Invite,
   caller: { email: string; emailVerified: boolean },
   tokenIsCurrent: boolean,
   now: Date,
 ): Refusal | null {
-  if (invite.email !== caller.email) {
-    return refuse('forbidden', 'This invite is for another email address.', 'token');
-  }
-  if (!caller.emailVerified)
-    return refuse('forbidden', refusals.unverifiedEmail('before accepting').message, 'token');
-  if (!tokenIsCurrent) return refuse('gone', 'This invite link was replaced by a newer one.', 'token');
+  const refusal = inviteeRefusal(invite, caller, tokenIsCurrent);
+  if (refusal) return refusal;
   const status = currentStatus(invite, now);
   return status === 'pending' ? null : refuse('gone', goneBecause[status], 'token');
+}
+
+/** The invite as its invitee previews it; the status says whether it can still be answered. */
+export function invitePreview(invite: Invite, orgName: string, now: Date): InvitePreview {
+  return {
+    orgId: invite.orgId,
+    orgName,
+    role: invite.role,
+    additionalRoles: invite.additionalRoles,
+    inviterEmail: invite.inviterEmail,
+    expiresAt: invite.expiresAt,
+    status: currentStatus(invite, now),
+  };
 }
 
 export function revokeRefusal(invite: Invite, now: Date): Refusal | null {

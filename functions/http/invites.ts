@@ -3,8 +3,10 @@ import { mail } from '../adapters/mail';
 import {
   acceptInvite,
   createInvite,
+  declineInvite,
   listInvites,
   listMyInvites,
+  previewInvite,
   resendInvite,
   revokeInvite,
 } from '../api/routes/tenancy';
@@ -17,6 +19,8 @@ import {
   acceptRefusal,
   currentStatus,
   hashToken,
+  inviteeRefusal,
+  invitePreview,
   inviteRateLimits,
   inviteRefusal,
   linkGone,
@@ -60,6 +64,19 @@ const inviteChange = (action: string, invite: Invite, before: Invite | null = nu
   after: invite,
 });
 
+/** The invite a link's token leads to, and whether it is still the invite's current token. */
+async function invitedBy(token: string) {
+  const tokenHash = hashToken(token);
+  const stored = await invites.findInviteByToken(tokenHash);
+  if (!stored) throw linkGone();
+  return { stored, tokenIsCurrent: stored.tokenHash === tokenHash };
+}
+
+const invitee = (caller: Caller) => ({
+  email: caller.identity.email,
+  emailVerified: caller.identity.emailVerified,
+});
+
 function senderOf(caller: Caller): invites.InviteSender {
   const { perOrgPerHour, perUserPerHour } = config().invites;
   return { userId: caller.profile.id, limits: inviteRateLimits(perOrgPerHour, perUserPerHour) };
@@ -72,7 +89,8 @@ export const handler = httpHandler([
       invites.countPendingInvites(params.orgId, now),
     ]);
     enforce(inviteRefusal(membership, found(org), body) ?? seatRefusal(found(org), pending));
-    const { invite, token, tokenHash } = newInvite(params.orgId, body, caller.profile.id, now);
+    const inviter = { id: caller.profile.id, email: caller.profile.email };
+    const { invite, token, tokenHash } = newInvite(params.orgId, body, inviter, now);
     const existingUsers = await findUserIdsByEmail(invite.email);
     await invites.createInvite(
       { invite, tokenHash },
@@ -131,12 +149,28 @@ export const handler = httpHandler([
     return { body: { ...page, items } };
   }),
 
+  implement(previewInvite, async ({ body, caller, now }) => {
+    const { stored, tokenIsCurrent } = await invitedBy(body.token);
+    enforce(inviteeRefusal(stored.invite, invitee(caller), tokenIsCurrent));
+    const org = await orgs.getOrg(stored.invite.orgId);
+    if (!org) throw linkGone();
+    return { body: invitePreview(stored.invite, org.displayName ?? org.name, now) };
+  }),
+
+  implement(declineInvite, async ({ body, caller, audit, now }) => {
+    const { stored, tokenIsCurrent } = await invitedBy(body.token);
+    const who = invitee(caller);
+    enforce(acceptRefusal(stored.invite, who, tokenIsCurrent, now));
+    const { invite } = stored;
+    const declined: Invite = { ...invite, status: 'declined', version: invite.version + 1 };
+    await invites.declineInvite(stored, who, audit(inviteChange('invite.declined', declined, invite)), now);
+    return {};
+  }),
+
   implement(acceptInvite, async ({ body, caller, audit, now }) => {
-    const tokenHash = hashToken(body.token);
-    const stored = await invites.findInviteByToken(tokenHash);
-    if (!stored) throw linkGone();
-    const who = { email: caller.identity.email, emailVerified: caller.identity.emailVerified };
-    enforce(acceptRefusal(stored.invite, who, stored.tokenHash === tokenHash, now));
+    const { stored, tokenIsCurrent } = await invitedBy(body.token);
+    const who = invitee(caller);
+    enforce(acceptRefusal(stored.invite, who, tokenIsCurrent, now));
     const { invite } = stored;
     const member = newMembership(invite.orgId, caller.profile, invite.role, invite.additionalRoles, now);
     const accepted: Invite = { ...invite, status: 'accepted', version: invite.version + 1 };

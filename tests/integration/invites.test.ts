@@ -4,7 +4,7 @@ import { outbox } from '../../functions/adapters/mail';
 import { keys } from '../../functions/data/keys';
 import { hashToken } from '../../functions/domain/invites';
 import { call } from '../support/api';
-import { tableName, testDb } from '../support/env';
+import { identity, tableName, testDb } from '../support/env';
 import { addMember, createOrg, partition, tenantSnapshot, tokenOf } from '../support/tenancy';
 
 // This file is about invite rules, not rate limits (tests/integration/invite-limits.test.ts).
@@ -286,5 +286,151 @@ describe('revoke and resend', () => {
       (await call('DELETE', `/orgs/${org.id}/invites/inv_01ARZ3NDEKTSV4RRFFQ69G5FAV`, { as: owner })).status,
     ).toBe(404);
     expect((await call('DELETE', `/orgs/${org.id}/invites/nonsense`, { as: owner })).status).toBe(400);
+  });
+});
+
+describe('POST /invites/preview and /invites/decline', () => {
+  const preview = (as: string, token: string) => call('POST', '/invites/preview', { as, body: { token } });
+  const decline = (as: string, token: string) => call('POST', '/invites/decline', { as, body: { token } });
+
+  it('preview names the org, role, inviter and expiry for the invitee, and changes nothing', async () => {
+    const owner = 'owner@preview.test';
+    const org = await createOrg(owner, { name: 'Preview Co', displayName: 'Preview Company' });
+    const sent = await invite(org.id, owner, {
+      email: 'guest@preview.test',
+      role: 'manager',
+      additionalRoles: ['sales'],
+    });
+    expect(sent.inviterEmail).toBe(owner);
+    const before = await tenantSnapshot(org.id);
+    const res = await preview('guest@preview.test', tokenOf(sent));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({
+      orgId: org.id,
+      orgName: 'Preview Company',
+      role: 'manager',
+      additionalRoles: ['sales'],
+      inviterEmail: owner,
+      expiresAt: sent.expiresAt,
+      status: 'pending',
+    });
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+    const listed = await call('GET', `/orgs/${org.id}/invites`, { as: owner });
+    expect(listed.body.items).toMatchObject([{ id: sent.id, inviterEmail: owner }]);
+
+    expect((await accept('guest@preview.test', tokenOf(sent))).status).toBe(200);
+    expect((await preview('guest@preview.test', tokenOf(sent))).body.status).toBe('accepted');
+  });
+
+  it('preview gives others the refusals accept gives', async () => {
+    const owner = 'owner@preview-others.test';
+    const org = await createOrg(owner);
+    const sent = await invite(org.id, owner, { email: 'guest@preview-others.test' });
+    const other = await preview('other@preview-others.test', tokenOf(sent));
+    expect([other.status, fieldsOf(other.body)]).toEqual([403, ['token']]);
+    const unverified = await call('POST', '/invites/preview', {
+      token: identity.mint('guest@preview-others.test', undefined, { email_verified: false }),
+      body: { token: tokenOf(sent) },
+    });
+    expect(unverified.status).toBe(403);
+    expect((await preview('guest@preview-others.test', 'A'.repeat(43))).status).toBe(410);
+    const resent = await call('POST', `/orgs/${org.id}/invites/${sent.id}/resend`, { as: owner });
+    const replaced = await preview('guest@preview-others.test', tokenOf(sent));
+    expect([replaced.status, replaced.body.detail]).toEqual([410, expect.stringMatching(/replaced/)]);
+    expect((await preview('guest@preview-others.test', tokenOf(resent.body))).status).toBe(200);
+  });
+
+  it('shows null as the inviter of an invite stored before the inviter’s email was kept', async () => {
+    const owner = 'owner@preview-old.test';
+    const org = await createOrg(owner);
+    const sent = await invite(org.id, owner, { email: 'guest@preview-old.test' });
+    await testDb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.invite(org.id, sent.id),
+        UpdateExpression: 'REMOVE inviterEmail',
+      }),
+    );
+    expect((await preview('guest@preview-old.test', tokenOf(sent))).body.inviterEmail).toBeNull();
+    const listed = await call('GET', `/orgs/${org.id}/invites`, { as: owner });
+    expect(listed.body.items[0].inviterEmail).toBeNull();
+  });
+
+  it('decline marks the invite declined, audits it and frees the email for a new invite', async () => {
+    const owner = 'owner@decline.test';
+    const org = await createOrg(owner);
+    const sent = await invite(org.id, owner, { email: 'no@decline.test', role: 'admin' });
+    const res = await decline('no@decline.test', tokenOf(sent));
+    expect(res.status, JSON.stringify(res.body)).toBe(204);
+
+    const listed = await call('GET', `/orgs/${org.id}/invites`, { as: owner });
+    expect(listed.body.items).toMatchObject([{ id: sent.id, status: 'declined', version: 2 }]);
+    expect((await call('GET', '/me/invites', { as: 'no@decline.test' })).body.items).toEqual([]);
+    const audit = await call('GET', `/orgs/${org.id}/audit?limit=1`, { as: owner });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'invite.declined',
+      actor: { email: 'no@decline.test' },
+      target: { type: 'invite', id: sent.id },
+      before: { status: 'pending' },
+      after: { status: 'declined' },
+    });
+    expect((await preview('no@decline.test', tokenOf(sent))).body.status).toBe('declined');
+
+    const accepted = await accept('no@decline.test', tokenOf(sent));
+    expect([accepted.status, accepted.body.detail]).toEqual([410, expect.stringMatching(/declined/)]);
+    expect((await decline('no@decline.test', tokenOf(sent))).status).toBe(410);
+    expect((await call('GET', `/orgs/${org.id}`, { as: owner })).body.memberCount).toBe(1);
+    await invite(org.id, owner, { email: 'no@decline.test' });
+  });
+
+  it.each([
+    ['a malformed token', 'no@decline-bad.test', { token: 'short' }, 400, ['token']],
+    ['an unknown field', 'no@decline-bad.test', { token: 'VALID', why: 'busy' }, 400, ['why']],
+    ['another email', 'other@decline-bad.test', { token: 'VALID' }, 403, ['token']],
+    ['an unknown token', 'no@decline-bad.test', { token: 'A'.repeat(43) }, 410, []],
+  ])(
+    'refuses declining or previewing with %s and changes nothing',
+    async (_name, as, body, status, fields) => {
+      const owner = 'owner@decline-bad.test';
+      const org = await createOrg(owner);
+      const sent = await invite(org.id, owner, { email: 'no@decline-bad.test' });
+      const before = await tenantSnapshot(org.id);
+      const token = body.token === 'VALID' ? tokenOf(sent) : body.token;
+      for (const path of ['/invites/decline', '/invites/preview']) {
+        const res = await call('POST', path, { as, body: { ...body, token } });
+        expect([res.status, fieldsOf(res.body)], path).toEqual([status, fields]);
+      }
+      expect(await tenantSnapshot(org.id)).toEqual(before);
+    },
+  );
+
+  it('lets exactly one of decline and accept, or decline and revoke, win', async () => {
+    for (let round = 0; round < 3; round++) {
+      const owner = `owner${round}@decline-race.test`;
+      const org = await createOrg(owner);
+      const first = await invite(org.id, owner, { email: 'racer@decline-race.test' });
+      const [declined, accepted] = await Promise.all([
+        decline('racer@decline-race.test', tokenOf(first)),
+        accept('racer@decline-race.test', tokenOf(first)),
+      ]);
+      const members = (await partition(keys.org(org.id).pk)).filter((i) => i.type === 'MEMBERSHIP');
+      const status = async () => (await call('GET', `/orgs/${org.id}/invites`, { as: owner })).body.items;
+      if (declined.status === 204) {
+        expect([accepted.status, members.length]).toEqual([410, 1]);
+        expect((await status())[0].status).toBe('declined');
+      } else {
+        expect([declined.status, accepted.status, members.length]).toEqual([410, 200, 2]);
+        expect((await status())[0].status).toBe('accepted');
+      }
+
+      const second = await invite(org.id, owner, { email: `other@decline-race.test` });
+      const [refused, revoked] = await Promise.all([
+        decline('other@decline-race.test', tokenOf(second)),
+        call('DELETE', `/orgs/${org.id}/invites/${second.id}`, { as: owner }),
+      ]);
+      const secondStatus = (await status()).find((i: { id: string }) => i.id === second.id).status;
+      if (refused.status === 204) expect([revoked.status, secondStatus]).toEqual([410, 'declined']);
+      else expect([refused.status, revoked.status, secondStatus]).toEqual([410, 204, 'revoked']);
+    }
   });
 });

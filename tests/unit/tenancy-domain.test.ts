@@ -7,6 +7,8 @@ import {
   acceptRefusal,
   currentStatus,
   hashToken,
+  inviteeRefusal,
+  invitePreview,
   maxPendingInvites,
   newInvite,
   reissue,
@@ -136,9 +138,10 @@ describe('invite rules', () => {
   });
 
   const body = { email: 'x@example.com', role: 'member' as const, additionalRoles: [], expiresInDays: 7 };
+  const inviter = { id: 'usr_a', email: 'a@example.com' };
 
   it('issues a 32-byte token and keeps only its hash', () => {
-    const { token, tokenHash, invite } = newInvite('org_x', body, 'usr_a', now);
+    const { token, tokenHash, invite } = newInvite('org_x', body, inviter, now);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
     expect(tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(invite)).not.toContain(token);
@@ -146,7 +149,7 @@ describe('invite rules', () => {
   });
 
   it('expires by the clock and resends with a fresh expiry of the same length and a new token', () => {
-    const issued = newInvite('org_x', body, 'usr_a', now);
+    const issued = newInvite('org_x', body, inviter, now);
     const later = new Date('2026-12-01T00:00:00Z');
     expect(currentStatus(issued.invite, now)).toBe('pending');
     expect(currentStatus(issued.invite, later)).toBe('expired');
@@ -156,7 +159,7 @@ describe('invite rules', () => {
   });
 
   it('refuses an unverified email even when it matches', () => {
-    const { invite } = newInvite('org_x', body, 'usr_a', now);
+    const { invite } = newInvite('org_x', body, inviter, now);
     expect(acceptRefusal(invite, { email: 'x@example.com', emailVerified: false }, true, now)).toMatchObject({
       kind: 'forbidden',
       message: expect.stringMatching(/Verify/),
@@ -167,13 +170,45 @@ describe('invite rules', () => {
     ['another email', { email: 'y@example.com' }, 'forbidden'],
     ['accepted', { status: 'accepted' }, 'gone'],
     ['revoked', { status: 'revoked' }, 'gone'],
+    ['declined', { status: 'declined' }, 'gone'],
     ['expired', { expiresAt: '2026-11-22T09:59:59.000Z' }, 'gone'],
   ] as const)('refuses accepting an invite that is %s', (_name, change, kind) => {
-    const { invite } = newInvite('org_x', body, 'usr_a', now);
+    const { invite } = newInvite('org_x', body, inviter, now);
     const changed = { ...invite, ...change } as Invite;
     expect(acceptRefusal(changed, { email: 'x@example.com', emailVerified: true }, true, now)?.kind).toBe(
       kind,
     );
+  });
+});
+
+describe('invite previews', () => {
+  const body = {
+    email: 'x@example.com',
+    role: 'admin' as const,
+    additionalRoles: ['sales'],
+    expiresInDays: 7,
+  };
+  const { invite } = newInvite('org_x', body, { id: 'usr_a', email: 'a@example.com' }, now);
+  const invitee = { email: 'x@example.com', emailVerified: true };
+
+  it('name the org, role, inviter and expiry, and the status after the clock', () => {
+    expect(invitePreview(invite, 'Acme', now)).toEqual({
+      orgId: 'org_x',
+      orgName: 'Acme',
+      role: 'admin',
+      additionalRoles: ['sales'],
+      inviterEmail: 'a@example.com',
+      expiresAt: '2026-11-29T10:00:00.000Z',
+      status: 'pending',
+    });
+    expect(invitePreview(invite, 'Acme', new Date('2026-12-01T00:00:00Z')).status).toBe('expired');
+  });
+
+  it('are for the verified invitee holding the current link, whatever the status', () => {
+    expect(inviteeRefusal({ ...invite, status: 'accepted' }, invitee, true)).toBeNull();
+    expect(inviteeRefusal(invite, { ...invitee, email: 'y@example.com' }, true)?.kind).toBe('forbidden');
+    expect(inviteeRefusal(invite, { ...invitee, emailVerified: false }, true)?.kind).toBe('forbidden');
+    expect(inviteeRefusal(invite, invitee, false)?.kind).toBe('gone');
   });
 });
 

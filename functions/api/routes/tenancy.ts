@@ -4,10 +4,11 @@ import { route } from '../route';
 import { AuditEntry, AuditQuery } from '../schemas/audit';
 import { ListQuery, page } from '../schemas/common';
 import {
-  AcceptInviteBody,
   CreateInviteBody,
   Invite,
   InviteParams,
+  InvitePreview,
+  InviteTokenBody,
   IssuedInvite,
   MyInvite,
 } from '../schemas/invites';
@@ -244,10 +245,35 @@ export const acceptInvite = route({
   module: 'invites',
   summary: 'Accept an invite with the token from its link',
   auth: { kind: 'user' },
-  body: AcceptInviteBody,
+  body: InviteTokenBody,
   response: Member,
   successStatus: 200,
   errors: [403, 409, 410, 422],
+});
+
+export const previewInvite = route({
+  operationId: 'previewInvite',
+  method: 'POST',
+  path: '/invites/preview',
+  module: 'invites',
+  summary: 'What an invite offers (org, role, inviter, expiry, status), for its invitee before answering',
+  auth: { kind: 'user' },
+  body: InviteTokenBody,
+  response: InvitePreview,
+  successStatus: 200,
+  errors: [403, 410],
+});
+
+export const declineInvite = route({
+  operationId: 'declineInvite',
+  method: 'POST',
+  path: '/invites/decline',
+  module: 'invites',
+  summary: 'Decline an invite with the token from its link; the email may be invited again',
+  auth: { kind: 'user' },
+  body: InviteTokenBody,
+  successStatus: 204,
+  errors: [403, 410],
 });
 
 export const listAudit = route({

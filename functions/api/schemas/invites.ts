@@ -14,7 +14,7 @@ export const CreateInviteBody = z.strictObject({
 });
 export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
 
-export const InviteStatus = z.enum(['pending', 'accepted', 'revoked', 'expired']);
+export const InviteStatus = z.enum(['pending', 'accepted', 'declined', 'revoked', 'expired']);
 
 export const Invite = z
   .object({
@@ -25,6 +25,8 @@ export const Invite = z
     additionalRoles: z.array(z.string()),
     status: InviteStatus,
     invitedBy: z.string(),
+    /** Who sent it, as their profile email read then; null for invites created before it was kept. */
+    inviterEmail: z.string().nullable(),
     createdAt: IsoDateTime,
     expiresAt: IsoDateTime,
     /** Resending renews the invite for this many days again. */
@@ -41,4 +43,19 @@ export const MyInvite = Invite.extend({ orgName: z.string() }).meta({ id: 'MyInv
 
 /** 32 random bytes, base64url. */
 export const InviteToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the token from the invite link');
-export const AcceptInviteBody = z.strictObject({ token: InviteToken });
+/** Accept, decline and preview take the token in the body, so it stays out of URLs and access logs. */
+export const InviteTokenBody = z.strictObject({ token: InviteToken });
+
+/** What the invitee sees before answering: where, as what, from whom, until when. */
+export const InvitePreview = z
+  .object({
+    orgId: z.string(),
+    orgName: z.string(),
+    role: OrgRole,
+    additionalRoles: z.array(z.string()),
+    inviterEmail: z.string().nullable(),
+    expiresAt: IsoDateTime,
+    status: InviteStatus,
+  })
+  .meta({ id: 'InvitePreview' });
+export type InvitePreview = z.infer<typeof InvitePreview>;
