@@ -20,6 +20,8 @@ export const CalendarConnection = z.object({
   userId: z.string(),
   /** Name of the token secret in the secret store. */
   secretName: z.string(),
+  /** The Google account's verified email, from the consent's id_token; absent on older connections. */
+  accountEmail: z.string().nullable().default(null),
   status: z.enum(['connected', 'syncing', 'needs_reauth', 'error']),
   syncToken: z.string().nullable(),
   lastSyncedAt: z.string().nullable(),
@@ -38,8 +40,21 @@ export type CalendarConnection = z.infer<typeof CalendarConnection>;
 
 /** What the caller sees of their connection; no connection at all is `not_connected`. */
 export function connectionView(c: CalendarConnection | undefined): CalendarConnectionView {
-  if (!c) return { status: 'not_connected', lastSyncedAt: null, lastError: null, eventCount: 0 };
-  return { status: c.status, lastSyncedAt: c.lastSyncedAt, lastError: c.lastError, eventCount: c.eventCount };
+  if (!c)
+    return {
+      status: 'not_connected',
+      accountEmail: null,
+      lastSyncedAt: null,
+      lastError: null,
+      eventCount: 0,
+    };
+  return {
+    status: c.status,
+    accountEmail: c.accountEmail,
+    lastSyncedAt: c.lastSyncedAt,
+    lastError: c.lastError,
+    eventCount: c.eventCount,
+  };
 }
 
 function shardOf(orgId: string, userId: string, shards: number): number {

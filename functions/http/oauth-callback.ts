@@ -125,6 +125,8 @@ export const handler = httpHandler([
         orgId,
         userId,
         secretName,
+        // Only a verified address names the account (an org allowing other accounts may get another).
+        accountEmail: grant.account.emailVerified ? grant.account.email : null,
         status: 'connected',
         // A (re)connect starts with a full sync, which also drops events of a previous account.
         syncToken: null,

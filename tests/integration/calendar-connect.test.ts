@@ -4,7 +4,7 @@ process.env.LOG_LEVEL = 'debug';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tokenSecretName } from '../../functions/adapters/calendar-tokens';
 import { localQueue } from '../../functions/adapters/queue';
@@ -142,9 +142,31 @@ describe('callback', () => {
     const status = await call('GET', `/orgs/${orgId}/calendar`, { as });
     expect(status.body).toEqual({
       status: 'connected',
+      accountEmail: as,
       lastSyncedAt: expect.any(String),
       lastError: null,
       eventCount: 1,
+    });
+  });
+
+  it('shows no account for a connection stored before the account was kept, or for none', async () => {
+    const as = 'older-connection@example.com';
+    const orgId = await seedOrg({ [as]: 'member' });
+    expect((await call('GET', `/orgs/${orgId}/calendar`, { as })).body).toMatchObject({
+      status: 'not_connected',
+      accountEmail: null,
+    });
+    await connectCalendar(orgId, as);
+    await testDb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.calendarConnection(orgId, devSubject(as)),
+        UpdateExpression: 'REMOVE accountEmail',
+      }),
+    );
+    expect((await call('GET', `/orgs/${orgId}/calendar`, { as })).body).toMatchObject({
+      status: 'connected',
+      accountEmail: null,
     });
   });
 
@@ -349,6 +371,7 @@ describe('Google account check', () => {
     expect((await runQueuedSyncs()).failures).toBe(0);
     expect((await call('GET', `/orgs/${org.id}/calendar`, { as })).body).toMatchObject({
       status: 'connected',
+      accountEmail: other,
       eventCount: 1,
     });
   });

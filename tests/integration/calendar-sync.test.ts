@@ -348,6 +348,7 @@ describe('dispatcher', () => {
           orgId,
           userId,
           secretName: `google-calendar/${orgId}/${userId}`,
+          accountEmail: null,
           status: 'connected',
           syncToken: null,
           lastSyncedAt: null,

@@ -12,6 +12,8 @@ export const CalendarStatus = z.enum(['connected', 'syncing', 'needs_reauth', 'e
 export const CalendarConnectionView = z
   .object({
     status: CalendarStatus,
+    /** The connected Google account; null when not connected or connected before it was kept. */
+    accountEmail: z.string().nullable(),
     lastSyncedAt: IsoDateTime.nullable(),
     lastError: z.string().nullable(),
     eventCount: z.number().int(),
