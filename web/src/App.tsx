@@ -1,35 +1,38 @@
-import { useEffect, useMemo, useState } from 'react';
-import { getMe, updateMe } from '../../functions/api/routes/profile';
+/**
+ * The gate in front of the console: runtime config, sign-in (dev, Cognito hosted UI), the caller's
+ * profile and the welcome form; then the routed console with the session every page uses.
+ */
+import { MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { UserProfile } from '../../functions/api/schemas/me';
-import { createClient, loadConfig, type Result, type RuntimeConfig } from './api';
-import { completeHostedSignIn } from './hosted-sign-in';
-import { pendingInviteToken } from './invite-link';
-import { Calendar } from './pages/Calendar';
-import { Org } from './pages/Org';
-import { AcceptInvite, Orgs } from './pages/Orgs';
+import { loadConfig, type RuntimeConfig } from './app/api';
+import { completeHostedSignIn } from './app/hosted-sign-in';
+import { forgetToken, msUntilExpiry, onOtherTabChange, storedToken, storeToken } from './app/session';
+import { cssVariables, theme } from './app/theme';
+import { Loading } from './components/feedback';
 import { SignIn } from './pages/SignIn';
-import { Welcome } from './pages/Welcome';
-import { SessionContext, useHashRoute } from './session';
 
-const tokenKey = 'acp.token';
+type Theme = UserProfile['preferences']['theme'];
 
-function Page() {
-  const [path] = useHashRoute();
-  const org = /^\/orgs\/([^/]+)$/.exec(path);
-  const calendar = /^\/orgs\/([^/]+)\/calendar$/.exec(path);
-  const inviteToken = pendingInviteToken();
-  if (inviteToken) return <AcceptInvite token={inviteToken} />;
-  if (org) return <Org orgId={org[1]!} />;
-  if (calendar) return <Calendar orgId={calendar[1]!} />;
-  return <Orgs />;
-}
+// The signed-in console (router, layout, schemas) is its own chunk: the sign-in page needs none of it.
+const Console = lazy(() => import('./Console').then((m) => ({ default: m.Console })));
 
-export function App() {
+function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
   const [config, setConfig] = useState<RuntimeConfig>();
-  const [token, setToken] = useState(() => sessionStorage.getItem(tokenKey) ?? undefined);
-  const [profile, setProfile] = useState<Result<UserProfile>>();
-  const [signInError, setSignInError] = useState<string>();
-  const api = useMemo(() => (config && token ? createClient(config, token) : undefined), [config, token]);
+  const [token, setToken] = useState(() => storedToken());
+  const [notice, setNotice] = useState<string>();
+
+  const signOut = useCallback(
+    (reason?: string) => {
+      forgetToken();
+      setToken(undefined);
+      setNotice(reason);
+      onTheme(undefined);
+    },
+    [onTheme],
+  );
 
   useEffect(() => {
     loadConfig().then(async (loaded) => {
@@ -37,65 +40,64 @@ export function App() {
         try {
           const idToken = await completeHostedSignIn(loaded.auth);
           if (idToken) {
-            sessionStorage.setItem(tokenKey, idToken);
+            storeToken(idToken);
             setToken(idToken);
           }
-        } catch (error) {
-          setSignInError(error instanceof Error ? error.message : String(error));
+        } catch (err) {
+          setNotice(err instanceof Error ? err.message : String(err));
         }
       }
       setConfig(loaded);
     });
   }, []);
-  useEffect(() => {
-    api?.(getMe).then(setProfile, () => {
-      sessionStorage.removeItem(tokenKey);
-      setToken(undefined);
-    });
-  }, [api]);
 
-  if (!config) return <p>Loading…</p>;
-  if (!token || !api) {
+  // Expiry ends the session where it stands, and another tab's sign-in or sign-out reaches this one.
+  useEffect(() => {
+    if (!token) return undefined;
+    const timer = setTimeout(
+      () => signOut('Your session expired; sign in again.'),
+      Math.max(0, msUntilExpiry(token)),
+    );
+    return () => clearTimeout(timer);
+  }, [token, signOut]);
+  useEffect(() => onOtherTabChange(() => setToken(storedToken())), []);
+
+  if (!config) return <Loading label="Starting" />;
+  if (!token) {
     return (
       <SignIn
         config={config}
-        error={signInError}
+        notice={notice}
         onToken={(t) => {
-          sessionStorage.setItem(tokenKey, t);
+          storeToken(t);
+          setNotice(undefined);
           setToken(t);
         }}
       />
     );
   }
-  if (!profile) return <p>Loading profile…</p>;
-  const me = profile.data;
-  if (!me.welcomeFormCompleted) {
-    return (
-      <Welcome
-        profile={me}
-        save={async (timezone, theme) =>
-          setProfile(await api(updateMe, { body: { timezone, preferences: { theme } }, etag: profile.etag }))
-        }
-      />
-    );
-  }
-  const signOut = () => {
-    sessionStorage.removeItem(tokenKey);
-    setToken(undefined);
-    setProfile(undefined);
-  };
   return (
-    <SessionContext.Provider value={{ api, profile: me, signOut }}>
-      <header>
-        <a href="#/">Agent Control Plane</a> <span>{me.name ?? me.email}</span>{' '}
-        <span data-testid="timezone">{me.timezone}</span>{' '}
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
-      </header>
-      <main>
-        <Page />
-      </main>
-    </SessionContext.Provider>
+    <Suspense fallback={<Loading label="Loading the console" />}>
+      <Console config={config} token={token} onSignOut={signOut} onTheme={onTheme} />
+    </Suspense>
+  );
+}
+
+export function App() {
+  // The profile's theme preference decides the color scheme; "system" (or none) follows the OS.
+  const [preference, setPreference] = useState<Theme>();
+  const scheme = preference === 'light' || preference === 'dark' ? preference : undefined;
+  return (
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariables}
+      defaultColorScheme="auto"
+      forceColorScheme={scheme}
+    >
+      <ModalsProvider>
+        <Notifications position="top-right" />
+        <Gate onTheme={setPreference} />
+      </ModalsProvider>
+    </MantineProvider>
   );
 }

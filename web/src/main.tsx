@@ -1,8 +1,10 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { takeInviteTokenFromAddress } from './invite-link';
-import './styles.css';
+import { takeInviteTokenFromAddress } from './app/invite-link';
 
 takeInviteTokenFromAddress();
 

@@ -2,8 +2,8 @@
  * The admin site's API client. It calls routes straight from the route table, so paths, request
  * and response types all come from the same specs and zod schemas the handlers use.
  */
-import type { BodyInputOf, ParamsOf, QueryOf, ResultOf, RouteSpec } from '../../functions/api/route';
-import { pathFor } from '../../functions/api/route';
+import type { BodyInputOf, ParamsOf, QueryOf, ResultOf, RouteSpec } from '../../../functions/api/route';
+import { pathFor } from '../../../functions/api/route';
 
 /** /config.json: written by the local stack, or by the Web stack from the deployment's outputs. */
 export interface RuntimeConfig {
@@ -14,6 +14,7 @@ export interface RuntimeConfig {
     | { mode: 'propelauth'; issuer: string; audience: string };
 }
 
+/** RFC 9457 problem details, as the API sends them. */
 export interface ProblemDetails {
   title: string;
   detail: string;
@@ -32,9 +33,9 @@ export async function loadConfig(): Promise<RuntimeConfig> {
   return res.json();
 }
 
-type Input<R extends RouteSpec> = {
+export type Input<R extends RouteSpec> = {
   params?: ParamsOf<R>;
-  query?: Partial<Record<keyof QueryOf<R>, string | number>>;
+  query?: Partial<Record<keyof QueryOf<R>, string | number | undefined>>;
   body?: BodyInputOf<R>;
   etag?: string;
 };
@@ -49,18 +50,29 @@ export type Client = <R extends RouteSpec>(route: R, input?: Input<R>) => Promis
 export function createClient(config: RuntimeConfig, token: string): Client {
   return async (route, input = {}) => {
     const query = new URLSearchParams(
-      Object.entries(input.query ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+      Object.entries(input.query ?? {}).flatMap(([k, v]) =>
+        v === undefined || v === '' ? [] : [[k, String(v)]],
+      ),
     ).toString();
     const path = pathFor(route, (input.params ?? {}) as Record<string, string>);
-    const res = await fetch(`${config.apiBase}${path}${query ? `?${query}` : ''}`, {
-      method: route.method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(input.etag ? { 'if-match': input.etag } : {}),
-      },
-      body: input.body === undefined ? undefined : JSON.stringify(input.body),
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${config.apiBase}${path}${query ? `?${query}` : ''}`, {
+        method: route.method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(input.etag ? { 'if-match': input.etag } : {}),
+        },
+        body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      });
+    } catch {
+      throw new ApiError({
+        title: 'Network error',
+        status: 0,
+        detail: 'The API could not be reached; check your connection and try again.',
+      });
+    }
     const data = res.status === 204 ? undefined : await res.json();
     if (!res.ok) throw new ApiError(data as ProblemDetails);
     return { data, etag: res.headers.get('etag') ?? undefined };
@@ -79,10 +91,14 @@ export async function devSignIn(config: RuntimeConfig, email: string, name?: str
   return data.token as string;
 }
 
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    const fields = error.problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
-    return fields ? `${error.problem.title}: ${fields}` : `${error.problem.title}: ${error.problem.detail}`;
-  }
-  return String(error);
+/** The sentence to show for a failure: the API's own detail, never a status line. */
+export function problemText(error: unknown): string {
+  if (error instanceof ApiError) return error.problem.detail;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The API's messages per field it names (`email`, `extraDomains.1`), for the form fields beside them. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError)) return {};
+  return Object.fromEntries((error.problem.errors ?? []).map((e) => [e.field, e.message]));
 }

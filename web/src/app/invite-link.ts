@@ -7,17 +7,20 @@
 const acceptPath = '/invites/accept';
 const storageKey = 'acp.inviteToken';
 
+/** The console's own route for accepting (a hash route: the site is static files on CloudFront). */
+export const acceptRoute = '/invites/accept';
+
 export function takeInviteTokenFromAddress(): void {
   if (window.location.pathname !== acceptPath) return;
   const token = new URLSearchParams(window.location.search).get('token');
   if (!token) return;
   sessionStorage.setItem(storageKey, token);
-  window.history.replaceState(null, '', acceptPath);
+  window.history.replaceState(null, '', `/#${acceptRoute}`);
 }
 
-/** The invite this tab is accepting, while it is on the accept page. */
+/** The invite this tab is accepting. */
 export function pendingInviteToken(): string | null {
-  return window.location.pathname === acceptPath ? sessionStorage.getItem(storageKey) : null;
+  return sessionStorage.getItem(storageKey);
 }
 
 export function forgetInviteToken(): void {

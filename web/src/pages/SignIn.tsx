@@ -1,62 +1,94 @@
-import { type FormEvent, useState } from 'react';
-import { devSignIn, errorText, type RuntimeConfig } from '../api';
-import { startHostedSignIn } from '../hosted-sign-in';
+import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { devSignIn, problemText, type RuntimeConfig } from '../app/api';
+import { startHostedSignIn } from '../app/hosted-sign-in';
 
 export function SignIn({
   config,
   onToken,
-  error: initialError,
+  notice,
 }: {
   config: RuntimeConfig;
   onToken: (token: string) => void;
-  error?: string;
+  notice?: string | undefined;
 }) {
   const [email, setEmail] = useState('');
-  const [error, setError] = useState(initialError);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
   const { auth } = config;
 
-  if (auth.mode === 'cognito') {
-    return (
-      <section aria-label="Sign in">
-        <h1>Sign in</h1>
-        <button
-          type="button"
-          onClick={() => startHostedSignIn(auth).catch((err) => setError(errorText(err)))}
-        >
+  const body = () => {
+    if (auth.mode === 'cognito') {
+      return (
+        <Button onClick={() => startHostedSignIn(auth).catch((err) => setError(problemText(err)))}>
           Sign in
-        </button>
-        {error && <p role="alert">{error}</p>}
-      </section>
-    );
-  }
-  if (auth.mode === 'propelauth') {
-    return (
-      <section aria-label="Sign in">
-        <h1>Sign in</h1>
-        <p>
+        </Button>
+      );
+    }
+    if (auth.mode === 'propelauth') {
+      return (
+        <Text size="sm">
           This deployment trusts PropelAuth ({auth.issuer}). The admin site does not host PropelAuth sign-in
           yet; call the API with a PropelAuth access token.
-        </p>
-      </section>
-    );
-  }
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      onToken(await devSignIn(config, email));
-    } catch (err) {
-      setError(errorText(err));
+        </Text>
+      );
     }
+    return (
+      <form
+        aria-label="Sign in"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          try {
+            onToken(await devSignIn(config, email));
+          } catch (err) {
+            setError(problemText(err));
+            setBusy(false);
+          }
+        }}
+      >
+        <Stack>
+          <TextInput
+            label="Email"
+            name="email"
+            type="email"
+            required
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            description="The local identity provider signs in any email."
+          />
+          <Button type="submit" loading={busy}>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+    );
   };
+
   return (
-    <form onSubmit={submit} aria-label="Sign in">
-      <h1>Sign in</h1>
-      <label>
-        Email{' '}
-        <input name="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
-      </label>
-      <button type="submit">Sign in</button>
-      {error && <p role="alert">{error}</p>}
-    </form>
+    <Center mih="100vh" p="md">
+      <Paper withBorder shadow="sm" p="xl" w="100%" maw={420}>
+        <Stack>
+          <Title order={1} size="h2">
+            Sign in
+          </Title>
+          <Text c="dimmed" size="sm">
+            Agent Control Plane
+          </Text>
+          {notice && (
+            <Alert color="yellow" role="status">
+              {notice}
+            </Alert>
+          )}
+          {body()}
+          {error && (
+            <Alert color="red" role="alert">
+              {error}
+            </Alert>
+          )}
+        </Stack>
+      </Paper>
+    </Center>
   );
 }

@@ -1,0 +1,75 @@
+/**
+ * Driving the admin console in Chromium: sign in, the welcome form, screenshots of each step
+ * (under test-output/, ignored by git) and axe-core accessibility checks.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const phone = { width: 390, height: 844 };
+export const desktop = { width: 1280, height: 800 };
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const outputRoot = resolve(import.meta.dirname, '../../test-output/screenshots');
+
+/** Picks a value in a searchable Mantine select by typing and choosing the matching option. */
+export async function pick(page: Page, label: string | RegExp, value: string) {
+  const input = page.getByLabel(label).first();
+  await input.click();
+  await input.fill(value);
+  await page.getByRole('option', { name: value, exact: true }).first().click();
+}
+
+/** Signs in with the local identity provider and completes the welcome form when it shows. */
+export async function signIn(page: Page, url: string, email: string, timeZone = 'Europe/Madrid') {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const welcome = page.getByRole('heading', { name: /Welcome/ });
+  const console = page.getByRole('button', { name: /Account menu/ });
+  await welcome.or(console).first().waitFor();
+  if (await welcome.isVisible()) {
+    await pick(page, 'Time zone', timeZone);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await console.waitFor();
+  }
+}
+
+/** Saves numbered screenshots of one test's steps under test-output/screenshots/<test>/. */
+export function screenshots(test: string) {
+  const dir = join(outputRoot, test);
+  mkdirSync(dir, { recursive: true });
+  let step = 0;
+  return async (page: Page, name: string) => {
+    step += 1;
+    await page.screenshot({
+      path: join(dir, `${String(step).padStart(2, '0')}-${name}.png`),
+      fullPage: true,
+    });
+  };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Serious and critical axe-core violations on the page as it stands. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  const violations = (await page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }
+    ).axe.run();
+    return result.violations;
+  })) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** True when the page scrolls sideways (the phone-size bar: it never should). */
+export async function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}

@@ -1,0 +1,72 @@
+/** How every screen says "loading", "failed", "nothing here yet" and "done". */
+import { Alert, Button, EmptyState, Skeleton, Stack } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertCircle, IconCheck } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { problemText } from '../app/api';
+
+export function ProblemAlert({ error, title = 'That did not work' }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  return (
+    <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={title} role="alert">
+      {typeof error === 'string' ? error : problemText(error)}
+    </Alert>
+  );
+}
+
+export function Loading({ rows = 3, label = 'Loading' }: { rows?: number; label?: string }) {
+  return (
+    <Stack gap="sm" role="status" aria-busy="true" aria-label={label}>
+      {Array.from({ length: rows }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
+        <Skeleton key={i} height={36} radius="sm" />
+      ))}
+    </Stack>
+  );
+}
+
+export function Empty({
+  title,
+  description,
+  icon,
+  action,
+}: {
+  title: string;
+  description: ReactNode;
+  icon: ReactNode;
+  action?: ReactNode;
+}) {
+  return (
+    <EmptyState title={title} description={description} icon={icon} withIndicatorBackground py="xl">
+      {action}
+    </EmptyState>
+  );
+}
+
+/** Shows a query's loading and error states, or its content once there is data. */
+export function Loaded<T>({
+  query,
+  children,
+  rows,
+}: {
+  query: { data?: T; error: unknown; isPending: boolean; refetch(): unknown };
+  children: (data: T) => ReactNode;
+  rows?: number;
+}) {
+  if (query.error) {
+    return (
+      <Stack gap="sm">
+        <ProblemAlert error={query.error} title="Could not load this" />
+        <Button variant="light" w="fit-content" onClick={() => query.refetch()}>
+          Try again
+        </Button>
+      </Stack>
+    );
+  }
+  if (query.isPending || query.data === undefined) return <Loading rows={rows} />;
+  return <>{children(query.data)}</>;
+}
+
+export function announceDone(message: string) {
+  notifications.show({ message, color: 'teal', icon: <IconCheck size={18} />, autoClose: 4000 });
+}

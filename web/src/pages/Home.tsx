@@ -1,0 +1,106 @@
+import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconBuilding, IconMail } from '@tabler/icons-react';
+import { Link, useNavigate } from 'react-router';
+import { createOrg, listMyInvites, listMyOrgs } from '../../../functions/api/routes/tenancy';
+import { CreateOrgBody } from '../../../functions/api/schemas/orgs';
+import { useApiForm } from '../app/forms';
+import { useChange, useRoute } from '../app/queries';
+import { useFormat } from '../app/time';
+import { Empty, Loaded, ProblemAlert } from '../components/feedback';
+
+function CreateOrganization() {
+  const navigate = useNavigate();
+  const create = useChange(createOrg);
+  const { form, problem, run } = useApiForm<{ name: string }>(CreateOrgBody, { initialValues: { name: '' } });
+  return (
+    <Card withBorder>
+      <form
+        aria-label="Create organization"
+        onSubmit={run(async (values) => {
+          const { data } = await create.mutateAsync({ body: values });
+          navigate(`/orgs/${data.id}`);
+        })}
+      >
+        <Stack>
+          <Title order={2} size="h4">
+            Create an organization
+          </Title>
+          <TextInput label="Organization name" name="orgName" {...form.getInputProps('name')} />
+          <ProblemAlert error={problem} />
+          <Button type="submit" loading={create.isPending} w="fit-content">
+            Create
+          </Button>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function InvitationsForYou() {
+  const format = useFormat();
+  const invites = useRoute(listMyInvites, { query: { limit: 100 } });
+  const items = invites.data?.data.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      <Title order={2} size="h4">
+        Invitations for you
+      </Title>
+      <Stack gap="xs" role="list" aria-label="Invitations for you">
+        {items.map((invite) => (
+          <Card key={invite.id} withBorder role="listitem">
+            <Group justify="space-between" wrap="wrap">
+              <Group gap="xs">
+                <IconMail size={18} />
+                <Text fw={500}>{invite.orgName}</Text>
+                <Badge variant="light">{invite.role}</Badge>
+              </Group>
+              <Text size="sm" c="dimmed">
+                Expires {format.dateTime(invite.expiresAt)}. Open the link from the invitation email to
+                accept.
+              </Text>
+            </Group>
+          </Card>
+        ))}
+      </Stack>
+    </Stack>
+  );
+}
+
+export function Home() {
+  const orgs = useRoute(listMyOrgs, { query: { limit: 100 } });
+  return (
+    <Stack gap="lg" maw={960}>
+      <Title order={1} size="h2">
+        Your organizations
+      </Title>
+      <Loaded query={{ ...orgs, data: orgs.data?.data.items }}>
+        {(items) =>
+          items.length === 0 ? (
+            <Empty
+              icon={<IconBuilding size={28} />}
+              title="No organizations yet"
+              description="Create one below, or accept an invitation from someone who already has one."
+            />
+          ) : (
+            <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} role="list" aria-label="Organizations">
+              {items.map(({ org, role }) => (
+                <Card key={org.id} withBorder component={Link} to={`/orgs/${org.id}`} role="listitem">
+                  <Text fw={600}>{org.displayName ?? org.name}</Text>
+                  <Group gap="xs" mt="xs">
+                    <Badge variant="light">{role}</Badge>
+                    <Badge variant="outline" color="gray">
+                      {org.plan}
+                    </Badge>
+                  </Group>
+                </Card>
+              ))}
+            </SimpleGrid>
+          )
+        }
+      </Loaded>
+      <InvitationsForYou />
+      <CreateOrganization />
+    </Stack>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * The console's routes. Hash routes, because the site is static files on CloudFront (and Google
+ * sends people back to `#/orgs/<id>/calendar`). Every page is its own chunk, loaded when first
+ * visited; `handle.crumb` names it in the breadcrumbs.
+ */
+import { createHashRouter, type RouteObject } from 'react-router';
+import { acceptRoute } from './app/invite-link';
+import { AppLayout } from './components/AppLayout';
+import { OrgName } from './components/OrgName';
+
+type Page = Record<string, React.ComponentType>;
+
+/** A lazily loaded page: the module and the name of its component export. */
+function page(load: () => Promise<Page>, name: string): RouteObject['lazy'] {
+  return async () => ({ Component: (await load())[name] });
+}
+
+export const orgPages: RouteObject[] = [
+  { index: true, lazy: page(() => import('./pages/org/Overview'), 'Overview') },
+];
+
+export const router = createHashRouter([
+  {
+    path: '/',
+    Component: AppLayout,
+    handle: { crumb: () => 'Home' },
+    children: [
+      { index: true, lazy: page(() => import('./pages/Home'), 'Home') },
+      {
+        path: 'profile',
+        handle: { crumb: () => 'Profile' },
+        lazy: page(() => import('./pages/Profile'), 'Profile'),
+      },
+      {
+        path: acceptRoute.slice(1),
+        handle: { crumb: () => 'Invitation' },
+        lazy: page(() => import('./pages/AcceptInvite'), 'AcceptInvite'),
+      },
+      {
+        path: 'orgs/:orgId',
+        handle: { crumb: ({ orgId }: { orgId?: string }) => <OrgName orgId={orgId!} /> },
+        children: orgPages,
+      },
+      { path: '*', lazy: page(() => import('./pages/NotFound'), 'NotFound') },
+    ],
+  },
+]);
