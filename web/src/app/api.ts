@@ -23,7 +23,11 @@ export interface ProblemDetails {
 }
 
 export class ApiError extends Error {
-  constructor(readonly problem: ProblemDetails) {
+  constructor(
+    readonly problem: ProblemDetails,
+    /** A 429's Retry-After: seconds until trying again can succeed. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(problem.detail);
   }
 }
@@ -74,7 +78,10 @@ export function createClient(config: RuntimeConfig, token: string): Client {
       });
     }
     const data = res.status === 204 ? undefined : await res.json();
-    if (!res.ok) throw new ApiError(data as ProblemDetails);
+    if (!res.ok) {
+      const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
+      throw new ApiError(data as ProblemDetails, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    }
     return { data, etag: res.headers.get('etag') ?? undefined };
   };
 }
