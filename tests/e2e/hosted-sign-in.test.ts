@@ -61,6 +61,9 @@ describe.skipIf(!available)('admin site sign-in through a hosted UI with PKCE (C
 
   it('refuses a sign-in response that this tab did not start', async () => {
     const page = await chrome.browser.newPage();
+    // Sessions are shared by the browser's tabs: start this one signed out.
+    await page.goto(url);
+    await page.evaluate(() => localStorage.clear());
     await page.goto(`${url}/?code=stolen&state=forged`);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('does not match');
     expect(cognito.log.tokenErrors).toEqual([]);

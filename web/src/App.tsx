@@ -23,6 +23,7 @@ function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
   const [config, setConfig] = useState<RuntimeConfig>();
   const [token, setToken] = useState(() => storedToken());
   const [notice, setNotice] = useState<string>();
+  const [signInError, setSignInError] = useState<string>();
 
   const signOut = useCallback(
     (reason?: string) => {
@@ -44,7 +45,7 @@ function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
             setToken(idToken);
           }
         } catch (err) {
-          setNotice(err instanceof Error ? err.message : String(err));
+          setSignInError(err instanceof Error ? err.message : String(err));
         }
       }
       setConfig(loaded);
@@ -68,6 +69,7 @@ function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
       <SignIn
         config={config}
         notice={notice}
+        error={signInError}
         onToken={(t) => {
           storeToken(t);
           setNotice(undefined);

@@ -7,13 +7,17 @@ export function SignIn({
   config,
   onToken,
   notice,
+  error: initialError,
 }: {
   config: RuntimeConfig;
   onToken: (token: string) => void;
+  /** Why the person is here again (a session that ended). */
   notice?: string | undefined;
+  /** A sign-in that failed before this page showed (a hosted sign-in response refused). */
+  error?: string | undefined;
 }) {
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState(initialError);
   const [busy, setBusy] = useState(false);
   const { auth } = config;
 
