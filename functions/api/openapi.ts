@@ -49,7 +49,7 @@ const problemResponse = (description: string) => ({
 });
 
 /** Routes that answer from the code alone, touching no table. */
-const static_ = new Set(['health', 'openapi']);
+const static_ = new Set(['openapi']);
 
 /** Every error status a route can answer, with what it means there: from its shape, then its own. */
 export function errorStatuses(spec: RouteSpec): Record<string, string> {

@@ -49,6 +49,7 @@ const label = {
   syncDue: 'SYNCDUE',
   oauthState: 'OAUTHSTATE',
   rate: 'RATE',
+  health: 'HEALTH',
 } as const;
 
 const key = (...parts: string[]) => parts.join('#');
@@ -128,6 +129,9 @@ export const keys = {
   calendarEventByIdPrefix: prefix(label.eventById),
 
   oauthState: (nonce: string) => ({ pk: key(label.oauthState, nonce), sk: label.oauthState }),
+
+  /** Never written: reading it proves the table answers (GET /health?deep=1). */
+  healthProbe: () => ({ pk: label.health, sk: label.health }),
 
   orgRateBucket: (orgId: string, action: string, windowStart: string) => ({
     pk: orgPk(orgId),

@@ -43,7 +43,14 @@ export const problems = {
       'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     }),
   badGateway: (detail: string) => new Problem(502, 'Bad Gateway', detail),
-  unavailable: (detail: string) => new Problem(503, 'Service Unavailable', detail),
+  unavailable: (detail: string, retryAfterSeconds?: number) =>
+    new Problem(
+      503,
+      'Service Unavailable',
+      detail,
+      undefined,
+      retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : undefined,
+    ),
 };
 
 export function problemBody(problem: Problem, requestId: string) {
@@ -63,14 +70,16 @@ const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 const throttles = /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|LimitExceeded/;
 
 /**
- * An AWS service that failed on its side, throttled us or could not be reached: the caller should
- * retry, so it is a 503 with a plain message, never a 500 with a stack.
+ * An AWS service that throttled us (429), failed on its side or could not be reached (503): the
+ * caller should retry, so it gets a plain message and Retry-After, never a 500 with a stack.
  */
 export function dependencyProblem(error: unknown): Problem | undefined {
   const e = error as { $fault?: string; name?: string; code?: string; $metadata?: unknown } | undefined;
   if (!e || typeof e !== 'object') return undefined;
+  if (e.$metadata !== undefined && throttles.test(String(e.name))) {
+    return problems.tooManyRequests('The service is busy right now; retry in a moment.', 1);
+  }
   const unreachable = networkCodes.has(String(e.code)) || e.name === 'TimeoutError';
-  const failed = e.$metadata !== undefined && (e.$fault === 'server' || throttles.test(String(e.name)));
-  if (!unreachable && !failed) return undefined;
-  return problems.unavailable('A service this request needs is unavailable right now; retry in a moment.');
+  if (!unreachable && !(e.$metadata !== undefined && e.$fault === 'server')) return undefined;
+  return problems.unavailable('A service this request needs is unavailable right now; retry in a moment.', 2);
 }

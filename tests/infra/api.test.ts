@@ -249,7 +249,7 @@ describe('least privilege', () => {
       statementsOf(api, s.plane.api.functions.get(module)!)
         .flatMap(actionsOf)
         .filter((a) => !a.startsWith('logs:'));
-    expect(actions('health')).toEqual([]);
+    expect(actions('health')).toEqual(['dynamodb:GetItem']);
     expect(actions('openapi')).toEqual([]);
     expect(actions('me').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     // Removing a member or deleting an org queues the offboarding of calendars.

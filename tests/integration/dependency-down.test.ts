@@ -22,7 +22,15 @@ describe('DynamoDB unreachable', () => {
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.body).toMatchObject({ status: 503, title: 'Service Unavailable' });
     expect(res.body.detail).toMatch(/unavailable right now; retry/);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|at .*\.ts|127\.0\.0\.1/);
     expect(output).not.toContain('unhandled error');
+  });
+
+  it('keeps liveness answering, and readiness (?deep=1) says the table is unreachable', async () => {
+    expect((await call('GET', '/health')).status).toBe(200);
+    const deep = await call('GET', '/health?deep=1');
+    expect([deep.status, deep.body.title]).toEqual([503, 'Service Unavailable']);
+    expect(deep.headers['retry-after']).toBe('2');
   });
 });

@@ -31,6 +31,16 @@ describe('GET /health', () => {
     const res = await call('GET', '/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', stage: 'local' });
+    expect(res.body.checks).toBeUndefined();
+  });
+
+  it('with ?deep=1 reads the table once and reports it ready; anything else is a 400 naming deep', async () => {
+    const { result, calls } = await countRoundTrips(() => call('GET', '/health?deep=1'));
+    expect(result.status).toBe(200);
+    expect(result.body.checks).toEqual({ dynamodb: 'ok' });
+    expect(calls).toEqual(['GetItem']);
+    const bad = await call('GET', '/health?deep=yes');
+    expect([bad.status, bad.body.errors.map((e: { field: string }) => e.field)]).toEqual([400, ['deep']]);
   });
 });
 

@@ -54,7 +54,8 @@ describe('GET /openapi.json', () => {
     expect(statuses('/orgs/{orgId}/invites', 'post')).toEqual(
       ['201', '400', '401', '403', '404', '409', '422', '429', '503'].sort(),
     );
-    expect(statuses('/health', 'get')).toEqual(['200', '400']);
+    expect(statuses('/health', 'get')).toEqual(['200', '400', '503']);
+    expect(statuses('/openapi.json', 'get')).toEqual(['200', '400']);
     expect(statuses('/orgs/{orgId}/calendar/events', 'post')).toContain('502');
     for (const path of Object.values(doc.paths) as Record<string, any>[]) {
       for (const op of Object.values(path)) {

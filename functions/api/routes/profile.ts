@@ -1,14 +1,15 @@
 /** Routes of the caller's own profile, plus the public health check. */
 import { route } from '../route';
-import { Health, UpdateMeBody, UserProfile } from '../schemas/me';
+import { Health, HealthQuery, UpdateMeBody, UserProfile } from '../schemas/me';
 
 export const getHealth = route({
   operationId: 'getHealth',
   method: 'GET',
   path: '/health',
   module: 'health',
-  summary: 'Liveness check',
+  summary: 'Liveness check; with ?deep=1 also readiness: reads the table (503 when it cannot)',
   auth: { kind: 'public' },
+  query: HealthQuery,
   response: Health,
   successStatus: 200,
 });

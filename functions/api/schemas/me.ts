@@ -38,4 +38,14 @@ export const UpdateMeBody = z.strictObject({
 });
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 
-export const Health = z.object({ status: z.literal('ok'), stage: z.string(), time: IsoDateTime });
+export const Health = z.object({
+  status: z.literal('ok'),
+  stage: z.string(),
+  time: IsoDateTime,
+  /** With ?deep=1: each dependency the API needs, checked now. */
+  checks: z.object({ dynamodb: z.literal('ok') }).optional(),
+});
+
+export const HealthQuery = z.strictObject({
+  deep: z.enum(['1', 'true']).optional(),
+});
