@@ -41,6 +41,8 @@ export interface DynamoLocal {
   endpoint: string;
   client: DynamoDBClient;
   stop(): Promise<void>;
+  /** Called once if the Java process ends without stop() (crashed or killed). */
+  onUnexpectedExit(listener: (reason: string) => void): void;
 }
 
 export async function startDynamoLocal(
@@ -67,7 +69,14 @@ export async function startDynamoLocal(
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: localCredentials });
+  let stopping = false;
+  const onUnexpectedExit = (listener: (reason: string) => void) => {
+    child.once('exit', (code, signal) => {
+      if (!stopping) listener(signal ? `killed by ${signal}` : `exit code ${code}`);
+    });
+  };
   const stop = async () => {
+    stopping = true;
     client.destroy();
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -79,7 +88,7 @@ export async function startDynamoLocal(
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited early: ${stderr.trim()}`);
     try {
       await client.send(new ListTablesCommand({}));
-      return { endpoint, client, stop };
+      return { endpoint, client, stop, onUnexpectedExit };
     } catch {
       if (Date.now() > deadline) {
         await stop();

@@ -37,6 +37,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // Without its database the stack can only answer 503s: say why in one line and end, rather than
+  // limp on (an in-memory database is gone anyway; with --persist, npm start again resumes).
+  stack.dynamo.onUnexpectedExit((reason) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(
+      `DynamoDB Local stopped unexpectedly (${reason}); the local stack is exiting. Run npm start again.`,
+    );
+    stack.stop().finally(() => process.exit(1));
+  });
 
   console.log(`Local stack ready at ${stack.url}  (API ${stack.url}/api, data ${dataDir ?? 'in memory'})`);
   console.log(

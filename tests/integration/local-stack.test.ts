@@ -56,6 +56,21 @@ describe('npm start (the local stack over real HTTP)', () => {
     expect((await bad.json()).errors[0].field).toBe('email');
   });
 
+  it('says in one line that DynamoDB Local died, and exits, instead of answering 500s', async () => {
+    const stack = await startNpmStack();
+    const java = spawnSync('pgrep', ['-g', String(stack.child.pid), 'java'], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    expect(java).toMatch(/^\d+$/);
+    const exited = new Promise<number | null>((r) => stack.child.once('exit', (code) => r(code)));
+    process.kill(Number(java), 'SIGKILL');
+    expect(await exited).toBe(1);
+    expect(stack.output()).toMatch(
+      /DynamoDB Local stopped unexpectedly \(killed by SIGKILL\); the local stack is exiting/,
+    );
+    await expect.poll(() => processGroupAlive(stack.child.pid!), { timeout: 10_000 }).toBe(false);
+  });
+
   it('stops every child process, DynamoDB Local included, on Ctrl-C', async () => {
     const java = () => spawnSync('pgrep', ['-g', String(stack.current.child.pid), 'java']).status === 0;
     expect(java()).toBe(true);
