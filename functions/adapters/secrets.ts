@@ -23,8 +23,11 @@ export interface SecretStore {
   /** Creates or replaces the secret `name` (relative to the configured prefix). */
   put(name: string, value: string): Promise<void>;
   get(name: string): Promise<string | undefined>;
-  /** Deleting a missing secret is not an error. */
-  delete(name: string): Promise<void>;
+  /**
+   * Deleting a missing secret is not an error. Without a recovery window the secret is gone now;
+   * with one, Secrets Manager keeps it restorable for those days (the local store deletes at once).
+   */
+  delete(name: string, options?: { recoveryWindowDays?: number }): Promise<void>;
 }
 
 let client: SecretsManagerClient | undefined;
@@ -88,11 +91,15 @@ export function secretsManagerStore(options: { prefix: string; kmsKeyId?: string
         throw error;
       }
     },
-    async delete(name) {
+    async delete(name, options) {
+      const window = options?.recoveryWindowDays;
       try {
-        // No recovery window: a disconnected calendar's tokens must stop existing now.
         await secretsManager().send(
-          new DeleteSecretCommand({ SecretId: id(name), ForceDeleteWithoutRecovery: true }),
+          new DeleteSecretCommand(
+            window
+              ? { SecretId: id(name), RecoveryWindowInDays: window }
+              : { SecretId: id(name), ForceDeleteWithoutRecovery: true },
+          ),
         );
       } catch (error) {
         if (!(error instanceof ResourceNotFoundException)) throw error;

@@ -12,6 +12,7 @@ const matrix = {
   members: { read: 'viewer', update: 'admin', remove: 'admin' },
   invites: { read: 'manager', create: 'manager', revoke: 'manager', resend: 'manager' },
   audit: { read: 'admin' },
+  agents: { read: 'viewer', create: 'admin', update: 'admin', delete: 'admin', configure: 'admin' },
   calendar: {
     connect: 'member',
     readOwn: 'member',

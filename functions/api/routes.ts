@@ -4,6 +4,7 @@
  * routes/<group>.ts; org-scoped routes carry their permission.
  */
 import type { RouteSpec } from './route';
+import * as agents from './routes/agents';
 import * as calendar from './routes/calendar';
 import * as profile from './routes/profile';
 import * as tenancy from './routes/tenancy';
@@ -12,4 +13,5 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(profile),
   ...Object.values(tenancy),
   ...Object.values(calendar),
+  ...Object.values(agents),
 ];

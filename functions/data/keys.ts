@@ -15,6 +15,7 @@
  * | calendar event          | ORG#<orgId>#CAL#<userId>  | EVENT#<startUtc>#<googleId> |                                  |
  * | calendar event by id    | ORG#<orgId>#CAL#<userId>  | GEVENT#<googleId>        |                                     |
  * | OAuth state (one use)   | OAUTHSTATE#<nonce>        | OAUTHSTATE               |                                     |
+ * | agent (+ configuration) | ORG#<orgId>               | AGENT#<agentId>          |                                     |
  * | rate bucket (org)       | ORG#<orgId>               | RATE#<action>#<windowStart> |                                  |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  *
@@ -50,6 +51,7 @@ const label = {
   oauthState: 'OAUTHSTATE',
   rate: 'RATE',
   health: 'HEALTH',
+  agent: 'AGENT',
 } as const;
 
 const key = (...parts: string[]) => parts.join('#');
@@ -129,6 +131,9 @@ export const keys = {
   calendarEventByIdPrefix: prefix(label.eventById),
 
   oauthState: (nonce: string) => ({ pk: key(label.oauthState, nonce), sk: label.oauthState }),
+
+  agent: (orgId: string, agentId: string) => ({ pk: orgPk(orgId), sk: key(label.agent, agentId) }),
+  agentPrefix: prefix(label.agent),
 
   /** Never written: reading it proves the table answers (GET /health?deep=1). */
   healthProbe: () => ({ pk: label.health, sk: label.health }),

@@ -1,5 +1,7 @@
+import { scheduleAgentKeysDeletion } from '../adapters/agent-keys';
 import { offboardCalendars } from '../adapters/offboarding';
 import { createOrg, deleteOrg, getOrg, joinOrg, listMyOrgs, updateOrg } from '../api/routes/tenancy';
+import { agentIdsOf } from '../data/agents';
 import { connectedUserIds } from '../data/calendar-connections';
 import * as memberships from '../data/memberships';
 import * as orgs from '../data/orgs';
@@ -60,7 +62,9 @@ export const handler = httpHandler([
     logger.info('organization deleted', { orgId: params.orgId, actorId: caller.profile.id });
     // Queued before the items go: afterwards nothing would name whose Google grants to revoke.
     await offboardCalendars(params.orgId, await connectedUserIds(params.orgId), now);
+    const agentIds = await agentIdsOf(params.orgId);
     await orgs.deleteTenant(params.orgId);
+    await Promise.all(agentIds.map((agentId) => scheduleAgentKeysDeletion(params.orgId, agentId)));
     return {};
   }),
 

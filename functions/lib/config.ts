@@ -37,6 +37,7 @@ const Env = z.object({
   SYNC_SHARDS: z.coerce.number().int().min(1).max(64).default(8),
   SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(15),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
+  AGENT_ENDPOINTS_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
@@ -74,6 +75,8 @@ export interface AppConfig {
     endpoint: string | undefined;
     localDir: string;
   };
+  /** Whether agents' chatbot endpoints may be private or loopback hosts: the local stage only. */
+  agentEndpointsAllowPrivate: boolean;
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
   sync: {
@@ -125,6 +128,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       endpoint: env.SECRETS_ENDPOINT,
       localDir: env.LOCAL_SECRETS_DIR,
     },
+    agentEndpointsAllowPrivate: isLocal && env.AGENT_ENDPOINTS_ALLOW_PRIVATE !== 'false',
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
     sync: {
       queueUrl: env.SYNC_QUEUE_URL,

@@ -29,8 +29,13 @@ const tokenSecretActions = {
   delete: 'secretsmanager:DeleteSecret',
 } as const satisfies Record<TokenSecretCall, string>;
 
-/** Relative to the secrets prefix; functions/lib/calendar-session.ts names every token secret so. */
-export const tokenSecretPath = 'google-calendar/';
+/**
+ * Secrets created at run time, granted by path relative to the secrets prefix: Google tokens
+ * (functions/adapters/calendar-tokens.ts names them) and agents' provider keys
+ * (functions/adapters/agent-keys.ts).
+ */
+export const runtimeSecretPaths = { tokenSecrets: 'google-calendar/', agentKeySecrets: 'agents/' } as const;
+export const tokenSecretPath = runtimeSecretPaths.tokenSecrets;
 
 /** What Lambda's SQS poller needs; the same list SqsEventSource grants, so the two statements merge. */
 export const syncQueueConsumeActions = [
@@ -93,18 +98,22 @@ export function accessStatements(
       }),
     );
   }
-  const tokenCalls = access.tokenSecrets ?? [];
-  if (tokenCalls.length > 0) {
+  for (const [family, path] of Object.entries(runtimeSecretPaths) as [
+    keyof typeof runtimeSecretPaths,
+    string,
+  ][]) {
+    const calls = access[family] ?? [];
+    if (calls.length === 0) continue;
     statements.push(
       new PolicyStatement({
-        actions: tokenCalls.map((call) => tokenSecretActions[call]).sort(),
-        resources: [secretArn(scope, `${t.secretsPrefix}/${tokenSecretPath}*`)],
+        actions: calls.map((call) => tokenSecretActions[call]).sort(),
+        resources: [secretArn(scope, `${t.secretsPrefix}/${path}*`)],
       }),
     );
-    // Token secrets are created with the stack key; writing a value needs a new data key, and
+    // These secrets are created with the stack key; writing a value needs a new data key, and
     // Secrets Manager also decrypts with the key when it changes or returns a value.
-    if (tokenCalls.some((call) => call !== 'delete')) kmsActions.add('kms:Decrypt');
-    if (tokenCalls.includes('put') || tokenCalls.includes('create')) kmsActions.add('kms:GenerateDataKey');
+    if (calls.some((call) => call !== 'delete')) kmsActions.add('kms:Decrypt');
+    if (calls.includes('put') || calls.includes('create')) kmsActions.add('kms:GenerateDataKey');
   }
   if (kmsActions.size > 0) {
     statements.push(

@@ -32,6 +32,8 @@ export interface FunctionAccess {
   /** Reads the Google OAuth client secret (every function that builds a Google OAuth client). */
   googleClientSecret?: boolean;
   tokenSecrets?: readonly TokenSecretCall[];
+  /** Calls on agents' provider-key secrets (`<prefix>agents/<orgId>/<agentId>`), one secret per agent. */
+  agentKeySecrets?: readonly TokenSecretCall[];
   /** Enqueues calendar syncs and offboardings. */
   sendToSyncQueue?: boolean;
   /** Receives and deletes sync messages (the worker's SQS event source polls with this role). */
@@ -67,6 +69,8 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
     sendToSyncQueue: true,
+    // Deleting an org schedules its agents' key secrets for deletion.
+    agentKeySecrets: ['delete'],
   },
   // Removing a member queues the offboarding of their calendar, as for orgs.
   members: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true, sendToSyncQueue: true },
@@ -74,6 +78,13 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     signingKey: true,
     sendMail: true,
+  },
+  // Agents: the item and the org's agent counter in one transaction; keys read, replaced, created
+  // and (scheduled for) deletion in the agent's own secret; lists page with signed cursors.
+  agents: {
+    table: [...tenantWrites, 'dynamodb:Query'],
+    signingKey: true,
+    agentKeySecrets: ['get', 'put', 'create', 'delete'],
   },
   // Connect signs OAuth state and builds the consent URL; event writes read the tokens and store
   // refreshed ones; disconnect revokes, deletes the tokens and empties the user's event partition.

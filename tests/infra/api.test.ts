@@ -86,7 +86,7 @@ function expectedActions(access: FunctionAccess): string[] {
   const actions = ['logs:CreateLogStream', 'logs:PutLogEvents', ...access.table];
   if (access.signingKey) actions.push('secretsmanager:GetSecretValue', 'kms:Decrypt');
   if (access.googleClientSecret) actions.push('secretsmanager:GetSecretValue');
-  const calls = access.tokenSecrets ?? [];
+  const calls = [...(access.tokenSecrets ?? []), ...(access.agentKeySecrets ?? [])];
   if (calls.includes('get')) actions.push('secretsmanager:GetSecretValue', 'kms:Decrypt');
   if (calls.includes('put'))
     actions.push('secretsmanager:PutSecretValue', 'kms:Decrypt', 'kms:GenerateDataKey');
@@ -299,6 +299,8 @@ describe('least privilege', () => {
       return 'googleClientSecret';
     if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/google-calendar/*')
       return 'tokenSecrets';
+    if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/agents/*')
+      return 'agentKeySecrets';
     return `other ${json}`;
   };
   /** Secrets Manager actions per kind of secret, as the synthesized policies grant them. */
@@ -321,9 +323,19 @@ describe('least privilege', () => {
       openapi: {},
       me: {},
       audit: { signingKey: read },
-      orgs: { signingKey: read },
+      // Deleting an org schedules its agents' key secrets for deletion.
+      orgs: { signingKey: read, agentKeySecrets: ['secretsmanager:DeleteSecret'] },
       members: { signingKey: read },
       invites: { signingKey: read },
+      agents: {
+        signingKey: read,
+        agentKeySecrets: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+        ],
+      },
       calendar: {
         signingKey: read,
         googleClientSecret: read,
@@ -361,7 +373,10 @@ describe('least privilege', () => {
       for (const kind of ['signingKey', 'googleClientSecret']) {
         if (grants[kind]) expect(grants[kind], `${name} ${kind}`).toEqual(['secretsmanager:GetSecretValue']);
       }
-      if (Object.values(grants).flat().includes('secretsmanager:DeleteSecret')) deleters.push(name);
+      if (grants.tokenSecrets?.includes('secretsmanager:DeleteSecret')) deleters.push(name);
+      for (const kind of ['signingKey', 'googleClientSecret']) {
+        expect(grants[kind] ?? [], `${name} ${kind}`).not.toContain('secretsmanager:DeleteSecret');
+      }
     }
     expect(deleters.sort()).toEqual(['calendar', 'sync-worker']);
   });

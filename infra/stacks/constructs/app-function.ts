@@ -10,7 +10,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type AccessTargets, accessStatements, tokenSecretPath } from '../access-policy';
+import { type AccessTargets, accessStatements, runtimeSecretPaths } from '../access-policy';
 import type { FunctionAccess } from '../function-access';
 import { projectRoot } from '../paths';
 
@@ -50,12 +50,16 @@ export class AppFunction extends Construct {
     for (const statement of accessStatements(this, props.access, props.targets)) {
       this.role.addToPrincipalPolicy(statement);
     }
-    if (props.access.tokenSecrets?.length) {
+    for (const [family, path] of Object.entries(runtimeSecretPaths) as [
+      keyof typeof runtimeSecretPaths,
+      string,
+    ][]) {
+      if (!props.access[family]?.length) continue;
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.targets.secretsPrefix}/${tokenSecretPath}*]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.targets.secretsPrefix}/${path}*]`,
         reason:
-          'Google token secrets are created at run time, one per calendar connection, so their names ' +
-          "are only known by path; the path holds this stage's token secrets and nothing else.",
+          'These secrets are created at run time, one per calendar connection or agent, so their names ' +
+          "are only known by path; the path holds this stage's secrets of that kind and nothing else.",
       });
     }
 

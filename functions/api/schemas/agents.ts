@@ -1,0 +1,159 @@
+import * as z from 'zod';
+import {
+  type SttProvider,
+  sttProviderNames,
+  sttProviders,
+  type TtsProvider,
+  ttsProviderNames,
+  ttsProviders,
+} from '../providers';
+import { DisplayText, IsoDateTime, ListQuery } from './common';
+import { OrgId } from './orgs';
+
+export const AgentId = z.string().regex(/^agt_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an agent id (agt_…)');
+export const AgentParams = z.strictObject({ orgId: OrgId, agentId: AgentId });
+
+export const agentTypes = ['voice', 'chat', 'email'] as const;
+export const agentStatuses = ['active', 'inactive', 'training'] as const;
+export const AgentType = z.enum(agentTypes);
+export const AgentStatus = z.enum(agentStatuses);
+
+/**
+ * A provider key in a request: a string sets or rotates it, null clears it, absent keeps it. Keys
+ * are write-only: no response ever carries one (KeyState says whether one is set, and its last 4).
+ */
+export const ApiKeyInput = z
+  .string()
+  .trim()
+  .min(8)
+  .max(512)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .nullable();
+export const KeyState = z.object({ set: z.boolean(), last4: z.string().optional() }).meta({ id: 'KeyState' });
+
+/** https only; whether private hosts are allowed is a deployment rule (domain/agents.ts). */
+export const ChatbotEndpoint = z
+  .url({ message: 'must be an https URL' })
+  .max(2048)
+  .refine((u) => u.startsWith('https://'), 'must be an https URL');
+
+/** BCP 47, as Intl accepts it (en, en-US, pt-BR, zh-Hant-TW). */
+export const Language = z
+  .string()
+  .max(35)
+  .refine((tag) => {
+    try {
+      return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag) && Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a BCP 47 language tag such as en-US');
+
+export const CreateAgentBody = z.strictObject({
+  name: DisplayText(100),
+  description: z.string().trim().max(2000).nullable().optional(),
+  type: AgentType,
+  status: AgentStatus.default('active'),
+  initialMessage: z.string().trim().max(2000).nullable().optional(),
+  chatbotEndpoint: ChatbotEndpoint.nullable().optional(),
+  chatbotKey: ApiKeyInput.optional(),
+});
+export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
+
+export const UpdateAgentBody = CreateAgentBody.partial()
+  .omit({ status: true })
+  .extend({ status: AgentStatus.optional() })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change', path: ['name'] });
+export type UpdateAgentBody = z.infer<typeof UpdateAgentBody>;
+
+function modelOf<P extends string>(catalog: Record<P, { models: readonly string[] }>) {
+  return (config: { provider: P; model: string }, ctx: z.RefinementCtx) => {
+    const models = catalog[config.provider].models;
+    if (!models.includes(config.model)) {
+      ctx.addIssue({ code: 'custom', path: ['model'], message: `must be one of ${models.join(', ')}` });
+    }
+  };
+}
+
+export const TtsConfigInput = z
+  .strictObject({
+    provider: z.enum(ttsProviderNames),
+    voiceId: z.string().trim().min(1).max(128),
+    model: z.string(),
+    speed: z.number().min(0.5).max(2),
+    language: Language,
+    apiKey: ApiKeyInput.optional(),
+  })
+  .superRefine(modelOf<TtsProvider>(ttsProviders))
+  .superRefine((c, ctx) => {
+    const voices: readonly string[] = ttsProviders[c.provider].voices;
+    if (voices.length > 0 && !voices.includes(c.voiceId)) {
+      ctx.addIssue({ code: 'custom', path: ['voiceId'], message: `must be one of ${voices.join(', ')}` });
+    }
+  });
+
+export const SttConfigInput = z
+  .strictObject({
+    provider: z.enum(sttProviderNames),
+    model: z.string(),
+    language: Language,
+    apiKey: ApiKeyInput.optional(),
+  })
+  .superRefine(modelOf<SttProvider>(sttProviders));
+
+export const AgentConfigBody = z.strictObject({ ttsConfig: TtsConfigInput, sttConfig: SttConfigInput });
+export type AgentConfigBody = z.infer<typeof AgentConfigBody>;
+
+const TtsConfig = z.object({
+  provider: z.enum(ttsProviderNames),
+  voiceId: z.string(),
+  model: z.string(),
+  speed: z.number(),
+  language: z.string(),
+  apiKey: KeyState,
+});
+const SttConfig = z.object({
+  provider: z.enum(sttProviderNames),
+  model: z.string(),
+  language: z.string(),
+  apiKey: KeyState,
+});
+
+export const Agent = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    type: AgentType,
+    status: AgentStatus,
+    initialMessage: z.string().nullable(),
+    chatbotEndpoint: z.string().nullable(),
+    chatbotKey: KeyState,
+    ttsConfig: TtsConfig.nullable(),
+    sttConfig: SttConfig.nullable(),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Agent' });
+export type Agent = z.infer<typeof Agent>;
+
+export const AgentListQuery = ListQuery.extend({
+  status: AgentStatus.optional(),
+  type: AgentType.optional(),
+});
+
+export const AgentProviders = z
+  .object({
+    tts: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        models: z.array(z.string()),
+        voices: z.array(z.string()),
+      }),
+    ),
+    stt: z.array(z.object({ id: z.string(), label: z.string(), models: z.array(z.string()) })),
+  })
+  .meta({ id: 'AgentProviders' });

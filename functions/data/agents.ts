@@ -1,0 +1,193 @@
+/**
+ * Agents: one item per agent in the org partition, holding its configuration and key hints (never
+ * a key). The org item counts the agents that are not deleted, and that counter's condition is
+ * what keeps concurrent creates within the plan's maxAgents.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { sttProviderNames, ttsProviderNames } from '../api/providers';
+import { agentStatuses, agentTypes } from '../api/schemas/agents';
+import type { AuditEntry } from '../api/schemas/audit';
+import { type AgentState, agentLimitRefusal } from '../domain/agents';
+import { type Refusal, refusals } from '../domain/refusal';
+import { auditPut } from './audit';
+import { ddb, tableName } from './client';
+import { keys } from './keys';
+import { type Page, queryEveryPage, queryPage } from './page';
+import { type TxItem, transact } from './transact';
+
+/**
+ * The agent item as stored; `deleted` agents stay (their id is referenced by call records) but are
+ * never shown. Its kind is `agentType`: `type` names what every item of the table is.
+ */
+const AgentItem = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  agentType: z.enum(agentTypes),
+  status: z.enum([...agentStatuses, 'deleted']),
+  initialMessage: z.string().nullable(),
+  chatbotEndpoint: z.string().nullable(),
+  ttsConfig: z
+    .object({
+      provider: z.enum(ttsProviderNames),
+      voiceId: z.string(),
+      model: z.string(),
+      speed: z.number(),
+      language: z.string(),
+    })
+    .nullable(),
+  sttConfig: z
+    .object({ provider: z.enum(sttProviderNames), model: z.string(), language: z.string() })
+    .nullable(),
+  keyHints: z.object({
+    chatbot: z.string().optional(),
+    tts: z.string().optional(),
+    stt: z.string().optional(),
+  }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
+/** The one place a stored agent becomes what the rules work with; a deleted one is absent. */
+function stateOf(item: Record<string, unknown>): AgentState | undefined {
+  const { status, agentType, ...agent } = AgentItem.parse(item);
+  return status === 'deleted' ? undefined : { ...agent, type: agentType, status };
+}
+
+function agentPut(agent: AgentState, condition: string, values: Record<string, unknown> = {}): TxItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...AgentItem.parse({ ...agent, agentType: agent.type }),
+        ...keys.agent(agent.orgId, agent.id),
+        type: 'AGENT',
+      },
+      ConditionExpression: condition,
+      ...(condition.includes('#status') ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    },
+  };
+}
+
+function agentCounter(orgId: string, delta: 1 | -1, maxAgents?: number): TxItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.org(orgId),
+      UpdateExpression: 'SET agentCount = if_not_exists(agentCount, :zero) + :delta',
+      ConditionExpression:
+        delta > 0
+          ? 'attribute_exists(pk) AND (attribute_not_exists(agentCount) OR agentCount < :max)'
+          : 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':zero': 0, ':delta': delta, ...(delta > 0 ? { ':max': maxAgents } : {}) },
+    },
+  };
+}
+
+export async function getAgent(orgId: string, agentId: string): Promise<AgentState | undefined> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.agent(orgId, agentId) }),
+  );
+  return Item ? stateOf(Item) : undefined;
+}
+
+/** The agent, its place under the plan's limit and the audit entry, all or nothing. */
+export async function createAgent(agent: AgentState, maxAgents: number, audit: AuditEntry): Promise<void> {
+  const outcome = await transact([
+    agentPut(agent, 'attribute_not_exists(pk)'),
+    agentCounter(agent.orgId, 1, maxAgents),
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return;
+  throw outcome.failed.includes(1)
+    ? agentLimitRefusal(maxAgents)
+    : new Error(`agent id ${agent.id} collided`);
+}
+
+/** Replaces the agent if it is still the version that was read (and not deleted meanwhile). */
+export async function saveAgent(
+  agent: AgentState,
+  expectedVersion: number,
+  audit: AuditEntry,
+  ifChanged: () => Refusal,
+): Promise<void> {
+  const outcome = await transact([
+    agentPut(agent, 'version = :expected AND #status <> :deleted', {
+      ':expected': expectedVersion,
+      ':deleted': 'deleted',
+    }),
+    auditPut(audit),
+  ]);
+  if (!outcome.ok) throw ifChanged();
+}
+
+/** Marks the agent deleted and frees its place under the limit. */
+export async function deleteAgent(agent: AgentState, audit: AuditEntry): Promise<void> {
+  const outcome = await transact([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.agent(agent.orgId, agent.id),
+        UpdateExpression: 'SET #status = :deleted, updatedAt = :at, version = version + :one',
+        ConditionExpression: 'version = :expected AND #status <> :deleted',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':deleted': 'deleted',
+          ':at': audit.at,
+          ':one': 1,
+          ':expected': agent.version,
+        },
+      },
+    },
+    agentCounter(agent.orgId, -1),
+    auditPut(audit),
+  ]);
+  if (!outcome.ok) throw refusals.changedMeanwhile('agent');
+}
+
+export async function listAgents(
+  orgId: string,
+  options: {
+    status?: string | undefined;
+    type?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+): Promise<Page<AgentState>> {
+  const conditions = ['#status <> :deleted'];
+  const values: Record<string, unknown> = { ':deleted': 'deleted' };
+  if (options.status) {
+    conditions.push('#status = :status');
+    values[':status'] = options.status;
+  }
+  if (options.type) {
+    conditions.push('agentType = :type');
+    values[':type'] = options.type;
+  }
+  const page = await queryPage({
+    partition: keys.org(orgId).pk,
+    sortPrefix: keys.agentPrefix,
+    limit: options.limit,
+    cursor: options.cursor,
+    filter: { expression: conditions.join(' AND '), names: { '#status': 'status' }, values },
+  });
+  return { ...page, items: page.items.flatMap((item) => stateOf(item) ?? []) };
+}
+
+/** Every agent id of the org, deleted ones included (their keys may still await deletion). */
+export async function agentIdsOf(orgId: string): Promise<string[]> {
+  const ids: string[] = [];
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.org(orgId).pk, ':prefix': keys.agentPrefix },
+      ProjectionExpression: 'id',
+    },
+    (page) => ids.push(...(page.Items ?? []).map((item) => String(item.id))),
+  );
+  return ids;
+}

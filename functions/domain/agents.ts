@@ -1,0 +1,161 @@
+/**
+ * Agent rules: a new agent, changes to it, its speech configuration, which chatbot endpoints it
+ * may call, and what is shown of its write-only keys.
+ */
+import { isIP } from 'node:net';
+import { ulid } from 'ulid';
+import type { Agent, AgentConfigBody, CreateAgentBody, UpdateAgentBody } from '../api/schemas/agents';
+import { type Refusal, refuse } from './refusal';
+
+export type KeySlot = 'chatbot' | 'tts' | 'stt';
+/** A key per slot: a string sets or rotates it, null clears it, absent keeps it. */
+export type KeyChanges = Partial<Record<KeySlot, string | null>>;
+export type AgentKeys = Partial<Record<KeySlot, string>>;
+/** What may be shown of a key: whether it is set and its last four characters. */
+export type KeyHints = Partial<Record<KeySlot, string>>;
+
+export function hintOf(key: string): string {
+  return key.slice(-4);
+}
+
+export function applyKeyChanges(keys: AgentKeys, changes: KeyChanges): AgentKeys {
+  const next: AgentKeys = { ...keys };
+  for (const [slot, value] of Object.entries(changes) as [KeySlot, string | null | undefined][]) {
+    if (value === null) delete next[slot];
+    else if (value !== undefined) next[slot] = value;
+  }
+  return next;
+}
+
+export function hintsOf(keys: AgentKeys): KeyHints {
+  return Object.fromEntries(Object.entries(keys).map(([slot, key]) => [slot, hintOf(key)]));
+}
+
+export function keyState(hints: KeyHints, slot: KeySlot) {
+  const last4 = hints[slot];
+  return last4 === undefined ? { set: false } : { set: true, last4 };
+}
+
+const privateSuffixes = ['.localhost', '.local', '.internal', '.home.arpa'];
+
+function isPrivateAddress(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || privateSuffixes.some((s) => bare.endsWith(s))) return true;
+  const version = isIP(bare);
+  if (version === 4) {
+    const [a = 0, b = 0] = bare.split('.').map(Number);
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  if (version === 6) {
+    return (
+      bare === '::1' ||
+      bare === '::' ||
+      /^f[cd]/.test(bare) ||
+      /^fe[89ab]/.test(bare) ||
+      bare.startsWith('::ffff:')
+    );
+  }
+  return false;
+}
+
+/**
+ * The platform calls an agent's chatbot endpoint from inside AWS: a private, loopback or link-local
+ * host would let an org reach our own network. Only the local stage may point at them.
+ */
+export function endpointRefusal(url: string | null | undefined, allowPrivate: boolean): Refusal | null {
+  if (!url || allowPrivate) return null;
+  if (!isPrivateAddress(new URL(url).hostname)) return null;
+  return refuse('invalid', 'must not point at a private, loopback or link-local address', 'chatbotEndpoint');
+}
+
+/** An agent as the rules see it: the API shape with its key hints instead of key states. */
+export type AgentState = Omit<Agent, 'chatbotKey' | 'ttsConfig' | 'sttConfig'> & {
+  ttsConfig: Omit<AgentConfigBody['ttsConfig'], 'apiKey'> | null;
+  sttConfig: Omit<AgentConfigBody['sttConfig'], 'apiKey'> | null;
+  keyHints: KeyHints;
+};
+
+export function newAgent(orgId: string, body: CreateAgentBody, keyHints: KeyHints, now: Date): AgentState {
+  const at = now.toISOString();
+  return {
+    id: `agt_${ulid(now.getTime())}`,
+    orgId,
+    name: body.name,
+    description: body.description ?? null,
+    type: body.type,
+    status: body.status,
+    initialMessage: body.initialMessage ?? null,
+    chatbotEndpoint: body.chatbotEndpoint ?? null,
+    ttsConfig: null,
+    sttConfig: null,
+    keyHints,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+export function applyAgentUpdate(
+  agent: AgentState,
+  patch: UpdateAgentBody,
+  keyHints: KeyHints,
+  now: Date,
+): AgentState {
+  const { chatbotKey: _writeOnly, ...fields } = patch;
+  return {
+    ...agent,
+    ...fields,
+    keyHints,
+    updatedAt: now.toISOString(),
+    version: agent.version + 1,
+  };
+}
+
+export function applyAgentConfig(
+  agent: AgentState,
+  config: AgentConfigBody,
+  keyHints: KeyHints,
+  now: Date,
+): AgentState {
+  const { apiKey: _tts, ...ttsConfig } = config.ttsConfig;
+  const { apiKey: _stt, ...sttConfig } = config.sttConfig;
+  return {
+    ...agent,
+    ttsConfig,
+    sttConfig,
+    keyHints,
+    updatedAt: now.toISOString(),
+    version: agent.version + 1,
+  };
+}
+
+/** The key changes a request asks for, by slot (absent fields keep their key). */
+export function keyChangesOf(changes: KeyChanges): KeyChanges {
+  return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+}
+
+/** The API's view: keys only as set/last4. */
+export function agentView(agent: AgentState): Agent {
+  const { keyHints, ttsConfig, sttConfig, ...rest } = agent;
+  return {
+    ...rest,
+    chatbotKey: keyState(keyHints, 'chatbot'),
+    ttsConfig: ttsConfig && { ...ttsConfig, apiKey: keyState(keyHints, 'tts') },
+    sttConfig: sttConfig && { ...sttConfig, apiKey: keyState(keyHints, 'stt') },
+  };
+}
+
+export function agentLimitRefusal(maxAgents: number): Refusal {
+  return refuse(
+    'refused',
+    `The organization’s plan allows ${maxAgents} agents; delete one or ask for a larger plan.`,
+  );
+}

@@ -1,0 +1,162 @@
+import { readAgentKeys, scheduleAgentKeysDeletion, writeAgentKeys } from '../adapters/agent-keys';
+import { sttProviders, ttsProviders } from '../api/providers';
+import {
+  configureAgent,
+  createAgent,
+  deleteAgent,
+  getAgent,
+  listAgentProviders,
+  listAgents,
+  updateAgent,
+} from '../api/routes/agents';
+import * as agents from '../data/agents';
+import * as orgs from '../data/orgs';
+import {
+  type AgentKeys,
+  type AgentState,
+  agentView,
+  applyAgentConfig,
+  applyAgentUpdate,
+  applyKeyChanges,
+  endpointRefusal,
+  hintsOf,
+  type KeyChanges,
+  keyChangesOf,
+  newAgent,
+} from '../domain/agents';
+import { enforce, refusals } from '../domain/refusal';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+import { httpHandler, implement } from './pipeline/handler';
+import { checkIfMatch, found } from './pipeline/refusals';
+
+const agentTarget = (agent: AgentState) => ({ type: 'agent', id: agent.id });
+
+/**
+ * Writes changed keys to the agent's secret, then `save`s the item; if saving is refused, the
+ * previous keys are put back, so the secret never holds keys of a change that did not happen.
+ */
+async function withKeys(agent: AgentState, changes: KeyChanges, save: (keys: AgentKeys) => Promise<void>) {
+  const asked = keyChangesOf(changes);
+  if (Object.keys(asked).length === 0) return save({});
+  const before = await readAgentKeys(agent.orgId, agent.id);
+  const after = applyKeyChanges(before, asked);
+  await writeAgentKeys(agent.orgId, agent.id, after);
+  try {
+    await save(after);
+  } catch (error) {
+    await writeAgentKeys(agent.orgId, agent.id, before);
+    throw error;
+  }
+}
+
+export const handler = httpHandler([
+  implement(listAgentProviders, async () => ({
+    body: {
+      tts: Object.entries(ttsProviders).map(([id, p]) => ({
+        id,
+        label: p.label,
+        models: [...p.models],
+        voices: [...p.voices],
+      })),
+      stt: Object.entries(sttProviders).map(([id, p]) => ({ id, label: p.label, models: [...p.models] })),
+    },
+  })),
+
+  implement(createAgent, async ({ params, body, audit, now }) => {
+    enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
+    const org = found(await orgs.getOrg(params.orgId));
+    const keys: AgentKeys = body.chatbotKey ? { chatbot: body.chatbotKey } : {};
+    const agent = newAgent(params.orgId, body, hintsOf(keys), now);
+    if (keys.chatbot) await writeAgentKeys(agent.orgId, agent.id, keys);
+    try {
+      await agents.createAgent(
+        agent,
+        org.limits.maxAgents,
+        audit({ action: 'agent.created', target: agentTarget(agent), after: agentView(agent) }),
+      );
+    } catch (error) {
+      if (keys.chatbot) await writeAgentKeys(agent.orgId, agent.id, {});
+      throw error;
+    }
+    return { body: agentView(agent) };
+  }),
+
+  implement(listAgents, async ({ params, query }) => {
+    const page = await agents.listAgents(params.orgId, query);
+    return { body: { ...page, items: page.items.map(agentView) } };
+  }),
+
+  implement(getAgent, async ({ params }) => ({
+    body: agentView(found(await agents.getAgent(params.orgId, params.agentId))),
+  })),
+
+  implement(updateAgent, async ({ params, body, ifMatch, audit, now }) => {
+    const current = found(await agents.getAgent(params.orgId, params.agentId));
+    checkIfMatch(ifMatch, current);
+    enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
+    let updated = current;
+    await withKeys(current, { chatbot: body.chatbotKey }, async (keys) => {
+      updated = applyAgentUpdate(
+        current,
+        body,
+        body.chatbotKey === undefined ? current.keyHints : hintsOf(keys),
+        now,
+      );
+      await agents.saveAgent(
+        updated,
+        current.version,
+        audit({
+          action: 'agent.updated',
+          target: agentTarget(current),
+          before: agentView(current),
+          after: agentView(updated),
+        }),
+        ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
+      );
+    });
+    return { body: agentView(updated) };
+  }),
+
+  implement(configureAgent, async ({ params, body, ifMatch, audit, now }) => {
+    const current = found(await agents.getAgent(params.orgId, params.agentId));
+    checkIfMatch(ifMatch, current);
+    const changes = { tts: body.ttsConfig.apiKey, stt: body.sttConfig.apiKey };
+    let configured = current;
+    await withKeys(current, changes, async (keys) => {
+      const keysChanged = Object.keys(keyChangesOf(changes)).length > 0;
+      configured = applyAgentConfig(current, body, keysChanged ? hintsOf(keys) : current.keyHints, now);
+      await agents.saveAgent(
+        configured,
+        current.version,
+        audit({
+          action: 'agent.configured',
+          target: agentTarget(current),
+          before: agentView(current),
+          after: agentView(configured),
+        }),
+        ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
+      );
+    });
+    return { body: agentView(configured) };
+  }),
+
+  implement(deleteAgent, async ({ params, audit }) => {
+    const current = found(await agents.getAgent(params.orgId, params.agentId));
+    await agents.deleteAgent(
+      current,
+      audit({ action: 'agent.deleted', target: agentTarget(current), before: agentView(current) }),
+    );
+    try {
+      await scheduleAgentKeysDeletion(current.orgId, current.id);
+    } catch (error) {
+      // The agent is gone either way; its secret's name is derivable, so it can be removed later.
+      logger.warn('agent keys not scheduled for deletion', {
+        orgId: current.orgId,
+        agentId: current.id,
+        error,
+      });
+    }
+    return {};
+  }),
+]);
