@@ -13,6 +13,7 @@ export function confirmDestructive(options: {
     title: options.title,
     children: <Text size="sm">{options.message}</Text>,
     labels: { confirm: options.confirmLabel, cancel: 'Cancel' },
+    closeButtonProps: { 'aria-label': 'Close' },
     confirmProps: { color: 'red' },
     onConfirm: options.onConfirm,
   });
@@ -58,6 +59,7 @@ export function confirmByTyping(options: {
       </>
     ),
     labels: { confirm: options.confirmLabel, cancel: 'Cancel' },
+    closeButtonProps: { 'aria-label': 'Close' },
     confirmProps: { color: 'red', disabled: true },
     onConfirm: () => ok && options.onConfirm(),
   });

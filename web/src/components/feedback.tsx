@@ -67,6 +67,28 @@ export function Loaded<T>({
   return <>{children(query.data)}</>;
 }
 
+const dismissable = { closeButtonProps: { 'aria-label': 'Dismiss' } };
+
 export function announceDone(message: string) {
-  notifications.show({ message, color: 'teal', icon: <IconCheck size={18} />, autoClose: 4000 });
+  notifications.show({
+    message,
+    color: 'teal',
+    icon: <IconCheck size={18} />,
+    autoClose: 4000,
+    ...dismissable,
+  });
+}
+
+/** A change that failed away from any form: the API's own detail, under what did not happen. */
+export function announceFailure(title: string, error: unknown) {
+  notifications.show({
+    title,
+    message: problemText(error),
+    color: 'red',
+    icon: <IconAlertCircle size={18} />,
+    autoClose: 8000,
+    // Mantine dims a titled notification's text to gray 6 (3.3:1 on white); this text is the point.
+    styles: { description: { color: 'var(--mantine-color-text)' } },
+    ...dismissable,
+  });
 }

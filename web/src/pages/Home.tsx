@@ -36,6 +36,10 @@ function CreateOrganization() {
   );
 }
 
+/**
+ * Pending invitations addressed to the caller. `GET /me/invites` carries no token (only the mailed
+ * link does), so they are answered from the link, not from here.
+ */
 function InvitationsForYou() {
   const format = useFormat();
   const invites = useRoute(listMyInvites, { query: { limit: 100 } });
@@ -48,18 +52,23 @@ function InvitationsForYou() {
       </Title>
       <Stack gap="xs" role="list" aria-label="Invitations for you">
         {items.map((invite) => (
-          <Card key={invite.id} withBorder role="listitem">
-            <Group justify="space-between" wrap="wrap">
-              <Group gap="xs">
-                <IconMail size={18} />
-                <Text fw={500}>{invite.orgName}</Text>
+          <Card key={invite.id} withBorder role="listitem" padding="sm">
+            <Stack gap={6}>
+              <Group gap="xs" wrap="wrap">
+                <IconMail size={18} aria-hidden />
+                <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                  {invite.orgName}
+                </Text>
                 <Badge variant="light">{invite.role}</Badge>
               </Group>
-              <Text size="sm" c="dimmed">
-                Expires {format.dateTime(invite.expiresAt)}. Open the link from the invitation email to
-                accept.
+              <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                Invited by {invite.inviterEmail ?? 'a member of the organization'}; expires{' '}
+                {format.dateTime(invite.expiresAt)}.
               </Text>
-            </Group>
+              <Text size="sm" c="dimmed">
+                Open the link from the invitation email to accept or decline.
+              </Text>
+            </Stack>
           </Card>
         ))}
       </Stack>

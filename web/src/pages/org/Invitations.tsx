@@ -1,0 +1,398 @@
+/**
+ * Invitations: the invite form (roles limited to those the caller may grant, the API's messages
+ * beside the fields), the one-time accept link right after sending or resending, and the list with
+ * resend and confirmed revoke. A table on desktops, cards on phones.
+ */
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CopyButton,
+  Group,
+  NativeSelect,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconCheck, IconCopy, IconLink, IconMail, IconSend, IconTrash, IconX } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { can, type OrgRole, orgRoles, rank } from '../../../../functions/api/permissions';
+import {
+  createInvite,
+  getMyMembership,
+  listInvites,
+  resendInvite,
+  revokeInvite,
+} from '../../../../functions/api/routes/tenancy';
+import { CreateInviteBody, type Invite } from '../../../../functions/api/schemas/invites';
+import type { Member } from '../../../../functions/api/schemas/members';
+import { useApiForm } from '../../app/forms';
+import { usePagedRoute } from '../../app/paging';
+import { useChange, useRoute } from '../../app/queries';
+import { useFormat } from '../../app/time';
+import { confirmDestructive } from '../../components/confirm';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+
+const pageSize = 50;
+
+/** The link the API showed once (after create or resend); only its invite's id is kept beside it. */
+interface Issued {
+  inviteId: string;
+  email: string;
+  acceptUrl: string;
+}
+
+const statusColor: Record<Invite['status'], string> = {
+  pending: 'blue',
+  accepted: 'teal',
+  declined: 'gray',
+  revoked: 'red',
+  expired: 'orange',
+};
+
+const grantable = (role: OrgRole) => orgRoles.filter((r) => rank(r) <= rank(role));
+
+function InviteForm({ orgId, me, onIssued }: { orgId: string; me: Member; onIssued(i: Issued): void }) {
+  const create = useChange(createInvite, { orgId });
+  const { form, problem, run } = useApiForm<{ email: string; role: OrgRole; additionalRoles: string[] }>(
+    CreateInviteBody,
+    { initialValues: { email: '', role: 'member', additionalRoles: [] } },
+  );
+  return (
+    <Card withBorder>
+      <form
+        aria-label="Invite someone"
+        onSubmit={run(async (values) => {
+          const { data } = await create.mutateAsync({ params: { orgId }, body: values });
+          onIssued({ inviteId: data.id, email: data.email, acceptUrl: data.acceptUrl });
+          announceDone(`Invitation sent to ${data.email}.`);
+          form.reset();
+        })}
+      >
+        <Stack gap="sm">
+          <Title order={2} size="h4">
+            Invite someone
+          </Title>
+          <Group align="flex-start" wrap="wrap" gap="sm">
+            <TextInput
+              label="Email"
+              type="email"
+              autoComplete="off"
+              placeholder="name@example.com"
+              w={{ base: '100%', sm: 280 }}
+              {...form.getInputProps('email')}
+            />
+            <NativeSelect
+              label="Role"
+              data={grantable(me.role)}
+              w={{ base: '100%', sm: 160 }}
+              {...form.getInputProps('role')}
+            />
+            <TagsInput
+              label="Additional roles"
+              description="Optional labels, such as sales"
+              w={{ base: '100%', sm: 280 }}
+              {...form.getInputProps('additionalRoles')}
+            />
+          </Group>
+          <ProblemAlert error={problem} />
+          <Button
+            type="submit"
+            leftSection={<IconSend size={16} />}
+            loading={create.isPending}
+            w="fit-content"
+          >
+            Send invitation
+          </Button>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function OneTimeLink({ issued, onDismiss }: { issued: Issued; onDismiss(): void }) {
+  return (
+    <Alert
+      color="blue"
+      variant="light"
+      icon={<IconLink size={18} />}
+      title={`Accept link for ${issued.email}`}
+      withCloseButton
+      closeButtonLabel="Dismiss the link"
+      onClose={onDismiss}
+    >
+      <Stack gap="xs">
+        <Text size="sm">
+          It was mailed to them. This is the only time it is shown: copy it now if you want to send it
+          yourself.
+        </Text>
+        <Group wrap="nowrap" gap="xs" align="flex-end">
+          <TextInput
+            label="One-time accept link"
+            value={issued.acceptUrl}
+            readOnly
+            onFocus={(e) => e.currentTarget.select()}
+            style={{ flex: 1, minWidth: 0 }}
+          />
+          <CopyButton value={issued.acceptUrl} timeout={2000}>
+            {({ copied, copy }) => (
+              <Tooltip label={copied ? 'Copied' : 'Copy link'} withArrow>
+                <ActionIcon
+                  size="lg"
+                  variant="light"
+                  color={copied ? 'teal' : 'blue'}
+                  onClick={copy}
+                  aria-label={copied ? 'Copied' : 'Copy link'}
+                >
+                  {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
+                </ActionIcon>
+              </Tooltip>
+            )}
+          </CopyButton>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
+function useInviteActions(
+  orgId: string,
+  setIssued: (f: (i: Issued | undefined) => Issued | undefined) => void,
+) {
+  const resend = useChange(resendInvite, { orgId });
+  const revoke = useChange(revokeInvite, { orgId });
+  const failed = (title: string) => (error: unknown) => announceFailure(title, error);
+  return {
+    resending: resend.isPending ? resend.variables?.params?.inviteId : undefined,
+    resend: (invite: Invite) =>
+      resend.mutate(
+        { params: { orgId, inviteId: invite.id } },
+        {
+          onSuccess: ({ data }) => {
+            setIssued(() => ({ inviteId: data.id, email: data.email, acceptUrl: data.acceptUrl }));
+            announceDone(`Invitation sent again to ${data.email}; the earlier link no longer works.`);
+          },
+          onError: failed('Not resent'),
+        },
+      ),
+    revoke: (invite: Invite) =>
+      confirmDestructive({
+        title: 'Revoke invitation',
+        message: `Revoke the invitation for ${invite.email}? Its link stops working at once.`,
+        confirmLabel: 'Revoke invitation',
+        onConfirm: () =>
+          revoke.mutate(
+            { params: { orgId, inviteId: invite.id } },
+            {
+              onSuccess: () => {
+                setIssued((issued) => (issued?.inviteId === invite.id ? undefined : issued));
+                announceDone(`The invitation for ${invite.email} was revoked.`);
+              },
+              onError: failed('Not revoked'),
+            },
+          ),
+      }),
+  };
+}
+
+function InviteActions({
+  me,
+  invite,
+  actions,
+}: {
+  me: Member;
+  invite: Invite;
+  actions: ReturnType<typeof useInviteActions>;
+}) {
+  const open = invite.status === 'pending' || invite.status === 'expired';
+  if (!open || !can(me.role, 'invites:revoke') || rank(invite.role) > rank(me.role)) return null;
+  return (
+    <Group gap={4} wrap="nowrap" justify="flex-end">
+      <Button
+        variant="subtle"
+        size="xs"
+        leftSection={<IconSend size={14} />}
+        aria-label={`Resend the invitation for ${invite.email}`}
+        loading={actions.resending === invite.id}
+        onClick={() => actions.resend(invite)}
+      >
+        Resend
+      </Button>
+      <Button
+        variant="subtle"
+        color="red"
+        size="xs"
+        leftSection={<IconTrash size={14} />}
+        aria-label={`Revoke the invitation for ${invite.email}`}
+        onClick={() => actions.revoke(invite)}
+      >
+        Revoke
+      </Button>
+    </Group>
+  );
+}
+
+function RoleBadges({ invite }: { invite: Invite }) {
+  return (
+    <Group gap={4}>
+      <Badge variant="light" miw="fit-content">
+        {invite.role}
+      </Badge>
+      {invite.additionalRoles.map((r) => (
+        <Badge key={r} variant="outline" color="gray" tt="none" miw="fit-content">
+          {r}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+function InviteList({
+  orgId,
+  me,
+  actions,
+}: {
+  orgId: string;
+  me: Member;
+  actions: ReturnType<typeof useInviteActions>;
+}) {
+  const format = useFormat();
+  const phone = useMediaQuery('(max-width: 48em)');
+  const invites = usePagedRoute(listInvites, { params: { orgId }, query: { limit: pageSize } });
+  const status = (i: Invite) => (
+    <Badge color={statusColor[i.status]} variant="light" miw="fit-content">
+      {i.status}
+    </Badge>
+  );
+  return (
+    <Loaded query={{ ...invites, data: invites.items }}>
+      {(items) =>
+        items.length === 0 ? (
+          <Empty
+            icon={<IconMail size={28} />}
+            title="No invitations yet"
+            description="Invite someone by email with the form above; they get a link to join."
+          />
+        ) : (
+          <Stack gap="sm">
+            {phone ? (
+              <Stack gap="xs" role="list" aria-label="Invitations">
+                {items.map((i) => (
+                  <Card key={i.id} withBorder role="listitem" padding="sm">
+                    <Stack gap={6}>
+                      <Group justify="space-between" wrap="nowrap" align="flex-start">
+                        <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                          {i.email}
+                        </Text>
+                        {status(i)}
+                      </Group>
+                      <RoleBadges invite={i} />
+                      <Text size="sm" c="dimmed">
+                        Sent {format.dateTime(i.createdAt)} by {i.inviterEmail ?? 'an earlier member'}
+                      </Text>
+                      <Text size="sm" c="dimmed">
+                        Expires {format.dateTime(i.expiresAt)}
+                      </Text>
+                      <InviteActions me={me} invite={i} actions={actions} />
+                    </Stack>
+                  </Card>
+                ))}
+              </Stack>
+            ) : (
+              <div className="table-scroll">
+                <Table aria-label="Invitations" verticalSpacing="sm" highlightOnHover>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Email</Table.Th>
+                      <Table.Th>Role</Table.Th>
+                      <Table.Th>Inviter</Table.Th>
+                      <Table.Th>Sent</Table.Th>
+                      <Table.Th>Expires</Table.Th>
+                      <Table.Th>Status</Table.Th>
+                      <Table.Th>
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((i) => (
+                      <Table.Tr key={i.id}>
+                        <Table.Td>{i.email}</Table.Td>
+                        <Table.Td>
+                          <RoleBadges invite={i} />
+                        </Table.Td>
+                        <Table.Td>{i.inviterEmail ?? '—'}</Table.Td>
+                        <Table.Td>{format.dateTime(i.createdAt)}</Table.Td>
+                        <Table.Td>{format.dateTime(i.expiresAt)}</Table.Td>
+                        <Table.Td>{status(i)}</Table.Td>
+                        <Table.Td>
+                          <InviteActions me={me} invite={i} actions={actions} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </div>
+            )}
+            {invites.hasNextPage && (
+              <Button
+                variant="light"
+                w="fit-content"
+                loading={invites.isFetchingNextPage}
+                onClick={() => invites.fetchNextPage()}
+              >
+                Load more
+              </Button>
+            )}
+          </Stack>
+        )
+      }
+    </Loaded>
+  );
+}
+
+function InvitationsOf({ orgId, me }: { orgId: string; me: Member }) {
+  const [issued, setIssued] = useState<Issued>();
+  const actions = useInviteActions(orgId, setIssued);
+  return (
+    <>
+      {can(me.role, 'invites:create') && <InviteForm orgId={orgId} me={me} onIssued={setIssued} />}
+      {issued && <OneTimeLink issued={issued} onDismiss={() => setIssued(undefined)} />}
+      <InviteList orgId={orgId} me={me} actions={actions} />
+    </>
+  );
+}
+
+export function Invitations() {
+  const { orgId } = useParams() as { orgId: string };
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  return (
+    <Stack maw={1100} gap="lg">
+      <Title order={1} size="h2">
+        Invitations
+      </Title>
+      <Loaded query={{ ...me, data: me.data?.data }}>
+        {(mine) =>
+          can(mine.role, 'invites:read') ? (
+            <InvitationsOf orgId={orgId} me={mine} />
+          ) : (
+            <Empty
+              icon={<IconX size={28} />}
+              title="Invitations are for managers"
+              description={`Your role (${mine.role}) cannot see invitations; ask an admin or owner.`}
+            />
+          )
+        }
+      </Loaded>
+    </Stack>
+  );
+}

@@ -1,0 +1,369 @@
+/**
+ * The organization's members: role changes inline (optimistic, rolled back with the API's reason
+ * when refused), removal, leaving, and ownership transfer. A table on desktops, cards on phones.
+ */
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconCrown, IconDoorExit, IconUserMinus, IconUsers } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { can, type OrgRole, orgRoles, rank } from '../../../../functions/api/permissions';
+import {
+  getMyMembership,
+  leaveOrg,
+  listMembers,
+  removeMember,
+  transferOwnership,
+  updateMember,
+} from '../../../../functions/api/routes/tenancy';
+import type { Member } from '../../../../functions/api/schemas/members';
+import { pagedKey, updatePagedItems, usePagedRoute } from '../../app/paging';
+import { useChange, useRoute } from '../../app/queries';
+import { useFormat } from '../../app/time';
+import { confirmDestructive } from '../../components/confirm';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+
+const pageSize = 100;
+
+/** What the caller may do to one member, by the matrix and the rules beside it. */
+function powersOver(me: Member, target: Member) {
+  const self = me.userId === target.userId;
+  const ownerRule = target.role !== 'owner' || me.role === 'owner';
+  return {
+    changeRole: !self && can(me.role, 'members:update') && ownerRule,
+    remove: !self && can(me.role, 'members:remove') && ownerRule,
+  };
+}
+
+/** Roles the caller may hand out: none above their own. */
+const grantable = (role: OrgRole) => orgRoles.filter((r) => rank(r) <= rank(role));
+
+function useMemberActions(orgId: string) {
+  const client = useQueryClient();
+  const key = pagedKey(listMembers, { params: { orgId }, query: { limit: pageSize } });
+  const update = useChange(updateMember, {
+    orgId,
+    onMutate: (input) =>
+      updatePagedItems<Member>(client, key, (items) =>
+        items.map((m) => (m.userId === input.params?.userId ? { ...m, ...input.body } : m)),
+      ),
+  });
+  const remove = useChange(removeMember, { orgId });
+  const changeRole = (member: Member, role: OrgRole) =>
+    update.mutate(
+      { params: { orgId, userId: member.userId }, body: { role }, etag: `"${member.version}"` },
+      {
+        onSuccess: () => announceDone(`${member.email} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`),
+        onError: (error) => announceFailure(`${member.email} stays ${member.role}`, error),
+      },
+    );
+  const confirmRemove = (member: Member) =>
+    confirmDestructive({
+      title: 'Remove member',
+      message: `Remove ${member.email} from the organization? They lose access at once and their calendar connection is removed.`,
+      confirmLabel: 'Remove member',
+      onConfirm: () =>
+        remove.mutate(
+          { params: { orgId, userId: member.userId } },
+          {
+            onSuccess: () => announceDone(`${member.email} was removed.`),
+            onError: (error) => announceFailure('Not removed', error),
+          },
+        ),
+    });
+  return { changeRole, confirmRemove };
+}
+
+function RoleCell({
+  me,
+  member,
+  onChange,
+}: {
+  me: Member;
+  member: Member;
+  onChange(member: Member, role: OrgRole): void;
+}) {
+  if (!powersOver(me, member).changeRole)
+    return (
+      <Badge variant="light" miw="fit-content">
+        {member.role}
+      </Badge>
+    );
+  return (
+    <NativeSelect
+      aria-label={`Role of ${member.email}`}
+      data={grantable(me.role)}
+      value={member.role}
+      onChange={(e) => onChange(member, e.currentTarget.value as OrgRole)}
+      size="xs"
+      w={120}
+    />
+  );
+}
+
+function AdditionalRoles({ roles }: { roles: string[] }) {
+  if (roles.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        None
+      </Text>
+    );
+  return (
+    <Group gap={4}>
+      {roles.map((r) => (
+        <Badge key={r} variant="outline" color="gray" tt="none" miw="fit-content">
+          {r}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+function RemoveButton({ me, member, onRemove }: { me: Member; member: Member; onRemove(m: Member): void }) {
+  if (!powersOver(me, member).remove) return null;
+  return (
+    <Button
+      variant="subtle"
+      color="red"
+      size="xs"
+      leftSection={<IconUserMinus size={14} />}
+      aria-label={`Remove ${member.email}`}
+      onClick={() => onRemove(member)}
+    >
+      Remove
+    </Button>
+  );
+}
+
+function MemberList({ orgId, me }: { orgId: string; me: Member }) {
+  const format = useFormat();
+  const phone = useMediaQuery('(max-width: 48em)');
+  const members = usePagedRoute(listMembers, { params: { orgId }, query: { limit: pageSize } });
+  const { changeRole, confirmRemove } = useMemberActions(orgId);
+  const you = (m: Member) =>
+    m.userId === me.userId ? (
+      <Text span size="xs" c="dimmed">
+        {' '}
+        (you)
+      </Text>
+    ) : null;
+  return (
+    <Loaded query={{ ...members, data: members.items }}>
+      {(items) =>
+        items.length === 0 ? (
+          <Empty
+            icon={<IconUsers size={28} />}
+            title="No members"
+            description="Invite people from Invitations."
+          />
+        ) : (
+          <Stack gap="sm">
+            {phone ? (
+              <Stack gap="xs" role="list" aria-label="Members">
+                {items.map((m) => (
+                  <Card key={m.userId} withBorder role="listitem" padding="sm">
+                    <Stack gap={6}>
+                      <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                        {m.email}
+                        {you(m)}
+                      </Text>
+                      <Group justify="space-between" wrap="wrap" gap="xs">
+                        <RoleCell me={me} member={m} onChange={changeRole} />
+                        <Text size="sm" c="dimmed">
+                          Joined {format.date(m.joinedAt)}
+                        </Text>
+                      </Group>
+                      <AdditionalRoles roles={m.additionalRoles} />
+                      <Group justify="flex-end">
+                        <RemoveButton me={me} member={m} onRemove={confirmRemove} />
+                      </Group>
+                    </Stack>
+                  </Card>
+                ))}
+              </Stack>
+            ) : (
+              <div className="table-scroll">
+                <Table aria-label="Members" verticalSpacing="sm" highlightOnHover>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Member</Table.Th>
+                      <Table.Th>Role</Table.Th>
+                      <Table.Th>Additional roles</Table.Th>
+                      <Table.Th>Joined</Table.Th>
+                      <Table.Th>
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((m) => (
+                      <Table.Tr key={m.userId}>
+                        <Table.Td>
+                          {m.email}
+                          {you(m)}
+                        </Table.Td>
+                        <Table.Td>
+                          <RoleCell me={me} member={m} onChange={changeRole} />
+                        </Table.Td>
+                        <Table.Td>
+                          <AdditionalRoles roles={m.additionalRoles} />
+                        </Table.Td>
+                        <Table.Td>{format.date(m.joinedAt)}</Table.Td>
+                        <Table.Td ta="right">
+                          <RemoveButton me={me} member={m} onRemove={confirmRemove} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </div>
+            )}
+            {members.hasNextPage && (
+              <Button
+                variant="light"
+                w="fit-content"
+                loading={members.isFetchingNextPage}
+                onClick={() => members.fetchNextPage()}
+              >
+                Load more
+              </Button>
+            )}
+          </Stack>
+        )
+      }
+    </Loaded>
+  );
+}
+
+function TransferOwnership({ orgId, me }: { orgId: string; me: Member }) {
+  const members = usePagedRoute(listMembers, { params: { orgId }, query: { limit: pageSize } });
+  const [userId, setUserId] = useState<string | null>(null);
+  const transfer = useChange(transferOwnership, {
+    orgId,
+    onSuccess: ({ data }) => {
+      setUserId(null);
+      announceDone(`${data.newOwner.email} now owns the organization; you are an admin.`);
+    },
+  });
+  const candidates = (members.items ?? [])
+    .filter((m) => m.userId !== me.userId && m.role !== 'owner')
+    .map((m) => ({ value: m.userId, label: m.email }));
+  const chosen = candidates.find((c) => c.value === userId);
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Transfer ownership
+        </Title>
+        <Text size="sm" c="dimmed">
+          Make another member the owner. You become an admin.
+        </Text>
+        <Group align="flex-end" wrap="wrap">
+          <Select
+            label="New owner"
+            placeholder={candidates.length ? 'Choose a member' : 'No other members yet'}
+            data={candidates}
+            value={userId}
+            onChange={setUserId}
+            searchable
+            disabled={candidates.length === 0}
+            w={{ base: '100%', xs: 300 }}
+          />
+          <Button
+            color="red"
+            variant="light"
+            leftSection={<IconCrown size={16} />}
+            disabled={!chosen}
+            loading={transfer.isPending}
+            onClick={() =>
+              chosen &&
+              confirmDestructive({
+                title: 'Transfer ownership',
+                message: `Make ${chosen.label} the owner of this organization? You become an admin and cannot undo this yourself.`,
+                confirmLabel: 'Transfer ownership',
+                onConfirm: () => transfer.mutate({ params: { orgId }, body: { userId: chosen.value } }),
+              })
+            }
+          >
+            Transfer
+          </Button>
+        </Group>
+        <ProblemAlert error={transfer.error} />
+      </Stack>
+    </Card>
+  );
+}
+
+function LeaveOrganization({ orgId }: { orgId: string }) {
+  const navigate = useNavigate();
+  const leave = useChange(leaveOrg, {
+    onSuccess: () => {
+      announceDone('You left the organization.');
+      navigate('/');
+    },
+  });
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Leave organization
+        </Title>
+        <Text size="sm" c="dimmed">
+          You lose access to this organization; someone must invite you again to come back.
+        </Text>
+        <ProblemAlert error={leave.error} />
+        <Button
+          color="red"
+          variant="light"
+          w="fit-content"
+          leftSection={<IconDoorExit size={16} />}
+          loading={leave.isPending}
+          onClick={() =>
+            confirmDestructive({
+              title: 'Leave organization',
+              message: 'Leave this organization? You lose access at once.',
+              confirmLabel: 'Leave organization',
+              onConfirm: () => leave.mutate({ params: { orgId } }),
+            })
+          }
+        >
+          Leave organization
+        </Button>
+      </Stack>
+    </Card>
+  );
+}
+
+export function Members() {
+  const { orgId } = useParams() as { orgId: string };
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  return (
+    <Stack maw={1100} gap="lg">
+      <Title order={1} size="h2">
+        Members
+      </Title>
+      <Loaded query={{ ...me, data: me.data?.data }}>
+        {(mine) => (
+          <>
+            <MemberList orgId={orgId} me={mine} />
+            {can(mine.role, 'org:transferOwnership') && <TransferOwnership orgId={orgId} me={mine} />}
+            <LeaveOrganization orgId={orgId} />
+          </>
+        )}
+      </Loaded>
+    </Stack>
+  );
+}
