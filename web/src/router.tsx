@@ -17,6 +17,11 @@ function page(load: () => Promise<Page>, name: string): RouteObject['lazy'] {
 
 export const orgPages: RouteObject[] = [
   { index: true, lazy: page(() => import('./pages/org/Overview'), 'Overview') },
+  {
+    path: 'calendar',
+    handle: { crumb: () => 'Calendar' },
+    lazy: page(() => import('./pages/org/Calendar'), 'Calendar'),
+  },
 ];
 
 export const router = createHashRouter([
