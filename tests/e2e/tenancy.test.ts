@@ -10,7 +10,15 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chromiumPath, describeInBrowser } from '../support/browser';
-import { desktop, phone, screenshots, scrollsSideways, seriousViolations, signIn } from '../support/console';
+import {
+  desktop,
+  phone,
+  pick,
+  screenshots,
+  scrollsSideways,
+  seriousViolations,
+  signIn,
+} from '../support/console';
 
 describeInBrowser(
   'organizations, invitations and members in the console (Chromium against npm start)',
@@ -327,6 +335,31 @@ describeInBrowser(
       await owner.setViewportSize(phone);
       await owner.getByRole('list', { name: 'Invitations' }).getByText('eve@globex.test').waitFor();
       await check(owner, 'invitations-phone');
+
+      // Ownership moves to an admin who joined, confirmed; the old owner becomes an admin.
+      await owner.setViewportSize(desktop);
+      const finnUrl = await invite(owner, 'finn@globex.test', 'admin');
+      const finn = await personPage();
+      await signIn(finn, finnUrl, 'finn@globex.test');
+      await finn.getByRole('button', { name: 'Accept invitation' }).click();
+      await finn.getByText('Your role: admin').waitFor();
+      await owner.goto(`${url}/#/orgs/${orgId}/members`);
+      await owner.getByRole('table', { name: 'Members' }).getByText('finn@globex.test').waitFor();
+      await pick(owner, 'New owner', 'finn@globex.test');
+      await owner.getByRole('button', { name: 'Transfer', exact: true }).click();
+      const transfer = await confirm(owner, 'Transfer ownership');
+      await check(owner, 'transfer-confirm');
+      await transfer();
+      await owner.getByText('finn@globex.test now owns the organization; you are an admin.').waitFor();
+      await expect.poll(() => owner.getByRole('heading', { name: 'Transfer ownership' }).count()).toBe(0);
+      const finnRow = owner
+        .getByRole('table', { name: 'Members' })
+        .getByRole('row')
+        .filter({ hasText: 'finn' });
+      await finnRow.getByText('owner').waitFor();
+      // An admin does not change an owner's role.
+      expect(await owner.getByLabel('Role of finn@globex.test').count()).toBe(0);
+      await check(owner, 'transferred');
     }, 180_000);
   },
 );
