@@ -22,6 +22,16 @@ export const orgPages: RouteObject[] = [
     handle: { crumb: () => 'Calendar' },
     lazy: page(() => import('./pages/org/Calendar'), 'Calendar'),
   },
+  {
+    path: 'members',
+    handle: { crumb: () => 'Members' },
+    lazy: page(() => import('./pages/org/Members'), 'Members'),
+  },
+  {
+    path: 'invitations',
+    handle: { crumb: () => 'Invitations' },
+    lazy: page(() => import('./pages/org/Invitations'), 'Invitations'),
+  },
 ];
 
 export const router = createHashRouter([
