@@ -23,6 +23,16 @@ export const orgPages: RouteObject[] = [
     lazy: page(() => import('./pages/org/Calendar'), 'Calendar'),
   },
   {
+    path: 'settings',
+    handle: { crumb: () => 'Settings' },
+    lazy: page(() => import('./pages/org/Settings'), 'Settings'),
+  },
+  {
+    path: 'audit',
+    handle: { crumb: () => 'Audit log' },
+    lazy: page(() => import('./pages/org/Audit'), 'Audit'),
+  },
+  {
     path: 'members',
     handle: { crumb: () => 'Members' },
     lazy: page(() => import('./pages/org/Members'), 'Members'),

@@ -1,0 +1,378 @@
+/**
+ * The audit log: who did what to whom and what changed, newest first, a page at a time, filtered
+ * by person, action and a date range read in the profile's time zone.
+ */
+import { Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconFilterOff, IconListDetails } from '@tabler/icons-react';
+import { type ReactNode, useState } from 'react';
+import { useParams } from 'react-router';
+import { getOrg, listAudit, listMembers } from '../../../../functions/api/routes/tenancy';
+import type { AuditEntry } from '../../../../functions/api/schemas/audit';
+import { usePagedRoute } from '../../app/paging';
+import { useRoute } from '../../app/queries';
+import { useFormat } from '../../app/time';
+import { Empty, Loaded } from '../../components/feedback';
+
+/**
+ * The actions the API records: a name for the filter, and the sentence an entry reads as after the
+ * actor's email ("{target}" is whom or what it was done to).
+ */
+const auditActions: Record<string, { label: string; sentence: string }> = {
+  'org.created': { label: 'Organization created', sentence: 'created the organization' },
+  'org.updated': { label: 'Settings changed', sentence: 'changed the settings of {target}' },
+  'org.ownership_transferred': { label: 'Ownership transferred', sentence: 'made {target} the owner' },
+  'org.entitlements_changed': { label: 'Plan changed', sentence: 'changed the plan or SAML of {target}' },
+  'member.joined': { label: 'Member joined', sentence: 'joined by email domain' },
+  'member.updated': { label: 'Member role changed', sentence: 'changed the role of {target}' },
+  'member.removed': { label: 'Member removed', sentence: 'removed {target}' },
+  'member.left': { label: 'Member left', sentence: 'left the organization' },
+  'invite.created': { label: 'Invitation sent', sentence: 'invited {target}' },
+  'invite.resent': { label: 'Invitation resent', sentence: 'resent the invitation to {target}' },
+  'invite.revoked': { label: 'Invitation revoked', sentence: 'revoked the invitation to {target}' },
+  'invite.accepted': { label: 'Invitation accepted', sentence: 'accepted the invitation' },
+  'invite.declined': { label: 'Invitation declined', sentence: 'declined the invitation' },
+};
+
+const actionChoices = Object.entries(auditActions).map(([value, { label }]) => ({ value, label }));
+
+/** "ana@example.com removed **ben@example.com**", or the raw action for one this page does not know. */
+function Sentence({ entry, target }: { entry: AuditEntry; target: string }) {
+  const sentence = auditActions[entry.action]?.sentence ?? `${entry.action} {target}`;
+  const [before, after] = sentence.split('{target}');
+  return (
+    <Text size="sm" style={{ overflowWrap: 'anywhere', flex: '1 1 16rem' }}>
+      <b>{entry.actor.email}</b> {before}
+      {after !== undefined && <b>{target}</b>}
+      {after}
+    </Text>
+  );
+}
+
+const fieldNames: Record<string, string> = {
+  name: 'Name',
+  displayName: 'Display name',
+  description: 'Description',
+  domain: 'Domain',
+  extraDomains: 'Extra domains',
+  autoJoinByDomain: 'Auto-join by domain',
+  membersMustHaveMatchingDomain: 'Matching domain required',
+  maxUsers: 'Member limit',
+  allowOtherCalendarAccounts: 'Other calendar accounts',
+  canSetupSaml: 'SAML',
+  plan: 'Plan',
+  limits: 'Limits',
+  role: 'Role',
+  additionalRoles: 'Additional roles',
+  email: 'Email',
+  status: 'Status',
+  expiresAt: 'Expires',
+  joinedAt: 'Joined',
+  owner: 'Owner',
+};
+
+// Offsets of a zone at an instant, from Intl (the browser's own zone plays no part).
+function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** The UTC instant of midnight starting `date` (YYYY-MM-DD, plus `addDays`) in `timeZone`. */
+function midnightIn(date: string, timeZone: string, addDays = 0): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d + addDays);
+  // Twice: the offset at the first guess may differ from the offset at midnight itself (DST).
+  const guess = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(guess, timeZone)).toISOString();
+}
+
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function Value({ value, format }: { value: unknown; format: (iso: string) => string }) {
+  const text =
+    value === undefined || value === null
+      ? 'none'
+      : typeof value === 'boolean'
+        ? value
+          ? 'on'
+          : 'off'
+        : Array.isArray(value)
+          ? value.length
+            ? value.join(', ')
+            : 'none'
+          : typeof value === 'string' && isoInstant.test(value)
+            ? format(value)
+            : typeof value === 'object'
+              ? Object.entries(value as Record<string, unknown>)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ')
+              : String(value);
+  return (
+    <Text
+      span
+      size="sm"
+      fw={value === undefined || value === null ? 400 : 500}
+      c={value === null || value === undefined ? 'dimmed' : undefined}
+    >
+      {text}
+    </Text>
+  );
+}
+
+/** Before → after per field that changed. */
+function Changes({ entry, format }: { entry: AuditEntry; format: (iso: string) => string }) {
+  const fields = [...new Set([...Object.keys(entry.before ?? {}), ...Object.keys(entry.after ?? {})])].filter(
+    (f) => !['id', 'orgId', 'userId', 'invitedBy', 'updatedAt'].includes(f),
+  );
+  if (fields.length === 0) return null;
+  // Created things have no before, removed ones no after: list the values alone.
+  const mode = entry.before && entry.after ? 'change' : entry.after ? 'after' : 'before';
+  return (
+    <Stack gap={2} component="dl" m={0} aria-label="What changed">
+      {fields.map((field) => (
+        <Group key={field} gap={6} wrap="wrap" align="baseline" style={{ overflowWrap: 'anywhere' }}>
+          <Text component="dt" size="sm" c="dimmed">
+            {fieldNames[field] ?? field}:
+          </Text>
+          <Text component="dd" size="sm" m={0}>
+            {mode === 'change' ? (
+              <>
+                <Value value={entry.before?.[field]} format={format} />
+                <Text span size="sm" aria-label="changed to" mx={6}>
+                  →
+                </Text>
+                <Value value={entry.after?.[field]} format={format} />
+              </>
+            ) : (
+              <Value value={(mode === 'after' ? entry.after : entry.before)?.[field]} format={format} />
+            )}
+          </Text>
+        </Group>
+      ))}
+    </Stack>
+  );
+}
+
+function Entry({
+  entry,
+  target,
+  format,
+}: {
+  entry: AuditEntry;
+  target: string;
+  format: ReturnType<typeof useFormat>;
+}) {
+  return (
+    <Card withBorder component="li" padding="sm">
+      <Stack gap="xs">
+        <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
+          <Sentence entry={entry} target={target} />
+          <Group gap="xs" wrap="nowrap">
+            <Badge variant="light" color="gray" tt="none">
+              {entry.action}
+            </Badge>
+            <Text size="xs" c="dimmed" component="time" dateTime={entry.at} style={{ whiteSpace: 'nowrap' }}>
+              {format.dateTime(entry.at)}
+            </Text>
+          </Group>
+        </Group>
+        <Changes entry={entry} format={format.dateTime} />
+      </Stack>
+    </Card>
+  );
+}
+
+interface Filters {
+  actorId: string | null;
+  action: string | null;
+  from: string;
+  to: string;
+}
+const noFilters: Filters = { actorId: null, action: null, from: '', to: '' };
+
+function EntryList({ orgId, filters, onClear }: { orgId: string; filters: Filters; onClear(): void }) {
+  const format = useFormat();
+  const org = useRoute(getOrg, { params: { orgId } });
+  const members = useRoute(listMembers, { params: { orgId }, query: { limit: 100 } });
+  const list = usePagedRoute(listAudit, {
+    params: { orgId },
+    query: {
+      limit: 25,
+      actorId: filters.actorId ?? undefined,
+      action: filters.action ?? undefined,
+      from: filters.from ? midnightIn(filters.from, format.timeZone) : undefined,
+      // The "to" day is included: the range ends at the next midnight.
+      to: filters.to ? midnightIn(filters.to, format.timeZone, 1) : undefined,
+    },
+  });
+  const emails = new Map<string, string>();
+  for (const m of members.data?.data.items ?? []) emails.set(m.userId, m.email);
+  for (const e of list.items ?? []) {
+    for (const summary of [e.before, e.after]) {
+      if (typeof summary?.email === 'string') emails.set(e.target.id, summary.email);
+    }
+  }
+  const targetOf = (entry: AuditEntry): string => {
+    if (entry.target.type === 'org') {
+      return org.data ? (org.data.data.displayName ?? org.data.data.name) : 'the organization';
+    }
+    return emails.get(entry.target.id) ?? `${entry.target.type} ${entry.target.id}`;
+  };
+  const filtered = JSON.stringify(filters) !== JSON.stringify(noFilters);
+  return (
+    <Loaded query={{ ...list, data: list.items }} rows={6}>
+      {(items) =>
+        items.length === 0 ? (
+          filtered ? (
+            <Empty
+              icon={<IconFilterOff size={28} />}
+              title="No entries match these filters"
+              description="Nothing was recorded for this person, action and dates. Widen the date range or clear the filters."
+              action={
+                <Button variant="light" onClick={onClear}>
+                  Clear filters
+                </Button>
+              }
+            />
+          ) : (
+            <Empty
+              icon={<IconListDetails size={28} />}
+              title="Nothing recorded yet"
+              description="Changes to settings, members and invitations appear here as people make them."
+            />
+          )
+        ) : (
+          <Stack gap="sm">
+            <Stack
+              gap="xs"
+              component="ol"
+              aria-label="Audit entries"
+              p={0}
+              m={0}
+              style={{ listStyle: 'none' }}
+            >
+              {items.map((entry) => (
+                <Entry key={entry.id} entry={entry} target={targetOf(entry)} format={format} />
+              ))}
+            </Stack>
+            {list.hasNextPage ? (
+              <Button
+                variant="default"
+                w="fit-content"
+                loading={list.isFetchingNextPage}
+                onClick={() => list.fetchNextPage()}
+              >
+                Load more
+              </Button>
+            ) : (
+              <Text size="sm" c="dimmed">
+                {items.length === 1 ? 'That is the only entry.' : `That is all ${items.length} entries.`}
+              </Text>
+            )}
+          </Stack>
+        )
+      }
+    </Loaded>
+  );
+}
+
+function Field({ children }: { children: ReactNode }) {
+  return <div style={{ minWidth: 0 }}>{children}</div>;
+}
+
+export function Audit() {
+  const { orgId } = useParams() as { orgId: string };
+  const format = useFormat();
+  const members = useRoute(listMembers, { params: { orgId }, query: { limit: 100 } });
+  const [filters, setFilters] = useState<Filters>(noFilters);
+  const set = (change: Partial<Filters>) => setFilters((f) => ({ ...f, ...change }));
+  const rangeError =
+    filters.from && filters.to && filters.to < filters.from ? 'must be on or after From' : undefined;
+  const people = (members.data?.data.items ?? []).map((m) => ({ value: m.userId, label: m.email }));
+  return (
+    <Stack maw={960}>
+      <Title order={1} size="h2">
+        Audit log
+      </Title>
+      <Text size="sm" c="dimmed">
+        Who changed what in this organization, newest first. Times and dates are in {format.timeZone}.
+      </Text>
+      <Card withBorder padding="sm" component="section" aria-label="Filters">
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+          <Field>
+            <Select
+              label="Person"
+              placeholder="Anyone"
+              data={people}
+              value={filters.actorId}
+              onChange={(actorId) => set({ actorId })}
+              searchable
+              clearable
+              nothingFoundMessage="No member with that email"
+              clearButtonProps={{
+                'aria-label': 'Clear the person filter',
+                'aria-hidden': false,
+                tabIndex: 0,
+              }}
+            />
+          </Field>
+          <Field>
+            <Select
+              label="Action"
+              placeholder="Any action"
+              data={actionChoices}
+              value={filters.action}
+              onChange={(action) => set({ action })}
+              searchable
+              clearable
+              clearButtonProps={{
+                'aria-label': 'Clear the action filter',
+                'aria-hidden': false,
+                tabIndex: 0,
+              }}
+            />
+          </Field>
+          <Field>
+            <TextInput
+              type="date"
+              label="From"
+              value={filters.from}
+              onChange={(e) => set({ from: e.currentTarget.value })}
+            />
+          </Field>
+          <Field>
+            <TextInput
+              type="date"
+              label="To (inclusive)"
+              value={filters.to}
+              error={rangeError}
+              onChange={(e) => set({ to: e.currentTarget.value })}
+            />
+          </Field>
+        </SimpleGrid>
+        {JSON.stringify(filters) !== JSON.stringify(noFilters) && (
+          <Button variant="subtle" size="xs" mt="xs" onClick={() => setFilters(noFilters)}>
+            Clear all filters
+          </Button>
+        )}
+      </Card>
+      {rangeError ? (
+        <Text size="sm" c="dimmed">
+          Choose a To date on or after the From date to see entries.
+        </Text>
+      ) : (
+        <EntryList orgId={orgId} filters={filters} onClear={() => setFilters(noFilters)} />
+      )}
+    </Stack>
+  );
+}
