@@ -168,9 +168,29 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     await shot(page, 'events-week-empty');
     await page.getByRole('button', { name: 'Today' }).click();
 
+    // Google stops accepting the grant (revoked there): Sync now, and the page, watching the
+    // connection, shows that it needs reconnecting; Reconnect goes through Google again.
+    const fault = await fetch(`${url}/dev/google/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'invalid_grant', times: 1 }),
+    });
+    expect(fault.status).toBe(200);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByText('Sync requested; the status updates when it finishes.').first().waitFor();
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('Needs reconnecting');
+    await account.getByText('Google needs you to sign in again').waitFor();
+    expect(await page.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
+    await checkPage(page);
+    await shot(page, 'needs-reauth');
+    await page.getByRole('button', { name: 'Reconnect Google Calendar' }).click();
+    await page.getByRole('status').getByText('Google Calendar connected').waitFor();
+    await expect.poll(() => page.url()).toBe(`${url}/#/orgs/${org.id}/calendar`);
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('Connected');
+
     // Sync now: accepted, then a second one within the minute is refused with when to retry.
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await page.getByText('Sync requested; the status updates when it finishes.').waitFor();
+    await page.getByText('Sync requested; the status updates when it finishes.').first().waitFor();
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('Connected');
     await page.getByRole('button', { name: 'Sync now' }).click();
     const refusal = account.getByRole('alert');
@@ -182,7 +202,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     // Availability for two members: Mia works 09:00-17:00 UTC (her profile's zone), the owner in Madrid.
     const finder = page.getByRole('region', { name: 'Find a time' });
     await pick(page, 'Members', 'mia@acme.test');
-    await finder.getByLabel('Duration (minutes)').fill('60');
+    await finder.getByLabel('Duration').fill('60');
     // A field message beside the field it names: the range must end after it starts.
     await finder.getByLabel('To (included)').fill(addDays(today, -1));
     await finder.getByRole('button', { name: 'Find free slots' }).click();

@@ -286,11 +286,11 @@ function ConnectionCard({
         )}
         {status === 'needs_reauth' && (
           <Alert color="red" variant="light" title="Google needs you to sign in again">
-            Google no longer accepts this connection (access was revoked or expired), so syncing has stopped.
-            Reconnect to resume it.
+            {lastError ?? 'Google no longer accepts this connection (access was revoked or has expired).'}{' '}
+            Syncing has stopped; reconnect to resume it.
           </Alert>
         )}
-        {lastError && status !== 'not_connected' && (
+        {lastError && status !== 'not_connected' && status !== 'needs_reauth' && (
           <Alert color="red" variant="light" title="Last sync error">
             {lastError}
           </Alert>
@@ -684,7 +684,8 @@ function AvailabilityFinder({
             </Grid.Col>
             <Grid.Col span={{ base: 12, xs: 6, md: 2 }}>
               <NumberInput
-                label="Duration (minutes)"
+                label="Duration"
+                suffix=" min"
                 min={5}
                 max={480}
                 step={15}
@@ -799,6 +800,14 @@ export function Calendar() {
     refetchInterval: (query) =>
       Date.now() < watchUntil || query.state.data?.data.status === 'syncing' ? 2000 : false,
   });
+
+  // "Connected" no longer holds once the connection needs reconnecting or is gone.
+  const status = connection.data?.data.status;
+  useEffect(() => {
+    if (status === 'needs_reauth' || status === 'not_connected') {
+      setOutcome((o) => (o === 'connected' ? undefined : o));
+    }
+  }, [status]);
 
   return (
     <Stack maw={1200}>
