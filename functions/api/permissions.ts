@@ -12,7 +12,14 @@ const matrix = {
   members: { read: 'viewer', update: 'admin', remove: 'admin' },
   invites: { read: 'manager', create: 'manager', revoke: 'manager', resend: 'manager' },
   audit: { read: 'admin' },
-  agents: { read: 'viewer', create: 'admin', update: 'admin', delete: 'admin', configure: 'admin' },
+  agents: {
+    read: 'viewer',
+    create: 'admin',
+    update: 'admin',
+    delete: 'admin',
+    configure: 'admin',
+    share: 'admin',
+  },
   calendar: {
     connect: 'member',
     readOwn: 'member',

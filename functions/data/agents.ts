@@ -9,8 +9,9 @@ import { sttProviderNames, ttsProviderNames } from '../api/providers';
 import { agentStatuses, agentTypes } from '../api/schemas/agents';
 import type { AuditEntry } from '../api/schemas/audit';
 import { type AgentState, agentLimitRefusal } from '../domain/agents';
-import { type Refusal, refusals } from '../domain/refusal';
+import { type Refusal, refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
+import { batchDelete, batchGet } from './batch';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
@@ -51,6 +52,13 @@ const AgentItem = z.object({
   version: z.number().int(),
 });
 
+/** In a target org's partition: another org's agent shared into it. */
+const SharedAgentItem = z.object({
+  type: z.literal('AGENT_SHARED'),
+  agentId: z.string(),
+  ownerOrgId: z.string(),
+});
+
 /** The one place a stored agent becomes what the rules work with; a deleted one is absent. */
 function stateOf(item: Record<string, unknown>): AgentState | undefined {
   const { status, agentType, ...agent } = AgentItem.parse(item);
@@ -88,11 +96,22 @@ function agentCounter(orgId: string, delta: 1 | -1, maxAgents?: number): TxItem 
   };
 }
 
-export async function getAgent(orgId: string, agentId: string): Promise<AgentState | undefined> {
+async function storedAgent(orgId: string, agentId: string) {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.agent(orgId, agentId) }),
   );
-  return Item ? stateOf(Item) : undefined;
+  return Item;
+}
+
+/** The org's agent, or another org's agent shared into it (marked `sharedFrom`). */
+export async function getAgent(orgId: string, agentId: string): Promise<AgentState | undefined> {
+  const item = await storedAgent(orgId, agentId);
+  if (!item) return undefined;
+  if (item.type !== 'AGENT_SHARED') return stateOf(item);
+  const ref = SharedAgentItem.parse(item);
+  const owned = await storedAgent(ref.ownerOrgId, ref.agentId);
+  const state = owned?.type === 'AGENT' ? stateOf(owned) : undefined;
+  return state && { ...state, sharedFrom: ref.ownerOrgId };
 }
 
 /** The agent, its place under the plan's limit and the audit entry, all or nothing. */
@@ -159,7 +178,7 @@ export async function listAgents(
   },
 ): Promise<Page<AgentState>> {
   const conditions = ['#status <> :deleted'];
-  const values: Record<string, unknown> = { ':deleted': 'deleted' };
+  const values: Record<string, unknown> = { ':deleted': 'deleted', ':shared': 'AGENT_SHARED' };
   if (options.status) {
     conditions.push('#status = :status');
     values[':status'] = options.status;
@@ -173,9 +192,34 @@ export async function listAgents(
     sortPrefix: keys.agentPrefix,
     limit: options.limit,
     cursor: options.cursor,
-    filter: { expression: conditions.join(' AND '), names: { '#status': 'status' }, values },
+    // Shared-in agents carry no status or type of their own: they are read from their owner below.
+    filter: {
+      expression: `#type = :shared OR (${conditions.join(' AND ')})`,
+      names: { '#status': 'status', '#type': 'type' },
+      values,
+    },
   });
-  return { ...page, items: page.items.flatMap((item) => stateOf(item) ?? []) };
+  const refs = page.items
+    .filter((item) => item.type === 'AGENT_SHARED')
+    .map((item) => SharedAgentItem.parse(item));
+  const owners = new Map(
+    (await batchGet(refs.map((r) => keys.agent(r.ownerOrgId, r.agentId)))).flatMap((item) => {
+      const state = stateOf(item);
+      return state ? [[state.id, state] as const] : [];
+    }),
+  );
+  const matches = (a: AgentState) =>
+    (!options.status || a.status === options.status) && (!options.type || a.type === options.type);
+  const items = page.items.flatMap((item): AgentState[] => {
+    if (item.type !== 'AGENT_SHARED') {
+      const own = stateOf(item);
+      return own ? [own] : [];
+    }
+    const ref = SharedAgentItem.parse(item);
+    const owned = owners.get(ref.agentId);
+    return owned && matches(owned) ? [{ ...owned, sharedFrom: ref.ownerOrgId }] : [];
+  });
+  return { ...page, items };
 }
 
 /** Every agent id of the org, deleted ones included (their keys may still await deletion). */
@@ -190,4 +234,113 @@ export async function agentIdsOf(orgId: string): Promise<string[]> {
     (page) => ids.push(...(page.Items ?? []).map((item) => String(item.id))),
   );
   return ids;
+}
+
+/** Shares the agent into another org: both sides of the share, the target still existing, the agent not deleted. */
+export async function shareAgent(
+  agent: AgentState,
+  targetOrgId: string,
+  at: string,
+  audit: AuditEntry,
+): Promise<void> {
+  const outcome = await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.agentShare(agent.orgId, agent.id, targetOrgId),
+          type: 'AGENT_SHARE',
+          agentId: agent.id,
+          targetOrgId,
+          sharedAt: at,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.sharedAgent(targetOrgId, agent.id),
+          type: 'AGENT_SHARED',
+          agentId: agent.id,
+          ownerOrgId: agent.orgId,
+          sharedAt: at,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.org(targetOrgId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.agent(agent.orgId, agent.id),
+        ConditionExpression: '#status <> :deleted',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':deleted': 'deleted' },
+      },
+    },
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return;
+  if (outcome.failed.includes(0))
+    throw refuse('conflict', 'The agent is already shared with that organization.', 'targetOrgId');
+  throw outcome.failed.includes(2)
+    ? refuse('not_found', 'No such organization for you.', 'targetOrgId')
+    : refusals.changedMeanwhile('agent');
+}
+
+export async function unshareAgent(
+  ownerOrgId: string,
+  agentId: string,
+  targetOrgId: string,
+  audit: AuditEntry,
+) {
+  const outcome = await transact([
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.agentShare(ownerOrgId, agentId, targetOrgId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    { Delete: { TableName: tableName(), Key: keys.sharedAgent(targetOrgId, agentId) } },
+    auditPut(audit),
+  ]);
+  if (!outcome.ok) throw refusals.notFound();
+}
+
+const AgentShareItem = z.object({ agentId: z.string(), targetOrgId: z.string(), sharedAt: z.string() });
+
+/** The orgs an agent is shared into, with when (one Query of the owner's share items). */
+export async function sharesOf(ownerOrgId: string, agentId: string) {
+  const shares: z.infer<typeof AgentShareItem>[] = [];
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.org(ownerOrgId).pk,
+        ':prefix': keys.agentSharesPrefix(agentId),
+      },
+    },
+    (page) => shares.push(...(page.Items ?? []).map((item) => AgentShareItem.parse(item))),
+  );
+  return shares;
+}
+
+/** Both sides of every share of a deleted agent. */
+export async function removeShares(ownerOrgId: string, agentId: string): Promise<void> {
+  const shares = await sharesOf(ownerOrgId, agentId);
+  await batchDelete(
+    shares.flatMap((s) => [
+      keys.agentShare(ownerOrgId, agentId, s.targetOrgId),
+      keys.sharedAgent(s.targetOrgId, agentId),
+    ]),
+  );
 }

@@ -16,6 +16,8 @@
  * | calendar event by id    | ORG#<orgId>#CAL#<userId>  | GEVENT#<googleId>        |                                     |
  * | OAuth state (one use)   | OAUTHSTATE#<nonce>        | OAUTHSTATE               |                                     |
  * | agent (+ configuration) | ORG#<orgId>               | AGENT#<agentId>          |                                     |
+ * | agent shared out        | ORG#<ownerOrgId>          | AGENTSHARE#<agentId>#<targetOrgId> |                           |
+ * | agent shared in         | ORG#<targetOrgId>         | AGENT#<agentId>          | (type AGENT_SHARED)                 |
  * | rate bucket (org)       | ORG#<orgId>               | RATE#<action>#<windowStart> |                                  |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  *
@@ -52,6 +54,7 @@ const label = {
   rate: 'RATE',
   health: 'HEALTH',
   agent: 'AGENT',
+  agentShare: 'AGENTSHARE',
 } as const;
 
 const key = (...parts: string[]) => parts.join('#');
@@ -134,6 +137,17 @@ export const keys = {
 
   agent: (orgId: string, agentId: string) => ({ pk: orgPk(orgId), sk: key(label.agent, agentId) }),
   agentPrefix: prefix(label.agent),
+  /** In the owning org: the agent is shared into `targetOrgId` (whose partition holds the mirror below). */
+  agentShare: (ownerOrgId: string, agentId: string, targetOrgId: string) => ({
+    pk: orgPk(ownerOrgId),
+    sk: key(label.agentShare, agentId, targetOrgId),
+  }),
+  agentSharesPrefix: (agentId: string) => prefix(key(label.agentShare, agentId)),
+  /** In the target org: the shared agent, under the same sort key as its own agents, so one Query lists both. */
+  sharedAgent: (targetOrgId: string, agentId: string) => ({
+    pk: orgPk(targetOrgId),
+    sk: key(label.agent, agentId),
+  }),
 
   /** Never written: reading it proves the table answers (GET /health?deep=1). */
   healthProbe: () => ({ pk: label.health, sk: label.health }),
@@ -165,6 +179,18 @@ const tenantChildren: Partial<Record<string, (orgId: string, id: string) => stri
 export function childPartitions(orgId: string, sk: string): string[] {
   const [itemLabel = '', ...id] = sk.split('#');
   return tenantChildren[itemLabel]?.(orgId, id.join('#')) ?? [];
+}
+
+/**
+ * Items in other partitions that exist only because of this one (an invite's token lookup, the
+ * other side of an agent share): deleting the tenant deletes them with it.
+ */
+export function mirrorKeys(orgId: string, item: Record<string, unknown>): { pk: string; sk: string }[] {
+  if (typeof item.tokenHash === 'string') return [keys.inviteToken(item.tokenHash)];
+  if (item.type === 'AGENT_SHARE') return [keys.sharedAgent(String(item.targetOrgId), String(item.agentId))];
+  if (item.type === 'AGENT_SHARED')
+    return [keys.agentShare(String(item.ownerOrgId), String(item.agentId), orgId)];
+  return [];
 }
 
 /** Every partition that belongs to a tenant starts with this, including audit and calendar partitions. */

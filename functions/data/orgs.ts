@@ -9,7 +9,7 @@ import { refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchDelete } from './batch';
 import { ddb, tableName } from './client';
-import { childPartitions, isTenantPartition, keys, orgPk } from './keys';
+import { childPartitions, isTenantPartition, keys, mirrorKeys, orgPk } from './keys';
 import { membershipPut } from './memberships';
 import { queryEveryPage } from './page';
 import { transact } from './transact';
@@ -130,7 +130,8 @@ export function updateEntitlements(org: Organization, expectedVersion: number, a
 
 /**
  * Removes every item of the tenant: the org partition, the partitions hanging off its items
- * (audit, calendars) and the global invite-token lookups. The org item goes first: a join or
+ * (audit, calendars) and the items elsewhere that mirror its items (invite-token lookups, the other
+ * side of agent shares). The org item goes first: a join or
  * accept racing with the delete then fails its counter condition instead of leaving a stray
  * member, and a delete that stopped part-way can be repeated by any remaining owner.
  */
@@ -139,15 +140,13 @@ export async function deleteTenant(orgId: string): Promise<void> {
   const orgItems = await allKeys(orgPk(orgId));
   const partitions = new Set([keys.auditPk(orgId)]);
   for (const item of orgItems) for (const pk of childPartitions(orgId, String(item.sk))) partitions.add(pk);
-  const tokenKeys = orgItems.flatMap((item) =>
-    item.tokenHash ? [keys.inviteToken(String(item.tokenHash))] : [],
-  );
+  const mirrors = orgItems.flatMap((item) => mirrorKeys(orgId, item));
   for (const pk of partitions) {
     if (!isTenantPartition(pk, orgId))
       throw new Error(`refusing to empty ${pk}: not a partition of ${orgId}`);
   }
   const children = await Promise.all([...partitions].map(allKeys));
-  await batchDelete([...tokenKeys, ...children.flat(), ...orgItems] as { pk: unknown; sk: unknown }[]);
+  await batchDelete([...mirrors, ...children.flat(), ...orgItems] as { pk: unknown; sk: unknown }[]);
 }
 
 async function allKeys(pk: string): Promise<Record<string, unknown>[]> {
@@ -156,7 +155,9 @@ async function allKeys(pk: string): Promise<Record<string, unknown>[]> {
     {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression: 'pk, sk, tokenHash',
+      // Enough of each item to find what it mirrors elsewhere (mirrorKeys).
+      ProjectionExpression: 'pk, sk, #type, tokenHash, agentId, targetOrgId, ownerOrgId',
+      ExpressionAttributeNames: { '#type': 'type' },
     },
     (page) => found.push(...(page.Items ?? [])),
   );

@@ -77,10 +77,12 @@ export function endpointRefusal(url: string | null | undefined, allowPrivate: bo
 }
 
 /** An agent as the rules see it: the API shape with its key hints instead of key states. */
-export type AgentState = Omit<Agent, 'chatbotKey' | 'ttsConfig' | 'sttConfig'> & {
+export type AgentState = Omit<Agent, 'chatbotKey' | 'ttsConfig' | 'sttConfig' | 'shared'> & {
   ttsConfig: Omit<AgentConfigBody['ttsConfig'], 'apiKey'> | null;
   sttConfig: Omit<AgentConfigBody['sttConfig'], 'apiKey'> | null;
   keyHints: KeyHints;
+  /** Set when the agent is another org's, shared into the org reading it (read-only there). */
+  sharedFrom?: string;
 };
 
 export function newAgent(orgId: string, body: CreateAgentBody, keyHints: KeyHints, now: Date): AgentState {
@@ -144,9 +146,10 @@ export function keyChangesOf(changes: KeyChanges): KeyChanges {
 
 /** The API's view: keys only as set/last4. */
 export function agentView(agent: AgentState): Agent {
-  const { keyHints, ttsConfig, sttConfig, ...rest } = agent;
+  const { keyHints, ttsConfig, sttConfig, sharedFrom, ...rest } = agent;
   return {
     ...rest,
+    shared: sharedFrom !== undefined,
     chatbotKey: keyState(keyHints, 'chatbot'),
     ttsConfig: ttsConfig && { ...ttsConfig, apiKey: keyState(keyHints, 'tts') },
     sttConfig: sttConfig && { ...sttConfig, apiKey: keyState(keyHints, 'stt') },
@@ -158,4 +161,26 @@ export function agentLimitRefusal(maxAgents: number): Refusal {
     'refused',
     `The organization’s plan allows ${maxAgents} agents; delete one or ask for a larger plan.`,
   );
+}
+
+/** A shared agent is read-only in the orgs it is shared into; only its owner changes it. */
+export function ownerOnlyRefusal(agent: AgentState): Refusal | null {
+  return agent.sharedFrom
+    ? refuse('forbidden', 'This agent is shared from another organization; change it there.')
+    : null;
+}
+
+/** Sharing needs the caller to be an admin of the target too, and the target to be another org. */
+export function shareRefusal(
+  ownerOrgId: string,
+  targetOrgId: string,
+  targetRole: string | undefined,
+): Refusal | null {
+  if (targetOrgId === ownerOrgId)
+    return refuse('refused', 'An agent is already in its own organization.', 'targetOrgId');
+  if (!targetRole) return refuse('not_found', 'No such organization for you.', 'targetOrgId');
+  if (targetRole !== 'owner' && targetRole !== 'admin') {
+    return refuse('forbidden', 'You must be an admin of the organization you share with.', 'targetOrgId');
+  }
+  return null;
 }

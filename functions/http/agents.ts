@@ -6,10 +6,14 @@ import {
   deleteAgent,
   getAgent,
   listAgentProviders,
+  listAgentShares,
   listAgents,
+  shareAgent,
+  unshareAgent,
   updateAgent,
 } from '../api/routes/agents';
 import * as agents from '../data/agents';
+import { batchGetOrgs, getMembership } from '../data/memberships';
 import * as orgs from '../data/orgs';
 import {
   type AgentKeys,
@@ -23,6 +27,8 @@ import {
   type KeyChanges,
   keyChangesOf,
   newAgent,
+  ownerOnlyRefusal,
+  shareRefusal,
 } from '../domain/agents';
 import { enforce, refusals } from '../domain/refusal';
 import { config } from '../lib/config';
@@ -93,6 +99,7 @@ export const handler = httpHandler([
 
   implement(updateAgent, async ({ params, body, ifMatch, audit, now }) => {
     const current = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(ownerOnlyRefusal(current));
     checkIfMatch(ifMatch, current);
     enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
     let updated = current;
@@ -120,6 +127,7 @@ export const handler = httpHandler([
 
   implement(configureAgent, async ({ params, body, ifMatch, audit, now }) => {
     const current = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(ownerOnlyRefusal(current));
     checkIfMatch(ifMatch, current);
     const changes = { tts: body.ttsConfig.apiKey, stt: body.sttConfig.apiKey };
     let configured = current;
@@ -143,10 +151,12 @@ export const handler = httpHandler([
 
   implement(deleteAgent, async ({ params, audit }) => {
     const current = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(ownerOnlyRefusal(current));
     await agents.deleteAgent(
       current,
       audit({ action: 'agent.deleted', target: agentTarget(current), before: agentView(current) }),
     );
+    await agents.removeShares(current.orgId, current.id);
     try {
       await scheduleAgentKeysDeletion(current.orgId, current.id);
     } catch (error) {
@@ -157,6 +167,59 @@ export const handler = httpHandler([
         error,
       });
     }
+    return {};
+  }),
+
+  implement(shareAgent, async ({ params, body, caller, audit, now }) => {
+    const agent = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(ownerOnlyRefusal(agent));
+    const inTarget = await getMembership(body.targetOrgId, caller.profile.id);
+    enforce(shareRefusal(params.orgId, body.targetOrgId, inTarget?.role));
+    const at = now.toISOString();
+    await agents.shareAgent(
+      agent,
+      body.targetOrgId,
+      at,
+      audit({ action: 'agent.shared', target: agentTarget(agent), after: { targetOrgId: body.targetOrgId } }),
+    );
+    const target = (await batchGetOrgs([body.targetOrgId])).get(body.targetOrgId);
+    return {
+      body: {
+        orgId: body.targetOrgId,
+        name: target?.displayName ?? target?.name ?? body.targetOrgId,
+        sharedAt: at,
+      },
+    };
+  }),
+
+  implement(listAgentShares, async ({ params }) => {
+    const agent = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(ownerOnlyRefusal(agent));
+    const shares = await agents.sharesOf(params.orgId, params.agentId);
+    const names = await batchGetOrgs(shares.map((s) => s.targetOrgId));
+    return {
+      body: {
+        items: shares.flatMap((s) => {
+          const org = names.get(s.targetOrgId);
+          return org
+            ? [{ orgId: s.targetOrgId, name: org.displayName ?? org.name, sharedAt: s.sharedAt }]
+            : [];
+        }),
+      },
+    };
+  }),
+
+  implement(unshareAgent, async ({ params, audit }) => {
+    await agents.unshareAgent(
+      params.orgId,
+      params.agentId,
+      params.targetOrgId,
+      audit({
+        action: 'agent.unshared',
+        target: { type: 'agent', id: params.agentId },
+        before: { targetOrgId: params.targetOrgId },
+      }),
+    );
     return {};
   }),
 ]);

@@ -80,9 +80,10 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     sendMail: true,
   },
   // Agents: the item and the org's agent counter in one transaction; keys read, replaced, created
-  // and (scheduled for) deletion in the agent's own secret; lists page with signed cursors.
+  // and (scheduled for) deletion in the agent's own secret; lists page with signed cursors and
+  // batch-read shared-in agents from their owners; a deleted agent's shares go in a batch.
   agents: {
-    table: [...tenantWrites, 'dynamodb:Query'],
+    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
     agentKeySecrets: ['get', 'put', 'create', 'delete'],
   },

@@ -194,4 +194,72 @@ describe('agents', () => {
     expect((await call('DELETE', `/orgs/${org.id}`, { as: owner })).status).toBe(204);
     expect(await readAgentKeys(org.id, agent.id)).toEqual({});
   });
+
+  it('shares an agent into another org where its admin reads it as shared and cannot change it', async () => {
+    const { org, owner } = await team('share-a');
+    const other = await createOrg(owner, { name: 'Sister org' });
+    const outsider = await createOrg('stranger@share-b.test', { name: 'Not yours' });
+    const agent = (await create(org.id, owner, { name: 'Shared bot', type: 'chat', status: 'training' }))
+      .body;
+    const shares = `/orgs/${org.id}/agents/${agent.id}/shares`;
+
+    // Only into an org the caller administers, and not twice; a refusal changes nothing.
+    const before = await tenantSnapshot(org.id);
+    const stranger = await call('POST', shares, { as: owner, body: { targetOrgId: outsider.id } });
+    expect([stranger.status, fieldsOf(stranger.body)]).toEqual([404, ['targetOrgId']]);
+    const self = await call('POST', shares, { as: owner, body: { targetOrgId: org.id } });
+    expect([self.status, fieldsOf(self.body)]).toEqual([422, ['targetOrgId']]);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+
+    const shared = await call('POST', shares, { as: owner, body: { targetOrgId: other.id } });
+    expect(shared.status).toBe(201);
+    expect(shared.body).toMatchObject({ orgId: other.id, name: 'Sister org' });
+    expect((await call('POST', shares, { as: owner, body: { targetOrgId: other.id } })).status).toBe(409);
+    expect(
+      (await call('GET', shares, { as: owner })).body.items.map((s: { orgId: string }) => s.orgId),
+    ).toEqual([other.id]);
+
+    const listed = await call('GET', `/orgs/${other.id}/agents?status=training`, { as: owner });
+    expect(listed.body.items).toMatchObject([
+      { id: agent.id, name: 'Shared bot', shared: true, orgId: org.id },
+    ]);
+    expect((await call('GET', `/orgs/${other.id}/agents?status=active`, { as: owner })).body.items).toEqual(
+      [],
+    );
+    const there = `/orgs/${other.id}/agents/${agent.id}`;
+    expect((await call('GET', there, { as: owner })).body.shared).toBe(true);
+    expect((await call('PATCH', there, { as: owner, body: { name: 'Mine now' } })).status).toBe(403);
+    expect((await call('DELETE', there, { as: owner })).status).toBe(403);
+    expect((await call('GET', `/orgs/${org.id}/agents/${agent.id}`, { as: owner })).body.shared).toBe(false);
+
+    // Unsharing removes it there; deleting the owner org removes both sides of any share.
+    expect((await call('DELETE', `${shares}/${other.id}`, { as: owner })).status).toBe(204);
+    expect((await call('GET', there, { as: owner })).status).toBe(404);
+    expect((await call('DELETE', `${shares}/${other.id}`, { as: owner })).status).toBe(404);
+    await call('POST', shares, { as: owner, body: { targetOrgId: other.id } });
+    expect((await call('DELETE', `/orgs/${org.id}`, { as: owner })).status).toBe(204);
+    expect((await call('GET', `/orgs/${other.id}/agents`, { as: owner })).body.items).toEqual([]);
+    expect((await tenantSnapshot(other.id)).items.filter((i) => String(i.type).startsWith('AGENT'))).toEqual(
+      [],
+    );
+  });
+
+  it('removes the owner side of a share when the org it was shared into is deleted, and both sides when the agent is', async () => {
+    const { org, owner } = await team('share-c');
+    const target = await createOrg(owner, { name: 'Short-lived' });
+    const agent = (await create(org.id, owner, { name: 'Bot', type: 'chat' })).body;
+    const shares = `/orgs/${org.id}/agents/${agent.id}/shares`;
+    await call('POST', shares, { as: owner, body: { targetOrgId: target.id } });
+    expect((await call('DELETE', `/orgs/${target.id}`, { as: owner })).status).toBe(204);
+    expect((await call('GET', shares, { as: owner })).body.items).toEqual([]);
+    expect((await tenantSnapshot(org.id)).items.filter((i) => i.type === 'AGENT_SHARE')).toEqual([]);
+
+    const second = await createOrg(owner, { name: 'Second' });
+    await call('POST', shares, { as: owner, body: { targetOrgId: second.id } });
+    expect((await call('DELETE', `/orgs/${org.id}/agents/${agent.id}`, { as: owner })).status).toBe(204);
+    expect((await tenantSnapshot(second.id)).items.filter((i) => String(i.type).startsWith('AGENT'))).toEqual(
+      [],
+    );
+    expect((await tenantSnapshot(org.id)).items.filter((i) => i.type === 'AGENT_SHARE')).toEqual([]);
+  });
 });

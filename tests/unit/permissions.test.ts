@@ -33,6 +33,7 @@ const expected: Record<Permission, [boolean, boolean, boolean, boolean, boolean]
   'agents:update': [true, true, false, false, false],
   'agents:delete': [true, true, false, false, false],
   'agents:configure': [true, true, false, false, false],
+  'agents:share': [true, true, false, false, false],
   'calendar:connect': [true, true, true, true, false],
   'calendar:readOwn': [true, true, true, true, false],
   'calendar:readOthers': [true, true, true, false, false],

@@ -1,4 +1,5 @@
 /** AI agents: the agents of an org, their speech configuration and write-only provider keys. */
+import * as z from 'zod';
 import { route } from '../route';
 import {
   Agent,
@@ -6,7 +7,10 @@ import {
   AgentListQuery,
   AgentParams,
   AgentProviders,
+  AgentShare,
+  AgentShareParams,
   CreateAgentBody,
+  ShareAgentBody,
   UpdateAgentBody,
 } from '../schemas/agents';
 import { page } from '../schemas/common';
@@ -101,4 +105,41 @@ export const configureAgent = route({
   response: Agent,
   successStatus: 200,
   errors: [409, 412],
+});
+
+export const shareAgent = route({
+  operationId: 'shareAgent',
+  method: 'POST',
+  path: '/orgs/{orgId}/agents/{agentId}/shares',
+  module: 'agents',
+  summary: 'Share the agent into another org the caller is an admin of; it is read-only there',
+  auth: { kind: 'org', permission: 'agents:share' },
+  params: AgentParams,
+  body: ShareAgentBody,
+  response: AgentShare,
+  successStatus: 201,
+  errors: [409, 422],
+});
+
+export const listAgentShares = route({
+  operationId: 'listAgentShares',
+  method: 'GET',
+  path: '/orgs/{orgId}/agents/{agentId}/shares',
+  module: 'agents',
+  summary: 'The orgs the agent is shared into',
+  auth: { kind: 'org', permission: 'agents:share' },
+  params: AgentParams,
+  response: z.object({ items: z.array(AgentShare) }),
+  successStatus: 200,
+});
+
+export const unshareAgent = route({
+  operationId: 'unshareAgent',
+  method: 'DELETE',
+  path: '/orgs/{orgId}/agents/{agentId}/shares/{targetOrgId}',
+  module: 'agents',
+  summary: 'Stop sharing the agent with an org',
+  auth: { kind: 'org', permission: 'agents:share' },
+  params: AgentShareParams,
+  successStatus: 204,
 });

@@ -132,6 +132,8 @@ export const Agent = z
     chatbotKey: KeyState,
     ttsConfig: TtsConfig.nullable(),
     sttConfig: SttConfig.nullable(),
+    /** Another org's agent, shared into this one: read-only here. */
+    shared: z.boolean(),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
     version: z.number().int(),
@@ -157,3 +159,9 @@ export const AgentProviders = z
     stt: z.array(z.object({ id: z.string(), label: z.string(), models: z.array(z.string()) })),
   })
   .meta({ id: 'AgentProviders' });
+
+export const ShareAgentBody = z.strictObject({ targetOrgId: OrgId });
+export const AgentShareParams = z.strictObject({ orgId: OrgId, agentId: AgentId, targetOrgId: OrgId });
+export const AgentShare = z
+  .object({ orgId: z.string(), name: z.string(), sharedAt: IsoDateTime })
+  .meta({ id: 'AgentShare' });
