@@ -68,7 +68,36 @@ const fieldNames: Record<string, string> = {
   expiresAt: 'Expires',
   joinedAt: 'Joined',
   owner: 'Owner',
+  inviterEmail: 'Invited by',
+  expiresInDays: 'Valid for (days)',
 };
+
+/** The parts of an org's limits, in words. */
+const limitNames: Record<string, string> = {
+  maxUsers: 'members',
+  maxAgents: 'agents',
+  maxPhoneNumbers: 'phone numbers',
+};
+
+/** Fields in a steady order (the settings form's), the ones this page does not name last. */
+const fieldOrder = (field: string) => {
+  const index = Object.keys(fieldNames).indexOf(field);
+  return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+};
+
+/** Nothing worth listing when something is created or removed: unset, off or empty. */
+const unset = (value: unknown) =>
+  value === null || value === undefined || value === false || (Array.isArray(value) && value.length === 0);
+
+/** An object's parts; for a change, only the parts that differ (limits: 5 members → 4 members). */
+function partsOf(value: object, other: unknown): string {
+  const otherParts = (other && typeof other === 'object' ? other : {}) as Record<string, unknown>;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const differing = entries.filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(otherParts[k]));
+  return (other && typeof other === 'object' && differing.length ? differing : entries)
+    .map(([k, v]) => (limitNames[k] ? `${v} ${limitNames[k]}` : `${k} ${v}`))
+    .join(', ');
+}
 
 // Offsets of a zone at an instant, from Intl (the browser's own zone plays no part).
 function zoneOffsetMs(utcMs: number, timeZone: string): number {
@@ -98,7 +127,16 @@ function midnightIn(date: string, timeZone: string, addDays = 0): string {
 
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-function Value({ value, format }: { value: unknown; format: (iso: string) => string }) {
+function Value({
+  value,
+  other,
+  format,
+}: {
+  value: unknown;
+  /** The value on the other side of a change, to name only the parts of an object that changed. */
+  other?: unknown;
+  format: (iso: string) => string;
+}) {
   const text =
     value === undefined || value === null
       ? 'none'
@@ -113,9 +151,7 @@ function Value({ value, format }: { value: unknown; format: (iso: string) => str
           : typeof value === 'string' && isoInstant.test(value)
             ? format(value)
             : typeof value === 'object'
-              ? Object.entries(value as Record<string, unknown>)
-                  .map(([k, v]) => `${k} ${v}`)
-                  .join(', ')
+              ? partsOf(value, other)
               : String(value);
   return (
     <Text
@@ -131,12 +167,14 @@ function Value({ value, format }: { value: unknown; format: (iso: string) => str
 
 /** Before → after per field that changed. */
 function Changes({ entry, format }: { entry: AuditEntry; format: (iso: string) => string }) {
-  const fields = [...new Set([...Object.keys(entry.before ?? {}), ...Object.keys(entry.after ?? {})])].filter(
-    (f) => !['id', 'orgId', 'userId', 'invitedBy', 'updatedAt'].includes(f),
-  );
-  if (fields.length === 0) return null;
-  // Created things have no before, removed ones no after: list the values alone.
+  // Created things have no before, removed ones no after: list the values they had alone.
   const mode = entry.before && entry.after ? 'change' : entry.after ? 'after' : 'before';
+  const single = mode === 'after' ? entry.after : entry.before;
+  const fields = [...new Set([...Object.keys(entry.before ?? {}), ...Object.keys(entry.after ?? {})])]
+    .filter((f) => !['id', 'orgId', 'userId', 'invitedBy', 'updatedAt'].includes(f))
+    .filter((f) => mode === 'change' || !unset(single?.[f]))
+    .sort((a, b) => fieldOrder(a) - fieldOrder(b));
+  if (fields.length === 0) return null;
   return (
     <Stack gap={2} component="dl" m={0} aria-label="What changed">
       {fields.map((field) => (
@@ -147,14 +185,14 @@ function Changes({ entry, format }: { entry: AuditEntry; format: (iso: string) =
           <Text component="dd" size="sm" m={0}>
             {mode === 'change' ? (
               <>
-                <Value value={entry.before?.[field]} format={format} />
+                <Value value={entry.before?.[field]} other={entry.after?.[field]} format={format} />
                 <Text span size="sm" aria-label="changed to" mx={6}>
                   →
                 </Text>
-                <Value value={entry.after?.[field]} format={format} />
+                <Value value={entry.after?.[field]} other={entry.before?.[field]} format={format} />
               </>
             ) : (
-              <Value value={(mode === 'after' ? entry.after : entry.before)?.[field]} format={format} />
+              <Value value={single?.[field]} format={format} />
             )}
           </Text>
         </Group>

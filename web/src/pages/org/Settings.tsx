@@ -197,7 +197,6 @@ function SettingsForm({
 
           {stale && (
             <Alert
-              color="yellow"
               variant="light"
               icon={<IconAlertTriangle size={18} />}
               title="Someone changed these settings meanwhile"
@@ -209,8 +208,7 @@ function SettingsForm({
                   yours again.
                 </Text>
                 <Button
-                  variant="light"
-                  color="yellow"
+                  variant="filled"
                   w="fit-content"
                   leftSection={<IconRefresh size={16} />}
                   onClick={reload}
