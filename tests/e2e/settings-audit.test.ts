@@ -170,7 +170,23 @@ describeInBrowser('organization settings, audit log and overview in Chromium aga
     await page.getByText('No entries match these filters').waitFor();
     await checkBothSizes(page, shot, 'audit-empty');
     await page.getByRole('button', { name: 'Clear filters' }).click();
-    await expect.poll(() => entries.getByRole('listitem').count()).toBeGreaterThan(3);
+    await expect.poll(() => entries.getByRole('listitem').count()).toBe(6);
+
+    // Paged: 25 at a time, "Load more" continues; a filter change starts again from the first page.
+    for (let i = 1; i <= 25; i++) {
+      await call(url, olga, 'PATCH', `/orgs/${org.id}`, { description: `Revision ${i}` });
+    }
+    await page.reload();
+    await expect.poll(() => entries.getByRole('listitem').count()).toBe(25);
+    expect(await entries.getByRole('listitem').first().textContent()).toContain('Revision 25');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => entries.getByRole('listitem').count()).toBe(31);
+    await page.getByText('That is all 31 entries.').waitFor();
+    await pick(page, 'Action', 'Settings changed');
+    await expect.poll(() => entries.getByRole('listitem').count()).toBe(25);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByText('That is all 27 entries.').waitFor();
+    await shot(page, 'audit-paged');
 
     // Delete with typed confirmation; the button waits for the exact name.
     await page.goto(`${url}/#/orgs/${org.id}/settings`);
