@@ -257,6 +257,23 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     expect(await status.textContent()).toBe('Not connected');
     await checkPage(page);
     await shot(page, 'wrong-account');
+
+    // A plain member finds free time for themselves only.
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await signIn(page, url, 'mia@acme.test', 'Atlantic/Reykjavik');
+    await page.goto(`${url}/#/orgs/${org.id}/calendar`);
+    const own = page.getByRole('region', { name: 'Find a time' });
+    await own.getByText('Only managers and up can check other members’ availability.').waitFor();
+    expect(
+      await own.getByRole('textbox', { name: 'Members' }).or(own.getByLabel('Members')).first().isDisabled(),
+    ).toBe(true);
+    await own.getByRole('button', { name: 'Find free slots' }).click();
+    await expect
+      .poll(() => own.getByRole('region', { name: 'Free slots' }).getByRole('status').textContent())
+      .toMatch(/^\d+ free slots?$/);
+    await checkPage(page);
+    await shot(page, 'member-availability');
     await page.close();
   }, 120_000);
 });

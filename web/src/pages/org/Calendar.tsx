@@ -658,8 +658,8 @@ function AvailabilityFinder({
               Find a time
             </Title>
             <Text size="sm" c="dimmed">
-              Free slots everyone shares, within each person’s working hours in their own time zone. Times
-              below are in {format.timeZone}.
+              Free slots everyone shares, within each person’s working hours in their own time zone (someone
+              without a connected calendar counts as free). Times below are in {format.timeZone}.
             </Text>
           </div>
           <MultiSelect
