@@ -59,6 +59,8 @@ export interface AxeViolation {
 
 /** Serious and critical axe-core violations on the page as it stands. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // Colours are judged as they settle, not halfway through a fade-in.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
   const violations = (await page.evaluate(async () => {
     const result = await (

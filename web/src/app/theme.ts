@@ -5,6 +5,8 @@ export const theme = createTheme({
   // Shade 6 on white text is 4.3:1; 7 and up pass WCAG AA (4.5:1) for the button labels.
   primaryShade: { light: 7, dark: 8 },
   defaultRadius: 'md',
+  // People who ask their system for less motion get none (and browser tests, which ask too, see no half-faded toasts).
+  respectReducedMotion: true,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
 });
 
