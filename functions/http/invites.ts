@@ -2,14 +2,17 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mail } from '../adapters/mail';
 import {
   acceptInvite,
+  acceptMyInvite,
   createInvite,
   declineInvite,
+  declineMyInvite,
   listInvites,
   listMyInvites,
   previewInvite,
   resendInvite,
   revokeInvite,
 } from '../api/routes/tenancy';
+import type { AuditEntry } from '../api/schemas/audit';
 import type { Invite } from '../api/schemas/invites';
 import * as invites from '../data/invites';
 import { batchGetOrgs } from '../data/memberships';
@@ -76,6 +79,17 @@ const invitee = (caller: Caller) => ({
   email: caller.identity.email,
   emailVerified: caller.identity.emailVerified,
 });
+
+/**
+ * An invite the caller answers from their own list rather than the mailed link: their verified
+ * email (which accepting requires anyway) stands in for the token. Someone else's invite is
+ * indistinguishable from none.
+ */
+async function addressedTo(caller: Caller, orgId: string, inviteId: string) {
+  const stored = await invites.getInvite(orgId, inviteId);
+  if (!stored || stored.invite.email !== caller.identity.email) throw refusals.notFound();
+  return { stored, tokenIsCurrent: true };
+}
 
 function senderOf(caller: Caller): invites.InviteSender {
   const { perOrgPerHour, perUserPerHour } = config().invites;
@@ -158,29 +172,47 @@ export const handler = httpHandler([
   }),
 
   implement(declineInvite, async ({ body, caller, audit, now }) => {
-    const { stored, tokenIsCurrent } = await invitedBy(body.token);
-    const who = invitee(caller);
-    enforce(acceptRefusal(stored.invite, who, tokenIsCurrent, now));
-    const { invite } = stored;
-    const declined: Invite = { ...invite, status: 'declined', version: invite.version + 1 };
-    await invites.declineInvite(stored, who, audit(inviteChange('invite.declined', declined, invite)), now);
+    await decline(caller, await invitedBy(body.token), audit, now);
     return {};
   }),
 
-  implement(acceptInvite, async ({ body, caller, audit, now }) => {
-    const { stored, tokenIsCurrent } = await invitedBy(body.token);
-    const who = invitee(caller);
-    enforce(acceptRefusal(stored.invite, who, tokenIsCurrent, now));
-    const { invite } = stored;
-    const member = newMembership(invite.orgId, caller.profile, invite.role, invite.additionalRoles, now);
-    const accepted: Invite = { ...invite, status: 'accepted', version: invite.version + 1 };
-    await invites.acceptInvite(
-      stored,
-      member,
-      who,
-      audit(inviteChange('invite.accepted', accepted, invite)),
-      now,
-    );
-    return { body: member };
+  implement(declineMyInvite, async ({ params, caller, audit, now }) => {
+    await decline(caller, await addressedTo(caller, params.orgId, params.inviteId), audit, now);
+    return {};
   }),
+
+  implement(acceptInvite, async ({ body, caller, audit, now }) => ({
+    body: await accept(caller, await invitedBy(body.token), audit, now),
+  })),
+
+  implement(acceptMyInvite, async ({ params, caller, audit, now }) => ({
+    body: await accept(caller, await addressedTo(caller, params.orgId, params.inviteId), audit, now),
+  })),
 ]);
+
+type Answering = { stored: invites.StoredInvite; tokenIsCurrent: boolean };
+type Audit = (change: ReturnType<typeof inviteChange>) => AuditEntry;
+
+async function decline(caller: Caller, { stored, tokenIsCurrent }: Answering, audit: Audit, now: Date) {
+  const who = invitee(caller);
+  enforce(acceptRefusal(stored.invite, who, tokenIsCurrent, now));
+  const { invite } = stored;
+  const declined: Invite = { ...invite, status: 'declined', version: invite.version + 1 };
+  await invites.declineInvite(stored, who, audit(inviteChange('invite.declined', declined, invite)), now);
+}
+
+async function accept(caller: Caller, { stored, tokenIsCurrent }: Answering, audit: Audit, now: Date) {
+  const who = invitee(caller);
+  enforce(acceptRefusal(stored.invite, who, tokenIsCurrent, now));
+  const { invite } = stored;
+  const member = newMembership(invite.orgId, caller.profile, invite.role, invite.additionalRoles, now);
+  const accepted: Invite = { ...invite, status: 'accepted', version: invite.version + 1 };
+  await invites.acceptInvite(
+    stored,
+    member,
+    who,
+    audit(inviteChange('invite.accepted', accepted, invite)),
+    now,
+  );
+  return member;
+}

@@ -256,6 +256,47 @@ describe('POST /invites/accept', () => {
   });
 });
 
+describe('answering from the invitee’s own list (no link)', () => {
+  it('accepts or declines an invite listed in GET /me/invites; someone else’s is a 404 and changes nothing', async () => {
+    const owner = 'owner@mylist.test';
+    const org = await createOrg(owner, { plan: 'starter' });
+    const forAda = await invite(org.id, owner, { email: 'ada@mylist.test', role: 'manager' });
+    const forBo = await invite(org.id, owner, { email: 'bo@mylist.test' });
+    const listed = await call('GET', '/me/invites', { as: 'ada@mylist.test' });
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([forAda.id]);
+
+    const before = await tenantSnapshot(org.id);
+    const notHers = await call('POST', `/me/invites/${org.id}/${forBo.id}/accept`, { as: 'ada@mylist.test' });
+    expect(notHers.status).toBe(404);
+    const unverified = await call('POST', `/me/invites/${org.id}/${forAda.id}/accept`, {
+      token: identity.mint('ada@mylist.test', undefined, { email_verified: false }),
+    });
+    expect(unverified.status).toBe(403);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+
+    const accepted = await call('POST', `/me/invites/${org.id}/${forAda.id}/accept`, {
+      as: 'ada@mylist.test',
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ orgId: org.id, role: 'manager' });
+    expect(
+      (await call('POST', `/me/invites/${org.id}/${forAda.id}/accept`, { as: 'ada@mylist.test' })).status,
+    ).toBe(410);
+    // The mailed link of an invite answered from the list is dead too.
+    expect((await accept('ada@mylist.test', tokenOf(forAda))).status).toBe(410);
+
+    expect(
+      (await call('POST', `/me/invites/${org.id}/${forBo.id}/decline`, { as: 'bo@mylist.test' })).status,
+    ).toBe(204);
+    expect((await call('GET', '/me/invites', { as: 'bo@mylist.test' })).body.items).toEqual([]);
+    const audit = await call('GET', `/orgs/${org.id}/audit`, { as: owner });
+    expect(audit.body.items.slice(0, 2).map((e: { action: string }) => e.action)).toEqual([
+      'invite.declined',
+      'invite.accepted',
+    ]);
+  });
+});
+
 describe('revoke and resend', () => {
   it('resend issues a new link and expiry; the old link dies', async () => {
     const owner = 'owner@resend.test';

@@ -276,6 +276,31 @@ export const declineInvite = route({
   errors: [403, 410],
 });
 
+export const acceptMyInvite = route({
+  operationId: 'acceptMyInvite',
+  method: 'POST',
+  path: '/me/invites/{orgId}/{inviteId}/accept',
+  module: 'invites',
+  summary: 'Accept an invite listed in GET /me/invites: the verified email stands in for the link',
+  auth: { kind: 'user' },
+  params: InviteParams,
+  response: Member,
+  successStatus: 200,
+  errors: [403, 404, 409, 410, 422],
+});
+
+export const declineMyInvite = route({
+  operationId: 'declineMyInvite',
+  method: 'POST',
+  path: '/me/invites/{orgId}/{inviteId}/decline',
+  module: 'invites',
+  summary: 'Decline an invite listed in GET /me/invites',
+  auth: { kind: 'user' },
+  params: InviteParams,
+  successStatus: 204,
+  errors: [403, 404, 410],
+});
+
 export const listAudit = route({
   operationId: 'listAudit',
   method: 'GET',

@@ -1,12 +1,19 @@
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconBuilding, IconMail } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
-import { createOrg, listMyInvites, listMyOrgs } from '../../../functions/api/routes/tenancy';
+import {
+  acceptMyInvite,
+  createOrg,
+  declineMyInvite,
+  listMyInvites,
+  listMyOrgs,
+} from '../../../functions/api/routes/tenancy';
 import { CreateOrgBody } from '../../../functions/api/schemas/orgs';
 import { useApiForm } from '../app/forms';
 import { useChange, useRoute } from '../app/queries';
 import { useFormat } from '../app/time';
-import { Empty, Loaded, ProblemAlert } from '../components/feedback';
+import { confirmDestructive } from '../components/confirm';
+import { announceDone, Empty, Loaded, ProblemAlert } from '../components/feedback';
 
 function CreateOrganization() {
   const navigate = useNavigate();
@@ -42,7 +49,10 @@ function CreateOrganization() {
  */
 function InvitationsForYou() {
   const format = useFormat();
+  const navigate = useNavigate();
   const invites = useRoute(listMyInvites, { query: { limit: 100 } });
+  const accept = useChange(acceptMyInvite, { onSuccess: ({ data }) => navigate(`/orgs/${data.orgId}`) });
+  const decline = useChange(declineMyInvite, { onSuccess: () => announceDone('Invitation declined.') });
   const items = invites.data?.data.items ?? [];
   if (items.length === 0) return null;
   return (
@@ -65,13 +75,37 @@ function InvitationsForYou() {
                 Invited by {invite.inviterEmail ?? 'a member of the organization'}; expires{' '}
                 {format.dateTime(invite.expiresAt)}.
               </Text>
-              <Text size="sm" c="dimmed">
-                Open the link from the invitation email to accept or decline.
-              </Text>
+              <Group gap="xs">
+                <Button
+                  size="xs"
+                  loading={accept.isPending && accept.variables?.params?.inviteId === invite.id}
+                  onClick={() => accept.mutate({ params: { orgId: invite.orgId, inviteId: invite.id } })}
+                  aria-label={`Accept the invitation to ${invite.orgName}`}
+                >
+                  Accept
+                </Button>
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() =>
+                    confirmDestructive({
+                      title: `Decline the invitation to ${invite.orgName}?`,
+                      message: 'The organization can invite you again later.',
+                      confirmLabel: 'Decline',
+                      onConfirm: () =>
+                        decline.mutate({ params: { orgId: invite.orgId, inviteId: invite.id } }),
+                    })
+                  }
+                  aria-label={`Decline the invitation to ${invite.orgName}`}
+                >
+                  Decline
+                </Button>
+              </Group>
             </Stack>
           </Card>
         ))}
       </Stack>
+      <ProblemAlert error={accept.error ?? decline.error} />
     </Stack>
   );
 }
