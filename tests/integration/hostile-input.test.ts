@@ -27,7 +27,7 @@ const hostileString = fc.oneof(
     '__proto__',
     'constructor',
     'ORG#other',
-    '${7*7}',
+    '{{7*7}}',
     'x'.repeat(70_000),
     '-1',
     '1e309',
