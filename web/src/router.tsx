@@ -18,6 +18,21 @@ function page(load: () => Promise<Page>, name: string): RouteObject['lazy'] {
 export const orgPages: RouteObject[] = [
   { index: true, lazy: page(() => import('./pages/org/Overview'), 'Overview') },
   {
+    path: 'agents',
+    handle: { crumb: () => 'Agents' },
+    children: [
+      { index: true, lazy: page(() => import('./pages/org/Agents'), 'Agents') },
+      {
+        path: ':agentId',
+        // The page names the agent in the breadcrumbs itself (from the cache it fills).
+        lazy: async () => {
+          const { AgentDetail, handle } = await import('./pages/org/AgentDetail');
+          return { Component: AgentDetail, handle };
+        },
+      },
+    ],
+  },
+  {
     path: 'calendar',
     handle: { crumb: () => 'Calendar' },
     lazy: page(() => import('./pages/org/Calendar'), 'Calendar'),

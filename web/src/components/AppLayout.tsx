@@ -25,6 +25,7 @@ import {
   IconListDetails,
   IconLogout,
   IconMail,
+  IconRobot,
   IconSettings,
   IconUser,
   IconUsers,
@@ -44,6 +45,7 @@ export interface Crumb {
 
 const orgSections: { to: string; label: string; icon: ReactNode; permission: Permission }[] = [
   { to: '', label: 'Overview', icon: <IconHome size={18} />, permission: 'org:read' },
+  { to: 'agents', label: 'Agents', icon: <IconRobot size={18} />, permission: 'agents:read' },
   { to: 'members', label: 'Members', icon: <IconUsers size={18} />, permission: 'members:read' },
   { to: 'invitations', label: 'Invitations', icon: <IconMail size={18} />, permission: 'invites:read' },
   { to: 'audit', label: 'Audit log', icon: <IconListDetails size={18} />, permission: 'audit:read' },
@@ -81,7 +83,13 @@ function UserMenu() {
         <UnstyledButton>
           <Group gap={6} wrap="nowrap">
             <VisuallyHidden>Account menu for {profile.name ?? profile.email}</VisuallyHidden>
-            <Avatar src={profile.picture} radius="xl" size="sm" name={profile.name ?? profile.email} aria-hidden />
+            <Avatar
+              src={profile.picture}
+              radius="xl"
+              size="sm"
+              name={profile.name ?? profile.email}
+              aria-hidden
+            />
             <Text size="sm" visibleFrom="sm" maw={180} truncate aria-hidden>
               {profile.name ?? profile.email}
             </Text>
@@ -121,6 +129,8 @@ function OrgNavigation({ orgId, onNavigate }: { orgId: string; onNavigate(): voi
               label={s.label}
               leftSection={s.icon}
               active={pathname === to}
+              // Filled keeps white on the primary colour (AA) even under the pointer; light fell to 4.1:1.
+              variant="filled"
               onClick={onNavigate}
             />
           );

@@ -1,0 +1,276 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInBrowser } from '../support/browser';
+import {
+  desktop,
+  phone,
+  pick,
+  screenshots,
+  scrollsSideways,
+  seriousViolations,
+  signIn,
+} from '../support/console';
+import { devToken } from '../support/local-stack';
+
+/**
+ * The DynamoDB Local endpoint of the `npm start` process group (its java child's -port), so the
+ * operator's set-entitlements script can change the plan in that stack's table.
+ */
+function dynamoEndpointOf(pgid: number): string {
+  const pids = spawnSync('pgrep', ['-g', String(pgid)])
+    .stdout.toString()
+    .trim()
+    .split('\n');
+  for (const pid of pids) {
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const port = args.indexOf('-port');
+    if (port >= 0 && args.some((a) => a.endsWith('DynamoDBLocal.jar')))
+      return `http://127.0.0.1:${args[port + 1]}`;
+  }
+  throw new Error(`no DynamoDB Local in process group ${pgid}`);
+}
+
+async function grantStarter(pgid: number, orgId: string) {
+  Object.assign(process.env, {
+    TABLE_NAME: 'agent-control-plane-local',
+    DYNAMODB_ENDPOINT: dynamoEndpointOf(pgid),
+  });
+  const { setEntitlements } = await import('../../infra/scripts/set-entitlements');
+  await setEntitlements({ orgId, plan: 'starter', operator: 'ops@example.com' });
+}
+
+async function check(page: Page) {
+  // Off any hovered control (a hovered link or button is its own, darker state).
+  const size = page.viewportSize()!;
+  await page.mouse.move(size.width - 2, size.height - 2);
+  expect(JSON.stringify(await seriousViolations(page), null, 1)).toBe('[]');
+  expect(await scrollsSideways(page)).toBe(false);
+}
+
+describeInBrowser('AI agents in the console (Chromium against npm start)', (suite) => {
+  it('creates agents (field and plan-limit messages), keeps keys write-only, shares, reads shared-in agents and deletes', async () => {
+    const shot = screenshots('agents');
+    const url = suite.stack.url;
+    const email = 'agents-owner@acme.test';
+    const api = async (token: string, method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${url}/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
+      return text ? JSON.parse(text) : undefined;
+    };
+    const keys = {
+      chatbot: 'cb-secret-0001-ABCD',
+      chatbotNew: 'cb-secret-0002-EFGH',
+      tts: 'tts-secret-9876-WXYZ',
+      stt: 'stt-secret-5555-QRST',
+    };
+    const noKeyInPage = async (page: Page) => {
+      const html = await page.content();
+      for (const key of Object.values(keys)) expect(html).not.toContain(key);
+    };
+    const both = async (page: Page, name: string) => {
+      await check(page);
+      await shot(page, `${name}-desktop`);
+      await page.setViewportSize(phone);
+      await check(page);
+      await shot(page, `${name}-phone`);
+      await page.setViewportSize(desktop);
+    };
+
+    const page = await suite.browser.newPage();
+    await page.setViewportSize(desktop);
+    await signIn(page, url, email);
+    const owner = await devToken(url, email);
+    const home = await api(owner, 'POST', '/orgs', { name: 'Agents Co' });
+    const partner = await api(owner, 'POST', '/orgs', { name: 'Partner Co' });
+
+    // The side navigation leads to an empty list that says what to do.
+    await page.goto(`${url}/#/orgs/${home.id}`);
+    await page
+      .getByRole('navigation', { name: 'Organization' })
+      .getByRole('link', { name: 'Agents' })
+      .click();
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+    await page.getByText('No agents yet').waitFor();
+    await both(page, 'empty');
+
+    // An http endpoint: the schema's message beside the field.
+    await page.getByRole('button', { name: 'Create the first agent' }).click();
+    const create = page.getByRole('form', { name: 'Create an agent' });
+    await create.getByLabel('Name').fill('Front desk');
+    await create.getByLabel('Description').fill('Answers the phone at reception');
+    await create.getByLabel('Initial message').fill('Hello, how can I help?');
+    await create.getByLabel('Chatbot endpoint').fill('http://bot.example.com/reply');
+    await create.getByLabel('Chatbot key').fill(keys.chatbot);
+    await create.getByRole('button', { name: 'Create agent' }).click();
+    await expect.poll(() => create.getByLabel('Chatbot endpoint').getAttribute('aria-invalid')).toBe('true');
+    expect(await create.locator('.mantine-TextInput-error').textContent()).toBe('must be an https URL');
+    await check(page);
+    await shot(page, 'endpoint-must-be-https');
+
+    await create.getByLabel('Chatbot endpoint').fill('https://bot.example.com/reply');
+    await create.getByRole('button', { name: 'Create agent' }).click();
+    await page.getByRole('heading', { name: 'Front desk', level: 1 }).waitFor();
+    const frontDesk = page.url().split('/agents/')[1]!;
+    const chatbotState = page.getByTestId('Chatbot key state');
+    await expect.poll(() => chatbotState.textContent()).toBe('Set • …ABCD');
+    await noKeyInPage(page);
+    await both(page, 'created');
+
+    // Speech: OpenAI's fixed voices as a select, the speed by keyboard, keys for both.
+    const speech = page.getByRole('form', { name: 'Speech configuration' });
+    await speech.getByLabel('Text-to-speech provider').selectOption('openai');
+    await speech.getByLabel('Text-to-speech model').selectOption('tts-1-hd');
+    await speech.getByLabel('Voice', { exact: true }).selectOption('nova');
+    await speech.getByLabel('Voice language').fill('en-GB');
+    const slider = speech.getByRole('slider');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('1.1');
+    await speech.getByRole('button', { name: 'Set text-to-speech key' }).click();
+    await speech.getByLabel('New text-to-speech key').fill(keys.tts);
+    // A provider with custom voices: a free voice id.
+    await speech.getByLabel('Speech-to-text provider').selectOption('deepgram');
+    await speech.getByLabel('Speech-to-text model').selectOption('nova-2');
+    await speech.getByLabel('Transcription language').fill('en-GB');
+    await speech.getByRole('button', { name: 'Set speech-to-text key' }).click();
+    await speech.getByLabel('New speech-to-text key').fill(keys.stt);
+    await shot(page, 'speech-filled');
+    await speech.getByRole('button', { name: 'Save speech configuration' }).click();
+    await expect.poll(() => page.getByTestId('Text-to-speech key state').textContent()).toBe('Set • …WXYZ');
+    await expect.poll(() => page.getByTestId('Speech-to-text key state').textContent()).toBe('Set • …QRST');
+    expect(await speech.getByLabel('Voice', { exact: true }).inputValue()).toBe('nova');
+    await noKeyInPage(page);
+    const stored = await api(owner, 'GET', `/orgs/${home.id}/agents/${frontDesk}`);
+    expect(stored.ttsConfig).toMatchObject({
+      provider: 'openai',
+      model: 'tts-1-hd',
+      voiceId: 'nova',
+      speed: 1.1,
+    });
+    expect(stored.sttConfig).toMatchObject({ provider: 'deepgram', model: 'nova-2', language: 'en-GB' });
+    await both(page, 'speech-saved');
+
+    // A provider without fixed voices asks for a voice id.
+    await speech.getByLabel('Text-to-speech provider').selectOption('elevenlabs');
+    await speech.getByLabel('Voice id').waitFor();
+    await speech.getByLabel('Text-to-speech provider').selectOption('openai');
+
+    // Replace the chatbot key; the new one is never shown either.
+    const details = page.getByRole('form', { name: 'Agent details' });
+    await details.getByRole('button', { name: 'Replace chatbot key' }).click();
+    await details.getByLabel('New chatbot key').fill(keys.chatbotNew);
+    await details.getByRole('button', { name: 'Save agent' }).click();
+    await expect.poll(() => chatbotState.textContent()).toBe('Set • …EFGH');
+    await expect.poll(() => details.getByLabel('New chatbot key').count()).toBe(0);
+    await noKeyInPage(page);
+    await shot(page, 'chatbot-key-replaced');
+
+    // Clear the text-to-speech key (confirmed).
+    await speech.getByRole('button', { name: 'Clear text-to-speech key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Clear text-to-speech key' });
+    await dialog.waitFor();
+    await check(page);
+    await shot(page, 'confirm-clear-key');
+    await dialog.getByRole('button', { name: 'Clear key' }).click();
+    await expect.poll(() => page.getByTestId('Text-to-speech key state').textContent()).toBe('Not set');
+    await expect.poll(() => page.getByTestId('Speech-to-text key state').textContent()).toBe('Set • …QRST');
+    await shot(page, 'tts-key-cleared');
+
+    // The free plan allows one agent: the API's sentence above the form.
+    await page
+      .getByRole('navigation', { name: 'Organization' })
+      .getByRole('link', { name: 'Agents' })
+      .click();
+    await page.getByRole('link', { name: 'Front desk' }).waitFor();
+    await page.getByRole('button', { name: 'New agent' }).click();
+    await create.getByLabel('Name').fill('Night shift');
+    await create.getByLabel('Type').selectOption('chat');
+    await create.getByRole('button', { name: 'Create agent' }).click();
+    await page.getByRole('alert').getByText('The organization’s plan allows 1 agents').waitFor();
+    await check(page);
+    await shot(page, 'plan-limit');
+
+    // The operator grants starter: now it is created.
+    await grantStarter(suite.stack.child.pid!, home.id);
+    await create.getByRole('button', { name: 'Create agent' }).click();
+    await page.getByRole('heading', { name: 'Night shift', level: 1 }).waitFor();
+    await page.goBack();
+    await page.getByRole('link', { name: 'Night shift' }).waitFor();
+    await both(page, 'list');
+
+    // Filters: by type, and a status none has.
+    await page.getByLabel('Type', { exact: true }).selectOption('chat');
+    await expect.poll(() => page.getByRole('link', { name: 'Front desk' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Night shift' }).waitFor();
+    await page.getByLabel('Status', { exact: true }).selectOption('training');
+    await page.getByText('No agents match these filters').waitFor();
+    await check(page);
+    await shot(page, 'filtered-empty');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByRole('link', { name: 'Front desk' }).click();
+
+    // Share Front desk into Partner Co.
+    await page.getByRole('heading', { name: 'Front desk', level: 1 }).waitFor();
+    await pick(page, 'Share with', 'Partner Co');
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByRole('list', { name: 'Shared with' }).getByText('Partner Co').waitFor();
+    await check(page);
+    await shot(page, 'shared');
+
+    // In Partner Co it is listed with the shared badge and read-only.
+    await page.goto(`${url}/#/orgs/${partner.id}/agents`);
+    const row = page.getByRole('row', { name: /Front desk/ });
+    await row.waitFor();
+    expect(await row.getByText('Shared', { exact: true }).count()).toBe(1);
+    await both(page, 'partner-list');
+    await row.getByRole('link', { name: 'Front desk' }).click();
+    await page.getByText('This agent is managed by its owning organization; it is read-only here.').waitFor();
+    expect(await page.getByRole('button', { name: /Save/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Delete/ }).count()).toBe(0);
+    expect(await page.getByText('Set • …EFGH').count()).toBe(1);
+    await noKeyInPage(page);
+    await both(page, 'partner-read-only');
+
+    // Stop sharing (confirmed): it leaves Partner Co.
+    await page.goto(`${url}/#/orgs/${home.id}/agents/${frontDesk}`);
+    await page.getByRole('button', { name: 'Stop sharing with Partner Co' }).click();
+    await page
+      .getByRole('dialog', { name: 'Stop sharing' })
+      .getByRole('button', { name: 'Stop sharing' })
+      .click();
+    await page.getByText('Not shared with any organization.').waitFor();
+    const partnerList = await api(owner, 'GET', `/orgs/${partner.id}/agents`);
+    expect(partnerList.items).toEqual([]);
+
+    // Delete Night shift (confirmed): back to the list without it.
+    await page
+      .getByRole('navigation', { name: 'Organization' })
+      .getByRole('link', { name: 'Agents' })
+      .click();
+    await page.getByRole('link', { name: 'Night shift' }).click();
+    await page.getByRole('heading', { name: 'Night shift', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Delete agent' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete agent' });
+    await check(page);
+    await shot(page, 'confirm-delete');
+    await confirm.getByRole('button', { name: 'Delete agent' }).click();
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Front desk' }).waitFor();
+    await expect.poll(() => page.getByRole('link', { name: 'Night shift' }).count()).toBe(0);
+    await both(page, 'deleted');
+    await page.close();
+  }, 180_000);
+});

@@ -1,0 +1,858 @@
+/**
+ * One agent: its details and chatbot endpoint, its speech configuration (text-to-speech and
+ * speech-to-text from the providers' allow-list), its write-only keys (shown only as "Set • …last4",
+ * replaced or cleared, never displayed), the orgs it is shared into, and deletion. Changes are sent
+ * with If-Match; a change someone made meanwhile is never overwritten. An agent shared in from
+ * another organization is shown read-only.
+ */
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Divider,
+  Group,
+  NativeSelect,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Slider,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import {
+  IconAlertTriangle,
+  IconInfoCircle,
+  IconKey,
+  IconRefresh,
+  IconShare,
+  IconTrash,
+  IconX,
+} from '@tabler/icons-react';
+import { useEffect, useId, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { can, type OrgRole } from '../../../../functions/api/permissions';
+import {
+  configureAgent,
+  deleteAgent,
+  getAgent,
+  listAgentProviders,
+  listAgentShares,
+  shareAgent,
+  unshareAgent,
+  updateAgent,
+} from '../../../../functions/api/routes/agents';
+import { getMyMembership, listMyOrgs } from '../../../../functions/api/routes/tenancy';
+import {
+  type Agent,
+  AgentConfigBody,
+  agentStatuses,
+  agentTypes,
+  UpdateAgentBody,
+} from '../../../../functions/api/schemas/agents';
+import { ApiError, type Result } from '../../app/api';
+import { useApiForm } from '../../app/forms';
+import { useChange, useRoute } from '../../app/queries';
+import { useFormat } from '../../app/time';
+import { confirmDestructive } from '../../components/confirm';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
+
+type KeyState = Agent['chatbotKey'];
+type Providers = Result<{
+  tts: { id: string; label: string; models: string[]; voices: string[] }[];
+  stt: { id: string; label: string; models: string[] }[];
+}>['data'];
+
+/** The agent's name in the breadcrumbs, from the cache the page fills. */
+export function AgentName({ orgId, agentId }: { orgId: string; agentId: string }) {
+  const agent = useRoute(getAgent, { params: { orgId, agentId } });
+  return <>{agent.data?.data.name ?? 'Agent'}</>;
+}
+
+export const handle = {
+  crumb: ({ orgId, agentId }: { orgId?: string; agentId?: string }) => (
+    <AgentName orgId={orgId!} agentId={agentId!} />
+  ),
+};
+
+const is412 = (error: unknown) => error instanceof ApiError && error.problem.status === 412;
+
+function keyText(state: KeyState | undefined) {
+  return state?.set ? `Set • …${state.last4 ?? ''}` : 'Not set';
+}
+
+function StaleAlert({ what, onReload }: { what: string; onReload(): void }) {
+  return (
+    <Alert
+      variant="light"
+      color="orange"
+      icon={<IconAlertTriangle size={18} />}
+      title={`Someone changed this ${what} meanwhile`}
+      role="alert"
+    >
+      <Stack gap="xs">
+        <Text size="sm">
+          Nothing was saved. Reload to see their changes (your edits here are replaced), then make yours
+          again.
+        </Text>
+        <Button variant="filled" w="fit-content" leftSection={<IconRefresh size={16} />} onClick={onReload}>
+          Reload agent
+        </Button>
+      </Stack>
+    </Alert>
+  );
+}
+
+/**
+ * A write-only key: whether it is set and its last four characters, Replace (a password input whose
+ * value is sent on save) and Clear (confirmed, at once). Left alone, nothing about it is sent.
+ */
+function KeyField({
+  label,
+  state,
+  value,
+  onChange,
+  onClear,
+  error,
+  clearing,
+}: {
+  label: string;
+  state: KeyState | undefined;
+  /** undefined: keep the current key; a string: the new key to send. */
+  value: string | undefined;
+  onChange(value: string | undefined): void;
+  onClear(): void;
+  error?: React.ReactNode;
+  clearing?: boolean;
+}) {
+  const id = useId();
+  const replacing = value !== undefined;
+  return (
+    <Stack gap={6} role="group" aria-labelledby={id}>
+      <Group gap="xs" wrap="wrap">
+        <Text id={id} size="sm" fw={500}>
+          {label}
+        </Text>
+        <Badge
+          variant={state?.set ? 'filled' : 'light'}
+          color={state?.set ? 'teal.9' : 'gray'}
+          leftSection={<IconKey size={12} />}
+          tt="none"
+          miw="fit-content"
+          data-testid={`${label} state`}
+        >
+          {keyText(state)}
+        </Badge>
+      </Group>
+      {replacing ? (
+        <Group gap="xs" align="flex-start" wrap="nowrap">
+          <PasswordInput
+            label={`New ${label.toLowerCase()}`}
+            description="Sent when you save; it is never shown again."
+            autoComplete="new-password"
+            data-autofocus
+            value={value}
+            onChange={(e) => onChange(e.currentTarget.value)}
+            error={error}
+            style={{ flex: 1, minWidth: 0 }}
+          />
+          <Button
+            variant="subtle"
+            color="gray"
+            mt={24}
+            leftSection={<IconX size={14} />}
+            onClick={() => onChange(undefined)}
+            aria-label={`Keep the current ${label.toLowerCase()}`}
+          >
+            Keep
+          </Button>
+        </Group>
+      ) : (
+        <Group gap="xs">
+          <Button
+            variant="light"
+            size="xs"
+            onClick={() => onChange('')}
+            aria-label={`${state?.set ? 'Replace' : 'Set'} ${label.toLowerCase()}`}
+          >
+            {state?.set ? 'Replace' : 'Set'}
+          </Button>
+          {state?.set && (
+            <Button
+              variant="subtle"
+              color="red"
+              size="xs"
+              loading={clearing}
+              aria-label={`Clear ${label.toLowerCase()}`}
+              onClick={() =>
+                confirmDestructive({
+                  title: `Clear ${label.toLowerCase()}`,
+                  message: `Remove the ${label.toLowerCase()} ending in ${state.last4}? The agent can no longer use it until a new one is set.`,
+                  confirmLabel: 'Clear key',
+                  onConfirm: onClear,
+                })
+              }
+            >
+              Clear
+            </Button>
+          )}
+          {error && (
+            <Text size="sm" c="red.9" role="alert">
+              {error}
+            </Text>
+          )}
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+interface DetailValues extends Record<string, unknown> {
+  name: string;
+  type: Agent['type'];
+  status: Agent['status'];
+  description: string | null;
+  initialMessage: string | null;
+  chatbotEndpoint: string | null;
+  chatbotKey?: string;
+}
+
+const detailNames = ['name', 'type', 'status', 'description', 'initialMessage', 'chatbotEndpoint'] as const;
+
+function detailsOf(agent: Agent): DetailValues {
+  // chatbotKey is named (though empty), so the API's message about it lands beside the key.
+  return {
+    ...Object.fromEntries(detailNames.map((n) => [n, agent[n]])),
+    chatbotKey: undefined,
+  } as DetailValues;
+}
+
+interface Shared {
+  orgId: string;
+  base: Result<Agent>;
+  adopt(result: Result<Agent>): void;
+  reload(): void;
+}
+
+function DetailsForm({ orgId, base, adopt, reload }: Shared) {
+  const agent = base.data;
+  const [stale, setStale] = useState(false);
+  const update = useChange(updateAgent, { orgId });
+  const { form, problem, run } = useApiForm<DetailValues>(UpdateAgentBody, {
+    initialValues: detailsOf(agent),
+  });
+  const values = form.getValues();
+  const clearKey = () =>
+    update.mutate(
+      { params: { orgId, agentId: agent.id }, body: { chatbotKey: null }, etag: base.etag },
+      {
+        onSuccess: (result) => {
+          adopt(result);
+          announceDone('Chatbot key cleared.');
+        },
+        onError: (error) => (is412(error) ? setStale(true) : announceFailure('Key not cleared', error)),
+      },
+    );
+  return (
+    <Card withBorder>
+      <form
+        aria-label="Agent details"
+        onSubmit={run(async (submitted) => {
+          setStale(false);
+          const before = detailsOf(agent);
+          const body: UpdateAgentBody = Object.fromEntries(
+            detailNames.filter((n) => submitted[n] !== before[n]).map((n) => [n, submitted[n]]),
+          );
+          if (submitted.chatbotKey !== undefined) body.chatbotKey = submitted.chatbotKey;
+          if (Object.keys(body).length === 0) {
+            announceDone('Nothing to save: the agent is unchanged.');
+            return;
+          }
+          try {
+            const result = await update.mutateAsync({
+              params: { orgId, agentId: agent.id },
+              body,
+              etag: base.etag,
+            });
+            adopt(result);
+            const fresh = detailsOf(result.data);
+            // The key leaves the form as soon as it is saved.
+            form.setInitialValues(fresh);
+            form.setValues(fresh);
+            form.resetDirty(fresh);
+            announceDone('Agent saved.');
+          } catch (error) {
+            if (is412(error)) {
+              setStale(true);
+              return;
+            }
+            throw error;
+          }
+        })}
+      >
+        <Stack gap="sm">
+          <Title order={2} size="h4">
+            Details
+          </Title>
+          <TextInput label="Name" required {...form.getInputProps('name')} />
+          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+            <NativeSelect
+              label="Type"
+              data={agentTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
+              {...form.getInputProps('type')}
+            />
+            <NativeSelect
+              label="Status"
+              data={agentStatuses.map((s) => ({ value: s, label: statusLabels[s] }))}
+              {...form.getInputProps('status')}
+            />
+          </SimpleGrid>
+          <Textarea
+            label="Description"
+            autosize
+            minRows={2}
+            maxRows={6}
+            {...nullableText(form, 'description')}
+          />
+          <Textarea
+            label="Initial message"
+            description="What the agent says first."
+            autosize
+            minRows={2}
+            maxRows={6}
+            {...nullableText(form, 'initialMessage')}
+          />
+          <TextInput
+            label="Chatbot endpoint"
+            description="The https URL the platform calls for the agent's replies."
+            placeholder="https://bot.example.com/reply"
+            inputMode="url"
+            autoComplete="off"
+            {...nullableText(form, 'chatbotEndpoint')}
+          />
+          <KeyField
+            label="Chatbot key"
+            state={agent.chatbotKey}
+            value={values.chatbotKey}
+            onChange={(v) => form.setFieldValue('chatbotKey', v)}
+            onClear={clearKey}
+            error={form.errors.chatbotKey}
+            clearing={update.isPending && update.variables?.body?.chatbotKey === null}
+          />
+          {stale && <StaleAlert what="agent" onReload={reload} />}
+          <ProblemAlert error={problem} />
+          <Group>
+            <Button type="submit" loading={update.isPending}>
+              Save agent
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+interface ConfigValues extends Record<string, unknown> {
+  ttsConfig: {
+    provider: string;
+    voiceId: string;
+    model: string;
+    speed: number;
+    language: string;
+    apiKey?: string;
+  };
+  sttConfig: { provider: string; model: string; language: string; apiKey?: string };
+}
+
+function configOf(agent: Agent, providers: Providers): ConfigValues {
+  const tts = providers.tts.find((p) => p.id === 'openai') ?? providers.tts[0]!;
+  const stt = providers.stt[0]!;
+  const { apiKey: _t, ...ttsConfig } = agent.ttsConfig ?? {
+    provider: tts.id,
+    model: tts.models[0]!,
+    voiceId: tts.voices[0] ?? '',
+    speed: 1,
+    language: 'en-US',
+    apiKey: undefined,
+  };
+  const { apiKey: _s, ...sttConfig } = agent.sttConfig ?? {
+    provider: stt.id,
+    model: stt.models[0]!,
+    language: 'en-US',
+    apiKey: undefined,
+  };
+  return { ttsConfig, sttConfig };
+}
+
+function SpeechForm({ orgId, base, adopt, reload, providers }: Shared & { providers: Providers }) {
+  const agent = base.data;
+  const speedId = useId();
+  const [stale, setStale] = useState(false);
+  const configure = useChange(configureAgent, { orgId });
+  const { form, problem, run } = useApiForm<ConfigValues>(AgentConfigBody, {
+    initialValues: configOf(agent, providers),
+  });
+  const values = form.getValues();
+  const tts = providers.tts.find((p) => p.id === values.ttsConfig.provider);
+  const stt = providers.stt.find((p) => p.id === values.sttConfig.provider);
+  const save = async (body: AgentConfigBody, done: string) => {
+    setStale(false);
+    try {
+      const result = await configure.mutateAsync({
+        params: { orgId, agentId: agent.id },
+        body,
+        etag: base.etag,
+      });
+      adopt(result);
+      const fresh = configOf(result.data, providers);
+      form.setInitialValues(fresh);
+      form.setValues(fresh);
+      form.resetDirty(fresh);
+      announceDone(done);
+    } catch (error) {
+      if (is412(error)) {
+        setStale(true);
+        return;
+      }
+      throw error;
+    }
+  };
+  /** Clearing a key sends the saved configuration with that key null (and keeps the other). */
+  const clearKey = (slot: 'ttsConfig' | 'sttConfig') => {
+    const saved = configOf(agent, providers);
+    const body = { ...saved, [slot]: { ...saved[slot], apiKey: null } } as AgentConfigBody;
+    save(body, `${slot === 'ttsConfig' ? 'Text-to-speech' : 'Speech-to-text'} key cleared.`).catch((error) =>
+      announceFailure('Key not cleared', error),
+    );
+  };
+  const pickTts = (provider: string) => {
+    const p = providers.tts.find((x) => x.id === provider);
+    if (!p) return;
+    form.setFieldValue('ttsConfig', {
+      ...values.ttsConfig,
+      provider,
+      model: p.models[0] ?? '',
+      voiceId: p.voices.length > 0 ? p.voices[0]! : '',
+    });
+  };
+  const pickStt = (provider: string) => {
+    const p = providers.stt.find((x) => x.id === provider);
+    if (!p) return;
+    form.setFieldValue('sttConfig', { ...values.sttConfig, provider, model: p.models[0] ?? '' });
+  };
+  return (
+    <Card withBorder>
+      <form
+        aria-label="Speech configuration"
+        onSubmit={run((submitted) => save(submitted as AgentConfigBody, 'Speech configuration saved.'))}
+      >
+        <Stack gap="sm">
+          <Title order={2} size="h4">
+            Speech
+          </Title>
+          {!agent.ttsConfig && (
+            <Text size="sm" c="dimmed">
+              Not configured yet: choose the voice and the transcription the agent uses, then save.
+            </Text>
+          )}
+          <Title order={3} size="h5">
+            Text to speech
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <NativeSelect
+              label="Text-to-speech provider"
+              data={providers.tts.map((p) => ({ value: p.id, label: p.label }))}
+              {...form.getInputProps('ttsConfig.provider')}
+              onChange={(e) => pickTts(e.currentTarget.value)}
+            />
+            <NativeSelect
+              label="Text-to-speech model"
+              data={tts?.models ?? []}
+              {...form.getInputProps('ttsConfig.model')}
+            />
+            {tts && tts.voices.length > 0 ? (
+              <NativeSelect label="Voice" data={tts.voices} {...form.getInputProps('ttsConfig.voiceId')} />
+            ) : (
+              <TextInput
+                label="Voice id"
+                description={`The id of a voice in your ${tts?.label ?? 'provider'} account.`}
+                autoComplete="off"
+                {...form.getInputProps('ttsConfig.voiceId')}
+              />
+            )}
+            <TextInput
+              label="Voice language"
+              description="A BCP 47 tag, such as en-US or pt-BR."
+              autoComplete="off"
+              {...form.getInputProps('ttsConfig.language')}
+            />
+          </SimpleGrid>
+          <Stack gap={4}>
+            <Text id={speedId} size="sm" fw={500}>
+              Speed: {values.ttsConfig.speed.toFixed(2)}×
+            </Text>
+            <Slider
+              min={0.5}
+              max={2}
+              step={0.05}
+              thumbLabel="Speed"
+              thumbProps={{
+                'aria-labelledby': speedId,
+                'aria-valuetext': `${values.ttsConfig.speed.toFixed(2)} times`,
+              }}
+              label={(v) => `${v.toFixed(2)}×`}
+              marks={[
+                { value: 0.5, label: '0.5×' },
+                { value: 1, label: '1×' },
+                { value: 1.5, label: '1.5×' },
+                { value: 2, label: '2×' },
+              ]}
+              mb="md"
+              mx="xs"
+              value={values.ttsConfig.speed}
+              onChange={(v) => form.setFieldValue('ttsConfig.speed', v)}
+            />
+            {form.errors['ttsConfig.speed'] && (
+              <Text size="sm" c="red.9">
+                {form.errors['ttsConfig.speed']}
+              </Text>
+            )}
+          </Stack>
+          <KeyField
+            label="Text-to-speech key"
+            state={agent.ttsConfig?.apiKey}
+            value={values.ttsConfig.apiKey}
+            onChange={(v) => form.setFieldValue('ttsConfig.apiKey', v)}
+            onClear={() => clearKey('ttsConfig')}
+            error={form.errors['ttsConfig.apiKey']}
+          />
+          <Divider />
+          <Title order={3} size="h5">
+            Speech to text
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <NativeSelect
+              label="Speech-to-text provider"
+              data={providers.stt.map((p) => ({ value: p.id, label: p.label }))}
+              {...form.getInputProps('sttConfig.provider')}
+              onChange={(e) => pickStt(e.currentTarget.value)}
+            />
+            <NativeSelect
+              label="Speech-to-text model"
+              data={stt?.models ?? []}
+              {...form.getInputProps('sttConfig.model')}
+            />
+            <TextInput
+              label="Transcription language"
+              description="A BCP 47 tag, such as en-US."
+              autoComplete="off"
+              {...form.getInputProps('sttConfig.language')}
+            />
+          </SimpleGrid>
+          <KeyField
+            label="Speech-to-text key"
+            state={agent.sttConfig?.apiKey}
+            value={values.sttConfig.apiKey}
+            onChange={(v) => form.setFieldValue('sttConfig.apiKey', v)}
+            onClear={() => clearKey('sttConfig')}
+            error={form.errors['sttConfig.apiKey']}
+          />
+          {stale && <StaleAlert what="agent" onReload={reload} />}
+          <ProblemAlert error={problem} />
+          <Button type="submit" w="fit-content" loading={configure.isPending}>
+            Save speech configuration
+          </Button>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function Sharing({ orgId, agent }: { orgId: string; agent: Agent }) {
+  const format = useFormat();
+  const shares = useRoute(listAgentShares, { params: { orgId, agentId: agent.id } });
+  const mine = useRoute(listMyOrgs, { query: { limit: 100 } });
+  // Which orgs the caller administers may have changed elsewhere (a new org, a new role): ask afresh.
+  const refetchMine = mine.refetch;
+  useEffect(() => {
+    void refetchMine();
+  }, [refetchMine]);
+  const [target, setTarget] = useState<string | null>(null);
+  const share = useChange(shareAgent, {
+    orgId,
+    onSuccess: ({ data }) => {
+      setTarget(null);
+      announceDone(`${agent.name} is shared with ${data.name}.`);
+    },
+  });
+  const unshare = useChange(unshareAgent, { orgId });
+  const sharedWith = new Set((shares.data?.data.items ?? []).map((s) => s.orgId));
+  const candidates = (mine.data?.data.items ?? [])
+    .filter(
+      (o) => (o.role === 'owner' || o.role === 'admin') && o.org.id !== orgId && !sharedWith.has(o.org.id),
+    )
+    .map((o) => ({ value: o.org.id, label: o.org.displayName ?? o.org.name }));
+  const shareError = share.error instanceof ApiError ? share.error : undefined;
+  const fieldMessage = shareError?.problem.errors?.find((e) => e.field === 'targetOrgId')?.message;
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Sharing
+        </Title>
+        <Text size="sm" c="dimmed">
+          Share the agent into another organization you administer. It is read-only there; you keep changing
+          it here.
+        </Text>
+        <Loaded query={{ ...shares, data: shares.data?.data.items }} rows={1}>
+          {(items) =>
+            items.length === 0 ? (
+              <Text size="sm">Not shared with any organization.</Text>
+            ) : (
+              <Stack gap="xs" role="list" aria-label="Shared with">
+                {items.map((s) => (
+                  <Group key={s.orgId} justify="space-between" wrap="wrap" gap="xs" role="listitem">
+                    <div style={{ minWidth: 0 }}>
+                      <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                        {s.name}
+                      </Text>
+                      <Text size="sm" c="dimmed">
+                        Since {format.dateTime(s.sharedAt)}
+                      </Text>
+                    </div>
+                    <Button
+                      variant="subtle"
+                      color="red"
+                      size="xs"
+                      aria-label={`Stop sharing with ${s.name}`}
+                      onClick={() =>
+                        confirmDestructive({
+                          title: 'Stop sharing',
+                          message: `Stop sharing ${agent.name} with ${s.name}? It disappears from that organization at once.`,
+                          confirmLabel: 'Stop sharing',
+                          onConfirm: () =>
+                            unshare.mutate(
+                              { params: { orgId, agentId: agent.id, targetOrgId: s.orgId } },
+                              {
+                                onSuccess: () =>
+                                  announceDone(`${agent.name} is no longer shared with ${s.name}.`),
+                                onError: (error) => announceFailure('Still shared', error),
+                              },
+                            ),
+                        })
+                      }
+                    >
+                      Stop sharing
+                    </Button>
+                  </Group>
+                ))}
+              </Stack>
+            )
+          }
+        </Loaded>
+        <Group align="flex-start" wrap="wrap" gap="sm">
+          <Select
+            label="Share with"
+            placeholder={
+              candidates.length ? 'Choose an organization' : 'No other organization you administer'
+            }
+            data={candidates}
+            value={target}
+            onChange={setTarget}
+            searchable
+            disabled={candidates.length === 0}
+            error={fieldMessage}
+            w={{ base: '100%', xs: 300 }}
+          />
+          <Button
+            mt={{ base: 0, xs: 25 }}
+            leftSection={<IconShare size={16} />}
+            disabled={!target}
+            loading={share.isPending}
+            onClick={() =>
+              target && share.mutate({ params: { orgId, agentId: agent.id }, body: { targetOrgId: target } })
+            }
+          >
+            Share
+          </Button>
+        </Group>
+        {share.error && !fieldMessage && <ProblemAlert error={share.error} />}
+      </Stack>
+    </Card>
+  );
+}
+
+function DeleteAgent({ orgId, agent }: { orgId: string; agent: Agent }) {
+  const navigate = useNavigate();
+  const remove = useChange(deleteAgent, {
+    orgId,
+    onSuccess: () => {
+      announceDone(`Agent ${agent.name} deleted.`);
+      navigate(`/orgs/${orgId}/agents`);
+    },
+  });
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Delete agent
+        </Title>
+        <Text size="sm" c="dimmed">
+          The agent stops at once, its seat is freed, it leaves every organization it is shared with, and its
+          keys are deleted after 7 days.
+        </Text>
+        <ProblemAlert error={remove.error} />
+        <Button
+          color="red"
+          w="fit-content"
+          leftSection={<IconTrash size={16} />}
+          loading={remove.isPending}
+          onClick={() =>
+            confirmDestructive({
+              title: 'Delete agent',
+              message: `Delete ${agent.name}? This cannot be undone.`,
+              confirmLabel: 'Delete agent',
+              onConfirm: () => remove.mutate({ params: { orgId, agentId: agent.id } }),
+            })
+          }
+        >
+          Delete agent
+        </Button>
+      </Stack>
+    </Card>
+  );
+}
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div style={{ minWidth: 0 }}>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text style={{ overflowWrap: 'anywhere' }}>{children}</Text>
+    </div>
+  );
+}
+
+/** Everything shown, nothing changed: for shared-in agents and for members who are not admins. */
+function ReadOnlyAgent({ agent, providers }: { agent: Agent; providers: Providers | undefined }) {
+  const ttsLabel = providers?.tts.find((p) => p.id === agent.ttsConfig?.provider)?.label;
+  const sttLabel = providers?.stt.find((p) => p.id === agent.sttConfig?.provider)?.label;
+  return (
+    <Card withBorder>
+      <Stack gap="md">
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Field label="Type">{typeLabels[agent.type]}</Field>
+          <Field label="Description">{agent.description ?? '—'}</Field>
+          <Field label="Initial message">{agent.initialMessage ?? '—'}</Field>
+          <Field label="Chatbot endpoint">{agent.chatbotEndpoint ?? '—'}</Field>
+          <Field label="Chatbot key">{keyText(agent.chatbotKey)}</Field>
+        </SimpleGrid>
+        <Divider />
+        <Title order={2} size="h4">
+          Speech
+        </Title>
+        {agent.ttsConfig && agent.sttConfig ? (
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <Field label="Text to speech">
+              {ttsLabel ?? agent.ttsConfig.provider}, {agent.ttsConfig.model}, voice {agent.ttsConfig.voiceId}
+              , {agent.ttsConfig.speed}×, {agent.ttsConfig.language}
+            </Field>
+            <Field label="Text-to-speech key">{keyText(agent.ttsConfig.apiKey)}</Field>
+            <Field label="Speech to text">
+              {sttLabel ?? agent.sttConfig.provider}, {agent.sttConfig.model}, {agent.sttConfig.language}
+            </Field>
+            <Field label="Speech-to-text key">{keyText(agent.sttConfig.apiKey)}</Field>
+          </SimpleGrid>
+        ) : (
+          <Text size="sm">Not configured.</Text>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Agent>; role: OrgRole }) {
+  const agentId = initial.data.id;
+  const query = useRoute(getAgent, { params: { orgId, agentId } });
+  const providers = useRoute(listAgentProviders);
+  // What the forms change and send If-Match against: the agent as this page last read or saved it.
+  const [base, setBase] = useState(initial);
+  const [generation, setGeneration] = useState(0);
+  const reload = async () => {
+    const fresh = await query.refetch();
+    if (fresh.data) setBase(fresh.data);
+    setGeneration((g) => g + 1);
+  };
+  const agent = base.data;
+  const editable = !agent.shared && can(role, 'agents:update');
+  const shared = { orgId, base, adopt: setBase, reload: () => void reload() };
+  return (
+    <Stack maw={900} gap="lg">
+      <Group gap="sm" wrap="wrap">
+        <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
+          {agent.name}
+        </Title>
+        <StatusBadge status={agent.status} />
+        {agent.shared && <SharedBadge />}
+      </Group>
+      {agent.shared && (
+        <Alert variant="light" icon={<IconInfoCircle size={18} />} title="Shared from another organization">
+          This agent is managed by its owning organization; it is read-only here.
+        </Alert>
+      )}
+      {!agent.shared && !editable && (
+        <Alert variant="light" icon={<IconInfoCircle size={18} />} title="Read-only">
+          Only admins of the organization change agents.
+        </Alert>
+      )}
+      {editable ? (
+        <>
+          <DetailsForm key={`details-${generation}`} {...shared} />
+          <Loaded query={{ ...providers, data: providers.data?.data }} rows={4}>
+            {(p) => <SpeechForm key={`speech-${generation}`} {...shared} providers={p} />}
+          </Loaded>
+          {can(role, 'agents:share') && <Sharing orgId={orgId} agent={agent} />}
+          {can(role, 'agents:delete') && <DeleteAgent orgId={orgId} agent={agent} />}
+        </>
+      ) : (
+        <ReadOnlyAgent agent={agent} providers={providers.data?.data} />
+      )}
+    </Stack>
+  );
+}
+
+export function AgentDetail() {
+  const { orgId, agentId } = useParams() as { orgId: string; agentId: string };
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const agent = useRoute(getAgent, { params: { orgId, agentId } });
+  const navigate = useNavigate();
+  if (agent.error instanceof ApiError && agent.error.problem.status === 404) {
+    return (
+      <Empty
+        icon={<IconTrash size={28} />}
+        title="No such agent"
+        description="It was deleted, or it is no longer shared with this organization."
+        action={<Button onClick={() => navigate(`/orgs/${orgId}/agents`)}>Back to agents</Button>}
+      />
+    );
+  }
+  return (
+    <Loaded
+      query={{
+        ...agent,
+        data: me.data && agent.data,
+        isPending: agent.isPending || me.isPending,
+        error: agent.error ?? me.error,
+      }}
+    >
+      {(loaded) => (
+        <AgentPage key={`${orgId}/${agentId}`} orgId={orgId} initial={loaded} role={me.data!.data.role} />
+      )}
+    </Loaded>
+  );
+}

@@ -1,0 +1,346 @@
+/**
+ * The organization's AI agents: a list filtered by status and type (a table on desktops, cards on
+ * phones, "Load more" a page at a time) with the shared-in ones marked, and, for admins, the form
+ * that creates one. The chatbot key is written once and never shown again.
+ */
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconFilterOff, IconPlus, IconRobot } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { can } from '../../../../functions/api/permissions';
+import { createAgent, listAgents } from '../../../../functions/api/routes/agents';
+import { getMyMembership } from '../../../../functions/api/routes/tenancy';
+import {
+  type Agent,
+  agentStatuses,
+  agentTypes,
+  CreateAgentBody,
+} from '../../../../functions/api/schemas/agents';
+import { useApiForm } from '../../app/forms';
+import { usePagedRoute } from '../../app/paging';
+import { useChange, useRoute } from '../../app/queries';
+import { useFormat } from '../../app/time';
+import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
+
+const pageSize = 25;
+
+interface CreateValues extends Record<string, unknown> {
+  name: string;
+  type: Agent['type'];
+  status: Agent['status'];
+  description: string | null;
+  initialMessage: string | null;
+  chatbotEndpoint: string | null;
+  chatbotKey: string | null;
+}
+
+const emptyAgent: CreateValues = {
+  name: '',
+  type: 'voice',
+  status: 'active',
+  description: null,
+  initialMessage: null,
+  chatbotEndpoint: null,
+  chatbotKey: null,
+};
+
+function CreateAgentForm({ orgId, onCancel }: { orgId: string; onCancel(): void }) {
+  const navigate = useNavigate();
+  const create = useChange(createAgent, { orgId });
+  const { form, problem, run } = useApiForm<CreateValues>(CreateAgentBody, { initialValues: emptyAgent });
+  return (
+    <Card withBorder>
+      <form
+        aria-label="Create an agent"
+        onSubmit={run(async (values) => {
+          // Empty optional fields are left out rather than sent as null.
+          const body = Object.fromEntries(
+            Object.entries(values).filter(([, v]) => v !== null && v !== ''),
+          ) as CreateAgentBody;
+          const { data } = await create.mutateAsync({ params: { orgId }, body });
+          form.reset();
+          announceDone(`Agent ${data.name} created.`);
+          navigate(`/orgs/${orgId}/agents/${data.id}`);
+        })}
+      >
+        <Stack gap="sm">
+          <Title order={2} size="h4">
+            Create an agent
+          </Title>
+          <ProblemAlert error={problem} />
+          <TextInput label="Name" required {...form.getInputProps('name')} />
+          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+            <NativeSelect
+              label="Type"
+              data={agentTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
+              {...form.getInputProps('type')}
+            />
+            <NativeSelect
+              label="Status"
+              data={agentStatuses.map((s) => ({ value: s, label: statusLabels[s] }))}
+              {...form.getInputProps('status')}
+            />
+          </SimpleGrid>
+          <Textarea
+            label="Description"
+            autosize
+            minRows={2}
+            maxRows={6}
+            {...nullableText(form, 'description')}
+          />
+          <Textarea
+            label="Initial message"
+            description="What the agent says first."
+            autosize
+            minRows={2}
+            maxRows={6}
+            {...nullableText(form, 'initialMessage')}
+          />
+          <TextInput
+            label="Chatbot endpoint"
+            description="The https URL the platform calls for the agent's replies."
+            placeholder="https://bot.example.com/reply"
+            inputMode="url"
+            autoComplete="off"
+            {...nullableText(form, 'chatbotEndpoint')}
+          />
+          <PasswordInput
+            label="Chatbot key"
+            description="Stored write-only: after saving only its last four characters are shown."
+            autoComplete="new-password"
+            {...nullableText(form, 'chatbotKey')}
+          />
+          <Group>
+            <Button type="submit" leftSection={<IconPlus size={16} />} loading={create.isPending}>
+              Create agent
+            </Button>
+            <Button variant="default" onClick={onCancel}>
+              Cancel
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function AgentLink({ orgId, agent }: { orgId: string; agent: Agent }) {
+  return (
+    <Anchor
+      component={Link}
+      to={`/orgs/${orgId}/agents/${agent.id}`}
+      fw={600}
+      style={{ overflowWrap: 'anywhere' }}
+    >
+      {agent.name}
+    </Anchor>
+  );
+}
+
+function Filters({
+  status,
+  type,
+  onStatus,
+  onType,
+}: {
+  status: string;
+  type: string;
+  onStatus(v: string): void;
+  onType(v: string): void;
+}) {
+  return (
+    <Group align="flex-end" gap="sm" wrap="wrap">
+      <NativeSelect
+        label="Status"
+        data={[
+          { value: '', label: 'Any status' },
+          ...agentStatuses.map((s) => ({ value: s, label: statusLabels[s] })),
+        ]}
+        value={status}
+        onChange={(e) => onStatus(e.currentTarget.value)}
+        w={{ base: '100%', xs: 180 }}
+      />
+      <NativeSelect
+        label="Type"
+        data={[
+          { value: '', label: 'Any type' },
+          ...agentTypes.map((t) => ({ value: t, label: typeLabels[t] })),
+        ]}
+        value={type}
+        onChange={(e) => onType(e.currentTarget.value)}
+        w={{ base: '100%', xs: 180 }}
+      />
+      {(status || type) && (
+        <Button
+          variant="subtle"
+          leftSection={<IconFilterOff size={16} />}
+          onClick={() => {
+            onStatus('');
+            onType('');
+          }}
+        >
+          Clear filters
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: boolean; onCreate(): void }) {
+  const format = useFormat();
+  const phone = useMediaQuery('(max-width: 48em)');
+  const [status, setStatus] = useState('');
+  const [type, setType] = useState('');
+  // The filters are part of the query's key: changing one starts again from the first page.
+  const agents = usePagedRoute(listAgents, {
+    params: { orgId },
+    query: { limit: pageSize, status: status || undefined, type: type || undefined },
+  });
+  const filtered = Boolean(status || type);
+  return (
+    <Stack gap="sm">
+      <Filters status={status} type={type} onStatus={setStatus} onType={setType} />
+      <Loaded query={{ ...agents, data: agents.items }}>
+        {(items) =>
+          items.length === 0 ? (
+            filtered ? (
+              <Empty
+                icon={<IconFilterOff size={28} />}
+                title="No agents match these filters"
+                description="Choose another status or type, or clear the filters."
+              />
+            ) : (
+              <Empty
+                icon={<IconRobot size={28} />}
+                title="No agents yet"
+                description={
+                  mayCreate
+                    ? 'Create the first agent: give it a name, a type and the chatbot endpoint it answers from.'
+                    : 'An admin of the organization creates the first agent.'
+                }
+                action={
+                  mayCreate && (
+                    <Button leftSection={<IconPlus size={16} />} onClick={onCreate}>
+                      Create the first agent
+                    </Button>
+                  )
+                }
+              />
+            )
+          ) : (
+            <Stack gap="sm">
+              {phone ? (
+                <Stack gap="xs" role="list" aria-label="Agents">
+                  {items.map((a) => (
+                    <Card key={a.id} withBorder role="listitem" padding="sm">
+                      <Stack gap={6}>
+                        <AgentLink orgId={orgId} agent={a} />
+                        <Group gap="xs" wrap="wrap">
+                          <Badge variant="default" miw="fit-content">
+                            {typeLabels[a.type]}
+                          </Badge>
+                          <StatusBadge status={a.status} />
+                          {a.shared && <SharedBadge />}
+                        </Group>
+                        <Text size="sm" c="dimmed">
+                          Changed {format.dateTime(a.updatedAt)}
+                        </Text>
+                      </Stack>
+                    </Card>
+                  ))}
+                </Stack>
+              ) : (
+                <div className="table-scroll">
+                  <Table aria-label="Agents" verticalSpacing="sm" highlightOnHover>
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Agent</Table.Th>
+                        <Table.Th>Type</Table.Th>
+                        <Table.Th>Status</Table.Th>
+                        <Table.Th>Changed</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {items.map((a) => (
+                        <Table.Tr key={a.id}>
+                          <Table.Td>
+                            <Group gap="xs" wrap="wrap">
+                              <AgentLink orgId={orgId} agent={a} />
+                              {a.shared && <SharedBadge />}
+                            </Group>
+                            {a.description && (
+                              <Text size="sm" c="dimmed" lineClamp={1}>
+                                {a.description}
+                              </Text>
+                            )}
+                          </Table.Td>
+                          <Table.Td>{typeLabels[a.type]}</Table.Td>
+                          <Table.Td>
+                            <StatusBadge status={a.status} />
+                          </Table.Td>
+                          <Table.Td>{format.dateTime(a.updatedAt)}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </div>
+              )}
+              {agents.hasNextPage && (
+                <Button
+                  variant="light"
+                  w="fit-content"
+                  loading={agents.isFetchingNextPage}
+                  onClick={() => agents.fetchNextPage()}
+                >
+                  Load more
+                </Button>
+              )}
+            </Stack>
+          )
+        }
+      </Loaded>
+    </Stack>
+  );
+}
+
+export function Agents() {
+  const { orgId } = useParams() as { orgId: string };
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const [creating, setCreating] = useState(false);
+  const mayCreate = Boolean(me.data && can(me.data.data.role, 'agents:create'));
+  return (
+    <Stack maw={1100} gap="lg">
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Title order={1} size="h2">
+          Agents
+        </Title>
+        {mayCreate && !creating && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            New agent
+          </Button>
+        )}
+      </Group>
+      {creating && <CreateAgentForm orgId={orgId} onCancel={() => setCreating(false)} />}
+      <Loaded query={{ ...me, data: me.data?.data }}>
+        {() => <AgentList orgId={orgId} mayCreate={mayCreate} onCreate={() => setCreating(true)} />}
+      </Loaded>
+    </Stack>
+  );
+}
