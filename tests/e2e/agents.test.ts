@@ -168,8 +168,31 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await speech.getByLabel('Voice id').waitFor();
     await speech.getByLabel('Text-to-speech provider').selectOption('openai');
 
-    // Replace the chatbot key; the new one is never shown either.
+    // Someone else changes the agent meanwhile: nothing is overwritten, and a reload shows theirs.
     const details = page.getByRole('form', { name: 'Agent details' });
+    const current = await fetch(`${url}/api/orgs/${home.id}/agents/${frontDesk}`, {
+      headers: { authorization: `Bearer ${owner}` },
+    });
+    const changed = await fetch(`${url}/api/orgs/${home.id}/agents/${frontDesk}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${owner}`,
+        'content-type': 'application/json',
+        'if-match': current.headers.get('etag')!,
+      },
+      body: JSON.stringify({ description: 'Changed in another tab' }),
+    });
+    expect(changed.status).toBe(200);
+    await details.getByLabel('Name').fill('Front desk (main)');
+    await details.getByRole('button', { name: 'Save agent' }).click();
+    await page.getByText('Someone changed this agent meanwhile').waitFor();
+    await check(page);
+    await shot(page, 'changed-meanwhile');
+    await page.getByRole('button', { name: 'Reload agent' }).click();
+    await expect.poll(() => details.getByLabel('Description').inputValue()).toBe('Changed in another tab');
+    expect(await details.getByLabel('Name').inputValue()).toBe('Front desk');
+
+    // Replace the chatbot key; the new one is never shown either.
     await details.getByRole('button', { name: 'Replace chatbot key' }).click();
     await details.getByLabel('New chatbot key').fill(keys.chatbotNew);
     await details.getByRole('button', { name: 'Save agent' }).click();
@@ -212,10 +235,10 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await both(page, 'list');
 
     // Filters: by type, and a status none has.
-    await page.getByLabel('Type', { exact: true }).selectOption('chat');
+    await page.getByLabel('Filter by type').selectOption('chat');
     await expect.poll(() => page.getByRole('link', { name: 'Front desk' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Night shift' }).waitFor();
-    await page.getByLabel('Status', { exact: true }).selectOption('training');
+    await page.getByLabel('Filter by status').selectOption('training');
     await page.getByText('No agents match these filters').waitFor();
     await check(page);
     await shot(page, 'filtered-empty');

@@ -89,7 +89,6 @@ function StaleAlert({ what, onReload }: { what: string; onReload(): void }) {
   return (
     <Alert
       variant="light"
-      color="orange"
       icon={<IconAlertTriangle size={18} />}
       title={`Someone changed this ${what} meanwhile`}
       role="alert"

@@ -168,7 +168,7 @@ function Filters({
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
       <NativeSelect
-        label="Status"
+        label="Filter by status"
         data={[
           { value: '', label: 'Any status' },
           ...agentStatuses.map((s) => ({ value: s, label: statusLabels[s] })),
@@ -178,7 +178,7 @@ function Filters({
         w={{ base: '100%', xs: 180 }}
       />
       <NativeSelect
-        label="Type"
+        label="Filter by type"
         data={[
           { value: '', label: 'Any type' },
           ...agentTypes.map((t) => ({ value: t, label: typeLabels[t] })),
