@@ -296,7 +296,7 @@ describeInBrowser(
       const forYou = dana.getByRole('list', { name: 'Invitations for you' });
       await forYou.getByText('Globex', { exact: true }).waitFor();
       expect(await forYou.textContent()).toContain('oscar@globex.test');
-      await forYou.getByText('Open the link from the invitation email to accept or decline.').waitFor();
+      await forYou.getByRole('button', { name: 'Accept the invitation to Globex' }).waitFor();
       await check(dana, 'invitations-for-you-phone');
 
       // The replaced link is refused in the API's words, with a way back.
