@@ -2,11 +2,14 @@
  * Calls the real handler modules with API Gateway v2 events, matched through the route table
  * exactly as the local gateway and API Gateway do.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { errorStatuses } from '../../functions/api/openapi';
 import { routes } from '../../functions/api/routes';
 import { buildEvent, compileRoutes, matchRoute } from '../../infra/local/gateway';
-import { identity } from './env';
+import { identity, tableName } from './env';
 
 const compiled = compileRoutes(routes);
 
@@ -51,7 +54,12 @@ export async function call<T = any>(method: string, pathAndQuery: string, option
   const { handler } = (await import(`../../functions/http/${matched.spec.module}.ts`)) as {
     handler: (e: typeof event, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
   };
-  const result = await handler(event, { awsRequestId: event.requestContext.requestId } as Context);
+  const sent: string[] = [];
+  await watchRoundTrips();
+  const result = await currentCall.run(sent, () =>
+    handler(event, { awsRequestId: event.requestContext.requestId } as Context),
+  );
+  recordRoundTrips(matched.spec.operationId, sent);
   const text = result.body ?? '';
   const status = result.statusCode ?? 200;
   // The OpenAPI document must list every answer a route gives: an undocumented one fails the test that saw it.
@@ -101,4 +109,52 @@ export async function countRoundTrips<T>(fn: () => Promise<T>): Promise<{ result
   } finally {
     ddb().middlewareStack.remove(name);
   }
+}
+
+/**
+ * DynamoDB round trips per route. Every `call` runs its handler inside an async context holding
+ * its own list; a middleware on the shared document client appends each command sent within that
+ * context, so concurrent calls in one test are told apart. The maximum per operationId is written
+ * after every call to .tmp/round-trips/<table>.json (one file per test file; `npm run bench` merges
+ * them into REPORT.md), and the calls of this process are kept for tests/integration/round-trip-budgets.test.ts.
+ */
+const currentCall = new AsyncLocalStorage<string[]>();
+let watching: Promise<void> | undefined;
+function watchRoundTrips(): Promise<void> {
+  watching ??= import('../../functions/data/client').then(({ ddb }) => {
+    ddb().middlewareStack.add(
+      (next, context) => (args) => {
+        currentCall.getStore()?.push(String(context.commandName).replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize', name: 'roundTripsPerRoute' },
+    );
+  });
+  return watching;
+}
+
+export interface RoundTripRecord {
+  /** Most DynamoDB commands one call of this route sent, and the commands of that call. */
+  max: number;
+  commands: string[];
+  calls: number;
+}
+export const roundTripsByRoute = new Map<string, RoundTripRecord>();
+/** Every call of this process, in order: which route, which commands. */
+export const roundTripLog: { operationId: string; commands: string[] }[] = [];
+
+const roundTripDir = resolve('.tmp', 'round-trips');
+function recordRoundTrips(operationId: string, commands: string[]): void {
+  roundTripLog.push({ operationId, commands });
+  const seen = roundTripsByRoute.get(operationId);
+  if (!seen) roundTripsByRoute.set(operationId, { max: commands.length, commands, calls: 1 });
+  else {
+    seen.calls++;
+    if (commands.length > seen.max) Object.assign(seen, { max: commands.length, commands });
+  }
+  mkdirSync(roundTripDir, { recursive: true });
+  writeFileSync(
+    join(roundTripDir, `${tableName}.json`),
+    JSON.stringify({ routes: Object.fromEntries(roundTripsByRoute) }),
+  );
 }
