@@ -3,15 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import {
-  desktop,
-  phone,
-  pick,
-  screenshots,
-  scrollsSideways,
-  seriousViolations,
-  signIn,
-} from '../support/console';
+import { desktop, expectScreenBarsMet, phone, pick, screenshots, signIn } from '../support/console';
 import { devToken } from '../support/local-stack';
 
 /**
@@ -46,14 +38,6 @@ async function grantStarter(pgid: number, orgId: string) {
   await setEntitlements({ orgId, plan: 'starter', operator: 'ops@example.com' });
 }
 
-async function check(page: Page) {
-  // Off any hovered control (a hovered link or button is its own, darker state).
-  const size = page.viewportSize()!;
-  await page.mouse.move(size.width - 2, size.height - 2);
-  expect(JSON.stringify(await seriousViolations(page), null, 1)).toBe('[]');
-  expect(await scrollsSideways(page)).toBe(false);
-}
-
 describeInBrowser('AI agents in the console (Chromium against npm start)', (suite) => {
   it('creates agents (field and plan-limit messages), keeps keys write-only, shares, reads shared-in agents and deletes', async () => {
     const shot = screenshots('agents');
@@ -80,10 +64,10 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
       for (const key of Object.values(keys)) expect(html).not.toContain(key);
     };
     const both = async (page: Page, name: string) => {
-      await check(page);
+      await expectScreenBarsMet(page);
       await shot(page, `${name}-desktop`);
       await page.setViewportSize(phone);
-      await check(page);
+      await expectScreenBarsMet(page);
       await shot(page, `${name}-phone`);
       await page.setViewportSize(desktop);
     };
@@ -116,7 +100,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await create.getByRole('button', { name: 'Create agent' }).click();
     await expect.poll(() => create.getByLabel('Chatbot endpoint').getAttribute('aria-invalid')).toBe('true');
     expect(await create.locator('.mantine-TextInput-error').textContent()).toBe('must be an https URL');
-    await check(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'endpoint-must-be-https');
 
     await create.getByLabel('Chatbot endpoint').fill('https://bot.example.com/reply');
@@ -186,7 +170,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await details.getByLabel('Name').fill('Front desk (main)');
     await details.getByRole('button', { name: 'Save agent' }).click();
     await page.getByText('Someone changed this agent meanwhile').waitFor();
-    await check(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'changed-meanwhile');
     await page.getByRole('button', { name: 'Reload agent' }).click();
     await expect.poll(() => details.getByLabel('Description').inputValue()).toBe('Changed in another tab');
@@ -205,7 +189,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await speech.getByRole('button', { name: 'Clear text-to-speech key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Clear text-to-speech key' });
     await dialog.waitFor();
-    await check(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'confirm-clear-key');
     await dialog.getByRole('button', { name: 'Clear key' }).click();
     await expect.poll(() => page.getByTestId('Text-to-speech key state').textContent()).toBe('Not set');
@@ -223,7 +207,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await create.getByLabel('Type').selectOption('chat');
     await create.getByRole('button', { name: 'Create agent' }).click();
     await page.getByRole('alert').getByText('The organization’s plan allows 1 agents').waitFor();
-    await check(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'plan-limit');
 
     // The operator grants starter: now it is created.
@@ -240,7 +224,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await page.getByRole('link', { name: 'Night shift' }).waitFor();
     await page.getByLabel('Filter by status').selectOption('training');
     await page.getByText('No agents match these filters').waitFor();
-    await check(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'filtered-empty');
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByRole('link', { name: 'Front desk' }).click();
@@ -250,7 +234,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await pick(page, 'Share with', 'Partner Co');
     await page.getByRole('button', { name: 'Share', exact: true }).click();
     await page.getByRole('list', { name: 'Shared with' }).getByText('Partner Co').waitFor();
-    await check(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'shared');
 
     // In Partner Co it is listed with the shared badge and read-only.
@@ -287,7 +271,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await page.getByRole('heading', { name: 'Night shift', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Delete agent' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete agent' });
-    await check(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'confirm-delete');
     await confirm.getByRole('button', { name: 'Delete agent' }).click();
     await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();

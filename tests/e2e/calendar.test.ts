@@ -1,15 +1,6 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import {
-  desktop,
-  phone,
-  pick,
-  screenshots,
-  scrollsSideways,
-  seriousViolations,
-  signIn,
-} from '../support/console';
+import { desktop, expectScreenBarsMet, phone, pick, screenshots, signIn } from '../support/console';
 import { devToken } from '../support/local-stack';
 
 const zone = 'Europe/Madrid';
@@ -27,14 +18,6 @@ function madridDay(ms: number): string {
 const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const mondayOf = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
-
-async function checkPage(page: Page) {
-  // Off any hovered control (the active navigation link hovered is its own, darker state).
-  const size = page.viewportSize()!;
-  await page.mouse.move(size.width - 2, size.height - 2);
-  expect(JSON.stringify(await seriousViolations(page), null, 1)).toBe('[]');
-  expect(await scrollsSideways(page)).toBe(false);
-}
 
 describeInBrowser('Google Calendar in the console (Chromium against npm start)', (suite) => {
   it('connects through the emulator, lists and grids the events, syncs, finds shared free time and disconnects', async () => {
@@ -98,7 +81,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
     const status = page.getByTestId('calendar-status');
     await expect.poll(() => status.textContent()).toBe('Not connected');
-    await checkPage(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'not-connected');
 
     // Consent at the emulator answers 302 straight back through the callback to this page. On the
@@ -144,7 +127,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
       `${madridTime(`${d1}T10:00:00Z`)} – ${madridTime(`${d1}T11:00:00Z`)}`,
     );
     expect(await demo.textContent()).toContain('Room 4, Calle Mayor 1');
-    await checkPage(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'events-list');
 
     // The week view: seven days side by side, previous and next week.
@@ -160,7 +143,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
       .getByRole('heading', { level: 3 })
       .evaluateAll((hs) => hs.map((h) => h.getBoundingClientRect().top));
     expect(new Set(boxes.map(Math.round)).size).toBe(1); // one row of seven columns
-    await checkPage(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'events-week');
     await page.getByRole('button', { name: 'Next week' }).click();
     await page.getByRole('button', { name: 'Next week' }).click();
@@ -181,7 +164,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('Needs reconnecting');
     await account.getByText('Google needs you to sign in again').waitFor();
     expect(await page.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
-    await checkPage(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'needs-reauth');
     await page.getByRole('button', { name: 'Reconnect Google Calendar' }).click();
     await page.getByRole('status').getByText('Google Calendar connected').waitFor();
@@ -215,7 +198,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     // Standup and the demo are busy for the owner, so no slot overlaps them.
     const slotTexts = await slots.getByRole('listitem').allTextContents();
     expect(slotTexts.length).toBeGreaterThan(0);
-    await checkPage(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'availability');
 
     // The same page on a phone: stacked, no sideways scrolling.
@@ -223,11 +206,11 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     await small.setViewportSize(phone);
     await small.goto(`${url}/#/orgs/${org.id}/calendar`);
     await small.getByRole('region', { name: 'Next 7 days' }).getByText('Customer demo').waitFor();
-    await checkPage(small);
+    await expectScreenBarsMet(small);
     await shot(small, 'phone-list');
     await small.getByText('Week', { exact: true }).click();
     await small.getByTestId('week-grid').waitFor();
-    await checkPage(small);
+    await expectScreenBarsMet(small);
     await shot(small, 'phone-week');
     await small.close();
 
@@ -255,7 +238,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
       .waitFor();
     await expect.poll(() => page.url()).toBe(`${url}/#/orgs/${org.id}/calendar`);
     expect(await status.textContent()).toBe('Not connected');
-    await checkPage(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'wrong-account');
 
     // A plain member finds free time for themselves only.
@@ -272,7 +255,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     await expect
       .poll(() => own.getByRole('region', { name: 'Free slots' }).getByRole('status').textContent())
       .toMatch(/^\d+ free slots?$/);
-    await checkPage(page);
+    await expectScreenBarsMet(page);
     await shot(page, 'member-availability');
     await page.close();
   }, 120_000);

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const phone = { width: 390, height: 844 };
 export const desktop = { width: 1280, height: 800 };
@@ -74,4 +75,15 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 /** True when the page scrolls sideways (the phone-size bar: it never should). */
 export async function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+/**
+ * The bars every screen meets: no serious or critical axe violations and no sideways scrolling.
+ * The pointer moves off the page first: a hovered control is its own, darker state, not the page's.
+ */
+export async function expectScreenBarsMet(page: Page, name = page.url()): Promise<void> {
+  const size = page.viewportSize()!;
+  await page.mouse.move(size.width - 2, size.height - 2);
+  expect(JSON.stringify(await seriousViolations(page), null, 1), name).toBe('[]');
+  expect(await scrollsSideways(page), `${name} scrolls sideways`).toBe(false);
 }
