@@ -1,16 +1,25 @@
 /** Warm-path latency of GET /me: the real handler, a real API Gateway v2 event, DynamoDB Local. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { getMe } from '../../functions/api/routes/profile';
 import { createDevIdentity } from '../../infra/local/dev-identity';
 import { ensureTable, localCredentials, startDynamoLocal } from '../../infra/local/dynamodb';
 import { buildEvent } from '../../infra/local/gateway';
 
-const dynamo = await startDynamoLocal();
+// run.ts passes its DynamoDB Local; run alone, this starts one.
+const shared = process.env.BENCH_DYNAMODB_ENDPOINT;
+const dynamo = shared
+  ? {
+      endpoint: shared,
+      client: new DynamoDBClient({ endpoint: shared, region: 'local', credentials: localCredentials }),
+      stop: async () => {},
+    }
+  : await startDynamoLocal();
 const identity = createDevIdentity('http://127.0.0.1:9/dev');
-await ensureTable(dynamo.client, 'bench');
+await ensureTable(dynamo.client, 'bench-warm');
 Object.assign(process.env, {
   STAGE: 'local',
-  TABLE_NAME: 'bench',
+  TABLE_NAME: 'bench-warm',
   DYNAMODB_ENDPOINT: dynamo.endpoint,
   AWS_REGION: 'local',
   AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,

@@ -124,7 +124,16 @@ function watchRoundTrips(): Promise<void> {
   watching ??= import('../../functions/data/client').then(({ ddb }) => {
     ddb().middlewareStack.add(
       (next, context) => (args) => {
-        currentCall.getStore()?.push(String(context.commandName).replace(/Command$/, ''));
+        const name = String(context.commandName).replace(/Command$/, '');
+        // A caller's first request creates their profile (a conditional Put of a USER item): part
+        // of authentication, recorded apart so route budgets see it for what it is.
+        const input = args.input as { Item?: { type?: unknown }; ConditionExpression?: string };
+        const type = input.Item?.type;
+        const signIn =
+          name === 'PutItem' &&
+          (type === 'USER' || (type as { S?: string })?.S === 'USER') &&
+          /attribute_not_exists/.test(input.ConditionExpression ?? '');
+        currentCall.getStore()?.push(signIn ? 'SignIn:PutItem' : name);
         return next(args);
       },
       { step: 'initialize', name: 'roundTripsPerRoute' },
