@@ -20,6 +20,7 @@ const matrix = {
     configure: 'admin',
     share: 'admin',
   },
+  phoneNumbers: { read: 'viewer', manage: 'admin' },
   calendar: {
     connect: 'member',
     readOwn: 'member',

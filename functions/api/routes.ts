@@ -6,6 +6,7 @@
 import type { RouteSpec } from './route';
 import * as agents from './routes/agents';
 import * as calendar from './routes/calendar';
+import * as phoneNumbers from './routes/phone-numbers';
 import * as profile from './routes/profile';
 import * as tenancy from './routes/tenancy';
 
@@ -14,4 +15,5 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(tenancy),
   ...Object.values(calendar),
   ...Object.values(agents),
+  ...Object.values(phoneNumbers),
 ];

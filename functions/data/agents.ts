@@ -15,6 +15,7 @@ import { batchDelete, batchGet } from './batch';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
+import { unassignAgentNumbers } from './phone-numbers';
 import { type TxItem, transact } from './transact';
 
 /**
@@ -144,7 +145,7 @@ export async function saveAgent(
   if (!outcome.ok) throw ifChanged();
 }
 
-/** Marks the agent deleted and frees its place under the limit. */
+/** Marks the agent deleted, frees its place under the limit, then unassigns its phone numbers. */
 export async function deleteAgent(agent: AgentState, audit: AuditEntry): Promise<void> {
   const outcome = await transact([
     {
@@ -166,6 +167,7 @@ export async function deleteAgent(agent: AgentState, audit: AuditEntry): Promise
     auditPut(audit),
   ]);
   if (!outcome.ok) throw refusals.changedMeanwhile('agent');
+  await unassignAgentNumbers(agent.orgId, agent.id, audit);
 }
 
 export async function listAgents(

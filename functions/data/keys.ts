@@ -18,6 +18,8 @@
  * | agent (+ configuration) | ORG#<orgId>               | AGENT#<agentId>          |                                     |
  * | agent shared out        | ORG#<ownerOrgId>          | AGENTSHARE#<agentId>#<targetOrgId> |                           |
  * | agent shared in         | ORG#<targetOrgId>         | AGENT#<agentId>          | (type AGENT_SHARED)                 |
+ * | phone number            | ORG#<orgId>               | PHONE#<e164>             |                                     |
+ * | phone number claim      | PHONE#<e164>              | PHONE                    |                                     |
  * | rate bucket (org)       | ORG#<orgId>               | RATE#<action>#<windowStart> |                                  |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  *
@@ -55,6 +57,7 @@ const label = {
   health: 'HEALTH',
   agent: 'AGENT',
   agentShare: 'AGENTSHARE',
+  phone: 'PHONE',
 } as const;
 
 const key = (...parts: string[]) => parts.join('#');
@@ -149,6 +152,11 @@ export const keys = {
     sk: key(label.agent, agentId),
   }),
 
+  phoneNumber: (orgId: string, e164: string) => ({ pk: orgPk(orgId), sk: key(label.phone, e164) }),
+  phoneNumberPrefix: prefix(label.phone),
+  /** Outside every tenant: the one org a number belongs to, platform-wide (written with the number). */
+  phoneClaim: (e164: string) => ({ pk: key(label.phone, e164), sk: label.phone }),
+
   /** Never written: reading it proves the table answers (GET /health?deep=1). */
   healthProbe: () => ({ pk: label.health, sk: label.health }),
 
@@ -183,13 +191,17 @@ export function childPartitions(orgId: string, sk: string): string[] {
 
 /**
  * Items in other partitions that exist only because of this one (an invite's token lookup, the
- * other side of an agent share): deleting the tenant deletes them with it.
+ * other side of an agent share, a number's platform-wide claim): deleting the tenant deletes them
+ * with it.
  */
 export function mirrorKeys(orgId: string, item: Record<string, unknown>): { pk: string; sk: string }[] {
   if (typeof item.tokenHash === 'string') return [keys.inviteToken(item.tokenHash)];
   if (item.type === 'AGENT_SHARE') return [keys.sharedAgent(String(item.targetOrgId), String(item.agentId))];
   if (item.type === 'AGENT_SHARED')
     return [keys.agentShare(String(item.ownerOrgId), String(item.agentId), orgId)];
+  // The number is read from the sort key: the org-deletion Query projects only what it needs.
+  if (item.type === 'PHONE_NUMBER')
+    return [keys.phoneClaim(String(item.sk).slice(keys.phoneNumberPrefix.length))];
   return [];
 }
 

@@ -81,12 +81,17 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   },
   // Agents: the item and the org's agent counter in one transaction; keys read, replaced, created
   // and (scheduled for) deletion in the agent's own secret; lists page with signed cursors and
-  // batch-read shared-in agents from their owners; a deleted agent's shares go in a batch.
+  // batch-read shared-in agents from their owners; a deleted agent's shares go in a batch and its
+  // phone numbers are found (Query) and unassigned one transaction each.
   agents: {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
     agentKeySecrets: ['get', 'put', 'create', 'delete'],
   },
+  // Phone numbers: the number, its platform-wide claim (outside the tenant) and the org's number
+  // counter in one transaction, with a check that an assigned agent still exists; lists page with
+  // signed cursors.
+  'phone-numbers': { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
   // Connect signs OAuth state and builds the consent URL; event writes read the tokens and store
   // refreshed ones; disconnect revokes, deletes the tokens and empties the user's event partition.
   calendar: {

@@ -336,6 +336,7 @@ describe('least privilege', () => {
           'secretsmanager:PutSecretValue',
         ],
       },
+      'phone-numbers': { signingKey: read },
       calendar: {
         signingKey: read,
         googleClientSecret: read,

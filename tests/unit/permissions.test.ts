@@ -34,6 +34,8 @@ const expected: Record<Permission, [boolean, boolean, boolean, boolean, boolean]
   'agents:delete': [true, true, false, false, false],
   'agents:configure': [true, true, false, false, false],
   'agents:share': [true, true, false, false, false],
+  'phoneNumbers:read': [true, true, true, true, true],
+  'phoneNumbers:manage': [true, true, false, false, false],
   'calendar:connect': [true, true, true, true, false],
   'calendar:readOwn': [true, true, true, true, false],
   'calendar:readOthers': [true, true, true, false, false],

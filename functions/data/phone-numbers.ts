@@ -1,0 +1,210 @@
+/**
+ * Phone numbers: one item per number in the org partition, and a claim item outside every tenant
+ * (`PHONE#<e164>`) written in the same transaction, whose condition is what keeps a number in one
+ * org platform-wide. The org item counts its numbers; that counter's condition keeps concurrent
+ * adds within the plan's maxPhoneNumbers.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { AuditEntry } from '../api/schemas/audit';
+import type { PhoneNumber } from '../api/schemas/phone-numbers';
+import {
+  assignPhoneNumber,
+  phoneNumberLimitRefusal,
+  phoneNumberRefusals,
+  unassignedByAgentDeletion,
+} from '../domain/phone-numbers';
+import { type Refusal, refusals } from '../domain/refusal';
+import { auditPut } from './audit';
+import { ddb, tableName } from './client';
+import { keys } from './keys';
+import { type Page, queryEveryPage, queryPage } from './page';
+import { type TxItem, transact } from './transact';
+
+/** The number item as stored. */
+const PhoneNumberItem = z.object({
+  e164: z.string(),
+  orgId: z.string(),
+  agentId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+
+/** The one place a stored number becomes the API's view of it. */
+function phoneNumberOf(item: Record<string, unknown>): PhoneNumber {
+  return PhoneNumberItem.parse(item);
+}
+
+function numberPut(number: PhoneNumber, condition: string, values: Record<string, unknown> = {}): TxItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...PhoneNumberItem.parse(number),
+        ...keys.phoneNumber(number.orgId, number.e164),
+        type: 'PHONE_NUMBER',
+      },
+      ConditionExpression: condition,
+      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    },
+  };
+}
+
+function numberCounter(orgId: string, delta: 1 | -1, maxPhoneNumbers?: number): TxItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.org(orgId),
+      UpdateExpression: 'SET phoneNumberCount = if_not_exists(phoneNumberCount, :zero) + :delta',
+      ConditionExpression:
+        delta > 0
+          ? 'attribute_exists(pk) AND (attribute_not_exists(phoneNumberCount) OR phoneNumberCount < :max)'
+          : 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':delta': delta,
+        ...(delta > 0 ? { ':max': maxPhoneNumbers } : {}),
+      },
+    },
+  };
+}
+
+export async function getPhoneNumber(orgId: string, e164: string): Promise<PhoneNumber | undefined> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.phoneNumber(orgId, e164) }),
+  );
+  return Item ? phoneNumberOf(Item) : undefined;
+}
+
+/** The number, its platform-wide claim, its place under the plan's limit and the audit entry, all or nothing. */
+export async function createPhoneNumber(
+  number: PhoneNumber,
+  maxPhoneNumbers: number,
+  audit: AuditEntry,
+): Promise<void> {
+  const outcome = await transact([
+    numberPut(number, 'attribute_not_exists(pk)'),
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.phoneClaim(number.e164),
+          type: 'PHONE_CLAIM',
+          e164: number.e164,
+          orgId: number.orgId,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    numberCounter(number.orgId, 1, maxPhoneNumbers),
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return;
+  if (outcome.failed.includes(0)) throw phoneNumberRefusals.inThisOrg();
+  if (outcome.failed.includes(1)) throw phoneNumberRefusals.inAnotherOrg();
+  throw phoneNumberLimitRefusal(maxPhoneNumbers);
+}
+
+/**
+ * Replaces the number if it is still the version that was read; an agent it is assigned to must
+ * still be there and not deleted, so a number never points at an agent deleted meanwhile.
+ */
+export async function savePhoneNumber(
+  number: PhoneNumber,
+  expectedVersion: number,
+  audit: AuditEntry,
+  ifChanged: () => Refusal,
+): Promise<void> {
+  const agentCheck: TxItem[] = number.agentId
+    ? [
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: keys.agent(number.orgId, number.agentId),
+            ConditionExpression: '#type = :agent AND #status <> :deleted',
+            ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+            ExpressionAttributeValues: { ':agent': 'AGENT', ':deleted': 'deleted' },
+          },
+        },
+      ]
+    : [];
+  const outcome = await transact([
+    numberPut(number, 'version = :expected', { ':expected': expectedVersion }),
+    ...agentCheck,
+    auditPut(audit),
+  ]);
+  if (outcome.ok) return;
+  throw outcome.failed.includes(0) ? ifChanged() : refusals.changedMeanwhile('agent');
+}
+
+/** Removes the number and its claim, freeing it for any org, and its place under the limit. */
+export async function deletePhoneNumber(number: PhoneNumber, audit: AuditEntry): Promise<void> {
+  const outcome = await transact([
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.phoneNumber(number.orgId, number.e164),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.phoneClaim(number.e164),
+        ConditionExpression: 'orgId = :orgId',
+        ExpressionAttributeValues: { ':orgId': number.orgId },
+      },
+    },
+    numberCounter(number.orgId, -1),
+    auditPut(audit),
+  ]);
+  if (!outcome.ok) throw refusals.notFound();
+}
+
+export async function listPhoneNumbers(
+  orgId: string,
+  options: { agentId?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<Page<PhoneNumber>> {
+  const page = await queryPage({
+    partition: keys.org(orgId).pk,
+    sortPrefix: keys.phoneNumberPrefix,
+    limit: options.limit,
+    cursor: options.cursor,
+    ...(options.agentId
+      ? { filter: { expression: 'agentId = :agentId', values: { ':agentId': options.agentId } } }
+      : {}),
+  });
+  return { ...page, items: page.items.map(phoneNumberOf) };
+}
+
+/**
+ * Unassigns every number of a deleted agent, each with its own audit entry (an org may hold more
+ * numbers than one transaction takes). Read consistently after the agent was marked deleted: an
+ * assignment that committed before is found here, and one after it fails its agent check.
+ */
+export async function unassignAgentNumbers(orgId: string, agentId: string, cause: AuditEntry): Promise<void> {
+  const assigned: PhoneNumber[] = [];
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'agentId = :agentId',
+      ExpressionAttributeValues: {
+        ':pk': keys.org(orgId).pk,
+        ':prefix': keys.phoneNumberPrefix,
+        ':agentId': agentId,
+      },
+      ConsistentRead: true,
+    },
+    (page) => assigned.push(...(page.Items ?? []).map(phoneNumberOf)),
+  );
+  for (const number of assigned) {
+    // A number reassigned or released meanwhile fails the condition: it no longer points at the agent.
+    await transact([
+      numberPut(assignPhoneNumber(number, null, new Date(cause.at)), 'agentId = :agentId', {
+        ':agentId': agentId,
+      }),
+      auditPut(unassignedByAgentDeletion(cause, number.e164, agentId)),
+    ]);
+  }
+}

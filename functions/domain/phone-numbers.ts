@@ -1,0 +1,54 @@
+/** Phone number rules: a new number, (un)assigning it, and which agents may answer it. */
+import { ulid } from 'ulid';
+import type { AuditEntry } from '../api/schemas/audit';
+import type { PhoneNumber } from '../api/schemas/phone-numbers';
+import type { AgentState } from './agents';
+import { type Refusal, refuse } from './refusal';
+
+export function newPhoneNumber(orgId: string, e164: string, now: Date): PhoneNumber {
+  const at = now.toISOString();
+  return { e164, orgId, agentId: null, createdAt: at, updatedAt: at, version: 1 };
+}
+
+export function assignPhoneNumber(number: PhoneNumber, agentId: string | null, now: Date): PhoneNumber {
+  return { ...number, agentId, updatedAt: now.toISOString(), version: number.version + 1 };
+}
+
+/**
+ * A number answers for the org that holds it: only one of the org's own agents may take it, not
+ * one shared in from another org (that org would be answering this org's calls).
+ */
+export function assignmentRefusal(agent: AgentState | undefined): Refusal | null {
+  if (!agent) return refuse('not_found', 'No such agent in this organization.', 'agentId');
+  if (agent.sharedFrom)
+    return refuse(
+      'refused',
+      'This agent is shared from another organization; assign one of yours.',
+      'agentId',
+    );
+  return null;
+}
+
+export function phoneNumberLimitRefusal(maxPhoneNumbers: number): Refusal {
+  return refuse(
+    'refused',
+    `The organization’s plan allows ${maxPhoneNumbers} phone numbers; release one or ask for a larger plan.`,
+  );
+}
+
+export const phoneNumberRefusals = {
+  inThisOrg: () => refuse('conflict', 'This organization already has this number.', 'e164'),
+  inAnotherOrg: () => refuse('conflict', 'This number belongs to another organization.', 'e164'),
+};
+
+/** The audit entry of a number freed because its agent was deleted: same actor and request as the deletion. */
+export function unassignedByAgentDeletion(cause: AuditEntry, e164: string, agentId: string): AuditEntry {
+  return {
+    ...cause,
+    id: `aud_${ulid(Date.parse(cause.at))}`,
+    action: 'phone_number.unassigned',
+    target: { type: 'phone_number', id: e164 },
+    before: { agentId },
+    after: { agentId: null },
+  };
+}
