@@ -92,3 +92,22 @@ export function announceFailure(title: string, error: unknown) {
     ...dismissable,
   });
 }
+
+/** The next page of a paged list, on request. */
+export function LoadMore({
+  list,
+}: {
+  list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage(): unknown };
+}) {
+  if (!list.hasNextPage) return null;
+  return (
+    <Button
+      variant="light"
+      w="fit-content"
+      loading={list.isFetchingNextPage}
+      onClick={() => list.fetchNextPage()}
+    >
+      Load more
+    </Button>
+  );
+}

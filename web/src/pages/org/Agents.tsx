@@ -36,7 +36,7 @@ import { useApiForm } from '../../app/forms';
 import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import { nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
 
 const pageSize = 25;
@@ -302,16 +302,7 @@ function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: b
                   </Table>
                 </div>
               )}
-              {agents.hasNextPage && (
-                <Button
-                  variant="light"
-                  w="fit-content"
-                  loading={agents.isFetchingNextPage}
-                  onClick={() => agents.fetchNextPage()}
-                >
-                  Load more
-                </Button>
-              )}
+              <LoadMore list={agents} />
             </Stack>
           )
         }

@@ -40,7 +40,14 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import {
+  announceDone,
+  announceFailure,
+  Empty,
+  Loaded,
+  LoadMore,
+  ProblemAlert,
+} from '../../components/feedback';
 
 const pageSize = 50;
 
@@ -343,16 +350,7 @@ function InviteList({
                 </Table>
               </div>
             )}
-            {invites.hasNextPage && (
-              <Button
-                variant="light"
-                w="fit-content"
-                loading={invites.isFetchingNextPage}
-                onClick={() => invites.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            )}
+            <LoadMore list={invites} />
           </Stack>
         )
       }

@@ -34,7 +34,14 @@ import { pagedKey, updatePagedItems, usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import {
+  announceDone,
+  announceFailure,
+  Empty,
+  Loaded,
+  LoadMore,
+  ProblemAlert,
+} from '../../components/feedback';
 
 const pageSize = 100;
 
@@ -231,16 +238,7 @@ function MemberList({ orgId, me }: { orgId: string; me: Member }) {
                 </Table>
               </div>
             )}
-            {members.hasNextPage && (
-              <Button
-                variant="light"
-                w="fit-content"
-                loading={members.isFetchingNextPage}
-                onClick={() => members.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            )}
+            <LoadMore list={members} />
           </Stack>
         )
       }
