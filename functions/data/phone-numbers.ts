@@ -107,8 +107,9 @@ export async function createPhoneNumber(
 }
 
 /**
- * Replaces the number if it is still the version that was read; an agent it is assigned to must
- * still be there and not deleted, so a number never points at an agent deleted meanwhile.
+ * Replaces the number if it is still the version that was read. An agent it is assigned to must be
+ * the org's own (not a shared-in one, whose item here is AGENT_SHARED) and not deleted, checked in
+ * the transaction: no read before it, and no number can point at an agent deleted meanwhile.
  */
 export async function savePhoneNumber(
   number: PhoneNumber,
@@ -135,7 +136,7 @@ export async function savePhoneNumber(
     auditPut(audit),
   ]);
   if (outcome.ok) return;
-  throw outcome.failed.includes(0) ? ifChanged() : refusals.changedMeanwhile('agent');
+  throw outcome.failed.includes(0) ? ifChanged() : phoneNumberRefusals.noSuchAgent();
 }
 
 /** Removes the number and its claim, freeing it for any org, and its place under the limit. */

@@ -2,7 +2,6 @@
 import { ulid } from 'ulid';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { PhoneNumber } from '../api/schemas/phone-numbers';
-import type { AgentState } from './agents';
 import { type Refusal, refuse } from './refusal';
 
 export function newPhoneNumber(orgId: string, e164: string, now: Date): PhoneNumber {
@@ -12,21 +11,6 @@ export function newPhoneNumber(orgId: string, e164: string, now: Date): PhoneNum
 
 export function assignPhoneNumber(number: PhoneNumber, agentId: string | null, now: Date): PhoneNumber {
   return { ...number, agentId, updatedAt: now.toISOString(), version: number.version + 1 };
-}
-
-/**
- * A number answers for the org that holds it: only one of the org's own agents may take it, not
- * one shared in from another org (that org would be answering this org's calls).
- */
-export function assignmentRefusal(agent: AgentState | undefined): Refusal | null {
-  if (!agent) return refuse('not_found', 'No such agent in this organization.', 'agentId');
-  if (agent.sharedFrom)
-    return refuse(
-      'refused',
-      'This agent is shared from another organization; assign one of yours.',
-      'agentId',
-    );
-  return null;
 }
 
 export function phoneNumberLimitRefusal(maxPhoneNumbers: number): Refusal {
@@ -39,6 +23,16 @@ export function phoneNumberLimitRefusal(maxPhoneNumbers: number): Refusal {
 export const phoneNumberRefusals = {
   inThisOrg: () => refuse('conflict', 'This organization already has this number.', 'e164'),
   inAnotherOrg: () => refuse('conflict', 'This number belongs to another organization.', 'e164'),
+  /**
+   * A number answers for the org that holds it, so only the org's own agents may take it: a
+   * shared-in agent would have another org answering this org's calls.
+   */
+  noSuchAgent: () =>
+    refuse(
+      'not_found',
+      'No agent of this organization has this id (agents shared in from another organization cannot take its numbers).',
+      'agentId',
+    ),
 };
 
 /** The audit entry of a number freed because its agent was deleted: same actor and request as the deletion. */

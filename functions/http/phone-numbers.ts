@@ -5,11 +5,10 @@ import {
   updatePhoneNumber,
 } from '../api/routes/phone-numbers';
 import type { PhoneNumber } from '../api/schemas/phone-numbers';
-import * as agents from '../data/agents';
 import * as orgs from '../data/orgs';
 import * as phoneNumbers from '../data/phone-numbers';
-import { assignmentRefusal, assignPhoneNumber, newPhoneNumber } from '../domain/phone-numbers';
-import { enforce, refusals } from '../domain/refusal';
+import { assignPhoneNumber, newPhoneNumber } from '../domain/phone-numbers';
+import { refusals } from '../domain/refusal';
 import { httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found } from './pipeline/refusals';
 
@@ -34,7 +33,6 @@ export const handler = httpHandler([
   implement(updatePhoneNumber, async ({ params, body, ifMatch, audit, now }) => {
     const current = found(await phoneNumbers.getPhoneNumber(params.orgId, params.e164));
     checkIfMatch(ifMatch, current);
-    if (body.agentId) enforce(assignmentRefusal(await agents.getAgent(params.orgId, body.agentId)));
     const updated = assignPhoneNumber(current, body.agentId, now);
     await phoneNumbers.savePhoneNumber(
       updated,

@@ -76,7 +76,7 @@ describe('phone numbers', () => {
     expect((await add(b.org.id, b.owner, '+442071838750')).status).toBe(201);
   });
 
-  it('assigns to the org’s own agents with If-Match, refuses shared-in and unknown agents, and unassigns', async () => {
+  it('assigns to the org’s own agents with If-Match, refuses shared-in and unknown agents (404 naming agentId), and unassigns', async () => {
     const { org, owner, viewer } = await team('phones-assign');
     const sister = await createOrg(owner, { name: 'Sister' });
     const agent = (
@@ -97,7 +97,7 @@ describe('phone numbers', () => {
     expect((await call('PATCH', path, { as: viewer, body: { agentId: agent.id } })).status).toBe(403);
     const before = await tenantSnapshot(org.id);
     const refusals: [unknown, number][] = [
-      [{ agentId: foreign.id }, 422],
+      [{ agentId: foreign.id }, 404],
       [{ agentId: 'agt_01ARZ3NDEKTSV4RRFFQ69G5FAV' }, 404],
       [{ agentId: 'bot-1' }, 400],
       [{}, 400],

@@ -49,7 +49,7 @@ export const updatePhoneNumber = route({
   body: UpdatePhoneNumberBody,
   response: PhoneNumber,
   successStatus: 200,
-  errors: [409, 412, 422],
+  errors: [409, 412],
 });
 
 export const deletePhoneNumber = route({
