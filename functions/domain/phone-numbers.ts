@@ -16,7 +16,7 @@ export function assignPhoneNumber(number: PhoneNumber, agentId: string | null, n
 export function phoneNumberLimitRefusal(maxPhoneNumbers: number): Refusal {
   return refuse(
     'refused',
-    `The organization’s plan allows ${maxPhoneNumbers} phone numbers; release one or ask for a larger plan.`,
+    `The organization’s plan allows ${maxPhoneNumbers} phone ${maxPhoneNumbers === 1 ? 'number' : 'numbers'}; release one or ask for a larger plan.`,
   );
 }
 

@@ -33,6 +33,11 @@ export const orgPages: RouteObject[] = [
     ],
   },
   {
+    path: 'phone-numbers',
+    handle: { crumb: () => 'Phone numbers' },
+    lazy: page(() => import('./pages/org/PhoneNumbers'), 'PhoneNumbers'),
+  },
+  {
     path: 'calendar',
     handle: { crumb: () => 'Calendar' },
     lazy: page(() => import('./pages/org/Calendar'), 'Calendar'),

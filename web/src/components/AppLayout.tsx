@@ -25,6 +25,7 @@ import {
   IconListDetails,
   IconLogout,
   IconMail,
+  IconPhone,
   IconRobot,
   IconSettings,
   IconUser,
@@ -46,6 +47,12 @@ export interface Crumb {
 const orgSections: { to: string; label: string; icon: ReactNode; permission: Permission }[] = [
   { to: '', label: 'Overview', icon: <IconHome size={18} />, permission: 'org:read' },
   { to: 'agents', label: 'Agents', icon: <IconRobot size={18} />, permission: 'agents:read' },
+  {
+    to: 'phone-numbers',
+    label: 'Phone numbers',
+    icon: <IconPhone size={18} />,
+    permission: 'phoneNumbers:read',
+  },
   { to: 'members', label: 'Members', icon: <IconUsers size={18} />, permission: 'members:read' },
   { to: 'invitations', label: 'Invitations', icon: <IconMail size={18} />, permission: 'invites:read' },
   { to: 'audit', label: 'Audit log', icon: <IconListDetails size={18} />, permission: 'audit:read' },
