@@ -5,7 +5,7 @@ import { desktop, expectScreenBarsMet, phone, screenshots, signIn } from '../sup
 import { devToken } from '../support/local-stack';
 
 describeInBrowser('Phone numbers in the console (Chromium against npm start)', (suite) => {
-  it('adds numbers (field and plan-limit messages), assigns and unassigns an agent, and releases a number after confirming', async () => {
+  it('adds numbers (field and plan-limit messages), assigns and unassigns an agent (shown on its page), and releases a number after confirming', async () => {
     const shot = screenshots('phone-numbers');
     const url = suite.stack.url;
     const api = async (token: string, method: string, path: string, body?: unknown) => {
@@ -76,6 +76,14 @@ describeInBrowser('Phone numbers in the console (Chromium against npm start)', (
       .poll(async () => (await api(owner, 'GET', `/orgs/${org.id}/phone-numbers`)).items[0].agentId)
       .toBe(agent.id);
     await both(page, 'assigned');
+
+    // The agent's page lists the numbers it answers and leads back here.
+    await page.goto(`${url}/#/orgs/${org.id}/agents/${agent.id}`);
+    const answers = page.getByRole('list', { name: 'Numbers this agent answers' });
+    await answers.getByText('+14155550123', { exact: true }).waitFor();
+    await both(page, 'agent-page');
+    await page.getByRole('link', { name: 'Manage phone numbers' }).click();
+    await page.getByRole('heading', { name: 'Phone numbers', level: 1 }).waitFor();
 
     // The plan allows one: the API's sentence above the form.
     await field.fill('+14155550124');

@@ -1,12 +1,14 @@
 /**
  * One agent: its details and chatbot endpoint, its speech configuration (text-to-speech and
  * speech-to-text from the providers' allow-list), its write-only keys (shown only as "Set • …last4",
- * replaced or cleared, never displayed), the orgs it is shared into, and deletion. Changes are sent
+ * replaced or cleared, never displayed), the phone numbers it answers, the orgs it is shared into,
+ * and deletion. Changes are sent
  * with If-Match; a change someone made meanwhile is never overwritten. An agent shared in from
  * another organization is shown read-only.
  */
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -33,7 +35,7 @@ import {
   IconX,
 } from '@tabler/icons-react';
 import { useEffect, useId, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
 import {
   configureAgent,
@@ -45,6 +47,7 @@ import {
   unshareAgent,
   updateAgent,
 } from '../../../../functions/api/routes/agents';
+import { listPhoneNumbers } from '../../../../functions/api/routes/phone-numbers';
 import { getMyMembership, listMyOrgs } from '../../../../functions/api/routes/tenancy';
 import {
   type Agent,
@@ -55,10 +58,18 @@ import {
 } from '../../../../functions/api/schemas/agents';
 import { ApiError, type Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
+import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import {
+  announceDone,
+  announceFailure,
+  Empty,
+  Loaded,
+  LoadMore,
+  ProblemAlert,
+} from '../../components/feedback';
 import { nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
 
 type KeyState = Agent['chatbotKey'];
@@ -571,6 +582,42 @@ function SpeechForm({ orgId, base, adopt, reload, providers }: Shared & { provid
   );
 }
 
+/** The numbers whose calls this agent answers; they are assigned on the Phone numbers page. */
+function AgentNumbers({ orgId, agent }: { orgId: string; agent: Agent }) {
+  const numbers = usePagedRoute(listPhoneNumbers, {
+    params: { orgId },
+    query: { limit: 25, agentId: agent.id },
+  });
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Phone numbers
+        </Title>
+        <Loaded query={{ ...numbers, data: numbers.items }} rows={1}>
+          {(items) =>
+            items.length === 0 ? (
+              <Text size="sm">No phone number rings this agent.</Text>
+            ) : (
+              <Stack gap={4} role="list" aria-label="Numbers this agent answers">
+                {items.map((n) => (
+                  <Text key={n.e164} role="listitem" fw={600} ff="monospace">
+                    {n.e164}
+                  </Text>
+                ))}
+              </Stack>
+            )
+          }
+        </Loaded>
+        <LoadMore list={numbers} />
+        <Anchor component={Link} to={`/orgs/${orgId}/phone-numbers`} w="fit-content">
+          Manage phone numbers
+        </Anchor>
+      </Stack>
+    </Card>
+  );
+}
+
 function Sharing({ orgId, agent }: { orgId: string; agent: Agent }) {
   const format = useFormat();
   const shares = useRoute(listAgentShares, { params: { orgId, agentId: agent.id } });
@@ -815,11 +862,16 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
           <Loaded query={{ ...providers, data: providers.data?.data }} rows={4}>
             {(p) => <SpeechForm key={`speech-${generation}`} {...shared} providers={p} />}
           </Loaded>
+          <AgentNumbers orgId={orgId} agent={agent} />
           {can(role, 'agents:share') && <Sharing orgId={orgId} agent={agent} />}
           {can(role, 'agents:delete') && <DeleteAgent orgId={orgId} agent={agent} />}
         </>
       ) : (
-        <ReadOnlyAgent agent={agent} providers={providers.data?.data} />
+        <>
+          <ReadOnlyAgent agent={agent} providers={providers.data?.data} />
+          {/* A shared-in agent answers no number of this org. */}
+          {!agent.shared && <AgentNumbers orgId={orgId} agent={agent} />}
+        </>
       )}
     </Stack>
   );
