@@ -123,6 +123,12 @@ export function parseConfig(read: ContextReader): DeployConfig {
       `Context value googleClientSecretName must not be under ${secretsPrefix}/google-calendar/ (token secrets).`,
     );
   }
+  // Nor may the LiveKit secret fall under a path functions write to (tokens, agents' keys).
+  for (const path of ['google-calendar/', 'agents/']) {
+    if (livekit?.livekitSecretName.startsWith(`${secretsPrefix}/${path}`)) {
+      throw new ContextError(`Context value livekitSecretName must not be under ${secretsPrefix}/${path}.`);
+    }
+  }
   const isDev = devStages.has(stage);
   const webOriginValue = text(read, 'webOrigin');
   const webOrigin = webOriginValue

@@ -19,6 +19,8 @@ const matrix = {
     delete: 'admin',
     configure: 'admin',
     share: 'admin',
+    // A browser test call (a LiveKit token), with the org's own agents and those shared into it.
+    call: 'member',
   },
   phoneNumbers: { read: 'viewer', manage: 'admin' },
   calendar: {

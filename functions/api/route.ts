@@ -33,6 +33,7 @@ export const routeErrors = {
   422: 'A rule refuses the otherwise valid request',
   429: 'Too many requests; Retry-After says when to try again',
   502: 'An upstream provider (Google) refused or failed; nothing was changed',
+  503: 'A service this route needs is not configured for this deployment (detail says which), or a dependency is unavailable',
 } as const;
 export type RouteError = keyof typeof routeErrors;
 

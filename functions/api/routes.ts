@@ -4,6 +4,7 @@
  * routes/<group>.ts; org-scoped routes carry their permission.
  */
 import type { RouteSpec } from './route';
+import * as agentSessions from './routes/agent-sessions';
 import * as agents from './routes/agents';
 import * as calendar from './routes/calendar';
 import * as phoneNumbers from './routes/phone-numbers';
@@ -15,5 +16,6 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(tenancy),
   ...Object.values(calendar),
   ...Object.values(agents),
+  ...Object.values(agentSessions),
   ...Object.values(phoneNumbers),
 ];

@@ -170,6 +170,13 @@ export function ownerOnlyRefusal(agent: AgentState): Refusal | null {
     : null;
 }
 
+/** A test call needs an agent that answers: an inactive one is switched off on purpose. */
+export function callRefusal(agent: AgentState): Refusal | null {
+  return agent.status === 'inactive'
+    ? refuse('refused', 'The agent is inactive; set it active or training to call it.')
+    : null;
+}
+
 /** Sharing needs the caller to be an admin of the target too, and the target to be another org. */
 export function shareRefusal(
   ownerOrgId: string,

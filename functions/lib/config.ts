@@ -38,6 +38,10 @@ const Env = z.object({
   SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(15),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
   AGENT_ENDPOINTS_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  LIVEKIT_URL: z.string().url().optional(),
+  LIVEKIT_API_KEY: z.string().min(1).optional(),
+  LIVEKIT_API_SECRET: z.string().min(1).optional(),
+  LIVEKIT_SECRET_ARN: z.string().min(1).optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
@@ -77,6 +81,19 @@ export interface AppConfig {
   };
   /** Whether agents' chatbot endpoints may be private or loopback hosts: the local stage only. */
   agentEndpointsAllowPrivate: boolean;
+  /**
+   * The LiveKit server browsers join for test calls. Absent without `LIVEKIT_URL`: then sessions
+   * answer 503. The API key and secret come from the environment (the local stack's dev values) or,
+   * deployed, from the secret `secretArn` names (JSON `{apiKey, apiSecret}`).
+   */
+  livekit:
+    | {
+        url: string;
+        apiKey: string | undefined;
+        apiSecret: string | undefined;
+        secretArn: string | undefined;
+      }
+    | undefined;
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
   sync: {
@@ -129,6 +146,14 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       localDir: env.LOCAL_SECRETS_DIR,
     },
     agentEndpointsAllowPrivate: isLocal && env.AGENT_ENDPOINTS_ALLOW_PRIVATE !== 'false',
+    livekit: env.LIVEKIT_URL
+      ? {
+          url: env.LIVEKIT_URL,
+          apiKey: env.LIVEKIT_API_KEY,
+          apiSecret: env.LIVEKIT_API_SECRET,
+          secretArn: env.LIVEKIT_SECRET_ARN,
+        }
+      : undefined,
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
     sync: {
       queueUrl: env.SYNC_QUEUE_URL,

@@ -17,6 +17,8 @@ export interface AccessTargets {
   secretsPrefix: string;
   /** Absent without Google: then no function is granted it. */
   googleClientSecretName?: string;
+  /** Absent without LiveKit: then no function is granted it. */
+  livekitSecretName?: string;
   syncQueue?: IQueue;
   /** SES identity ARNs the sender may be verified as (address, domain); absent without mail. */
   mailIdentityArns?: string[];
@@ -95,6 +97,15 @@ export function accessStatements(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [secretArn(scope, `${t.googleClientSecretName}${randomSuffix}`)],
+      }),
+    );
+  }
+  // Stored by the operator like the Google client secret (AWS managed key, README).
+  if (access.livekitSecret && t.livekitSecretName) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretArn(scope, `${t.livekitSecretName}${randomSuffix}`)],
       }),
     );
   }

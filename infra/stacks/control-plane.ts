@@ -76,6 +76,7 @@ export function defineControlPlane(
     signingKey: data.signingKey,
     secretsPrefix: config.secretsPrefix,
     googleClientSecretName: config.google?.clientSecretName,
+    livekitSecretName: config.livekit?.secretName,
     mailIdentityArns,
   };
   const sync = new SyncStack(app, 'Sync', {

@@ -41,6 +41,11 @@ export function functionEnvironment(scope: Construct, inputs: EnvironmentInputs)
     // A partial ARN (no random suffix), which GetSecretValue accepts.
     env.GOOGLE_CLIENT_SECRET_ARN = secretArn(scope, config.google.clientSecretName);
   }
+  if (config.livekit) {
+    env.LIVEKIT_URL = config.livekit.url;
+    // The key and secret are read from it at run time (functions/adapters/livekit.ts), never set here.
+    env.LIVEKIT_SECRET_ARN = secretArn(scope, config.livekit.secretName);
+  }
   if (config.mailFrom) env.MAIL_FROM = config.mailFrom;
   return env;
 }

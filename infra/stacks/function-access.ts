@@ -40,6 +40,8 @@ export interface FunctionAccess {
   consumeSyncQueue?: boolean;
   /** Sends email from the configured sender identity. */
   sendMail?: boolean;
+  /** Reads the LiveKit API key and secret (the secret `livekitSecretName` names) to sign tokens. */
+  livekitSecret?: boolean;
 }
 
 /** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
@@ -88,6 +90,9 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     signingKey: true,
     agentKeySecrets: ['get', 'put', 'create', 'delete'],
   },
+  // Test calls: reads the agent (own, or shared-in through the mirror item and its owner's item)
+  // and signs a LiveKit token with the key and secret from the LiveKit secret.
+  'agent-sessions': { table: caller, livekitSecret: true },
   // Phone numbers: the number, its platform-wide claim (outside the tenant) and the org's number
   // counter in one transaction, with a check that an assigned agent still exists; lists page with
   // signed cursors.

@@ -86,6 +86,7 @@ function expectedActions(access: FunctionAccess): string[] {
   const actions = ['logs:CreateLogStream', 'logs:PutLogEvents', ...access.table];
   if (access.signingKey) actions.push('secretsmanager:GetSecretValue', 'kms:Decrypt');
   if (access.googleClientSecret) actions.push('secretsmanager:GetSecretValue');
+  if (access.livekitSecret) actions.push('secretsmanager:GetSecretValue');
   const calls = [...(access.tokenSecrets ?? []), ...(access.agentKeySecrets ?? [])];
   if (calls.includes('get')) actions.push('secretsmanager:GetSecretValue', 'kms:Decrypt');
   if (calls.includes('put'))
@@ -297,6 +298,8 @@ describe('least privilege', () => {
     const arn = join?.[1].map((part) => (typeof part === 'string' ? part : '<ref>')).join('');
     if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/google-client-??????')
       return 'googleClientSecret';
+    if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/livekit-??????')
+      return 'livekitSecret';
     if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/google-calendar/*')
       return 'tokenSecrets';
     if (arn === 'arn:<ref>:secretsmanager:<ref>:<ref>:secret:agent-control-plane/test/agents/*')
@@ -337,6 +340,8 @@ describe('least privilege', () => {
         ],
       },
       'phone-numbers': { signingKey: read },
+      // Signs test-call tokens with the LiveKit key and secret; reads nothing else.
+      'agent-sessions': { livekitSecret: read },
       calendar: {
         signingKey: read,
         googleClientSecret: read,

@@ -34,6 +34,7 @@ const expected: Record<Permission, [boolean, boolean, boolean, boolean, boolean]
   'agents:delete': [true, true, false, false, false],
   'agents:configure': [true, true, false, false, false],
   'agents:share': [true, true, false, false, false],
+  'agents:call': [true, true, true, true, false],
   'phoneNumbers:read': [true, true, true, true, true],
   'phoneNumbers:manage': [true, true, false, false, false],
   'calendar:connect': [true, true, true, true, false],

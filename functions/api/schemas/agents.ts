@@ -165,3 +165,14 @@ export const AgentShareParams = z.strictObject({ orgId: OrgId, agentId: AgentId,
 export const AgentShare = z
   .object({ orgId: z.string(), name: z.string(), sharedAt: IsoDateTime })
   .meta({ id: 'AgentShare' });
+
+/** A browser test call: the LiveKit server, the call's own room, and a participant token for it. */
+export const AgentSession = z
+  .object({
+    serverUrl: z.string(),
+    roomName: z.string(),
+    /** A LiveKit participant token for this room only, valid for 10 minutes; it dispatches the agent. */
+    token: z.string(),
+    expiresAt: IsoDateTime,
+  })
+  .meta({ id: 'AgentSession' });
