@@ -102,6 +102,8 @@ async function writeOrgFields(
         Key: keys.org(org.id),
         UpdateExpression: `SET ${fields.map((n) => `#${n} = :${n}`).join(', ')}`,
         ConditionExpression: '#version = :expected AND memberCount <= :limit',
+        // On failure the org comes back with the error: which condition failed needs no re-read.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         ExpressionAttributeNames: Object.fromEntries(fields.map((n) => [`#${n}`, n])),
         ExpressionAttributeValues: {
           ...Object.fromEntries(fields.map((n) => [`:${n}`, org[n]])),
@@ -113,8 +115,11 @@ async function writeOrgFields(
     auditPut(audit),
   ]);
   if (outcome.ok) return;
-  const current = await getOrg(org.id);
-  if (current?.version !== expectedVersion) throw refusals.stale();
+  // The org as it stood when its condition failed (absent: deleted meanwhile).
+  const version = outcome.failed.includes(0)
+    ? outcome.old[0]?.version?.N
+    : String((await getOrg(org.id))?.version);
+  if (version !== String(expectedVersion)) throw refusals.stale();
   throw refuse('refused', 'Members joined meanwhile; the new limit is below the member count.', 'maxUsers');
 }
 

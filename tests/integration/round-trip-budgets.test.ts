@@ -2,7 +2,8 @@
  * Every route stays within its DynamoDB round-trip budget (tests/bench/round-trip-budgets.ts: at
  * most 3 reads including authorization and at most one write, a transaction or a single item;
  * exceptions declared there with their reason). tests/support/api.ts records the commands of every
- * call; this file drives the tenancy, profile and agent routes through a realistic life and checks
+ * call and fails any call over its route's budget, in every integration test; this file makes sure
+ * the tenancy, profile and agent routes are all driven through a realistic life, and checks again
  * every call it made, refusals included. `npm run bench` shows the same budgets beside the maxima
  * the whole integration suite recorded.
  */
