@@ -196,6 +196,13 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await expect.poll(() => page.getByTestId('Speech-to-text key state').textContent()).toBe('Set • …QRST');
     await shot(page, 'tts-key-cleared');
 
+    // A test call: the local stack runs no LiveKit server, and the page says so in the API's words.
+    const testCall = page.getByRole('region', { name: 'Test call' });
+    await testCall.getByRole('button', { name: 'Start a test call' }).click();
+    await testCall.getByText('No LiveKit server is configured for this deployment.').waitFor();
+    await expectScreenBarsMet(page);
+    await shot(page, 'test-call-unconfigured');
+
     // The free plan allows one agent: the API's sentence above the form.
     await page
       .getByRole('navigation', { name: 'Organization' })

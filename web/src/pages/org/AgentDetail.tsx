@@ -29,6 +29,7 @@ import {
   IconAlertTriangle,
   IconInfoCircle,
   IconKey,
+  IconPhoneCall,
   IconRefresh,
   IconShare,
   IconTrash,
@@ -37,6 +38,7 @@ import {
 import { useEffect, useId, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
+import { createAgentSession } from '../../../../functions/api/routes/agent-sessions';
 import {
   configureAgent,
   deleteAgent,
@@ -822,6 +824,41 @@ function ReadOnlyAgent({ agent, providers }: { agent: Agent; providers: Provider
   );
 }
 
+/**
+ * A browser test call: the API mints a short-lived LiveKit token for a room of its own with the
+ * agent dispatched into it. The API's own message says when no LiveKit server is configured.
+ */
+function TestCall({ orgId, agent }: { orgId: string; agent: Agent }) {
+  const format = useFormat();
+  const start = useChange(createAgentSession);
+  const session = start.data?.data;
+  return (
+    <Card withBorder component="section" aria-label="Test call">
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Test call
+        </Title>
+        <Text size="sm">Talk to the agent from this browser in a room of its own.</Text>
+        <Button
+          w="fit-content"
+          leftSection={<IconPhoneCall size={16} />}
+          loading={start.isPending}
+          onClick={() => start.mutate({ params: { orgId, agentId: agent.id } })}
+        >
+          Start a test call
+        </Button>
+        <ProblemAlert error={start.error} title="No test call" />
+        {session && (
+          <Text size="sm" role="status" style={{ overflowWrap: 'anywhere' }}>
+            Room {session.roomName} on {session.serverUrl} is ready; its token is valid until{' '}
+            {format.time(session.expiresAt)}.
+          </Text>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
 function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Agent>; role: OrgRole }) {
   const agentId = initial.data.id;
   const query = useRoute(getAgent, { params: { orgId, agentId } });
@@ -856,6 +893,7 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
           Only admins of the organization change agents.
         </Alert>
       )}
+      {can(role, 'agents:call') && agent.status !== 'inactive' && <TestCall orgId={orgId} agent={agent} />}
       {editable ? (
         <>
           <DetailsForm key={`details-${generation}`} {...shared} />
