@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
 import { desktop, expectScreenBarsMet, phone, pick, screenshots, signIn } from '../support/console';
-import { devToken } from '../support/local-stack';
+import { devToken, stackApi } from '../support/local-stack';
 
 /**
  * The DynamoDB Local endpoint of the `npm start` process group (its java child's -port), so the
@@ -43,16 +43,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     const shot = screenshots('agents');
     const url = suite.stack.url;
     const email = 'agents-owner@acme.test';
-    const api = async (token: string, method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${url}/api${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
-      return text ? JSON.parse(text) : undefined;
-    };
+    const api = stackApi(url);
     const keys = {
       chatbot: 'cb-secret-0001-ABCD',
       chatbotNew: 'cb-secret-0002-EFGH',

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
 import { desktop, expectScreenBarsMet, phone, pick, screenshots, signIn } from '../support/console';
-import { devToken } from '../support/local-stack';
+import { devToken, stackApi } from '../support/local-stack';
 
 const zone = 'Europe/Madrid';
 
@@ -24,16 +24,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     const shot = screenshots('calendar');
     const url = suite.stack.url;
     const email = 'cal@acme.test';
-    const api = async (token: string, method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${url}/api${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
-      return text ? JSON.parse(text) : undefined;
-    };
+    const api = stackApi(url);
 
     // Events at Google first: two timed events on one day (the later one added first), an all-day event
     // and a timed one the day after. 07:00-10:00 UTC is the same date in Madrid all year.

@@ -2,22 +2,13 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
 import { desktop, expectScreenBarsMet, phone, screenshots, signIn } from '../support/console';
-import { devToken } from '../support/local-stack';
+import { devToken, stackApi } from '../support/local-stack';
 
 describeInBrowser('Phone numbers in the console (Chromium against npm start)', (suite) => {
   it('adds numbers (field and plan-limit messages), assigns and unassigns an agent (shown on its page), and releases a number after confirming', async () => {
     const shot = screenshots('phone-numbers');
     const url = suite.stack.url;
-    const api = async (token: string, method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${url}/api${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
-      return text ? JSON.parse(text) : undefined;
-    };
+    const api = stackApi(url);
     const both = async (page: Page, name: string) => {
       await expectScreenBarsMet(page);
       await shot(page, `${name}-desktop`);

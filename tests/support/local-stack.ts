@@ -1,6 +1,6 @@
 /** Runs `npm start` as a real child process tree (its own process group) on a free port. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { freePort } from '../../infra/local/ports';
 
 export interface RunningStack {
@@ -80,5 +80,19 @@ export function useNpmStack(): { readonly current: RunningStack } {
       if (!stack) throw new Error('the local stack has not started');
       return stack;
     },
+  };
+}
+
+/** Calls the stack's API over real HTTP as `token`; anything but a 2xx fails the test with the answer. */
+export function stackApi(url: string) {
+  return async (token: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
+    return text ? JSON.parse(text) : undefined;
   };
 }

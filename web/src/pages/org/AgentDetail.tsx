@@ -21,7 +21,6 @@ import {
   Slider,
   Stack,
   Text,
-  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -51,13 +50,7 @@ import {
 } from '../../../../functions/api/routes/agents';
 import { listPhoneNumbers } from '../../../../functions/api/routes/phone-numbers';
 import { getMyMembership, listMyOrgs } from '../../../../functions/api/routes/tenancy';
-import {
-  type Agent,
-  AgentConfigBody,
-  agentStatuses,
-  agentTypes,
-  UpdateAgentBody,
-} from '../../../../functions/api/schemas/agents';
+import { type Agent, AgentConfigBody, UpdateAgentBody } from '../../../../functions/api/schemas/agents';
 import { ApiError, type Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { usePagedRoute } from '../../app/paging';
@@ -72,7 +65,7 @@ import {
   LoadMore,
   ProblemAlert,
 } from '../../components/feedback';
-import { nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
+import { AgentFields, SharedBadge, StatusBadge, typeLabels } from './agent-parts';
 
 type KeyState = Agent['chatbotKey'];
 type Providers = Result<{
@@ -310,42 +303,7 @@ function DetailsForm({ orgId, base, adopt, reload }: Shared) {
           <Title order={2} size="h4">
             Details
           </Title>
-          <TextInput label="Name" required {...form.getInputProps('name')} />
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-            <NativeSelect
-              label="Type"
-              data={agentTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
-              {...form.getInputProps('type')}
-            />
-            <NativeSelect
-              label="Status"
-              data={agentStatuses.map((s) => ({ value: s, label: statusLabels[s] }))}
-              {...form.getInputProps('status')}
-            />
-          </SimpleGrid>
-          <Textarea
-            label="Description"
-            autosize
-            minRows={2}
-            maxRows={6}
-            {...nullableText(form, 'description')}
-          />
-          <Textarea
-            label="Initial message"
-            description="What the agent says first."
-            autosize
-            minRows={2}
-            maxRows={6}
-            {...nullableText(form, 'initialMessage')}
-          />
-          <TextInput
-            label="Chatbot endpoint"
-            description="The https URL the platform calls for the agent's replies."
-            placeholder="https://bot.example.com/reply"
-            inputMode="url"
-            autoComplete="off"
-            {...nullableText(form, 'chatbotEndpoint')}
-          />
+          <AgentFields form={form} />
           <KeyField
             label="Chatbot key"
             state={agent.chatbotKey}

@@ -11,12 +11,9 @@ import {
   Group,
   NativeSelect,
   PasswordInput,
-  SimpleGrid,
   Stack,
   Table,
   Text,
-  Textarea,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
@@ -37,7 +34,7 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
-import { nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
+import { AgentFields, nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
 
 const pageSize = 25;
 
@@ -85,42 +82,7 @@ function CreateAgentForm({ orgId, onCancel }: { orgId: string; onCancel(): void 
             Create an agent
           </Title>
           <ProblemAlert error={problem} />
-          <TextInput label="Name" required {...form.getInputProps('name')} />
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-            <NativeSelect
-              label="Type"
-              data={agentTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
-              {...form.getInputProps('type')}
-            />
-            <NativeSelect
-              label="Status"
-              data={agentStatuses.map((s) => ({ value: s, label: statusLabels[s] }))}
-              {...form.getInputProps('status')}
-            />
-          </SimpleGrid>
-          <Textarea
-            label="Description"
-            autosize
-            minRows={2}
-            maxRows={6}
-            {...nullableText(form, 'description')}
-          />
-          <Textarea
-            label="Initial message"
-            description="What the agent says first."
-            autosize
-            minRows={2}
-            maxRows={6}
-            {...nullableText(form, 'initialMessage')}
-          />
-          <TextInput
-            label="Chatbot endpoint"
-            description="The https URL the platform calls for the agent's replies."
-            placeholder="https://bot.example.com/reply"
-            inputMode="url"
-            autoComplete="off"
-            {...nullableText(form, 'chatbotEndpoint')}
-          />
+          <AgentFields form={form} />
           <PasswordInput
             label="Chatbot key"
             description="Stored write-only: after saving only its last four characters are shown."

@@ -1,7 +1,7 @@
 /** What the agents list and an agent's page share: labels, badges, nullable text fields. */
-import { Badge } from '@mantine/core';
+import { Badge, NativeSelect, SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
-import type { Agent } from '../../../../functions/api/schemas/agents';
+import { type Agent, agentStatuses, agentTypes } from '../../../../functions/api/schemas/agents';
 
 export const typeLabels: Record<Agent['type'], string> = { voice: 'Voice', chat: 'Chat', email: 'Email' };
 export const statusLabels: Record<Agent['status'], string> = {
@@ -43,4 +43,51 @@ export function nullableText<V extends Record<string, unknown>>(
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
       form.setFieldValue(field, (e.currentTarget.value === '' ? null : e.currentTarget.value) as never),
   };
+}
+
+/** The fields an agent is created with and edited by (its keys aside, which each form treats its own way). */
+export function AgentFields<
+  V extends {
+    name: string;
+    type: string;
+    status: string;
+    description: string | null;
+    initialMessage: string | null;
+    chatbotEndpoint: string | null;
+  },
+>({ form }: { form: UseFormReturnType<V> }) {
+  return (
+    <>
+      <TextInput label="Name" required {...form.getInputProps('name')} />
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <NativeSelect
+          label="Type"
+          data={agentTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
+          {...form.getInputProps('type')}
+        />
+        <NativeSelect
+          label="Status"
+          data={agentStatuses.map((s) => ({ value: s, label: statusLabels[s] }))}
+          {...form.getInputProps('status')}
+        />
+      </SimpleGrid>
+      <Textarea label="Description" autosize minRows={2} maxRows={6} {...nullableText(form, 'description')} />
+      <Textarea
+        label="Initial message"
+        description="What the agent says first."
+        autosize
+        minRows={2}
+        maxRows={6}
+        {...nullableText(form, 'initialMessage')}
+      />
+      <TextInput
+        label="Chatbot endpoint"
+        description="The https URL the platform calls for the agent's replies."
+        placeholder="https://bot.example.com/reply"
+        inputMode="url"
+        autoComplete="off"
+        {...nullableText(form, 'chatbotEndpoint')}
+      />
+    </>
+  );
 }
