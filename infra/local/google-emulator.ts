@@ -97,7 +97,8 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
   const idTokenKey = randomBytes(32);
   const refreshTokens = new Map<string, { email: string; scope: string }>();
   const accessTokens = new Map<string, { email: string; refreshToken: string; expiresAt: number }>();
-  const faults = new Map<FaultMode, number>();
+  /** Armed faults: how many calls each still hits, after letting `skip` matching calls through. */
+  const faults = new Map<FaultMode, { times: number; skip: number }>();
   const counters = { eventsListCalls: 0, tokenCalls: 0 };
   let slowMs = options.slowMs ?? 3000;
   let pageCap = maxPageSize;
@@ -112,11 +113,16 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     return found;
   };
 
+  const armed = (mode: FaultMode) => (faults.get(mode)?.times ?? 0) > 0;
   const takeFault = (mode: FaultMode): boolean => {
-    const left = faults.get(mode) ?? 0;
-    if (left <= 0) return false;
-    if (left === 1) faults.delete(mode);
-    else faults.set(mode, left - 1);
+    const fault = faults.get(mode);
+    if (!fault) return false;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return false;
+    }
+    if (fault.times <= 1) faults.delete(mode);
+    else fault.times -= 1;
     return true;
   };
 
@@ -156,7 +162,6 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
   };
 
   function list(email: string, url: URL, res: ServerResponse) {
-    counters.eventsListCalls += 1;
     const q = url.searchParams;
     const acc = account(email);
     let position: ListPosition | undefined;
@@ -309,14 +314,16 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     // refresh and meet the invalid_grant — as when a user revokes access at Google.
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const grant = bearer ? accessTokens.get(bearer) : undefined;
-    if (!grant || grant.expiresAt < Date.now() || (faults.get('invalid_grant') ?? 0) > 0) {
+    if (!grant || grant.expiresAt < Date.now() || armed('invalid_grant')) {
       return googleError(res, 401, 'Request had invalid authentication credentials.', 'authError');
     }
     if (req.method === 'GET' && !match[2]) {
+      // Counted on arrival, so a call still being slowed down (or abandoned by the client) counts.
+      counters.eventsListCalls += 1;
       const hasSyncToken = url.searchParams.has('syncToken');
       // A 410 fault waits for a sync-token request; the others hit the next call of any kind.
-      if (!hasSyncToken || (faults.get('410') ?? 0) === 0) {
-        if (await generalFault(res, () => counters.eventsListCalls++)) return;
+      if (!hasSyncToken || !armed('410')) {
+        if (await generalFault(res)) return;
       }
       return list(grant.email, url, res);
     }
@@ -348,15 +355,13 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     googleError(res, 405, 'Method not allowed', 'notAllowed');
   }
 
-  async function generalFault(res: ServerResponse, count?: () => void): Promise<boolean> {
+  async function generalFault(res: ServerResponse): Promise<boolean> {
     if (takeFault('slow')) await new Promise((r) => setTimeout(r, slowMs));
     if (takeFault('429')) {
-      count?.();
       googleError(res, 429, 'Rate Limit Exceeded', 'rateLimitExceeded');
       return true;
     }
     if (takeFault('500')) {
-      count?.();
       googleError(res, 500, 'Backend Error', 'backendError');
       return true;
     }
@@ -372,18 +377,23 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
       return true;
     }
     if (rest === 'faults' && req.method === 'POST') {
-      const { mode, times, delayMs } = (parsed ?? {}) as {
+      // `after` lets that many calls through first: a fault on page N of a listing is `after: N - 1`.
+      const { mode, times, delayMs, after } = (parsed ?? {}) as {
         mode?: FaultMode;
         times?: number;
         delayMs?: number;
+        after?: number;
       };
-      if (!mode || !faultModes.includes(mode) || !Number.isInteger(times ?? 1) || (times ?? 1) < 0) {
-        sendJson(res, 400, { error: `mode must be one of ${faultModes.join(', ')}; times a count` });
+      const count = (n: unknown) => Number.isInteger(n ?? 0) && ((n as number | undefined) ?? 0) >= 0;
+      if (!mode || !faultModes.includes(mode) || !count(times) || !count(after)) {
+        sendJson(res, 400, {
+          error: `mode must be one of ${faultModes.join(', ')}; times and after counts`,
+        });
         return true;
       }
       if (typeof delayMs === 'number') slowMs = delayMs;
       if ((times ?? 1) === 0) faults.delete(mode);
-      else faults.set(mode, times ?? 1);
+      else faults.set(mode, { times: times ?? 1, skip: after ?? 0 });
       sendJson(res, 200, { faults: Object.fromEntries(faults) });
       return true;
     }

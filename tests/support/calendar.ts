@@ -35,8 +35,14 @@ export async function googleControl(method: string, path: string, body?: unknown
   return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
 }
 
-export async function fault(mode: string, times: number, delayMs?: number) {
-  const res = await googleControl('POST', '/faults', { mode, times, ...(delayMs ? { delayMs } : {}) });
+/** Arms an emulator fault for the next `times` calls; `after` lets that many calls through first. */
+export async function fault(mode: string, times: number, delayMs?: number, after?: number) {
+  const res = await googleControl('POST', '/faults', {
+    mode,
+    times,
+    ...(delayMs ? { delayMs } : {}),
+    ...(after ? { after } : {}),
+  });
   expect(res.status).toBe(200);
 }
 
