@@ -32,7 +32,7 @@ function relink(value: unknown): unknown {
   return value;
 }
 
-function parameters(schema: AnySchema | undefined, where: 'path' | 'query', components: Json) {
+function parameters(schema: AnySchema | undefined, where: 'path' | 'query' | 'header', components: Json) {
   if (!schema) return [];
   const json = convert(schema, 'input', components) as { properties?: Json; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
@@ -58,8 +58,12 @@ export function errorStatuses(spec: RouteSpec): Record<string, string> {
     400: 'Invalid input; `errors` names each field',
   };
   if (spec.auth.kind !== 'public') statuses[401] = 'Missing or invalid bearer token';
+  if (spec.auth.kind === 'user')
+    statuses[403] = 'Refused for this caller (an API client token on a route for people)';
+  if (spec.auth.kind === 'runtime')
+    statuses[403] = 'Only the platform runtime client (runtime scope) may call this';
   if (spec.auth.kind === 'org') {
-    statuses[403] = 'Your role lacks the permission';
+    statuses[403] = 'Your role (or the API client’s) lacks the permission, or the route acts for a person';
     statuses[404] = 'No such organization or resource for you';
   }
   for (const status of spec.errors ?? []) statuses[status] = routeErrors[status];
@@ -91,6 +95,7 @@ function operation(spec: RouteSpec, components: Json) {
     parameters: [
       ...parameters(spec.params, 'path', components),
       ...parameters(spec.query, 'query', components),
+      ...parameters(spec.headers, 'header', components),
     ],
     ...(spec.body
       ? {

@@ -23,6 +23,14 @@ const matrix = {
     call: 'member',
   },
   phoneNumbers: { read: 'viewer', manage: 'admin' },
+  // A prompt is agent behaviour, like an agent's configuration: admins change it.
+  prompts: { read: 'viewer', write: 'admin' },
+  // Knowledge is content that support leads keep current; it cannot change how an agent is set up.
+  knowledge: { read: 'viewer', write: 'manager' },
+  // Org API clients (machine callers): creating one hands out a credential acting with a role.
+  apiClients: { read: 'admin', manage: 'admin' },
+  // Members create tasks and work those assigned to them; managers run the queue (any task, delete).
+  tasks: { read: 'viewer', create: 'member', updateOwn: 'member', updateAny: 'manager', delete: 'manager' },
   calendar: {
     connect: 'member',
     readOwn: 'member',

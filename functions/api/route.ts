@@ -14,8 +14,13 @@ export type RouteAuth =
   | { kind: 'public' }
   /** Any signed-in user. */
   | { kind: 'user' }
-  /** A member of the path's {orgId} whose role grants `permission`. */
-  | { kind: 'org'; permission: Permission };
+  /**
+   * A member of the path's {orgId} whose role grants `permission`, or an API client of that org
+   * whose recorded role grants it.
+   */
+  | { kind: 'org'; permission: Permission }
+  /** The platform's voice runtime only: a client-credentials token carrying the runtime scope. */
+  | { kind: 'runtime' };
 
 export type AnySchema = z.ZodType;
 
@@ -49,6 +54,13 @@ export interface RouteSpec {
   params?: AnySchema;
   query?: AnySchema;
   body?: AnySchema;
+  /** The largest body accepted, in bytes, where a route takes more than the default 64 KB. */
+  maxBodyBytes?: number;
+  /**
+   * Request headers the route reads (an object schema keyed by the header's canonical name, such
+   * as `Idempotency-Key`); looked up case-insensitively, listed in the OpenAPI document.
+   */
+  headers?: z.ZodObject;
   /** Response body schema; absent for 204 routes and redirects. Output is parsed through it. */
   response?: AnySchema;
   successStatus: 200 | 201 | 202 | 204 | 302;
@@ -71,6 +83,7 @@ type InferOr<S, Fallback> = S extends AnySchema ? z.infer<S> : Fallback;
 export type ParamsOf<R extends RouteSpec> = InferOr<R['params'], Record<string, never>>;
 export type QueryOf<R extends RouteSpec> = InferOr<R['query'], Record<string, never>>;
 export type BodyOf<R extends RouteSpec> = InferOr<R['body'], undefined>;
+export type HeadersOf<R extends RouteSpec> = InferOr<R['headers'], Record<string, never>>;
 /** What a client sends: defaults not yet applied. */
 export type BodyInputOf<R extends RouteSpec> = R['body'] extends AnySchema ? z.input<R['body']> : undefined;
 /** What an implementation may return (before the response schema parses it). */

@@ -5,10 +5,14 @@
  */
 import type { RouteSpec } from './route';
 import * as agentSessions from './routes/agent-sessions';
+import * as apiClients from './routes/api-clients';
 import * as agents from './routes/agents';
 import * as calendar from './routes/calendar';
+import * as knowledge from './routes/knowledge';
 import * as phoneNumbers from './routes/phone-numbers';
 import * as profile from './routes/profile';
+import * as prompts from './routes/prompts';
+import * as tasks from './routes/tasks';
 import * as tenancy from './routes/tenancy';
 
 export const routes: readonly RouteSpec[] = [
@@ -18,4 +22,8 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(agents),
   ...Object.values(agentSessions),
   ...Object.values(phoneNumbers),
+  ...Object.values(prompts),
+  ...Object.values(knowledge),
+  ...Object.values(apiClients),
+  ...Object.values(tasks),
 ];

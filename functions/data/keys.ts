@@ -20,16 +20,32 @@
  * | agent shared in         | ORG#<targetOrgId>         | AGENT#<agentId>          | (type AGENT_SHARED)                 |
  * | phone number            | ORG#<orgId>               | PHONE#<e164>             |                                     |
  * | phone number claim      | PHONE#<e164>              | PHONE                    |                                     |
+ * | agent by id (runtime)   | AGENTREF#<agentId>        | AGENTREF                 |                                     |
+ * | API client              | ORG#<orgId>               | APICLIENT#<clientId>     |                                     |
+ * | API client by id        | APICLIENT#<clientId>      | APICLIENT                | (the pipeline's one read per call)  |
  * | rate bucket (org)       | ORG#<orgId>               | RATE#<action>#<windowStart> |                                  |
+ * | prompt (head: latest)   | ORG#<orgId>               | PROMPT#<promptId>        |                                     |
+ * | prompt version          | ORG#<orgId>               | PROMPTVERSION#<promptId>#<000001> | (immutable once written)   |
+ * | knowledge version       | ORG#<orgId>               | KVERSION                 | (org-wide counter + size totals)    |
+ * | knowledge content       | ORG#<orgId>               | KCONTENT#<entryId>       |                                     |
+ * | knowledge entry         | ORG#<orgId>#KNOWLEDGE     | KENTRY#<entryId>         | (names the visible chunk revision)  |
+ * | knowledge chunk         | ORG#<orgId>#KNOWLEDGE     | KCHUNK#<entryId>#<rev>#<n> |                                   |
+ * | task                    | ORG#<orgId>               | TASK#<taskId> (ULID: created order) | gsi3: ORG#<orgId>#TASKS#<status> / <scheduledAt or createdAt>#<taskId> |
+ * |                         |                           |                          | gsi1: ORG#<orgId>#TASKS#ASSIGNEE#<userId> / <taskId> (when assigned) |
+ * |                         |                           |                          | gsi2: ORG#<orgId>#TASKS#AGENT#<agentId> / <taskId> (when it has an agent) |
+ * | task counters (15 min)  | ORG#<orgId>               | TASKCOUNT#<utcQuarterHour> |                                   |
+ * | task idempotency key    | ORG#<orgId>               | IDEMPOTENCY#<creatorKind>#<creatorId>#<key> | (TTL 24 h)       |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  *
  * Tenant-owned items all start their pk with ORG#<orgId> (isTenantPartition): deleting a tenant
  * refuses to touch any other partition, and signed cursors carry the partition they were read from.
  *
- * gsi3 is reserved for the tasks work (issue 12), which lists an org's tasks by status and schedule
- * on it (gsi3pk ORG#<orgId>#TASKS#<status>, gsi3sk <scheduledAt>). Audit entries share it under
+ * gsi3 lists an org's tasks by status and schedule (gsi3pk ORG#<orgId>#TASKS#<status>, gsi3sk
+ * <scheduledAt, or createdAt when unscheduled>#<taskId>). Audit entries share it under
  * their own prefix (ORG#<orgId>#AUDIT#ACTION#<action>): a Query names one partition, so the two
- * never meet. gsi1 likewise carries audit entries by actor beside profiles, memberships and invitees.
+ * never meet. gsi1 likewise carries audit entries by actor and tasks by assignee beside profiles,
+ * memberships and invitees; gsi2 tasks by agent beside the sync-due shards. Tasks, their counters
+ * and idempotency keys all live in the org partition, so deleting the tenant removes them.
  * Audit entries written before these index keys existed are in neither index: they show only in
  * the unfiltered and date-filtered audit lists.
  */
@@ -58,6 +74,13 @@ const label = {
   agent: 'AGENT',
   agentShare: 'AGENTSHARE',
   phone: 'PHONE',
+  agentRef: 'AGENTREF',
+  apiClient: 'APICLIENT',
+  task: 'TASK',
+  tasks: 'TASKS',
+  assignee: 'ASSIGNEE',
+  taskCount: 'TASKCOUNT',
+  idempotency: 'IDEMPOTENCY',
 } as const;
 
 const key = (...parts: string[]) => parts.join('#');
@@ -105,10 +128,13 @@ export const keys = {
     orgId: string;
     at: string;
     id: string;
-    actor: { userId: string };
+    actor: { userId: string } | { apiClientId: string };
     action: string;
   }) => ({
-    gsi1pk: keys.auditOfActor(entry.orgId, entry.actor.userId),
+    gsi1pk: keys.auditOfActor(
+      entry.orgId,
+      'userId' in entry.actor ? entry.actor.userId : entry.actor.apiClientId,
+    ),
     gsi1sk: key(entry.at, entry.id),
     gsi3pk: keys.auditOfAction(entry.orgId, entry.action),
     gsi3sk: key(entry.at, entry.id),
@@ -157,6 +183,75 @@ export const keys = {
   /** Outside every tenant: the one org a number belongs to, platform-wide (written with the number). */
   phoneClaim: (e164: string) => ({ pk: key(label.phone, e164), sk: label.phone }),
 
+  task: (orgId: string, taskId: string) => ({ pk: orgPk(orgId), sk: key(label.task, taskId) }),
+  taskPrefix: prefix(label.task),
+  /** gsi3 partition of the org's tasks in one status; sorted by `taskIndexes`' gsi3sk. */
+  tasksByStatus: (orgId: string, status: string) => key(orgPk(orgId), label.tasks, status),
+  tasksOfAssignee: (orgId: string, userId: string) => key(orgPk(orgId), label.tasks, label.assignee, userId),
+  tasksOfAgent: (orgId: string, agentId: string) => key(orgPk(orgId), label.tasks, label.agent, agentId),
+  /** The index keys of a task: by status always, by assignee and agent only when it has them (sparse). */
+  taskIndexes: (task: {
+    orgId: string;
+    id: string;
+    status: string;
+    scheduledAt: string | null;
+    createdAt: string;
+    assignedTo: string | null;
+    agentId: string | null;
+  }) => ({
+    gsi3pk: keys.tasksByStatus(task.orgId, task.status),
+    gsi3sk: key(task.scheduledAt ?? task.createdAt, task.id),
+    ...(task.assignedTo
+      ? { gsi1pk: keys.tasksOfAssignee(task.orgId, task.assignedTo), gsi1sk: task.id }
+      : {}),
+    ...(task.agentId ? { gsi2pk: keys.tasksOfAgent(task.orgId, task.agentId), gsi2sk: task.id } : {}),
+  }),
+  /** The counters of the tasks created in one UTC quarter hour (`bucket`: its start, 2026-01-05T13:45Z). */
+  taskCounter: (orgId: string, bucket: string) => ({ pk: orgPk(orgId), sk: key(label.taskCount, bucket) }),
+  taskCounterPrefix: prefix(label.taskCount),
+  idempotencyKey: (orgId: string, creator: { kind: string; id: string }, idempotencyKey: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.idempotency, creator.kind, creator.id, idempotencyKey),
+  }),
+
+  /** Outside every tenant: which org owns an agent, so the voice runtime finds it by id alone. */
+  agentRef: (agentId: string) => ({ pk: key(label.agentRef, agentId), sk: label.agentRef }),
+
+  apiClient: (orgId: string, clientId: string) => ({ pk: orgPk(orgId), sk: key(label.apiClient, clientId) }),
+  apiClientPrefix: prefix(label.apiClient),
+  /** Outside every tenant: the org and role a client-credentials token's client_id acts as. */
+  apiClientLookup: (clientId: string) => ({ pk: key(label.apiClient, clientId), sk: label.apiClient }),
+
+  prompt: (orgId: string, promptId: string) => ({ pk: orgPk(orgId), sk: key(label.prompt, promptId) }),
+  promptPrefix: prefix(label.prompt),
+  /** Zero-padded so versions sort by number within the prompt's prefix. */
+  promptVersion: (orgId: string, promptId: string, version: number) => ({
+    pk: orgPk(orgId),
+    sk: key(label.promptVersion, promptId, String(version).padStart(6, '0')),
+  }),
+  promptVersionsPrefix: (promptId: string) => prefix(key(label.promptVersion, promptId)),
+
+  /** The org-wide knowledge version (bumped by every knowledge write) and the bank's size totals. */
+  knowledgeVersion: (orgId: string) => ({ pk: orgPk(orgId), sk: label.knowledgeVersion }),
+  /** An entry's full text, apart from the retrieval partition so building an index never reads it. */
+  knowledgeContent: (orgId: string, entryId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.knowledgeContent, entryId),
+  }),
+  /** Everything retrieval reads, in one partition: entries (small) and their chunks. */
+  knowledgePk: (orgId: string) => key(orgPk(orgId), label.knowledge),
+  knowledgeEntry: (orgId: string, entryId: string) => ({
+    pk: keys.knowledgePk(orgId),
+    sk: key(label.knowledgeEntry, entryId),
+  }),
+  knowledgeEntryPrefix: prefix(label.knowledgeEntry),
+  knowledgeChunk: (orgId: string, entryId: string, rev: number, n: number) => ({
+    pk: keys.knowledgePk(orgId),
+    sk: key(label.knowledgeChunk, entryId, String(rev).padStart(6, '0'), String(n).padStart(4, '0')),
+  }),
+  /** Every chunk of an entry, of any revision (a failed write's leftovers included). */
+  knowledgeChunksPrefix: (entryId: string) => prefix(key(label.knowledgeChunk, entryId)),
+
   /** Never written: reading it proves the table answers (GET /health?deep=1). */
   healthProbe: () => ({ pk: label.health, sk: label.health }),
 
@@ -182,6 +277,8 @@ const tenantChildren: Partial<Record<string, (orgId: string, id: string) => stri
   [label.org]: (orgId) => [keys.auditPk(orgId)],
   [label.member]: (orgId, userId) => [keys.calendarPk(orgId, userId)],
   [label.calendar]: (orgId, userId) => [keys.calendarPk(orgId, userId)],
+  // Written by the first knowledge write and never removed, so it always names the bank's partition.
+  [label.knowledgeVersion]: (orgId) => [keys.knowledgePk(orgId)],
 };
 
 export function childPartitions(orgId: string, sk: string): string[] {
@@ -191,7 +288,7 @@ export function childPartitions(orgId: string, sk: string): string[] {
 
 /**
  * Items in other partitions that exist only because of this one (an invite's token lookup, the
- * other side of an agent share, a number's platform-wide claim): deleting the tenant deletes them
+ * other side of an agent share, a number's platform-wide claim, an agent's or API client's lookup by id): deleting the tenant deletes them
  * with it.
  */
 export function mirrorKeys(orgId: string, item: Record<string, unknown>): { pk: string; sk: string }[] {
@@ -202,6 +299,9 @@ export function mirrorKeys(orgId: string, item: Record<string, unknown>): { pk: 
   // The number is read from the sort key: the org-deletion Query projects only what it needs.
   if (item.type === 'PHONE_NUMBER')
     return [keys.phoneClaim(String(item.sk).slice(keys.phoneNumberPrefix.length))];
+  if (item.type === 'AGENT') return [keys.agentRef(String(item.sk).slice(keys.agentPrefix.length))];
+  if (item.type === 'API_CLIENT')
+    return [keys.apiClientLookup(String(item.sk).slice(keys.apiClientPrefix.length))];
   return [];
 }
 

@@ -42,6 +42,10 @@ export interface FunctionAccess {
   sendMail?: boolean;
   /** Reads the LiveKit API key and secret (the secret `livekitSecretName` names) to sign tokens. */
   livekitSecret?: boolean;
+  /** Creates and deletes org API clients: Cognito app clients in the stage's user pool, no other. */
+  userPoolClients?: boolean;
+  /** Publishes to the live channels (AppSync Events, IAM auth) of this deployment's Event API. */
+  publishLiveEvents?: boolean;
 }
 
 /** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
@@ -93,10 +97,34 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Test calls: reads the agent (own, or shared-in through the mirror item and its owner's item)
   // and signs a LiveKit token with the key and secret from the LiveKit secret.
   'agent-sessions': { table: caller, livekitSecret: true },
+  // Org API clients: the client item, its platform-wide lookup, the org's client counter and the
+  // audit entry in one transaction; the Cognito app client created before and deleted on refusal.
+  'api-clients': {
+    table: [...tenantWrites, 'dynamodb:Query'],
+    signingKey: true,
+    userPoolClients: true,
+  },
+  // The voice runtime: the agent's lookup by id, the agent, and its provider keys (read only).
+  runtime: { table: ['dynamodb:GetItem'], agentKeySecrets: ['get'] },
   // Phone numbers: the number, its platform-wide claim (outside the tenant) and the org's number
   // counter in one transaction, with a check that an assigned agent still exists; lists page with
   // signed cursors.
   'phone-numbers': { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
+  // Prompts: the head and its new version in one transaction (with the audit entry); deleting
+  // queries the prompt's versions and batch-deletes them; lists page with signed cursors.
+  prompts: { table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchWriteItem'], signingKey: true },
+  // Knowledge: entry, content, version bump and agent checks in one transaction; a long entry's
+  // chunks are batch-written before it and replaced ones batch-deleted after; reading an entry is
+  // one BatchGet (entry + content); search reads the version, the agent, and on a rebuild queries
+  // the knowledge partition; lists page with signed cursors.
+  knowledge: {
+    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    signingKey: true,
+  },
+  // Tasks: the task, its quarter-hour counter, checks on the agent and assignee it names, the
+  // idempotency key and the audit entry in one transaction; lists page with signed cursors (one
+  // Query on the org partition or an index), the summary Queries the counters.
+  tasks: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
   // Connect signs OAuth state and builds the consent URL; event writes read the tokens and store
   // refreshed ones; disconnect revokes, deletes the tokens and empties the user's event partition.
   calendar: {
@@ -124,7 +152,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   },
 };
 
-/** The calendar sync jobs (functions/jobs/), which the Sync stack wires explicitly. */
+/** Functions outside the route table (jobs, the live authorizer), which their stacks wire explicitly. */
 export const jobFunctionAccess = {
   // Queries the due shard of gsi2 and leases each connection before queueing it.
   'sync-dispatcher': {
@@ -147,6 +175,12 @@ export const jobFunctionAccess = {
     tokenSecrets: ['get', 'put', 'delete'],
     consumeSyncQueue: true,
   },
+  // The live channels' authorizer (infra/stacks/live-stack.ts): reads the caller's profile (bound
+  // to its issuer) and their membership of the channel's org.
+  'live-authorizer': { table: ['dynamodb:GetItem'] },
+  // The change publisher reads nothing from the table (the stream hands it the images; Lambda's
+  // poller holds the stream permissions) and publishes to the live channels.
+  'publish-changes': { table: [], publishLiveEvents: true },
 } as const satisfies Record<string, FunctionAccess>;
 
 export function accessFor(module: string): FunctionAccess {

@@ -11,22 +11,26 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { can } from '../../api/permissions';
 import {
   type BodyOf,
+  type HeadersOf,
   type ParamsOf,
   type QueryOf,
   type ResponseOf,
   type RouteSpec,
   routeKey,
 } from '../../api/route';
-import type { AuditEntry } from '../../api/schemas/audit';
+import type { AuditActor, AuditEntry } from '../../api/schemas/audit';
 import type { UserProfile } from '../../api/schemas/me';
+import { findApiClientGrant } from '../../data/api-clients';
 import { getMembership, type Membership } from '../../data/memberships';
 import { dynamoUserStore } from '../../data/users';
+import { type MachineIdentity, machineScope } from '../../domain/api-clients';
 import { type AuditChange, auditEntry } from '../../domain/audit';
 import { Refusal } from '../../domain/refusal';
 import { followVerifiedEmail, type Identity, profileFromIdentity } from '../../domain/users';
+import { config } from '../../lib/config';
 import { logger } from '../../lib/logger';
 import { dependencyProblem, Problem, problemBody, problems } from '../../lib/problem';
-import { authenticate } from './auth';
+import { apiClientOnPersonRoute, authenticatePrincipal } from './auth';
 import { problemFor } from './refusals';
 import { etagFor, parseIfMatch, parseInput } from './request';
 
@@ -42,7 +46,13 @@ export interface HandlerRequest<R extends RouteSpec> {
   params: ParamsOf<R>;
   query: QueryOf<R>;
   body: BodyOf<R>;
-  caller: R['auth'] extends { kind: 'public' } ? null : Caller;
+  /** The request headers the route declares, validated. */
+  headers: HeadersOf<R>;
+  /**
+   * The person calling. On an org route called by an API client it is a stand-in whose identity
+   * and profile refuse with 403 when read (the route acts for a person); null on public and runtime routes.
+   */
+  caller: R['auth'] extends { kind: 'public' } | { kind: 'runtime' } ? null : Caller;
   membership: R['auth'] extends { kind: 'org' } ? Membership : null;
   ifMatch: number | undefined;
   requestId: string;
@@ -146,10 +156,73 @@ async function loadCaller(identity: Identity, now: Date): Promise<Caller> {
   return { identity, profile: moved ?? stored.profile };
 }
 
-async function authorize(spec: RouteSpec, event: Event, now: Date) {
-  if (spec.auth.kind === 'public') return { caller: null, membership: null };
-  const identity = await authenticate(event.headers.authorization);
-  if (spec.auth.kind === 'user') return { caller: await loadCaller(identity, now), membership: null };
+/**
+ * For an API client's call, the request's person-shaped parts: what it has (org, role) answers,
+ * what only a person has (profile, user id, email) refuses with a 403 when a handler reaches for
+ * it, before that handler has changed anything (README "Machine callers"). A route that acts for
+ * a person therefore refuses machines without declaring it, and a new one cannot mistake a client
+ * for a person.
+ */
+function personOnly<T extends object>(known: Partial<T>, personal: readonly (keyof T & string)[]): T {
+  const standIn = { ...known } as T;
+  for (const name of personal) {
+    Object.defineProperty(standIn, name, {
+      enumerable: true,
+      get: () => {
+        throw problems.forbidden('This action is for people; an API client cannot perform it.');
+      },
+    });
+  }
+  return standIn;
+}
+
+async function authorizeMachine(spec: RouteSpec, machine: MachineIdentity, event: Event) {
+  const { resourceServer, runtimeClientId } = config().machineTokens;
+  if (spec.auth.kind === 'runtime') {
+    const isRuntime =
+      machine.scopes.includes(machineScope(resourceServer, 'runtime')) &&
+      (!runtimeClientId || machine.clientId === runtimeClientId);
+    if (!isRuntime) throw problems.forbidden(runtimeOnly);
+    return { caller: null, membership: null, actor: null };
+  }
+  if (spec.auth.kind !== 'org') throw problems.forbidden(apiClientOnPersonRoute);
+  if (!machine.scopes.includes(machineScope(resourceServer, 'org'))) {
+    throw problems.forbidden(`The token lacks the ${machineScope(resourceServer, 'org')} scope.`);
+  }
+  const grant = await findApiClientGrant(machine.clientId);
+  if (!grant) throw problems.unauthorized('This API client has been deleted.');
+  // Another org's path looks exactly as it does to a person who is not a member there.
+  if (grant.orgId !== event.pathParameters?.orgId) throw problems.notFound();
+  if (!can(grant.role, spec.auth.permission)) throw problems.forbidden();
+  return {
+    caller: personOnly<Caller>({}, ['identity', 'profile']),
+    membership: personOnly<Membership>({ orgId: grant.orgId, role: grant.role, additionalRoles: [] }, [
+      'userId',
+      'email',
+      'joinedAt',
+      'updatedAt',
+      'version',
+    ]),
+    actor: { apiClientId: grant.clientId, name: grant.name },
+  };
+}
+
+const runtimeOnly = 'Only the platform’s voice runtime client may read agents for running them.';
+
+async function authorize(
+  spec: RouteSpec,
+  event: Event,
+  now: Date,
+): Promise<{ caller: Caller | null; membership: Membership | null; actor: AuditActor | null }> {
+  if (spec.auth.kind === 'public') return { caller: null, membership: null, actor: null };
+  const principal = await authenticatePrincipal(event.headers.authorization);
+  if (principal.kind === 'machine') return authorizeMachine(spec, principal.machine, event);
+  const { identity } = principal;
+  if (spec.auth.kind === 'runtime') throw problems.forbidden(runtimeOnly);
+  if (spec.auth.kind === 'user') {
+    const caller = await loadCaller(identity, now);
+    return { caller, membership: null, actor: personActor(caller) };
+  }
 
   const orgId = event.pathParameters?.orgId;
   if (!orgId) throw new Error(`route ${routeKey(spec)} is org-scoped but has no {orgId}`);
@@ -159,7 +232,11 @@ async function authorize(spec: RouteSpec, event: Event, now: Date) {
   ]);
   if (!membership) throw problems.notFound();
   if (!can(membership.role, spec.auth.permission)) throw problems.forbidden();
-  return { caller, membership };
+  return { caller, membership, actor: personActor(caller) };
+}
+
+function personActor(caller: Caller): AuditActor {
+  return { userId: caller.profile.id, email: caller.profile.email };
 }
 
 function render(spec: RouteSpec, reply: { body?: unknown; headers?: Record<string, string> }): Result {
@@ -181,14 +258,13 @@ export function httpHandler(implementations: Implementation[]) {
       if (!implementation) throw problems.notFound(`No route ${event.routeKey}.`);
       const spec = implementation.route;
       const now = new Date();
-      const { caller, membership } = await authorize(spec, event, now);
+      const { caller, membership, actor } = await authorize(spec, event, now);
       const input = parseInput(spec, event);
       const requestId = requestIdOf(event, context);
       const audit = ({ orgId, ...change }: AuditChange & { orgId?: string }) => {
-        if (!caller) throw new Error(`route ${routeKey(spec)} is public; it has no one to audit`);
+        if (!actor) throw new Error(`route ${routeKey(spec)} has no caller to audit`);
         const org = orgId ?? event.pathParameters?.orgId;
         if (!org) throw new Error(`route ${routeKey(spec)} has no {orgId}; name the audited org`);
-        const actor = { userId: caller.profile.id, email: caller.profile.email };
         return auditEntry({ ...change, orgId: org, actor, requestId, now });
       };
       const reply = await implementation.run({

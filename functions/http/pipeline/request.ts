@@ -39,11 +39,11 @@ function malformedStringAt(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
-function readBody(event: APIGatewayProxyEventV2): unknown {
+function readBody(event: APIGatewayProxyEventV2, limit: number): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > maxBodyBytes) {
-    throw problems.invalidField('body', `must be at most ${maxBodyBytes} bytes, got ${raw.byteLength}`);
+  if (raw.byteLength > limit) {
+    throw problems.invalidField('body', `must be at most ${limit} bytes, got ${raw.byteLength}`);
   }
   let parsed: unknown;
   try {
@@ -76,10 +76,22 @@ export interface ParsedInput {
   params: unknown;
   query: unknown;
   body: unknown;
+  headers: unknown;
+}
+
+/** The headers a route declares, by their canonical names (API Gateway lower-cases header names). */
+function declaredHeaders(spec: RouteSpec, event: APIGatewayProxyEventV2): Record<string, string> {
+  const sent = event.headers ?? {};
+  return Object.fromEntries(
+    Object.keys(spec.headers?.shape ?? {}).flatMap((name) => {
+      const value = sent[name.toLowerCase()];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
 }
 
 export function parseInput(spec: RouteSpec, event: APIGatewayProxyEventV2): ParsedInput {
-  const body = readBody(event);
+  const body = readBody(event, spec.maxBodyBytes ?? maxBodyBytes);
   if (!spec.body && body !== undefined && !isEmptyObject(body)) {
     throw problems.invalidField('body', 'this route takes no body (send none, or {})');
   }
@@ -87,5 +99,6 @@ export function parseInput(spec: RouteSpec, event: APIGatewayProxyEventV2): Pars
     params: validate(spec.params, event.pathParameters ?? {}),
     query: validate(spec.query, event.queryStringParameters ?? {}),
     body: spec.body ? validate(spec.body, body ?? {}) : undefined,
+    headers: validate(spec.headers, declaredHeaders(spec, event)),
   };
 }

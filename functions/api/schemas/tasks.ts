@@ -1,0 +1,205 @@
+import * as z from 'zod';
+import { canonicalEmail } from '../../lib/email';
+import { AgentId } from './agents';
+import { Email, IsoDateTime, ListQuery, TimeZone } from './common';
+import { UserId } from './members';
+import { OrgId } from './orgs';
+import { E164 } from './phone-numbers';
+
+export const TaskId = z.string().regex(/^tsk_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a task id (tsk_…)');
+export const TaskParams = z.strictObject({ orgId: OrgId, taskId: TaskId });
+
+export const taskTypes = ['call', 'email', 'other'] as const;
+export const taskStatuses = ['pending', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
+export const taskPriorities = ['low', 'medium', 'high', 'urgent'] as const;
+/** Who created a task: a person of the org, an org API client, a platform admin, or an integration (a webhook). */
+export const creatorKinds = ['member', 'apiClient', 'platformAdmin', 'integration'] as const;
+export const TaskType = z.enum(taskTypes);
+export const TaskStatus = z.enum(taskStatuses);
+export const TaskPriority = z.enum(taskPriorities);
+export type TaskType = z.infer<typeof TaskType>;
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const maxMetadataBytes = 16 * 1024;
+
+/** Any JSON object (finite numbers only) of at most 16 KB, counted as UTF-8 JSON. */
+const Metadata = z
+  .record(z.string(), z.json())
+  .refine(
+    (value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= maxMetadataBytes,
+    `must be at most ${maxMetadataBytes} bytes as JSON`,
+  );
+
+/** An address as sent: its form depends on the task's type, which the body-level rule checks. */
+const Address = z.string().trim().min(1).max(320);
+
+/**
+ * Why `value` is not an address of a task of this type, or undefined when it is one: E.164 for
+ * calls, an email address for emails (no lookalike characters, as lib/email.ts compares them),
+ * anything for other tasks. Creation and changes both ask this.
+ */
+export function addressProblem(type: TaskType, value: string): string | undefined {
+  if (type === 'call') return E164.safeParse(value).error?.issues[0]?.message;
+  if (type === 'email') {
+    const ok = Email.safeParse(value).success && canonicalEmail(value, false) !== undefined;
+    return ok ? undefined : 'must be an email address for an email task';
+  }
+  return undefined;
+}
+
+/** The stored form of a valid address: emails compared as lib/email.ts does, others as given. */
+export function normalizeAddress(type: TaskType, value: string): string {
+  return type === 'email' ? (canonicalEmail(value, false) ?? value) : value;
+}
+
+const addressFields = ['fromAddress', 'toAddress'] as const;
+
+export const CreateTaskBody = z
+  .strictObject({
+    type: TaskType,
+    priority: TaskPriority.default('medium'),
+    fromAddress: Address.nullable().optional(),
+    toAddress: Address.nullable().optional(),
+    subject: z.string().trim().max(500).nullable().optional(),
+    content: z.string().max(20_000).nullable().optional(),
+    metadata: Metadata.optional(),
+    scheduledAt: IsoDateTime.nullable().optional(),
+    agentId: AgentId.nullable().optional(),
+    assignedTo: UserId.nullable().optional(),
+  })
+  .superRefine((body, ctx) => {
+    for (const field of addressFields) {
+      const value = body[field];
+      const problem = value ? addressProblem(body.type, value) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
+    }
+  });
+export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
+
+/**
+ * A change: any field given replaces it, null clears it; `status` moves the task through its state
+ * machine. The type is fixed at creation (addresses are checked against it, and the summary counts
+ * by it); startedAt and completedAt are set by transitions only.
+ */
+export const UpdateTaskBody = z.strictObject({
+  status: TaskStatus.optional(),
+  priority: TaskPriority.optional(),
+  fromAddress: Address.nullable().optional(),
+  toAddress: Address.nullable().optional(),
+  subject: z.string().trim().max(500).nullable().optional(),
+  content: z.string().max(20_000).nullable().optional(),
+  metadata: Metadata.optional(),
+  scheduledAt: IsoDateTime.nullable().optional(),
+  agentId: AgentId.nullable().optional(),
+  assignedTo: UserId.nullable().optional(),
+});
+export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
+
+/** Printable ASCII, as Stripe's and the IETF draft's keys are; a UUID is the usual choice. */
+export const CreateTaskHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters without spaces')
+    .optional()
+    .describe(
+      'Replaying the same key with the same body within 24 hours returns the first result; another body is a 422.',
+    ),
+});
+
+const listFilters = ['status', 'assignedTo', 'agentId'] as const;
+
+/**
+ * One list at a time, each one Query on an index built for it: by status (ordered by scheduledAt,
+ * unscheduled ones by creation), by assignee or by agent (newest first), or all (newest first).
+ */
+export const TaskListQuery = ListQuery.extend({
+  status: TaskStatus.optional(),
+  assignedTo: UserId.optional(),
+  agentId: AgentId.optional(),
+}).superRefine((query, ctx) => {
+  const given = listFilters.filter((name) => query[name] !== undefined);
+  for (const name of given.slice(1)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message: `give at most one of ${listFilters.join(', ')} (each is a list of its own)`,
+    });
+  }
+});
+
+const LocalDate = z.iso.date();
+
+export const maxSummaryDays = 92;
+
+const dayMs = 86_400_000;
+
+export const TaskSummaryQuery = z
+  .strictObject({
+    /** The first local day counted (YYYY-MM-DD in `tz`). */
+    from: LocalDate,
+    /** The day after the last one counted: [from, to). */
+    to: LocalDate,
+    tz: TimeZone.default('UTC'),
+  })
+  .superRefine((query, ctx) => {
+    const days = (Date.parse(query.to) - Date.parse(query.from)) / dayMs;
+    if (days < 1 || days > maxSummaryDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must be 1 to ${maxSummaryDays} days after from`,
+      });
+    }
+  });
+
+export const TaskCreator = z
+  .object({ kind: z.enum(creatorKinds), id: z.string() })
+  .meta({ id: 'TaskCreator' });
+
+export const Task = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    type: TaskType,
+    status: TaskStatus,
+    priority: TaskPriority,
+    fromAddress: z.string().nullable(),
+    toAddress: z.string().nullable(),
+    subject: z.string().nullable(),
+    content: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    scheduledAt: IsoDateTime.nullable(),
+    /** Set when the task moves to in_progress. */
+    startedAt: IsoDateTime.nullable(),
+    /** Set when the task ends: completed, failed or cancelled. */
+    completedAt: IsoDateTime.nullable(),
+    agentId: z.string().nullable(),
+    assignedTo: z.string().nullable(),
+    createdBy: TaskCreator,
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Task' });
+export type Task = z.infer<typeof Task>;
+
+const StatusCounts = z.object(
+  Object.fromEntries(taskStatuses.map((s) => [s, z.number().int()])),
+) as z.ZodObject<Record<TaskStatus, z.ZodNumber>>;
+
+export const TaskSummary = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    tz: z.string(),
+    /** Every local day of [from, to), with the tasks created that day by type and current status. */
+    days: z.array(
+      z.object({
+        date: z.string(),
+        total: z.number().int(),
+        byType: z.object({ call: StatusCounts, email: StatusCounts, other: StatusCounts }),
+      }),
+    ),
+  })
+  .meta({ id: 'TaskSummary' });
+export type TaskSummary = z.infer<typeof TaskSummary>;

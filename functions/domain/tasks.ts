@@ -1,0 +1,218 @@
+/**
+ * Task rules: a new task, changes to it, its status state machine, who may change it, and how the
+ * per-quarter-hour counters fold into the per-day summary.
+ */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import { can, type OrgRole } from '../api/permissions';
+import {
+  addressProblem,
+  type CreateTaskBody,
+  normalizeAddress,
+  type Task,
+  type TaskStatus,
+  type TaskSummary,
+  type TaskType,
+  taskStatuses,
+  taskTypes,
+  type UpdateTaskBody,
+} from '../api/schemas/tasks';
+import { Refusal, refuse } from './refusal';
+import { addDays, instantOf, wallClock } from './zoned-time';
+
+export type TaskCreator = Task['createdBy'];
+
+/** Where each status may go next; the ended ones go nowhere. */
+export const taskTransitions: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
+  pending: ['in_progress', 'cancelled'],
+  in_progress: ['completed', 'failed', 'cancelled'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+/**
+ * Null when `from` may move to `to`. Moving to the status a task already has is refused too: two
+ * workers starting the same task must not both hear "started".
+ */
+export function transitionRefusal(from: TaskStatus, to: TaskStatus): Refusal | null {
+  const allowed = taskTransitions[from];
+  if (allowed.includes(to)) return null;
+  return refuse(
+    'conflict',
+    allowed.length
+      ? `A ${from} task can move to ${allowed.join(', ')} only, not ${to}.`
+      : `A ${from} task has ended; its status cannot change.`,
+    'status',
+  );
+}
+
+/** The task in its new status; startedAt and completedAt are set here and nowhere else. */
+export function moveTask(task: Task, to: TaskStatus, now: Date): Task | Refusal {
+  const refusal = transitionRefusal(task.status, to);
+  if (refusal) return refusal;
+  const at = now.toISOString();
+  return {
+    ...task,
+    status: to,
+    startedAt: to === 'in_progress' ? at : task.startedAt,
+    completedAt: to === 'in_progress' ? task.completedAt : at,
+    updatedAt: at,
+    version: task.version + 1,
+  };
+}
+
+function addressRefusal(type: TaskType, field: 'fromAddress' | 'toAddress', value: string | null) {
+  const problem = value === null ? undefined : addressProblem(type, value);
+  return problem ? refuse('invalid', problem, field) : null;
+}
+
+const address = (type: TaskType, value: string | null | undefined) =>
+  value ? normalizeAddress(type, value) : null;
+
+export function newTask(orgId: string, body: CreateTaskBody, createdBy: TaskCreator, now: Date): Task {
+  const at = now.toISOString();
+  return {
+    id: `tsk_${ulid(now.getTime())}`,
+    orgId,
+    type: body.type,
+    status: 'pending',
+    priority: body.priority,
+    fromAddress: address(body.type, body.fromAddress),
+    toAddress: address(body.type, body.toAddress),
+    subject: body.subject ?? null,
+    content: body.content ?? null,
+    metadata: body.metadata ?? {},
+    scheduledAt: body.scheduledAt ?? null,
+    startedAt: null,
+    completedAt: null,
+    agentId: body.agentId ?? null,
+    assignedTo: body.assignedTo ?? null,
+    createdBy,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+/** The task with the change applied, or why not (an address wrong for its type, an illegal move). */
+export function applyTaskChange(task: Task, change: UpdateTaskBody, now: Date): Task | Refusal {
+  const { status, ...fields } = change;
+  for (const field of ['fromAddress', 'toAddress'] as const) {
+    const value = fields[field];
+    const refusal = value === undefined ? null : addressRefusal(task.type, field, value);
+    if (refusal) return refusal;
+  }
+  const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  const changed: Task = {
+    ...task,
+    ...defined,
+    ...(fields.fromAddress !== undefined ? { fromAddress: address(task.type, fields.fromAddress) } : {}),
+    ...(fields.toAddress !== undefined ? { toAddress: address(task.type, fields.toAddress) } : {}),
+    updatedAt: now.toISOString(),
+    version: task.version + 1,
+  };
+  if (status === undefined) return changed;
+  const moved = moveTask(changed, status, now);
+  return moved instanceof Refusal ? moved : { ...moved, version: task.version + 1 };
+}
+
+/** Members change the tasks assigned to them; managers and up change any. */
+export function taskEditRefusal(role: OrgRole, userId: string, task: Task): Refusal | null {
+  if (can(role, 'tasks:updateAny') || task.assignedTo === userId) return null;
+  return refuse('forbidden', 'Members change only the tasks assigned to them; ask a manager.');
+}
+
+export const taskRefusals = {
+  noSuchAgent: () =>
+    refuse('not_found', 'No agent of this organization, or shared into it, has this id.', 'agentId'),
+  noSuchMember: () => refuse('not_found', 'No member of this organization has this user id.', 'assignedTo'),
+  idempotencyKeyReused: () =>
+    refuse(
+      'refused',
+      'This Idempotency-Key was used with another request body in the last 24 hours; use a new key.',
+      'Idempotency-Key',
+    ),
+};
+
+/** JSON with object keys sorted, so the same body always hashes the same however it was written. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What an idempotency key remembers of its request: the sha256 of the validated body. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/**
+ * Counters are kept per UTC quarter hour of creation: every zone's offset is a whole number of
+ * quarter hours (India +5:30, Nepal +5:45, Chatham +12:45), so the buckets fold exactly into local
+ * days anywhere.
+ */
+const bucketMs = 15 * 60_000;
+
+/** The quarter hour `at` falls in, as its start: 2026-01-05T13:45Z (sorts as it reads). */
+export function taskBucket(at: string | number): string {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  return `${new Date(ms - (ms % bucketMs)).toISOString().slice(0, 16)}Z`;
+}
+
+/** The counter attribute of one type in one status. */
+export const counterName = (type: TaskType, status: TaskStatus) => `${type}#${status}`;
+export const counterNames = taskTypes.flatMap((type) =>
+  taskStatuses.map((status) => counterName(type, status)),
+);
+
+/** The first and last quarter hour of the local days [from, to) in `tz`. */
+export function summaryBuckets(from: string, to: string, tz: string): { first: string; last: string } {
+  return {
+    first: taskBucket(instantOf(tz, from, 0)),
+    last: taskBucket(instantOf(tz, to, 0) - bucketMs),
+  };
+}
+
+export interface TaskCounts {
+  bucket: string;
+  counts: Record<string, number>;
+}
+
+type DayCounts = TaskSummary['days'][number]['byType'];
+
+function emptyDay(): DayCounts {
+  const statuses = () => Object.fromEntries(taskStatuses.map((s) => [s, 0])) as Record<TaskStatus, number>;
+  return { call: statuses(), email: statuses(), other: statuses() };
+}
+
+/** Folds quarter-hour counters into every local day of [from, to) in `tz`, empty days included. */
+export function summarize(from: string, to: string, tz: string, buckets: readonly TaskCounts[]): TaskSummary {
+  const days = new Map<string, DayCounts>();
+  for (let date = from; date < to; date = addDays(date, 1)) days.set(date, emptyDay());
+  for (const { bucket, counts } of buckets) {
+    const day = days.get(wallClock(tz, Date.parse(bucket)).date);
+    if (!day) continue;
+    for (const type of taskTypes) {
+      for (const status of taskStatuses) day[type][status] += counts[counterName(type, status)] ?? 0;
+    }
+  }
+  return {
+    from,
+    to,
+    tz,
+    days: [...days].map(([date, byType]) => ({
+      date,
+      total: taskTypes.reduce(
+        (sum, type) => sum + taskStatuses.reduce((s, status) => s + byType[type][status], 0),
+        0,
+      ),
+      byType,
+    })),
+  };
+}
