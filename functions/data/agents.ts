@@ -115,12 +115,31 @@ export async function getAgent(orgId: string, agentId: string): Promise<AgentSta
   return state && { ...state, sharedFrom: ref.ownerOrgId };
 }
 
-/** The agent, its place under the plan's limit and the audit entry, all or nothing. */
+/**
+ * An agent by its id alone, for the voice runtime: the platform-wide `AGENTREF#<agentId>` names its
+ * owning org (written with the agent, deleted with it and with the org), then the agent item.
+ */
+export async function findAgentById(agentId: string): Promise<AgentState | undefined> {
+  const { Item: ref } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.agentRef(agentId) }),
+  );
+  if (!ref) return undefined;
+  const item = await storedAgent(String(ref.orgId), agentId);
+  return item?.type === 'AGENT' ? stateOf(item) : undefined;
+}
+
+/** The agent, its lookup by id, its place under the plan's limit and the audit entry, all or nothing. */
 export async function createAgent(agent: AgentState, maxAgents: number, audit: AuditEntry): Promise<void> {
   const outcome = await transact([
     agentPut(agent, 'attribute_not_exists(pk)'),
     agentCounter(agent.orgId, 1, maxAgents),
     auditPut(audit),
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.agentRef(agent.id), type: 'AGENT_REF', orgId: agent.orgId, agentId: agent.id },
+      },
+    },
   ]);
   if (outcome.ok) return;
   throw outcome.failed.includes(1)
@@ -165,6 +184,7 @@ export async function deleteAgent(agent: AgentState, audit: AuditEntry): Promise
     },
     agentCounter(agent.orgId, -1),
     auditPut(audit),
+    { Delete: { TableName: tableName(), Key: keys.agentRef(agent.id) } },
   ]);
   if (!outcome.ok) throw refusals.changedMeanwhile('agent');
   await unassignAgentNumbers(agent.orgId, agent.id, audit);

@@ -1,6 +1,6 @@
 /** Audit entries: written only inside the transaction of the change they record; TTL ages them out. */
 import * as z from 'zod';
-import type { AuditEntry } from '../api/schemas/audit';
+import { AuditActor, type AuditEntry } from '../api/schemas/audit';
 import { tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryPage } from './page';
@@ -13,7 +13,7 @@ const AuditItem = z.object({
   id: z.string(),
   orgId: z.string(),
   at: z.string(),
-  actor: z.object({ userId: z.string(), email: z.string() }),
+  actor: AuditActor,
   action: z.string(),
   target: z.object({ type: z.string(), id: z.string() }),
   requestId: z.string(),

@@ -1,6 +1,6 @@
 /** Audit entries: who did what to which target, with a before/after summary of the fields that changed. */
 import { ulid } from 'ulid';
-import type { AuditEntry } from '../api/schemas/audit';
+import type { AuditActor, AuditEntry } from '../api/schemas/audit';
 
 /** Never summarized: anything that could be a credential, and bookkeeping that changes on every write. */
 const hidden = /token|secret|hash|password|key/i;
@@ -31,7 +31,7 @@ export interface AuditChange {
 
 export interface AuditInput extends AuditChange {
   orgId: string;
-  actor: { userId: string; email: string };
+  actor: AuditActor;
   requestId: string;
   now: Date;
 }

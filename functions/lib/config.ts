@@ -42,6 +42,13 @@ const Env = z.object({
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
   LIVEKIT_SECRET_ARN: z.string().min(1).optional(),
+  MACHINE_ISSUER: z.string().url().optional(),
+  MACHINE_JWKS_URI: z.string().url().optional(),
+  API_RESOURCE_SERVER: z.string().min(1).default('agent-control-plane'),
+  RUNTIME_CLIENT_ID: z.string().min(1).optional(),
+  USER_POOL_ID: z.string().min(1).optional(),
+  COGNITO_ENDPOINT: z.string().url().optional(),
+  TOKEN_URL: z.string().url().optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
@@ -94,6 +101,23 @@ export interface AppConfig {
         secretArn: string | undefined;
       }
     | undefined;
+  /**
+   * Client-credentials access tokens (README "Machine callers"): the issuer that signs them (the
+   * stage's Cognito pool; locally the dev identity provider), the resource server whose scopes
+   * `<resourceServer>/org` and `<resourceServer>/runtime` they carry, and the platform runtime
+   * client. Absent issuer: machine tokens are refused.
+   */
+  machineTokens: {
+    issuer: string | undefined;
+    jwksUri: string | undefined;
+    resourceServer: string;
+    runtimeClientId: string | undefined;
+  };
+  /**
+   * The user pool org API clients are created in (Cognito app clients), the endpoint override the
+   * local stand-in answers on, and the token endpoint integrators are told about.
+   */
+  identityClients: { userPoolId: string | undefined; endpoint: string | undefined; tokenUrl: string | undefined };
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
   sync: {
@@ -154,6 +178,18 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
           secretArn: env.LIVEKIT_SECRET_ARN,
         }
       : undefined,
+    machineTokens: {
+      // Locally the dev identity provider signs client-credentials tokens too, as Cognito signs both kinds.
+      issuer: env.MACHINE_ISSUER ?? devIssuer?.issuer,
+      jwksUri: env.MACHINE_JWKS_URI,
+      resourceServer: env.API_RESOURCE_SERVER,
+      runtimeClientId: env.RUNTIME_CLIENT_ID,
+    },
+    identityClients: {
+      userPoolId: env.USER_POOL_ID ?? (isLocal ? 'local_devpool' : undefined),
+      endpoint: isLocal ? env.COGNITO_ENDPOINT : undefined,
+      tokenUrl: env.TOKEN_URL,
+    },
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
     sync: {
       queueUrl: env.SYNC_QUEUE_URL,

@@ -20,6 +20,8 @@ export interface AccessTargets {
   /** Absent without LiveKit: then no function is granted it. */
   livekitSecretName?: string;
   syncQueue?: IQueue;
+  /** The Cognito user pool org API clients live in; absent with PropelAuth (then none are created). */
+  userPoolArn?: string;
   /** SES identity ARNs the sender may be verified as (address, domain); absent without mail. */
   mailIdentityArns?: string[];
 }
@@ -145,6 +147,14 @@ export function accessStatements(
     if (!t.syncQueue) throw new Error('consumeSyncQueue declared but no sync queue was given');
     statements.push(
       new PolicyStatement({ actions: syncQueueConsumeActions, resources: [t.syncQueue.queueArn] }),
+    );
+  }
+  if (access.userPoolClients && t.userPoolArn) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+        resources: [t.userPoolArn],
+      }),
     );
   }
   if (access.sendMail && t.mailIdentityArns) {

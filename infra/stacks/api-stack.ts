@@ -21,13 +21,14 @@ import { type RouteSpec, routeKey } from '../../functions/api/route';
 import type { DeployConfig } from '../config';
 import type { AccessTargets } from './access-policy';
 import { AppFunction } from './constructs/app-function';
-import { functionEnvironment, type TrustedIssuer } from './environment';
+import { functionEnvironment, type MachineCallers, type TrustedIssuer } from './environment';
 import { accessFor } from './function-access';
 
 export interface ApiStackProps extends StackProps {
   config: DeployConfig;
   routes: readonly RouteSpec[];
   trustedIssuers: TrustedIssuer[];
+  machineCallers?: MachineCallers;
   targets: AccessTargets;
 }
 
@@ -109,6 +110,7 @@ export class ApiStack extends Stack {
       config,
       targets: props.targets,
       trustedIssuers: props.trustedIssuers,
+      ...(props.machineCallers ? { machineCallers: props.machineCallers } : {}),
     });
 
     const integrations = new Map<string, HttpLambdaIntegration>();

@@ -1,7 +1,8 @@
 /**
  * The built-in identity provider, deployed only when no external issuer (PropelAuth) is
  * configured: a Cognito user pool with its hosted sign-in domain, the admin site's app client, and
- * a resource server whose scopes machine clients (client credentials) receive. The site's client
+ * a resource server whose scopes machine clients (client credentials) receive, and the
+ * platform voice runtime's client. The site's client
  * lives here, not in the Web stack, because its id is the audience the API verifies ID tokens
  * against and the Api stack is created before the Web stack; its callback URL is the site origin
  * known at synth (infra/config.ts), not the CloudFront address.
@@ -26,11 +27,15 @@ export interface AuthStackProps extends StackProps {
   config: DeployConfig;
 }
 
+/**
+ * Scopes of the API's resource server, carried by client-credentials access tokens: `org` for org
+ * API clients (created at run time by the api-clients function, each acting in one org with a
+ * role) and `runtime` for the platform's voice runtime client only. README "Machine callers".
+ */
+export const apiResourceServer = 'agent-control-plane';
 export const machineScopes = {
-  'agents.read': 'Read agents and their runtime configuration',
-  'agents.write': 'Create and change agents',
-  'tasks.read': 'Read call and email tasks',
-  'tasks.write': 'Create and update call and email tasks',
+  org: 'Act in one organization with the role recorded for the client',
+  runtime: 'Read agents with their provider keys to run them (the platform voice runtime only)',
 } as const;
 
 export class AuthStack extends Stack {
@@ -40,6 +45,10 @@ export class AuthStack extends Stack {
   readonly webClient: UserPoolClient;
   /** The token issuer (`iss`) of this pool. */
   readonly issuer: string;
+  /** The voice runtime's client (client credentials, runtime scope): the one caller of GET /runtime/agents/{agentId}. */
+  readonly runtimeClient: UserPoolClient;
+  /** The OAuth 2.0 token endpoint machine clients get their access tokens from. */
+  readonly tokenUrl: string;
 
   constructor(scope: Construct, id: string, props: AuthStackProps) {
     super(scope, id, props);
@@ -85,29 +94,30 @@ export class AuthStack extends Stack {
     );
     const resourceServer = new UserPoolResourceServer(this, 'Api', {
       userPool: this.userPool,
-      identifier: 'agent-control-plane',
+      identifier: apiResourceServer,
       scopes,
     });
-    // The machine client's access tokens carry scopes but no email, and the API verifies only ID
-    // tokens of the site's client (control-plane.ts), so machine tokens are not accepted yet: routes
-    // that take them need their own trusted issuer entry (audience: this client, tokenUse: 'access')
-    // and an authorization model for scopes.
-    const machineClient = new UserPoolClient(this, 'MachineClient', {
+    // The platform's voice runtime: client credentials, the runtime scope only. Org API clients get
+    // the org scope and are created per org at run time, never here.
+    const runtimeScope = scopes.find((scope) => scope.scopeName === 'runtime')!;
+    this.runtimeClient = new UserPoolClient(this, 'RuntimeClient', {
       userPool: this.userPool,
-      userPoolClientName: `${config.namePrefix}-machine`,
+      userPoolClientName: `${config.namePrefix}-runtime`,
       generateSecret: true,
       oAuth: {
         flows: { clientCredentials: true },
-        scopes: scopes.map((s) => OAuthScope.resourceServer(resourceServer, s)),
+        scopes: [OAuthScope.resourceServer(resourceServer, runtimeScope)],
       },
       accessTokenValidity: Duration.hours(1),
     });
 
     this.issuer = this.userPool.userPoolProviderUrl;
+    this.tokenUrl = `${this.domain.baseUrl()}/oauth2/token`;
     new CfnOutput(this, 'Issuer', { value: this.issuer });
     new CfnOutput(this, 'HostedDomain', { value: this.domain.baseUrl() });
     new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
-    new CfnOutput(this, 'MachineClientId', { value: machineClient.userPoolClientId });
+    new CfnOutput(this, 'RuntimeClientId', { value: this.runtimeClient.userPoolClientId });
+    new CfnOutput(this, 'TokenUrl', { value: this.tokenUrl });
     // Web stacks deployed while the site's client lived there import the pool id; CloudFormation
     // refuses to drop an export in use, so it stays exported until every stage has redeployed.
     this.exportValue(this.userPool.userPoolId);

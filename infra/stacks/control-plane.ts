@@ -9,7 +9,7 @@ import type { RouteSpec } from '../../functions/api/route';
 import type { DeployConfig } from '../config';
 import type { AccessTargets } from './access-policy';
 import { ApiStack } from './api-stack';
-import { AuthStack } from './auth-stack';
+import { AuthStack, apiResourceServer } from './auth-stack';
 import { DataStack } from './data-stack';
 import type { TrustedIssuer } from './environment';
 import { ObservabilityStack } from './observability-stack';
@@ -77,6 +77,7 @@ export function defineControlPlane(
     secretsPrefix: config.secretsPrefix,
     googleClientSecretName: config.google?.clientSecretName,
     livekitSecretName: config.livekit?.secretName,
+    userPoolArn: auth?.userPool.userPoolArn,
     mailIdentityArns,
   };
   const sync = new SyncStack(app, 'Sync', {
@@ -91,6 +92,19 @@ export function defineControlPlane(
     config,
     routes,
     trustedIssuers,
+    // The pool's client-credentials access tokens (no aud, no email) are verified apart from the
+    // site's ID tokens: org API clients and the voice runtime (README "Machine callers").
+    ...(auth
+      ? {
+          machineCallers: {
+            issuer: auth.issuer,
+            resourceServer: apiResourceServer,
+            runtimeClientId: auth.runtimeClient.userPoolClientId,
+            userPoolId: auth.userPool.userPoolId,
+            tokenUrl: auth.tokenUrl,
+          },
+        }
+      : {}),
     targets: sync.targets,
   });
   const web = new WebStack(app, 'Web', {

@@ -16,6 +16,17 @@ export interface EnvironmentInputs {
   /** The resources the functions are granted are the ones they are told about. */
   targets: AccessTargets;
   trustedIssuers: TrustedIssuer[];
+  /** Client-credentials callers (README "Machine callers"); absent with PropelAuth. */
+  machineCallers?: MachineCallers;
+}
+
+/** The Cognito side of machine callers, from the Auth stack. */
+export interface MachineCallers {
+  issuer: string;
+  resourceServer: string;
+  runtimeClientId: string;
+  userPoolId: string;
+  tokenUrl: string;
 }
 
 /** How often the dispatcher runs; connections themselves are due every SYNC_INTERVAL_MINUTES. */
@@ -45,6 +56,13 @@ export function functionEnvironment(scope: Construct, inputs: EnvironmentInputs)
     env.LIVEKIT_URL = config.livekit.url;
     // The key and secret are read from it at run time (functions/adapters/livekit.ts), never set here.
     env.LIVEKIT_SECRET_ARN = secretArn(scope, config.livekit.secretName);
+  }
+  if (inputs.machineCallers) {
+    env.MACHINE_ISSUER = inputs.machineCallers.issuer;
+    env.API_RESOURCE_SERVER = inputs.machineCallers.resourceServer;
+    env.RUNTIME_CLIENT_ID = inputs.machineCallers.runtimeClientId;
+    env.USER_POOL_ID = inputs.machineCallers.userPoolId;
+    env.TOKEN_URL = inputs.machineCallers.tokenUrl;
   }
   if (config.mailFrom) env.MAIL_FROM = config.mailFrom;
   return env;

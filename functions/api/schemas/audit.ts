@@ -4,12 +4,24 @@ import { UserId } from './members';
 
 const Summary = z.record(z.string(), z.unknown()).nullable();
 
+/** Who did it: a person, or one of the org's API clients (a machine caller; README "Machine callers"). */
+export const AuditActor = z.union([
+  z.object({ userId: z.string(), email: z.string() }),
+  z.object({ apiClientId: z.string(), name: z.string() }),
+]);
+export type AuditActor = z.infer<typeof AuditActor>;
+
+/** The id the audit list filters by (`actorId`): a user id or an API client id. */
+export function actorIdOf(actor: AuditActor): string {
+  return 'userId' in actor ? actor.userId : actor.apiClientId;
+}
+
 export const AuditEntry = z
   .object({
     id: z.string(),
     orgId: z.string(),
     at: IsoDateTime,
-    actor: z.object({ userId: z.string(), email: z.string() }),
+    actor: AuditActor,
     action: z.string(),
     target: z.object({ type: z.string(), id: z.string() }),
     requestId: z.string(),
@@ -27,6 +39,7 @@ export const AuditAction = z
 
 /** Filters of the audit list, each optional; from and to bound the entries' `at` as [from, to). */
 export const AuditQuery = ListQuery.extend({
+  /** A user id or an API client id. */
   actorId: UserId.optional(),
   action: AuditAction.optional(),
   from: IsoDateTime.optional(),

@@ -41,7 +41,7 @@ function Sentence({ entry, target }: { entry: AuditEntry; target: string }) {
   const [before, after] = sentence.split('{target}');
   return (
     <Text size="sm" style={{ overflowWrap: 'anywhere', flex: '1 1 16rem' }}>
-      <b>{entry.actor.email}</b> {before}
+      <b>{'email' in entry.actor ? entry.actor.email : `API client “${entry.actor.name}”`}</b> {before}
       {after !== undefined && <b>{target}</b>}
       {after}
     </Text>
