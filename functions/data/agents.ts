@@ -16,6 +16,7 @@ import { ddb, tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
 import { unassignAgentNumbers } from './phone-numbers';
+import { promptUseItems, promptUseRefusal } from './prompts';
 import { type TxItem, transact } from './transact';
 
 /**
@@ -43,6 +44,11 @@ const AgentItem = z.object({
   sttConfig: z
     .object({ provider: z.enum(sttProviderNames), model: z.string(), language: z.string() })
     .nullable(),
+  // Agents stored before prompts existed have none.
+  prompt: z
+    .object({ promptId: z.string(), version: z.union([z.number().int(), z.literal('latest')]) })
+    .nullable()
+    .default(null),
   keyHints: z.object({
     chatbot: z.string().optional(),
     tts: z.string().optional(),
@@ -130,10 +136,12 @@ export async function findAgentById(agentId: string): Promise<AgentState | undef
 
 /** The agent, its lookup by id, its place under the plan's limit and the audit entry, all or nothing. */
 export async function createAgent(agent: AgentState, maxAgents: number, audit: AuditEntry): Promise<void> {
+  const promptUse = promptUseItems(agent.orgId, agent.id, null, agent.prompt);
   const outcome = await transact([
     agentPut(agent, 'attribute_not_exists(pk)'),
     agentCounter(agent.orgId, 1, maxAgents),
     auditPut(audit),
+    ...promptUse,
     {
       Put: {
         TableName: tableName(),
@@ -142,26 +150,37 @@ export async function createAgent(agent: AgentState, maxAgents: number, audit: A
     },
   ]);
   if (outcome.ok) return;
+  if (promptUse.length > 0 && outcome.failed.includes(3)) throw promptUseRefusal(outcome.old[3]);
   throw outcome.failed.includes(1)
     ? agentLimitRefusal(maxAgents)
     : new Error(`agent id ${agent.id} collided`);
 }
 
-/** Replaces the agent if it is still the version that was read (and not deleted meanwhile). */
+/**
+ * Replaces the agent if it is still the version that was read (and not deleted meanwhile); when
+ * its prompt changed from `promptBefore`, it joins the new prompt and leaves the old one.
+ */
 export async function saveAgent(
   agent: AgentState,
   expectedVersion: number,
   audit: AuditEntry,
   ifChanged: () => Refusal,
+  promptBefore: AgentState['prompt'],
 ): Promise<void> {
+  const promptChanged = JSON.stringify(promptBefore) !== JSON.stringify(agent.prompt);
+  const promptUse = promptChanged ? promptUseItems(agent.orgId, agent.id, promptBefore, agent.prompt) : [];
   const outcome = await transact([
     agentPut(agent, 'version = :expected AND #status <> :deleted', {
       ':expected': expectedVersion,
       ':deleted': 'deleted',
     }),
     auditPut(audit),
+    ...promptUse,
   ]);
-  if (!outcome.ok) throw ifChanged();
+  if (outcome.ok) return;
+  if (agent.prompt && promptUse.length > 0 && outcome.failed.includes(2))
+    throw promptUseRefusal(outcome.old[2]);
+  throw ifChanged();
 }
 
 /** Marks the agent deleted, frees its place under the limit, then unassigns its phone numbers. */
@@ -184,6 +203,7 @@ export async function deleteAgent(agent: AgentState, audit: AuditEntry): Promise
     },
     agentCounter(agent.orgId, -1),
     auditPut(audit),
+    ...promptUseItems(agent.orgId, agent.id, agent.prompt, null),
     { Delete: { TableName: tableName(), Key: keys.agentRef(agent.id) } },
   ]);
   if (!outcome.ok) throw refusals.changedMeanwhile('agent');

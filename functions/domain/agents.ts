@@ -96,6 +96,7 @@ export function newAgent(orgId: string, body: CreateAgentBody, keyHints: KeyHint
     status: body.status,
     initialMessage: body.initialMessage ?? null,
     chatbotEndpoint: body.chatbotEndpoint ?? null,
+    prompt: body.prompt ?? null,
     ttsConfig: null,
     sttConfig: null,
     keyHints,

@@ -120,6 +120,7 @@ export const handler = httpHandler([
           after: agentView(updated),
         }),
         ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
+        current.prompt,
       );
     });
     return { body: agentView(updated) };
@@ -144,6 +145,7 @@ export const handler = httpHandler([
           after: agentView(configured),
         }),
         ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
+        current.prompt,
       );
     });
     return { body: agentView(configured) };

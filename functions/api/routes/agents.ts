@@ -77,7 +77,7 @@ export const updateAgent = route({
   body: UpdateAgentBody,
   response: Agent,
   successStatus: 200,
-  errors: [409, 412],
+  errors: [409, 412, 422],
 });
 
 export const deleteAgent = route({

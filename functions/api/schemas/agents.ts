@@ -9,6 +9,7 @@ import {
 } from '../providers';
 import { DisplayText, IsoDateTime, ListQuery } from './common';
 import { OrgId } from './orgs';
+import { AgentPromptRef } from './prompts';
 
 export const AgentId = z.string().regex(/^agt_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an agent id (agt_…)');
 export const AgentParams = z.strictObject({ orgId: OrgId, agentId: AgentId });
@@ -57,6 +58,8 @@ export const CreateAgentBody = z.strictObject({
   initialMessage: z.string().trim().max(2000).nullable().optional(),
   chatbotEndpoint: ChatbotEndpoint.nullable().optional(),
   chatbotKey: ApiKeyInput.optional(),
+  /** The system prompt: a version of one of the org's prompts, or its latest; null for none. */
+  prompt: AgentPromptRef.nullable().optional(),
 });
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 
@@ -132,6 +135,7 @@ export const Agent = z
     chatbotKey: KeyState,
     ttsConfig: TtsConfig.nullable(),
     sttConfig: SttConfig.nullable(),
+    prompt: AgentPromptRef.nullable(),
     /** Another org's agent, shared into this one: read-only here. */
     shared: z.boolean(),
     createdAt: IsoDateTime,

@@ -30,6 +30,27 @@ export const DisplayText = (max: number) =>
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters or line breaks')
     .regex(/^[^\u202A-\u202E\u2066-\u2069]*$/u, 'must not contain bidirectional override characters');
 
+/**
+ * Long text (prompts, knowledge): line breaks and tabs allowed, other control characters not, and
+ * bounded by its size in UTF-8 bytes (what storage and transactions count), not in characters.
+ */
+export const LongText = (maxBytes: number) =>
+  z
+    .string()
+    .min(1)
+    .max(maxBytes, `must be at most ${maxBytes} bytes of UTF-8`)
+    // A control character that is not a tab or line break (one class: no backtracking over 100 KB).
+    .refine(
+      (text) => !/[^\P{Cc}\t\n\r]/u.test(text),
+      'must not contain control characters other than tabs and line breaks',
+    )
+    .refine(
+      // Longer in characters is already refused above: one message per field.
+      (text) => text.length > maxBytes || new TextEncoder().encode(text).byteLength <= maxBytes,
+      `must be at most ${maxBytes} bytes of UTF-8`,
+    )
+    .refine((text) => text.trim().length > 0, 'must not be blank');
+
 export const Email = z
   .email()
   .max(254)

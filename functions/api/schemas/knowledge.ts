@@ -1,0 +1,116 @@
+import * as z from 'zod';
+import { AgentId } from './agents';
+import { DisplayText, IsoDateTime, ListQuery, LongText } from './common';
+import { OrgId } from './orgs';
+
+/** An entry's content: text or Markdown, counted in UTF-8 bytes. */
+export const maxKnowledgeContentBytes = 100 * 1024;
+export const maxKnowledgeTags = 20;
+export const maxKnowledgeAgents = 20;
+/** The most passages a search returns: passages go into a model's context. */
+export const maxSearchLimit = 10;
+
+export const KnowledgeEntryId = z
+  .string()
+  .regex(/^kbe_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a knowledge entry id (kbe_…)');
+export const KnowledgeEntryParams = z.strictObject({ orgId: OrgId, entryId: KnowledgeEntryId });
+
+const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u, 'must be letters, digits, spaces, _ . or -')
+  .transform((tag) => tag.toLowerCase());
+
+const unique = <T>(items: T[]) => new Set(items).size === items.length;
+
+const Tags = z.array(Tag).max(maxKnowledgeTags).refine(unique, 'must not repeat a tag');
+/** Limits the entry to these agents (the org's own or shared into it); empty means every agent. */
+const AgentIds = z.array(AgentId).max(maxKnowledgeAgents).refine(unique, 'must not repeat an agent');
+
+export const CreateKnowledgeBody = z.strictObject({
+  title: DisplayText(200),
+  content: LongText(maxKnowledgeContentBytes),
+  tags: Tags.default([]),
+  agentIds: AgentIds.default([]),
+});
+export type CreateKnowledgeBody = z.infer<typeof CreateKnowledgeBody>;
+
+export const UpdateKnowledgeBody = z
+  .strictObject({
+    title: DisplayText(200).optional(),
+    content: LongText(maxKnowledgeContentBytes).optional(),
+    tags: Tags.optional(),
+    agentIds: AgentIds.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'give at least one field to change',
+    path: ['title'],
+  });
+export type UpdateKnowledgeBody = z.infer<typeof UpdateKnowledgeBody>;
+
+const entryFields = {
+  id: z.string(),
+  orgId: z.string(),
+  title: z.string(),
+  tags: z.array(z.string()),
+  agentIds: z.array(z.string()),
+  /** The content's size in UTF-8 bytes. */
+  contentBytes: z.number().int(),
+  /** How many passages retrieval searches for this entry. */
+  chunkCount: z.number().int(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  version: z.number().int(),
+};
+
+/** An entry as lists show it: everything but its content. */
+export const KnowledgeEntrySummary = z.object(entryFields).meta({ id: 'KnowledgeEntrySummary' });
+export type KnowledgeEntrySummary = z.infer<typeof KnowledgeEntrySummary>;
+
+export const KnowledgeEntry = z
+  .object({ ...entryFields, content: z.string() })
+  .meta({ id: 'KnowledgeEntry' });
+export type KnowledgeEntry = z.infer<typeof KnowledgeEntry>;
+
+export const KnowledgeListQuery = ListQuery.extend({
+  /** Only entries carrying this tag. */
+  tag: Tag.optional(),
+});
+
+export const KnowledgeSearchBody = z.strictObject({
+  query: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .regex(/^[^\p{Cc}]*$/u, 'must be one line of text'),
+  /** Search as this agent would: entries limited to other agents are left out. */
+  agentId: AgentId.optional(),
+  limit: z.number().int().min(1).max(maxSearchLimit).default(5),
+});
+export type KnowledgeSearchBody = z.infer<typeof KnowledgeSearchBody>;
+
+export const Passage = z
+  .object({
+    entryId: z.string(),
+    title: z.string(),
+    /** The headings the passage sits under ("Billing › Refunds"), or null. */
+    heading: z.string().nullable(),
+    /** The passage's position in its entry (0-based). */
+    chunk: z.number().int(),
+    text: z.string(),
+    /** BM25 relevance; comparable within one answer only. */
+    score: z.number(),
+  })
+  .meta({ id: 'Passage' });
+export type Passage = z.infer<typeof Passage>;
+
+export const KnowledgeSearchResult = z
+  .object({
+    passages: z.array(Passage),
+    /** The org's knowledge version the answer was computed at. */
+    knowledgeVersion: z.number().int(),
+  })
+  .meta({ id: 'KnowledgeSearchResult' });

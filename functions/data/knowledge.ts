@@ -1,0 +1,376 @@
+/**
+ * The knowledge bank. An entry is three kinds of item:
+ * - `KENTRY#<entryId>` in the org's knowledge partition (`ORG#<orgId>#KNOWLEDGE`): title, tags,
+ *   agents, sizes, and `rev`, the revision whose chunks are visible;
+ * - `KCHUNK#<entryId>#<rev>#<n>` in the same partition: the passages retrieval searches;
+ * - `KCONTENT#<entryId>` in the org partition: the full text, which building an index never reads.
+ * `KVERSION` in the org partition is the org-wide knowledge version, bumped by every write, with
+ * the bank's entry count and byte total (their conditions bound what one container must index).
+ *
+ * A write puts the new revision's chunks under new keys, and the entry item names that revision
+ * only in the transaction that bumps the version. When everything fits one TransactWriteItems (100
+ * items) it is one transaction; a longer entry's chunks are batch-written first, invisible because
+ * no entry names their revision yet, and the transaction flips the pointer. A failed write
+ * therefore never shows half an entry: its chunks are unreferenced, deleted at once when possible,
+ * and in any case skipped by retrieval and removed with the entry or the org.
+ *
+ * Retrieval keeps one index per org per container, tagged with the knowledge version it was built
+ * at; each search reads the version (one consistent GetItem) and rebuilds only when it moved.
+ */
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { AuditEntry } from '../api/schemas/audit';
+import type { KnowledgeEntrySummary, Passage } from '../api/schemas/knowledge';
+import {
+  type Chunk,
+  type EntryState,
+  knowledgeRefusals,
+  maxBankBytesPerOrg,
+  maxEntriesPerOrg,
+  summaryOf,
+} from '../domain/knowledge';
+import { refusals } from '../domain/refusal';
+import { buildIndex, type IndexedChunk, type KnowledgeIndex, searchIndex } from '../domain/retrieval';
+import { logger } from '../lib/logger';
+import { auditPut } from './audit';
+import { batchDelete, batchWrite } from './batch';
+import { ddb, tableName } from './client';
+import { keys } from './keys';
+import { type Page, queryEveryPage, queryPage } from './page';
+import { type TxItem, transact } from './transact';
+
+const EntryItem = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  title: z.string(),
+  tags: z.array(z.string()),
+  agentIds: z.array(z.string()),
+  contentBytes: z.number().int(),
+  chunkCount: z.number().int(),
+  rev: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+type EntryItem = z.infer<typeof EntryItem>;
+
+const ContentItem = z.object({ entryId: z.string(), content: z.string() });
+const ChunkItem = z.object({
+  entryId: z.string(),
+  rev: z.string(),
+  n: z.number().int(),
+  heading: z.string().nullable(),
+  text: z.string(),
+});
+const VersionItem = z.object({ version: z.number().int() });
+
+/** Items per TransactWriteItems. */
+const maxTransactionItems = 100;
+
+function chunkPuts(entry: EntryState, chunks: readonly Chunk[]) {
+  return chunks.map((chunk) => ({
+    ...keys.knowledgeChunk(entry.orgId, entry.id, entry.rev, chunk.n),
+    type: 'KNOWLEDGE_CHUNK',
+    ...ChunkItem.parse({ entryId: entry.id, rev: entry.rev, ...chunk }),
+  }));
+}
+
+function chunkKeys(entry: Pick<EntryState, 'orgId' | 'id' | 'rev' | 'chunkCount'>) {
+  return Array.from({ length: entry.chunkCount }, (_, n) =>
+    keys.knowledgeChunk(entry.orgId, entry.id, entry.rev, n),
+  );
+}
+
+/** The version bump every write makes, with the bank's totals and the limits growth must respect. */
+function versionBump(orgId: string, entries: number, bytes: number): TxItem {
+  const limits: string[] = [];
+  const values: Record<string, unknown> = { ':one': 1, ':entries': entries, ':bytes': bytes };
+  if (entries > 0) {
+    limits.push('(attribute_not_exists(entryCount) OR entryCount < :maxEntries)');
+    values[':maxEntries'] = maxEntriesPerOrg;
+  }
+  if (bytes > 0) {
+    limits.push('(attribute_not_exists(contentBytes) OR contentBytes <= :room)');
+    values[':room'] = maxBankBytesPerOrg - bytes;
+  }
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.knowledgeVersion(orgId),
+      UpdateExpression: 'ADD version :one, entryCount :entries, contentBytes :bytes SET #type = :type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ...values, ':type': 'KNOWLEDGE_VERSION' },
+      ...(limits.length ? { ConditionExpression: limits.join(' AND ') } : {}),
+    },
+  };
+}
+
+/** Each named agent is the org's own (not deleted) or shared into it, checked where the write commits. */
+function agentChecks(orgId: string, agentIds: readonly string[]): TxItem[] {
+  return agentIds.map((agentId) => ({
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.agent(orgId, agentId),
+      ConditionExpression: '#type = :shared OR (#type = :agent AND #status <> :deleted)',
+      ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+      ExpressionAttributeValues: { ':shared': 'AGENT_SHARED', ':agent': 'AGENT', ':deleted': 'deleted' },
+    },
+  }));
+}
+
+/**
+ * Writes an entry (new, or replacing `previous`), its content when it changed and its chunks when
+ * given, as described at the top. Refusals: stale or changed meanwhile, the bank full, an agent
+ * that is not the org's.
+ */
+async function writeEntry(
+  entry: EntryState,
+  previous: EntryState | null,
+  chunks: readonly Chunk[] | null,
+  audit: AuditEntry,
+  ifChanged: () => Error,
+): Promise<void> {
+  const { content, ...fields } = entry;
+  const agentsChanged = !previous || JSON.stringify(previous.agentIds) !== JSON.stringify(entry.agentIds);
+  const fixed: TxItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.knowledgeEntry(entry.orgId, entry.id),
+          type: 'KNOWLEDGE_ENTRY',
+          ...EntryItem.parse(fields),
+        },
+        ...(previous
+          ? {
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': previous.version },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    },
+    versionBump(entry.orgId, previous ? 0 : 1, entry.contentBytes - (previous?.contentBytes ?? 0)),
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.org(entry.orgId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    auditPut(audit),
+    ...(previous?.content === content
+      ? []
+      : [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...keys.knowledgeContent(entry.orgId, entry.id),
+                type: 'KNOWLEDGE_CONTENT',
+                ...ContentItem.parse({ entryId: entry.id, content }),
+              },
+            },
+          },
+        ]),
+  ];
+  const checksAt = fixed.length;
+  fixed.push(...(agentsChanged ? agentChecks(entry.orgId, entry.agentIds) : []));
+  const fresh = chunks ? chunkPuts(entry, chunks) : [];
+  const stale = chunks && previous ? chunkKeys(previous) : [];
+  const inline = fixed.length + fresh.length + stale.length <= maxTransactionItems;
+
+  if (!inline) await batchWrite(fresh.map((Item) => ({ PutRequest: { Item } })));
+  const outcome = await transact([
+    ...fixed,
+    ...(inline
+      ? [
+          ...fresh.map((Item): TxItem => ({ Put: { TableName: tableName(), Item } })),
+          ...stale.map((Key): TxItem => ({ Delete: { TableName: tableName(), Key } })),
+        ]
+      : []),
+  ]);
+  if (!outcome.ok) {
+    if (!inline) await forget('chunks of a refused write', fresh);
+    if (outcome.failed.includes(0)) throw ifChanged();
+    if (outcome.failed.includes(1)) throw knowledgeRefusals.bankFull();
+    if (outcome.failed.includes(2)) throw refusals.notFound();
+    if (outcome.failed.some((i) => i >= checksAt)) throw knowledgeRefusals.noSuchAgent();
+    throw ifChanged();
+  }
+  if (!inline) await forget('replaced chunks', stale);
+}
+
+/** Deletes chunks no entry names: harmless if it fails (retrieval skips them; the entry's deletion or the org's removes them). */
+async function forget(what: string, items: readonly { pk: unknown; sk: unknown }[]) {
+  try {
+    await batchDelete(items);
+  } catch (error) {
+    logger.warn(`${what} not deleted`, { count: items.length, error });
+  }
+}
+
+export function createEntry(entry: EntryState, chunks: readonly Chunk[], audit: AuditEntry): Promise<void> {
+  return writeEntry(entry, null, chunks, audit, () => new Error(`knowledge entry id ${entry.id} collided`));
+}
+
+/** `chunks` only when the content changed (the revision moved). */
+export function saveEntry(
+  entry: EntryState,
+  previous: EntryState,
+  chunks: readonly Chunk[] | null,
+  audit: AuditEntry,
+  ifChanged: () => Error,
+): Promise<void> {
+  return writeEntry(entry, previous, chunks, audit, ifChanged);
+}
+
+/** The entry with its content: both items in one BatchGetItem. */
+export async function getEntry(orgId: string, entryId: string): Promise<EntryState | undefined> {
+  const entryKey = keys.knowledgeEntry(orgId, entryId);
+  const contentKey = keys.knowledgeContent(orgId, entryId);
+  const { Responses } = await ddb().send(
+    new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: [entryKey, contentKey] } } }),
+  );
+  const items = Responses?.[tableName()] ?? [];
+  const entry = items.find((item) => item.sk === entryKey.sk);
+  const content = items.find((item) => item.sk === contentKey.sk);
+  if (!entry || !content) return undefined;
+  return { ...EntryItem.parse(entry), content: ContentItem.parse(content).content };
+}
+
+async function getEntryItem(orgId: string, entryId: string): Promise<EntryItem | undefined> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.knowledgeEntry(orgId, entryId) }),
+  );
+  return Item ? EntryItem.parse(Item) : undefined;
+}
+
+/** The entry's summary (for a delete's audit entry), or undefined. */
+export async function getEntrySummary(orgId: string, entryId: string) {
+  const item = await getEntryItem(orgId, entryId);
+  return item && { summary: summaryOf(item), item };
+}
+
+/** Removes the entry from retrieval in one transaction, then every chunk it ever had. */
+export async function deleteEntry(item: EntryItem, audit: AuditEntry): Promise<void> {
+  const outcome = await transact([
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.knowledgeEntry(item.orgId, item.id),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+    { Delete: { TableName: tableName(), Key: keys.knowledgeContent(item.orgId, item.id) } },
+    versionBump(item.orgId, -1, -item.contentBytes),
+    auditPut(audit),
+  ]);
+  if (!outcome.ok) throw refusals.notFound();
+  const leftover: { pk: unknown; sk: unknown }[] = [];
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.knowledgePk(item.orgId),
+        ':prefix': keys.knowledgeChunksPrefix(item.id),
+      },
+      ProjectionExpression: 'pk, sk',
+    },
+    (page) => leftover.push(...((page.Items ?? []) as { pk: unknown; sk: unknown }[])),
+  );
+  await forget('chunks of a deleted entry', leftover);
+}
+
+export async function listEntries(
+  orgId: string,
+  options: { limit: number; cursor?: string | undefined; tag?: string | undefined },
+): Promise<Page<KnowledgeEntrySummary>> {
+  const page = await queryPage({
+    partition: keys.knowledgePk(orgId),
+    sortPrefix: keys.knowledgeEntryPrefix,
+    limit: options.limit,
+    cursor: options.cursor,
+    ...(options.tag
+      ? { filter: { expression: 'contains(tags, :tag)', values: { ':tag': options.tag } } }
+      : {}),
+  });
+  return { ...page, items: page.items.map((item) => summaryOf(EntryItem.parse(item))) };
+}
+
+/** The org's knowledge version: 0 before the first write. Read consistently, so no write is missed. */
+export async function knowledgeVersion(orgId: string): Promise<number> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.knowledgeVersion(orgId), ConsistentRead: true }),
+  );
+  return Item ? VersionItem.parse(Item).version : 0;
+}
+
+/** Every visible chunk of the org: the entries and chunks of the knowledge partition, chunks of other revisions skipped. */
+export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
+  const entries = new Map<string, EntryItem>();
+  const chunks: z.infer<typeof ChunkItem>[] = [];
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.knowledgePk(orgId) },
+      ConsistentRead: true,
+    },
+    (page) => {
+      for (const item of page.Items ?? []) {
+        if (item.type === 'KNOWLEDGE_ENTRY') {
+          const entry = EntryItem.parse(item);
+          entries.set(entry.id, entry);
+        } else if (item.type === 'KNOWLEDGE_CHUNK') chunks.push(ChunkItem.parse(item));
+      }
+    },
+  );
+  return chunks.flatMap((chunk) => {
+    const entry = entries.get(chunk.entryId);
+    if (entry?.rev !== chunk.rev) return [];
+    return [
+      {
+        id: `${chunk.entryId}#${chunk.n}`,
+        entryId: chunk.entryId,
+        title: entry.title,
+        heading: chunk.heading,
+        n: chunk.n,
+        text: chunk.text,
+        agentIds: entry.agentIds,
+      },
+    ];
+  });
+}
+
+/** Indexes by org, most recently used last; bounded so one container never holds every org's bank. */
+const indexes = new Map<string, { version: number; index: KnowledgeIndex }>();
+const maxIndexedOrgs = 20;
+
+async function indexOf(orgId: string): Promise<{ version: number; index: KnowledgeIndex }> {
+  const version = await knowledgeVersion(orgId);
+  let cached = indexes.get(orgId);
+  indexes.delete(orgId);
+  if (cached?.version !== version) {
+    // Read after the version: the chunks are at least as new as the version they are tagged with.
+    cached = { version, index: buildIndex(await loadChunks(orgId)) };
+  }
+  indexes.set(orgId, cached);
+  for (const oldest of indexes.keys()) {
+    if (indexes.size <= maxIndexedOrgs) break;
+    indexes.delete(oldest);
+  }
+  return cached;
+}
+
+/**
+ * The passages a question retrieves from the org's bank, as `agentId` would see them (entries
+ * limited to other agents left out), best first. One GetItem per call; the index is rebuilt only
+ * when the org's knowledge version moved. Made for the conversations work too.
+ */
+export async function retrieve(
+  orgId: string,
+  query: string,
+  options: { agentId?: string | undefined; limit: number },
+): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
+  const { version, index } = await indexOf(orgId);
+  return { passages: searchIndex(index, query, options), knowledgeVersion: version };
+}

@@ -1,0 +1,123 @@
+/**
+ * Lexical retrieval over an org's knowledge chunks: BM25 (MiniSearch's BM25+) over title, headings
+ * and text. Pure: building an index from chunks and searching it; loading the chunks and keeping
+ * an index per org is the store's (data/knowledge.ts).
+ *
+ * Term processing is the same for documents and questions: lower case, accents folded, English
+ * stop words dropped and a light suffix stemmer, so "cancelled", "cancelling" and "cancellation"
+ * meet "cancel". Question terms also match as prefixes (4+ letters) and with one typo (6+ letters),
+ * both scored below exact matches.
+ */
+import MiniSearch, { type SearchResult } from 'minisearch';
+import type { Passage } from '../api/schemas/knowledge';
+
+export interface IndexedChunk {
+  /** `<entryId>#<n>` */
+  id: string;
+  entryId: string;
+  title: string;
+  heading: string | null;
+  n: number;
+  text: string;
+  /** The agents the entry is limited to; empty for every agent. */
+  agentIds: string[];
+}
+
+const stopWords = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below ' +
+    'between both but by can could did do does doing down during each few for from further had has have ' +
+    'having he her here hers herself him himself his how i if in into is it its itself just me more most my ' +
+    'myself no nor not now of off on once only or other our ours ourselves out over own same she should so ' +
+    'some such than that the their theirs them themselves then there these they this those through to too ' +
+    'under until up very was we were what when where which while who whom why will with would you your ' +
+    'yours yourself yourselves im ive id dont doesnt cant wont isnt get got want need please hi hello thanks'
+  ).split(' '),
+);
+
+/** Strips common English inflections; deliberately light (no dictionary), applied alike to both sides. */
+export function stem(word: string): string {
+  if (word.length <= 3 || /\d/.test(word)) return word;
+  let w = word;
+  const strip = (suffix: string, replacement = '', minStem = 3) => {
+    if (w.endsWith(suffix) && w.length - suffix.length >= minStem) {
+      w = w.slice(0, -suffix.length) + replacement;
+      return true;
+    }
+    return false;
+  };
+  if (!strip('ies', 'y')) {
+    if (!strip('sses', 'ss') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) strip('s');
+  }
+  strip('ational', 'ate') ||
+    strip('ations', 'ate') ||
+    strip('ation', 'ate') ||
+    strip('ness') ||
+    strip('ment', '', 4) ||
+    strip('ing') ||
+    strip('edly') ||
+    strip('ed') ||
+    strip('ly', '', 4);
+  // integrate/integration, cancellation (cancellate) -> cancell.
+  if (w.endsWith('ate') && w.length > 6) w = w.slice(0, -3);
+  // running -> run, cancelled -> cancel; but keep ll/ss/zz endings of short stems (fill, pass).
+  if (/([^aeiouls])\1$/.test(w) || (/ll$/.test(w) && w.length > 5)) w = w.slice(0, -1);
+  // charge/charged/charges, invoice/invoices, update/updated/updating.
+  if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
+  return w;
+}
+
+export function processTerm(term: string): string | null {
+  const folded = term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]/g, '');
+  if (!folded || stopWords.has(folded)) return null;
+  return stem(folded);
+}
+
+const options = {
+  fields: ['title', 'heading', 'text'],
+  storeFields: ['entryId', 'title', 'heading', 'n', 'text', 'agentIds'],
+  processTerm,
+  extractField: (doc: IndexedChunk, field: string) =>
+    (doc as unknown as Record<string, unknown>)[field] ?? '',
+  searchOptions: {
+    // A title or heading names what the passage is about; body words can be incidental.
+    boost: { title: 2, heading: 1.5, text: 1 },
+    prefix: (term: string) => term.length >= 4,
+    fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
+    combineWith: 'OR' as const,
+  },
+};
+
+export type KnowledgeIndex = MiniSearch<IndexedChunk>;
+
+export function buildIndex(chunks: readonly IndexedChunk[]): KnowledgeIndex {
+  const index = new MiniSearch<IndexedChunk>(options);
+  index.addAll(chunks);
+  return index;
+}
+
+/**
+ * The best passages for a question. With an agent, entries limited to other agents are left out;
+ * without one (an admin testing the whole bank) every entry counts.
+ */
+export function searchIndex(
+  index: KnowledgeIndex,
+  query: string,
+  { agentId, limit }: { agentId?: string | undefined; limit: number },
+): Passage[] {
+  const visible = (result: SearchResult) => {
+    const agents = result.agentIds as string[];
+    return agentId === undefined || agents.length === 0 || agents.includes(agentId);
+  };
+  return index
+    .search(query, { filter: visible })
+    .slice(0, limit)
+    .map((r) => ({
+      entryId: r.entryId as string,
+      title: r.title as string,
+      heading: (r.heading as string | null) ?? null,
+      chunk: r.n as number,
+      text: r.text as string,
+      score: Math.round(r.score * 1000) / 1000,
+    }));
+}

@@ -1,0 +1,72 @@
+import {
+  createKnowledgeEntry,
+  deleteKnowledgeEntry,
+  getKnowledgeEntry,
+  listKnowledgeEntries,
+  searchKnowledge,
+  updateKnowledgeEntry,
+} from '../api/routes/knowledge';
+import * as agents from '../data/agents';
+import * as knowledge from '../data/knowledge';
+import { applyEntryUpdate, entryView, newEntry, summaryOf } from '../domain/knowledge';
+import { refusals, refuse } from '../domain/refusal';
+import { httpHandler, implement } from './pipeline/handler';
+import { checkIfMatch, found } from './pipeline/refusals';
+
+const entryTarget = (entry: { id: string }) => ({ type: 'knowledge_entry', id: entry.id });
+
+export const handler = httpHandler([
+  implement(createKnowledgeEntry, async ({ params, body, audit, now }) => {
+    const { entry, chunks } = newEntry(params.orgId, body, now);
+    await knowledge.createEntry(
+      entry,
+      chunks,
+      audit({ action: 'knowledge.created', target: entryTarget(entry), after: summaryOf(entry) }),
+    );
+    return { body: entryView(entry) };
+  }),
+
+  implement(listKnowledgeEntries, async ({ params, query }) => ({
+    body: await knowledge.listEntries(params.orgId, query),
+  })),
+
+  implement(getKnowledgeEntry, async ({ params }) => ({
+    body: entryView(found(await knowledge.getEntry(params.orgId, params.entryId))),
+  })),
+
+  implement(updateKnowledgeEntry, async ({ params, body, ifMatch, audit, now }) => {
+    const current = found(await knowledge.getEntry(params.orgId, params.entryId));
+    checkIfMatch(ifMatch, current);
+    const { entry, chunks } = applyEntryUpdate(current, body, now);
+    await knowledge.saveEntry(
+      entry,
+      current,
+      chunks,
+      audit({
+        action: 'knowledge.updated',
+        target: entryTarget(current),
+        // Content is summarized by its size: the audit log is no second copy of the bank.
+        before: summaryOf(current),
+        after: { ...summaryOf(entry), contentChanged: chunks !== null },
+      }),
+      ifMatch === undefined ? () => refusals.changedMeanwhile('knowledge entry') : refusals.stale,
+    );
+    return { body: entryView(entry) };
+  }),
+
+  implement(deleteKnowledgeEntry, async ({ params, audit }) => {
+    const current = found(await knowledge.getEntrySummary(params.orgId, params.entryId));
+    await knowledge.deleteEntry(
+      current.item,
+      audit({ action: 'knowledge.deleted', target: entryTarget(current.summary), before: current.summary }),
+    );
+    return {};
+  }),
+
+  implement(searchKnowledge, async ({ params, body }) => {
+    if (body.agentId && !(await agents.getAgent(params.orgId, body.agentId))) {
+      throw refuse('not_found', 'No such agent in this organization.', 'agentId');
+    }
+    return { body: await knowledge.retrieve(params.orgId, body.query, body) };
+  }),
+]);
