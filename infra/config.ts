@@ -22,7 +22,8 @@ export interface DeployConfig {
   /** PropelAuth; when absent the Auth stack creates a Cognito user pool instead. */
   propelAuth: ExternalIssuer | undefined;
   google: { clientId: string; clientSecretName: string } | undefined;
-  livekit: { url: string; secretName: string } | undefined;
+  /** `sipTrunkId`: the LiveKit SIP inbound trunk numbers ring on (assigned numbers get dispatch rules). */
+  livekit: { url: string; secretName: string; sipTrunkId: string | undefined } | undefined;
   domain: { name: string; certificateArn: string } | undefined;
   /**
    * The admin site's public origin: https://<domainName>, or the webOrigin context value (the
@@ -94,6 +95,10 @@ export function parseConfig(read: ContextReader): DeployConfig {
   const propel = group(read, ['propelAuthIssuer', 'propelAuthAudience']);
   const google = group(read, ['googleClientId', 'googleClientSecretName']);
   const livekit = group(read, ['livekitUrl', 'livekitSecretName']);
+  const livekitSipTrunkId = text(read, 'livekitSipTrunkId');
+  if (livekitSipTrunkId !== undefined && !livekit) {
+    throw new ContextError('Context value livekitSipTrunkId needs livekitUrl and livekitSecretName.');
+  }
   const domain = group(read, ['domainName', 'certificateArn']);
   const alarmEmail = text(read, 'alarmEmail');
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
@@ -152,6 +157,7 @@ export function parseConfig(read: ContextReader): DeployConfig {
     livekit: livekit && {
       url: httpsUrl('livekitUrl', livekit.livekitUrl, ['wss:', 'https:']),
       secretName: livekit.livekitSecretName,
+      sipTrunkId: livekitSipTrunkId,
     },
     domain: domain && { name: domain.domainName.toLowerCase(), certificateArn: domain.certificateArn },
     webOrigin,

@@ -1,13 +1,27 @@
 /**
- * LiveKit: participant tokens for browser test calls. The server's API key and secret sign the
- * tokens; they come from the environment (the local stack's dev values) or, deployed, from the
- * secret `LIVEKIT_SECRET_ARN` names (JSON `{"apiKey": "...", "apiSecret": "..."}`), read once per
- * container. Neither ever passes through the logger or an error.
+ * LiveKit: participant tokens for browser test calls, the SIP dispatch rules that route an org's
+ * numbers to its agents, and the signature check of LiveKit's webhooks. The server's API key and
+ * secret sign all three; they come from the environment (the local stack's dev values) or,
+ * deployed, from the secret `LIVEKIT_SECRET_ARN` names (JSON `{"apiKey": "...", "apiSecret": "..."}`),
+ * read once per container. Neither ever passes through the logger or an error.
  */
 import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { AccessToken, RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
+import {
+  AccessToken,
+  RoomAgentDispatch,
+  RoomConfiguration,
+  SIPDispatchRule,
+  SIPDispatchRuleIndividual,
+  SIPDispatchRuleInfo,
+  SipClient,
+  TwirpError,
+  type WebhookEvent,
+  WebhookReceiver,
+} from 'livekit-server-sdk';
 import * as z from 'zod';
+import { AgentId } from '../api/schemas/agents';
+import { OrgId } from '../api/schemas/orgs';
 import { refuse } from '../domain/refusal';
 import { config } from '../lib/config';
 import { secretsManager } from './secrets';
@@ -80,17 +94,159 @@ export async function createTestCallSession(input: {
     ...(input.name ? { name: input.name } : {}),
   });
   token.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
-  token.roomConfig = new RoomConfiguration({
-    agents: [
-      new RoomAgentDispatch({
-        agentName: voiceAgentName,
-        metadata: JSON.stringify({ orgId: input.orgId, agentId: input.agentId }),
-      }),
-    ],
-  });
+  token.roomConfig = agentDispatch(input.orgId, input.agentId);
   const jwt = await token.toJwt();
   // The library stamps `exp` from its own clock at signing; report the same instant, rounded down.
   const [, payload] = jwt.split('.');
   const { exp } = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { exp: number };
   return { serverUrl: livekit.url, roomName, token: jwt, expiresAt: new Date(exp * 1000) };
+}
+
+/** What LiveKit is told to dispatch for a call: the worker, and which org and agent it is to be. */
+function agentDispatch(orgId: string, agentId: string): RoomConfiguration {
+  return new RoomConfiguration({
+    agents: [
+      new RoomAgentDispatch({ agentName: voiceAgentName, metadata: JSON.stringify({ orgId, agentId }) }),
+    ],
+  });
+}
+
+/**
+ * Rooms of phone calls to an agent's number. LiveKit names each `<prefix>_<caller>_<random>`, so
+ * the room, and every webhook about it, says which org and agent the call is for.
+ */
+export function phoneCallRoomPrefix(orgId: string, agentId: string): string {
+  return `${orgId}-${agentId}-call`;
+}
+
+const agentRoomPattern = /^(org_[0-9A-Z]{26})-(agt_[0-9A-Z]{26})-(?:([0-9a-f]{12})|call_.+)$/;
+
+/** The org and agent a room serves, if it is one of ours (a test call or a phone call), else undefined. */
+export function agentOfRoom(
+  roomName: string,
+): { orgId: string; agentId: string; via: 'test_call' | 'phone' } | undefined {
+  const match = agentRoomPattern.exec(roomName);
+  if (!match || !OrgId.safeParse(match[1]).success || !AgentId.safeParse(match[2]).success) return undefined;
+  return { orgId: match[1]!, agentId: match[2]!, via: match[3] ? 'test_call' : 'phone' };
+}
+
+function livekitFailed(what: string, error: unknown): Error {
+  // LiveKit's own message says what it refused; it carries no credential (those travel in a header).
+  const reason = error instanceof TwirpError ? ` (${error.status} ${error.message})` : '';
+  return refuse('upstream', `LiveKit did not ${what}${reason}. Nothing was changed; try again.`);
+}
+
+/** A Twirp error body's `msg`; anything else (a proxy's HTML page) says nothing. */
+function twirpMessage(body: string): string {
+  try {
+    return z.object({ msg: z.string() }).safeParse(JSON.parse(body)).data?.msg ?? '';
+  } catch {
+    return '';
+  }
+}
+
+async function sipClient(): Promise<SipClient> {
+  const livekit = config().livekit;
+  if (!livekit) throw notConfigured();
+  const { apiKey, apiSecret } = await livekitCredentials();
+  return new SipClient(livekit.url, apiKey, apiSecret);
+}
+
+/** The trunk numbers ring on, when calls are routed at all (LIVEKIT_SIP_TRUNK_ID). */
+export function sipTrunkId(): string | undefined {
+  return config().livekit?.sipTrunkId;
+}
+
+/**
+ * Makes the number's dispatch rule send calls to `e164` on the trunk into a room of their own, with
+ * the voice agent dispatched as the org's agent: a new rule, or `ruleId` replaced in place (LiveKit
+ * refuses two rules matching the same calls, so a reassignment cannot create the new one first).
+ * Returns the rule's id, or null when no trunk is configured (then nothing is called).
+ *
+ * The rule filters on the called number (`numbers`; `inboundNumbers` would filter on the caller's).
+ * SipClient.createSipDispatchRule in livekit-server-sdk 2.19 cannot set `numbers`, and a rule
+ * without it would match every call on the shared trunk, so a new rule is sent as the SDK sends
+ * one, with the whole rule in `dispatchRule`.
+ */
+export async function routeNumber(input: {
+  orgId: string;
+  agentId: string;
+  e164: string;
+  ruleId: string | null;
+}): Promise<string | null> {
+  const trunkId = sipTrunkId();
+  const livekit = config().livekit;
+  if (!trunkId || !livekit) return null;
+  const rule = new SIPDispatchRuleInfo({
+    name: input.e164,
+    trunkIds: [trunkId],
+    numbers: [input.e164],
+    rule: new SIPDispatchRule({
+      rule: {
+        case: 'dispatchRuleIndividual',
+        value: new SIPDispatchRuleIndividual({ roomPrefix: phoneCallRoomPrefix(input.orgId, input.agentId) }),
+      },
+    }),
+    metadata: JSON.stringify({ orgId: input.orgId, agentId: input.agentId }),
+    roomConfig: agentDispatch(input.orgId, input.agentId),
+  });
+  if (input.ruleId) {
+    try {
+      await (await sipClient()).updateSipDispatchRule(input.ruleId, rule);
+      return input.ruleId;
+    } catch (error) {
+      throw livekitFailed('move the number’s call routing', error);
+    }
+  }
+  const { apiKey, apiSecret } = await livekitCredentials();
+  const token = new AccessToken(apiKey, apiSecret, { ttl: '1m' });
+  token.addSIPGrant({ admin: true });
+  const url = new URL('/twirp/livekit.SIP/CreateSIPDispatchRule', livekit.url.replace(/^ws/, 'http'));
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token.toJwt()}` },
+      body: JSON.stringify({ dispatchRule: rule.toJson() }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    throw livekitFailed('create the number’s call routing', error);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw livekitFailed(
+      'create the number’s call routing',
+      new TwirpError(response.statusText, twirpMessage(text), response.status),
+    );
+  }
+  return SIPDispatchRuleInfo.fromJson(JSON.parse(text), { ignoreUnknownFields: true }).sipDispatchRuleId;
+}
+
+/** Deletes a number's dispatch rule; one LiveKit no longer has counts as deleted. */
+export async function deleteDispatchRule(ruleId: string): Promise<void> {
+  const client = await sipClient();
+  try {
+    await client.deleteSipDispatchRule(ruleId);
+  } catch (error) {
+    if (error instanceof TwirpError && error.status === 404) return;
+    throw livekitFailed('remove the number’s call routing', error);
+  }
+}
+
+/**
+ * The webhook event, if `authorization` is LiveKit's signature of exactly this body (a JWT from
+ * the API key and secret whose sha256 claim is the body's); undefined otherwise.
+ */
+export async function receiveWebhook(
+  body: string,
+  authorization: string | undefined,
+): Promise<WebhookEvent | undefined> {
+  if (!config().livekit || !authorization) return undefined;
+  const { apiKey, apiSecret } = await livekitCredentials();
+  try {
+    return await new WebhookReceiver(apiKey, apiSecret).receive(body, authorization);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,10 +2,12 @@
  * Phone numbers: one item per number in the org partition, and a claim item outside every tenant
  * (`PHONE#<e164>`) written in the same transaction, whose condition is what keeps a number in one
  * org platform-wide. The org item counts its numbers; that counter's condition keeps concurrent
- * adds within the plan's maxPhoneNumbers.
+ * adds within the plan's maxPhoneNumbers. The item keeps the id of the LiveKit SIP dispatch rule
+ * routing the number's calls (not part of the API's view).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { deleteDispatchRule } from '../adapters/livekit';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { PhoneNumber } from '../api/schemas/phone-numbers';
 import {
@@ -15,6 +17,7 @@ import {
   unassignedByAgentDeletion,
 } from '../domain/phone-numbers';
 import { type Refusal, refusals } from '../domain/refusal';
+import { logger } from '../lib/logger';
 import { auditPut } from './audit';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
@@ -29,14 +32,22 @@ const PhoneNumberItem = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
+  /** The dispatch rule sending the number's calls to its agent; null without one (or without a trunk). */
+  sipDispatchRuleId: z.string().nullable().default(null),
 });
+/** A number as stored: the API's view plus its dispatch rule (the response schema drops the rule). */
+export type StoredPhoneNumber = z.infer<typeof PhoneNumberItem>;
 
-/** The one place a stored number becomes the API's view of it. */
-function phoneNumberOf(item: Record<string, unknown>): PhoneNumber {
+/** The one place a stored number is read back. */
+function phoneNumberOf(item: Record<string, unknown>): StoredPhoneNumber {
   return PhoneNumberItem.parse(item);
 }
 
-function numberPut(number: PhoneNumber, condition: string, values: Record<string, unknown> = {}): TxItem {
+function numberPut(
+  number: z.input<typeof PhoneNumberItem>,
+  condition: string,
+  values: Record<string, unknown> = {},
+): TxItem {
   return {
     Put: {
       TableName: tableName(),
@@ -70,7 +81,7 @@ function numberCounter(orgId: string, delta: 1 | -1, maxPhoneNumbers?: number): 
   };
 }
 
-export async function getPhoneNumber(orgId: string, e164: string): Promise<PhoneNumber | undefined> {
+export async function getPhoneNumber(orgId: string, e164: string): Promise<StoredPhoneNumber | undefined> {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.phoneNumber(orgId, e164) }),
   );
@@ -112,7 +123,7 @@ export async function createPhoneNumber(
  * the transaction: no read before it, and no number can point at an agent deleted meanwhile.
  */
 export async function savePhoneNumber(
-  number: PhoneNumber,
+  number: StoredPhoneNumber,
   expectedVersion: number,
   audit: AuditEntry,
   ifChanged: () => Refusal,
@@ -166,7 +177,7 @@ export async function deletePhoneNumber(number: PhoneNumber, audit: AuditEntry):
 export async function listPhoneNumbers(
   orgId: string,
   options: { agentId?: string | undefined; limit: number; cursor?: string | undefined },
-): Promise<Page<PhoneNumber>> {
+): Promise<Page<StoredPhoneNumber>> {
   const page = await queryPage({
     partition: keys.org(orgId).pk,
     sortPrefix: keys.phoneNumberPrefix,
@@ -183,9 +194,11 @@ export async function listPhoneNumbers(
  * Unassigns every number of a deleted agent, each with its own audit entry (an org may hold more
  * numbers than one transaction takes). Read consistently after the agent was marked deleted: an
  * assignment that committed before is found here, and one after it fails its agent check.
+ * Each number's dispatch rule is deleted first; if LiveKit fails, the number is unassigned anyway
+ * (the agent is gone) and keeps the rule's id, so its next assignment or release deletes it.
  */
 export async function unassignAgentNumbers(orgId: string, agentId: string, cause: AuditEntry): Promise<void> {
-  const assigned: PhoneNumber[] = [];
+  const assigned: StoredPhoneNumber[] = [];
   await queryEveryPage(
     {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -200,12 +213,32 @@ export async function unassignAgentNumbers(orgId: string, agentId: string, cause
     (page) => assigned.push(...(page.Items ?? []).map(phoneNumberOf)),
   );
   for (const number of assigned) {
+    const sipDispatchRuleId = await releasedRule(number);
     // A number reassigned or released meanwhile fails the condition: it no longer points at the agent.
     await transact([
-      numberPut(assignPhoneNumber(number, null, new Date(cause.at)), 'agentId = :agentId', {
-        ':agentId': agentId,
-      }),
+      numberPut(
+        { ...assignPhoneNumber(number, null, new Date(cause.at)), sipDispatchRuleId },
+        'agentId = :agentId',
+        { ':agentId': agentId },
+      ),
       auditPut(unassignedByAgentDeletion(cause, number.e164, agentId)),
     ]);
+  }
+}
+
+/** Null once the number's rule is gone; the rule's id while LiveKit could not delete it. */
+async function releasedRule(number: StoredPhoneNumber): Promise<string | null> {
+  if (!number.sipDispatchRuleId) return null;
+  try {
+    await deleteDispatchRule(number.sipDispatchRuleId);
+    return null;
+  } catch (error) {
+    logger.warn('dispatch rule of a deleted agent’s number not deleted', {
+      orgId: number.orgId,
+      e164: number.e164,
+      sipDispatchRuleId: number.sipDispatchRuleId,
+      error,
+    });
+    return number.sipDispatchRuleId;
   }
 }

@@ -9,7 +9,7 @@ export function newPhoneNumber(orgId: string, e164: string, now: Date): PhoneNum
   return { e164, orgId, agentId: null, createdAt: at, updatedAt: at, version: 1 };
 }
 
-export function assignPhoneNumber(number: PhoneNumber, agentId: string | null, now: Date): PhoneNumber {
+export function assignPhoneNumber<N extends PhoneNumber>(number: N, agentId: string | null, now: Date): N {
   return { ...number, agentId, updatedAt: now.toISOString(), version: number.version + 1 };
 }
 

@@ -1,3 +1,4 @@
+import { deleteDispatchRule, routeNumber } from '../adapters/livekit';
 import {
   createPhoneNumber,
   deletePhoneNumber,
@@ -9,10 +10,44 @@ import * as orgs from '../data/orgs';
 import * as phoneNumbers from '../data/phone-numbers';
 import { assignPhoneNumber, newPhoneNumber } from '../domain/phone-numbers';
 import { refusals } from '../domain/refusal';
+import { logger } from '../lib/logger';
 import { httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found } from './pipeline/refusals';
 
 const numberTarget = (number: PhoneNumber) => ({ type: 'phone_number', id: number.e164 });
+
+const nothingToUndo = async () => {};
+
+/**
+ * LiveKit first (a failure is a 502 with nothing written): the number's dispatch rule made to send
+ * its calls to `agentId` (created, or replaced in place), or deleted when unassigned. Returns the
+ * rule to store and how to put LiveKit back if the write that follows is refused. An unassignment
+ * is not undone: a rule is never left routing calls the table no longer explains.
+ */
+async function reroute(
+  number: phoneNumbers.StoredPhoneNumber,
+  agentId: string | null,
+): Promise<{ ruleId: string | null; undo(): Promise<void> }> {
+  const previous = number.sipDispatchRuleId;
+  if (agentId === null) {
+    if (previous) await deleteDispatchRule(previous);
+    return { ruleId: null, undo: nothingToUndo };
+  }
+  if (agentId === number.agentId && previous) return { ruleId: previous, undo: nothingToUndo };
+  const ruleId = await routeNumber({ orgId: number.orgId, agentId, e164: number.e164, ruleId: previous });
+  const undo = async () => {
+    if (!ruleId) return;
+    if (previous && number.agentId) {
+      await routeNumber({
+        orgId: number.orgId,
+        agentId: number.agentId,
+        e164: number.e164,
+        ruleId: previous,
+      });
+    } else await deleteDispatchRule(ruleId);
+  };
+  return { ruleId, undo };
+}
 
 export const handler = httpHandler([
   implement(createPhoneNumber, async ({ params, body, audit, now }) => {
@@ -33,23 +68,37 @@ export const handler = httpHandler([
   implement(updatePhoneNumber, async ({ params, body, ifMatch, audit, now }) => {
     const current = found(await phoneNumbers.getPhoneNumber(params.orgId, params.e164));
     checkIfMatch(ifMatch, current);
-    const updated = assignPhoneNumber(current, body.agentId, now);
-    await phoneNumbers.savePhoneNumber(
-      updated,
-      current.version,
-      audit({
-        action: body.agentId ? 'phone_number.assigned' : 'phone_number.unassigned',
-        target: numberTarget(current),
-        before: current,
-        after: updated,
-      }),
-      ifMatch === undefined ? () => refusals.changedMeanwhile('phone number') : refusals.stale,
-    );
+    const routing = await reroute(current, body.agentId);
+    const updated = { ...assignPhoneNumber(current, body.agentId, now), sipDispatchRuleId: routing.ruleId };
+    try {
+      await phoneNumbers.savePhoneNumber(
+        updated,
+        current.version,
+        audit({
+          action: body.agentId ? 'phone_number.assigned' : 'phone_number.unassigned',
+          target: numberTarget(current),
+          before: current,
+          after: updated,
+        }),
+        ifMatch === undefined ? () => refusals.changedMeanwhile('phone number') : refusals.stale,
+      );
+    } catch (error) {
+      await routing.undo().catch((undoError: unknown) =>
+        logger.warn('dispatch rule not put back after a refused assignment', {
+          orgId: current.orgId,
+          e164: current.e164,
+          error: undoError,
+        }),
+      );
+      throw error;
+    }
     return { body: updated };
   }),
 
   implement(deletePhoneNumber, async ({ params, audit }) => {
     const current = found(await phoneNumbers.getPhoneNumber(params.orgId, params.e164));
+    // The rule goes first: a released number may be another org's tomorrow, and must not ring here.
+    if (current.sipDispatchRuleId) await deleteDispatchRule(current.sipDispatchRuleId);
     await phoneNumbers.deletePhoneNumber(
       current,
       audit({ action: 'phone_number.deleted', target: numberTarget(current), before: current }),

@@ -42,6 +42,7 @@ const Env = z.object({
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
   LIVEKIT_SECRET_ARN: z.string().min(1).optional(),
+  LIVEKIT_SIP_TRUNK_ID: z.string().min(1).optional(),
   MACHINE_ISSUER: z.string().url().optional(),
   MACHINE_JWKS_URI: z.string().url().optional(),
   API_RESOURCE_SERVER: z.string().min(1).default('agent-control-plane'),
@@ -99,6 +100,11 @@ export interface AppConfig {
         apiKey: string | undefined;
         apiSecret: string | undefined;
         secretArn: string | undefined;
+        /**
+         * The SIP inbound trunk the org's numbers ring on. With it, assigning a number to an agent
+         * creates the number's dispatch rule; without it numbers are bookkeeping only.
+         */
+        sipTrunkId: string | undefined;
       }
     | undefined;
   /**
@@ -176,6 +182,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
           apiKey: env.LIVEKIT_API_KEY,
           apiSecret: env.LIVEKIT_API_SECRET,
           secretArn: env.LIVEKIT_SECRET_ARN,
+          sipTrunkId: env.LIVEKIT_SIP_TRUNK_ID,
         }
       : undefined,
     machineTokens: {

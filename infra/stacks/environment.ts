@@ -56,6 +56,7 @@ export function functionEnvironment(scope: Construct, inputs: EnvironmentInputs)
     env.LIVEKIT_URL = config.livekit.url;
     // The key and secret are read from it at run time (functions/adapters/livekit.ts), never set here.
     env.LIVEKIT_SECRET_ARN = secretArn(scope, config.livekit.secretName);
+    if (config.livekit.sipTrunkId) env.LIVEKIT_SIP_TRUNK_ID = config.livekit.sipTrunkId;
   }
   if (inputs.machineCallers) {
     env.MACHINE_ISSUER = inputs.machineCallers.issuer;

@@ -40,7 +40,10 @@ export interface FunctionAccess {
   consumeSyncQueue?: boolean;
   /** Sends email from the configured sender identity. */
   sendMail?: boolean;
-  /** Reads the LiveKit API key and secret (the secret `livekitSecretName` names) to sign tokens. */
+  /**
+   * Reads the LiveKit API key and secret (the secret `livekitSecretName` names): to sign tokens and
+   * server API calls, and to verify LiveKit's webhooks.
+   */
   livekitSecret?: boolean;
   /** Creates and deletes org API clients: Cognito app clients in the stage's user pool, no other. */
   userPoolClients?: boolean;
@@ -88,11 +91,13 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Agents: the item and the org's agent counter in one transaction; keys read, replaced, created
   // and (scheduled for) deletion in the agent's own secret; lists page with signed cursors and
   // batch-read shared-in agents from their owners; a deleted agent's shares go in a batch and its
-  // phone numbers are found (Query) and unassigned one transaction each.
+  // phone numbers are found (Query) and unassigned one transaction each, their LiveKit dispatch
+  // rules deleted (hence the LiveKit secret).
   agents: {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
     agentKeySecrets: ['get', 'put', 'create', 'delete'],
+    livekitSecret: true,
   },
   // Test calls: reads the agent (own, or shared-in through the mirror item and its owner's item)
   // and signs a LiveKit token with the key and secret from the LiveKit secret.
@@ -108,8 +113,8 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   runtime: { table: ['dynamodb:GetItem'], agentKeySecrets: ['get'] },
   // Phone numbers: the number, its platform-wide claim (outside the tenant) and the org's number
   // counter in one transaction, with a check that an assigned agent still exists; lists page with
-  // signed cursors.
-  'phone-numbers': { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
+  // signed cursors. With a SIP trunk, (un)assigning calls LiveKit for the number's dispatch rule.
+  'phone-numbers': { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true, livekitSecret: true },
   // Prompts: the head and its new version in one transaction (with the audit entry); deleting
   // queries the prompt's versions and batch-deletes them; lists page with signed cursors.
   prompts: { table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchWriteItem'], signingKey: true },

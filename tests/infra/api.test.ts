@@ -338,8 +338,11 @@ describe('least privilege', () => {
           'secretsmanager:GetSecretValue',
           'secretsmanager:PutSecretValue',
         ],
+        // Deleting an agent deletes its numbers' SIP dispatch rules.
+        livekitSecret: read,
       },
-      'phone-numbers': { signingKey: read },
+      // (Un)assigning a number creates, moves or deletes its SIP dispatch rule.
+      'phone-numbers': { signingKey: read, livekitSecret: read },
       // Signs test-call tokens with the LiveKit key and secret; reads nothing else.
       'agent-sessions': { livekitSecret: read },
       calendar: {

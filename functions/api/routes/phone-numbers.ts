@@ -49,7 +49,8 @@ export const updatePhoneNumber = route({
   body: UpdatePhoneNumberBody,
   response: PhoneNumber,
   successStatus: 200,
-  errors: [409, 412],
+  // 502: LiveKit refused or failed to (re)route the number's calls (a SIP trunk is configured).
+  errors: [409, 412, 502],
 });
 
 export const deletePhoneNumber = route({
@@ -61,4 +62,6 @@ export const deletePhoneNumber = route({
   auth: { kind: 'org', permission: 'phoneNumbers:manage' },
   params: PhoneNumberParams,
   successStatus: 204,
+  // 502: LiveKit refused or failed to delete the number's dispatch rule.
+  errors: [502],
 });
