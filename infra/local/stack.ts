@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outbox } from '../../functions/adapters/mail';
 import { routes } from '../../functions/api/routes';
+import { createDevCognito, type DevCognito, devRuntimeClient } from './dev-cognito';
 import { createDevIdentity, type DevIdentity } from './dev-identity';
 import { type DynamoLocal, ensureTable, localCredentials, startDynamoLocal } from './dynamodb';
 import { createGateway, type LocalService, sendJson } from './gateway';
@@ -33,6 +34,8 @@ export interface LocalStack {
   /** Present when no GOOGLE_CLIENT_ID is configured: Google is emulated under /dev/google. */
   google: GoogleEmulator | undefined;
   scheduler: LocalScheduler;
+  /** Cognito's token endpoint and app-client API for machine callers, under /dev (README "Machine callers"). */
+  cognito: DevCognito;
   stop(): Promise<void>;
 }
 
@@ -99,6 +102,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const google = process.env.GOOGLE_CLIENT_ID ? undefined : createGoogleEmulator();
   if (google) process.env.GOOGLE_EMULATOR_URL = `${url}${googleBasePath}`;
+  const cognito = createDevCognito(devIdentity, { basePath: '/dev', resourceServer: 'agent-control-plane' });
+  Object.assign(process.env, {
+    COGNITO_ENDPOINT: `${url}${cognito.apiPath}`,
+    TOKEN_URL: `${url}${cognito.tokenPath}`,
+    RUNTIME_CLIENT_ID: devRuntimeClient.clientId,
+  });
 
   const handlers = new Map<string, Promise<{ handler: never }>>();
   handle = createGateway({
@@ -108,7 +117,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handlers.set(module, import(join(root, 'functions', 'http', `${module}.ts`)));
       return (await handlers.get(module)!).handler;
     },
-    services: [devIdentityService(devIdentity), outboxService, ...(google ? [google.service] : [])],
+    services: [
+      devIdentityService(devIdentity),
+      cognito.service,
+      outboxService,
+      ...(google ? [google.service] : []),
+    ],
     webRoot: join(root, 'web', 'dist'),
     runtimeConfig: { apiBase: '/api', auth: { mode: 'dev', tokenUrl: '/dev/token' } },
   });
@@ -121,6 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     devIdentity,
     google,
     scheduler,
+    cognito,
     async stop() {
       scheduler.stop();
       server.closeAllConnections();

@@ -2,8 +2,10 @@
  * `npm start`: the local stack in the foreground until Ctrl-C. `--persist` keeps data in .data/
  * (LOCAL_DATA_DIR moves it, for tests).
  */
+
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { devRuntimeClient } from './dev-cognito';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';
 import { type LocalStack, startLocalStack } from './stack';
@@ -51,6 +53,9 @@ async function main(): Promise<void> {
   console.log(`Local stack ready at ${stack.url}  (API ${stack.url}/api, data ${dataDir ?? 'in memory'})`);
   console.log(
     `Sign in: curl -s -X POST ${stack.url}/dev/token -H 'content-type: application/json' -d '{"email":"you@example.com"}'`,
+  );
+  console.log(
+    `Voice runtime (client credentials, dev only): curl -s -u ${devRuntimeClient.clientId}:${devRuntimeClient.clientSecret} ${stack.url}/dev/oauth2/token -d grant_type=client_credentials`,
   );
 }
 
