@@ -9,6 +9,9 @@
  *    (.tmp/round-trips, written by tests/support/api.ts), against round-trip-budgets.ts.
  * 3. Warm GET /me latency in-process (warm.ts).
  * 4. Memory: one process serving 10,000 GET /me through the bundled handler.
+ * 5. Throughput and latency through the local gateway at several concurrencies, beside a floor of
+ *    the same DynamoDB commands (load.ts, in a process of its own with the whole local stack).
+ * 6. A full calendar sync of 10,000 events and an unchanged incremental sync (also load.ts).
  *
  * Exits non-zero only on the hard budgets (hardBudgets below); the targets are reported.
  */
@@ -22,6 +25,7 @@ import { routes } from '../../functions/api/routes';
 import { createDevIdentity } from '../../infra/local/dev-identity';
 import { ensureTable, localCredentials, startDynamoLocal } from '../../infra/local/dynamodb';
 import { buildEvent } from '../../infra/local/gateway';
+import { type LoadResult, loadSections } from './load-report';
 import { roundTripSection } from './round-trip-report';
 
 const hardBudgets = { bundleKb: 1500, coldImportMs: 400, warmP95Ms: 50 };
@@ -286,6 +290,18 @@ if (memory.bad) failures.push(`memory run: ${memory.bad} of ${memory.n} GET /me 
 
 await dynamo.stop();
 
+// ---- 5 and 6. Through the local stack ----
+log('throughput through the local gateway, then a calendar sync (load.ts)');
+const loadOut = spawnSync(process.execPath, ['node_modules/.bin/tsx', 'tests/bench/load.ts'], {
+  encoding: 'utf8',
+  env: process.env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  maxBuffer: 16 * 1024 * 1024,
+});
+if (loadOut.status !== 0) throw new Error('tests/bench/load.ts failed (its output is above)');
+const load = loadSections(JSON.parse(loadOut.stdout.trim().split('\n').pop()!) as LoadResult);
+failures.push(...load.failures);
+
 // ---- The report ----
 const report = `# Benchmark report
 
@@ -328,10 +344,14 @@ Peak RSS ${mb(memory.peak)}; median RSS moved ${growth >= 0 ? '+' : ''}${mb(grow
 thousand${memory.bad ? `; ${memory.bad} requests did not answer 200` : ''}. A leak shows as the last thousand
 sitting well above the first (a steady climb, not the one-off growth of warming up).
 
+${load.text}
+
 ## Hard budgets (exit code)
 
 Bundle ≤ ${hardBudgets.bundleKb} KB, cold import ≤ ${hardBudgets.coldImportMs} ms, warm GET /me p95 ≤ ${hardBudgets.warmP95Ms} ms,
-every first invocation and every memory-run request answers below 500. ${
+every first invocation and every memory-run request answers below 500, every throughput request
+answers 2xx, the full sync stores every event and the unchanged incremental sync is 1 Google call and
+0 event writes. ${
   failures.length ? `**Over budget:**\n\n${failures.map((f) => `- ${f}`).join('\n')}` : 'All within budget.'
 }
 `;
