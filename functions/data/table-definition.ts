@@ -15,6 +15,11 @@ export const tableDefinition = {
   ],
   /** Epoch seconds; TTL removes expired invites, OAuth states and old audit entries. */
   ttlAttribute: 'expiresAt',
+  /**
+   * Live updates are published from the table's stream (functions/jobs/publish-changes.ts), so no
+   * write path can forget one; the publisher needs the old image too, to tell what a change removed.
+   */
+  streamViewType: 'NEW_AND_OLD_IMAGES',
 } as const;
 
 export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['indexName'];
@@ -29,6 +34,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
     AttributeDefinitions: attributeNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },

@@ -160,6 +160,12 @@ function referenceChecks(task: Task, before?: Task) {
 
 const oldItem = (raw: Record<string, AttributeValue> | undefined) => (raw ? unmarshall(raw) : undefined);
 
+/** A task from a stream record's image (jobs/publish-changes.ts); undefined when it is not a valid task item. */
+export function taskFromImage(image: Record<string, AttributeValue>): Task | undefined {
+  const parsed = TaskItem.safeParse(unmarshall(image));
+  return parsed.success ? parsed.data : undefined;
+}
+
 export async function getTask(orgId: string, taskId: string): Promise<Task | undefined> {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.task(orgId, taskId) }),

@@ -50,6 +50,7 @@ const Env = z.object({
   USER_POOL_ID: z.string().min(1).optional(),
   COGNITO_ENDPOINT: z.string().url().optional(),
   TOKEN_URL: z.string().url().optional(),
+  LIVE_EVENTS_URL: z.string().url().optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
@@ -124,6 +125,11 @@ export interface AppConfig {
    * local stand-in answers on, and the token endpoint integrators are told about.
    */
   identityClients: { userPoolId: string | undefined; endpoint: string | undefined; tokenUrl: string | undefined };
+  /**
+   * The AppSync Events HTTP publish endpoint (`https://<http dns>/event`; locally the stand-in's
+   * `/event`). Absent: the change publisher has nowhere to publish and says so.
+   */
+  liveEventsUrl: string | undefined;
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
   sync: {
@@ -197,6 +203,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       endpoint: isLocal ? env.COGNITO_ENDPOINT : undefined,
       tokenUrl: env.TOKEN_URL,
     },
+    liveEventsUrl: env.LIVE_EVENTS_URL,
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
     sync: {
       queueUrl: env.SYNC_QUEUE_URL,

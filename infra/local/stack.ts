@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outbox } from '../../functions/adapters/mail';
 import { routes } from '../../functions/api/routes';
+import { createEventsStandIn, type EventsStandIn, publishPath, realtimePath } from './appsync-events';
 import { createDevCognito, type DevCognito, devRuntimeClient } from './dev-cognito';
 import { createDevIdentity, type DevIdentity } from './dev-identity';
 import { type DynamoLocal, ensureTable, localCredentials, startDynamoLocal } from './dynamodb';
@@ -17,6 +18,7 @@ import { createGateway, type LocalService, sendJson } from './gateway';
 import { createGoogleEmulator, type GoogleEmulator, googleBasePath } from './google-emulator';
 import { listenLocal } from './ports';
 import { type LocalScheduler, loadJobHandlers, startLocalScheduler } from './scheduler';
+import { startTableStream, type TableStream } from './table-stream';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const localTableName = 'agent-control-plane-local';
@@ -36,6 +38,9 @@ export interface LocalStack {
   scheduler: LocalScheduler;
   /** Cognito's token endpoint and app-client API for machine callers, under /dev (README "Machine callers"). */
   cognito: DevCognito;
+  /** AppSync Events, locally: the channels the admin site subscribes to, fed from the table's stream. */
+  events: EventsStandIn;
+  tableStream: TableStream;
   stop(): Promise<void>;
 }
 
@@ -96,6 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     DEV_ISSUER: devIdentity.issuer,
     DEV_ISSUER_JWKS: JSON.stringify(devIdentity.jwks),
     WEB_ORIGIN: url,
+    LIVE_EVENTS_URL: `${url}${publishPath}`,
     LOCAL_SECRETS_DIR: options.dataDir
       ? resolve(options.dataDir, '..', 'secrets')
       : mkdtempSync(join(tmpdir(), 'acp-secrets-')),
@@ -107,6 +113,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     COGNITO_ENDPOINT: `${url}${cognito.apiPath}`,
     TOKEN_URL: `${url}${cognito.tokenPath}`,
     RUNTIME_CLIENT_ID: devRuntimeClient.clientId,
+  });
+
+  const [authorizer, publisher] = await Promise.all([
+    import('../../functions/http/live/authorizer'),
+    import('../../functions/jobs/publish-changes'),
+  ]);
+  const events = createEventsStandIn({
+    authorize: authorizer.handler,
+    credentials: localCredentials,
+    region: 'local',
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!events.upgrade(req, socket, head)) socket.destroy();
+  });
+  const tableStream = await startTableStream({
+    client: dynamo.client,
+    endpoint: dynamo.endpoint,
+    credentials: localCredentials,
+    tableName: localTableName,
+    filter: publisher.isTaskRecord,
+    handler: publisher.handler,
   });
 
   const handlers = new Map<string, Promise<{ handler: never }>>();
@@ -121,10 +148,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       devIdentityService(devIdentity),
       cognito.service,
       outboxService,
+      events.service,
       ...(google ? [google.service] : []),
     ],
     webRoot: join(root, 'web', 'dist'),
-    runtimeConfig: { apiBase: '/api', auth: { mode: 'dev', tokenUrl: '/dev/token' } },
+    runtimeConfig: {
+      apiBase: '/api',
+      auth: { mode: 'dev', tokenUrl: '/dev/token' },
+      // Relative: the site resolves it against its own origin (ws://), and sends its own host.
+      live: { realtimeUrl: realtimePath },
+    },
   });
 
   const scheduler = startLocalScheduler(await loadJobHandlers());
@@ -136,8 +169,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     google,
     scheduler,
     cognito,
+    events,
+    tableStream,
     async stop() {
       scheduler.stop();
+      await tableStream.stop();
+      events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await dynamo.stop();

@@ -24,6 +24,8 @@ export interface AccessTargets {
   userPoolArn?: string;
   /** SES identity ARNs the sender may be verified as (address, domain); absent without mail. */
   mailIdentityArns?: string[];
+  /** The live Event API's channel namespace (`<api arn>/channelNamespace/orgs`); the Live stack adds it. */
+  liveNamespaceArn?: string;
 }
 
 const tokenSecretActions = {
@@ -147,6 +149,12 @@ export function accessStatements(
     if (!t.syncQueue) throw new Error('consumeSyncQueue declared but no sync queue was given');
     statements.push(
       new PolicyStatement({ actions: syncQueueConsumeActions, resources: [t.syncQueue.queueArn] }),
+    );
+  }
+  if (access.publishLiveEvents) {
+    if (!t.liveNamespaceArn) throw new Error('publishLiveEvents declared but no live namespace was given');
+    statements.push(
+      new PolicyStatement({ actions: ['appsync:EventPublish'], resources: [t.liveNamespaceArn] }),
     );
   }
   if (access.userPoolClients && t.userPoolArn) {

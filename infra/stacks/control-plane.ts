@@ -1,5 +1,5 @@
 /**
- * All stacks of one stage, wired in dependency order: Data -> (Auth) -> Sync -> Api -> Web ->
+ * All stacks of one stage, wired in dependency order: Data -> (Auth) -> Sync -> Api -> Live -> Web ->
  * Observability. Stacks are environment-agnostic (account and region come from the deploy-time
  * credentials), so synth needs no AWS account. cdk-nag's AwsSolutions checks run on every synth.
  */
@@ -12,6 +12,7 @@ import { ApiStack } from './api-stack';
 import { AuthStack, apiResourceServer } from './auth-stack';
 import { DataStack } from './data-stack';
 import type { TrustedIssuer } from './environment';
+import { LiveStack } from './live-stack';
 import { ObservabilityStack } from './observability-stack';
 import { SyncStack } from './sync-stack';
 import { WebStack } from './web-stack';
@@ -21,6 +22,7 @@ export interface ControlPlane {
   auth: AuthStack | undefined;
   sync: SyncStack;
   api: ApiStack;
+  live: LiveStack;
   web: WebStack;
   observability: ObservabilityStack;
 }
@@ -107,11 +109,19 @@ export function defineControlPlane(
       : {}),
     targets: sync.targets,
   });
+  const live = new LiveStack(app, 'Live', {
+    stackName: name('live'),
+    ...description('live task updates and presence (AppSync Events)'),
+    config,
+    targets,
+    trustedIssuers,
+  });
   const web = new WebStack(app, 'Web', {
     stackName: name('web'),
     ...description('admin site, CloudFront'),
     config,
     api,
+    live,
     auth,
     siteDir: options.siteDir,
   });
@@ -124,5 +134,5 @@ export function defineControlPlane(
   });
 
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { data, auth, sync, api, web, observability };
+  return { data, auth, sync, api, live, web, observability };
 }

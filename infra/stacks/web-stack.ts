@@ -41,12 +41,15 @@ import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import type { ApiStack } from './api-stack';
 import type { AuthStack } from './auth-stack';
+import type { LiveStack } from './live-stack';
 import { wildcardUnder } from './nag';
 import { projectRoot } from './paths';
 
 export interface WebStackProps extends StackProps {
   config: DeployConfig;
   api: ApiStack;
+  /** The live channels the site subscribes to (config.json tells it where). */
+  live: LiveStack;
   /** Absent when an external issuer (PropelAuth) is configured. */
   auth: AuthStack | undefined;
   /** The built admin site (default web/dist). */
@@ -77,7 +80,7 @@ export class WebStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
-    const { config, api, auth } = props;
+    const { config, api, auth, live } = props;
 
     const logs = new Bucket(this, 'Logs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -108,7 +111,12 @@ export class WebStack extends Stack {
       : config.propelAuth
         ? [new URL(config.propelAuth.issuer).origin]
         : [];
-    const connectSources = ["'self'", ...authOrigins, ...(config.livekit ? [config.livekit.url] : [])];
+    const connectSources = [
+      "'self'",
+      ...authOrigins,
+      `wss://${live.api.realtimeDns}`,
+      ...(config.livekit ? [config.livekit.url] : []),
+    ];
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
         contentSecurityPolicy: {
@@ -220,6 +228,7 @@ export class WebStack extends Stack {
           }
         : { mode: 'propelauth', issuer: config.propelAuth?.issuer, audience: config.propelAuth?.audience },
       ...(config.livekit ? { livekitUrl: config.livekit.url } : {}),
+      live: { realtimeUrl: live.realtimeUrl, host: live.httpHost },
     };
     const sources: ISource[] = [Source.jsonData('config.json', runtimeConfig)];
     // Synth must work before the site is built (CI, infra tests): then only config.json ships,

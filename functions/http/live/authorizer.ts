@@ -1,0 +1,70 @@
+/**
+ * The AppSync Events Lambda authorizer (AWS_LAMBDA auth mode) for the live channels, and the local
+ * stand-in's authorizer too (infra/local/appsync-events.ts calls this same handler). It verifies
+ * our JWTs exactly as the HTTP pipeline does (http/pipeline/auth.ts), then allows:
+ * - connecting: any valid token of a known user;
+ * - subscribing: to `/orgs/<orgId>/tasks` and `/orgs/<orgId>/presence` of an org the caller is a
+ *   member of, nothing else (no wildcards, no other namespace);
+ * - publishing: to the presence channel of such an org only. Task channels are published by the
+ *   change publisher alone, with IAM, which never reaches this function.
+ *
+ * Results are not cached (ttlOverride 0): a decision is per channel, and removing a member must
+ * stop their next subscription at once.
+ */
+import { parseChannel } from '../../api/live';
+import { getMembership } from '../../data/memberships';
+import { dynamoUserStore } from '../../data/users';
+import { logger } from '../../lib/logger';
+import { authenticate } from '../pipeline/auth';
+
+export type LiveOperation = 'EVENT_CONNECT' | 'EVENT_SUBSCRIBE' | 'EVENT_PUBLISH';
+
+/** What AppSync Events sends a Lambda authorizer. */
+export interface LiveAuthorizerEvent {
+  authorizationToken: string;
+  requestContext: {
+    apiId: string;
+    accountId: string;
+    requestId: string;
+    operation: LiveOperation;
+    channelNamespaceName?: string;
+    channel?: string;
+  };
+  requestHeaders?: Record<string, string>;
+}
+
+export interface LiveAuthorizerResult {
+  isAuthorized: boolean;
+  ttlOverride?: number;
+  /** Handed to channel handlers as the identity; here the caller's user id. */
+  handlerContext?: Record<string, string>;
+}
+
+const denied: LiveAuthorizerResult = { isAuthorized: false, ttlOverride: 0 };
+
+export async function handler(event: LiveAuthorizerEvent): Promise<LiveAuthorizerResult> {
+  const { operation, channel, requestId } = event.requestContext;
+  logger.setContext({ job: 'live-authorizer', requestId, operation });
+  let userId: string;
+  try {
+    const identity = await authenticate(event.authorizationToken);
+    // As the pipeline does: a subject is bound to the identity provider that first vouched for it.
+    const stored = await dynamoUserStore.get(identity.sub);
+    if (!stored || stored.issuer !== identity.issuer) return denied;
+    userId = identity.sub;
+  } catch {
+    return denied;
+  }
+  const allowed = { isAuthorized: true, ttlOverride: 0, handlerContext: { userId } };
+  if (operation === 'EVENT_CONNECT') return allowed;
+
+  const target = channel ? parseChannel(channel) : undefined;
+  if (!target) return denied;
+  if (operation === 'EVENT_PUBLISH' && target.kind !== 'presence') return denied;
+  const membership = await getMembership(target.orgId, userId);
+  if (!membership) {
+    logger.info('live channel refused: not a member', { channel });
+    return denied;
+  }
+  return allowed;
+}

@@ -1,0 +1,107 @@
+/**
+ * Live updates: an AppSync Events API with one channel namespace (`orgs`), fed from the table's
+ * DynamoDB stream. AppSync keeps the WebSocket connections, fans events out and bills per message,
+ * so there is no connection table to keep and nothing runs while nobody is connected.
+ * - Browsers connect and subscribe with our JWT through a Lambda authorizer (functions/http/live/
+ *   authorizer.ts), which allows only channels of orgs the caller is a member of, and lets members
+ *   publish presence heartbeats only.
+ * - Task changes are published by the change publisher (functions/jobs/publish-changes.ts) with IAM:
+ *   its role may publish to this API's namespace and nothing else.
+ */
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AppSyncAuthorizationType, type ChannelNamespace, EventApi } from 'aws-cdk-lib/aws-appsync';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { liveNamespace } from '../../functions/api/live';
+import { streamFilter } from '../../functions/jobs/publish-changes';
+import type { DeployConfig } from '../config';
+import type { AccessTargets } from './access-policy';
+import { AppFunction } from './constructs/app-function';
+import { functionEnvironment, type TrustedIssuer } from './environment';
+import { jobFunctionAccess } from './function-access';
+
+export interface LiveStackProps extends StackProps {
+  config: DeployConfig;
+  targets: AccessTargets;
+  trustedIssuers: TrustedIssuer[];
+}
+
+export class LiveStack extends Stack {
+  readonly api: EventApi;
+  readonly namespace: ChannelNamespace;
+  readonly authorizer: AppFunction;
+  readonly publisher: AppFunction;
+  /** What the admin site connects to: `wss://<realtime dns>/event/realtime`, and the host it names. */
+  readonly realtimeUrl: string;
+  readonly httpHost: string;
+
+  constructor(scope: Construct, id: string, props: LiveStackProps) {
+    super(scope, id, props);
+    const { config, targets } = props;
+
+    this.authorizer = new AppFunction(this, 'Authorizer', {
+      entry: 'functions/http/live/authorizer.ts',
+      description: `${config.namePrefix} live channel authorizer`,
+      access: jobFunctionAccess['live-authorizer'],
+      targets,
+      environment: functionEnvironment(this, { config, targets, trustedIssuers: props.trustedIssuers }),
+      retainLogs: !config.isDev,
+      timeout: Duration.seconds(5),
+    });
+
+    this.api = new EventApi(this, 'Events', {
+      apiName: `${config.namePrefix}-live`,
+      authorizationConfig: {
+        authProviders: [
+          { authorizationType: AppSyncAuthorizationType.IAM },
+          {
+            authorizationType: AppSyncAuthorizationType.LAMBDA,
+            // Decisions are per channel and must end with a membership: never cached.
+            lambdaAuthorizerConfig: {
+              handler: this.authorizer.function,
+              resultsCacheTtl: Duration.seconds(0),
+            },
+          },
+        ],
+        connectionAuthModeTypes: [AppSyncAuthorizationType.LAMBDA],
+        defaultSubscribeAuthModeTypes: [AppSyncAuthorizationType.LAMBDA],
+        defaultPublishAuthModeTypes: [AppSyncAuthorizationType.IAM, AppSyncAuthorizationType.LAMBDA],
+      },
+    });
+    this.namespace = this.api.addChannelNamespace('Orgs', { channelNamespaceName: liveNamespace });
+    this.realtimeUrl = `wss://${this.api.realtimeDns}/event/realtime`;
+    this.httpHost = this.api.httpDns;
+
+    this.publisher = new AppFunction(this, 'Publisher', {
+      entry: 'functions/jobs/publish-changes.ts',
+      description: `${config.namePrefix} task change publisher`,
+      access: jobFunctionAccess['publish-changes'],
+      // Publish on this API's one namespace, nothing else (not connect, not subscribe, no other API).
+      targets: { ...targets, liveNamespaceArn: `${this.api.apiArn}/channelNamespace/${liveNamespace}` },
+      environment: {
+        ...functionEnvironment(this, { config, targets, trustedIssuers: [] }),
+        LIVE_EVENTS_URL: `https://${this.api.httpDns}/event`,
+      },
+      retainLogs: !config.isDev,
+      timeout: Duration.seconds(30),
+    });
+    this.publisher.function.addEventSource(
+      new DynamoEventSource(targets.table, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        // A board event is only worth its second: retry briefly, then let it go (a reload shows the truth).
+        maxRecordAge: Duration.minutes(1),
+        retryAttempts: 3,
+        reportBatchItemFailures: true,
+        filters: [FilterCriteria.filter(streamFilter)],
+      }),
+    );
+    Validations.of(this.publisher.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "Lambda's DynamoDB stream poller needs dynamodb:ListStreams, which IAM cannot scope to a " +
+        'stream; GetRecords and the rest are granted on this table’s stream only (DynamoEventSource).',
+    });
+  }
+}
