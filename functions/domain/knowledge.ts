@@ -103,28 +103,37 @@ function tail(text: string, overlap: number): string {
 }
 
 /**
- * Splits an entry into chunks: by Markdown headings first (a chunk never spans two sections), then
- * paragraphs packed up to `target` characters, a long paragraph cut at sentence ends; each chunk
- * after the first of a section starts with the end of the one before (`overlap`). Pure and
- * deterministic: the same content always gives the same chunks.
+ * Splits an entry into chunks: by Markdown headings first (a section starts a new chunk once the
+ * open one holds half the target), then paragraphs packed up to `target` characters, a long
+ * paragraph cut at sentence ends; each chunk after the first of a section starts with the end of
+ * the one before (`overlap`). Two neighbouring chunks hold at least `target` characters between
+ * them, so 100 KB gives at most ~260. Pure and deterministic: the same content always gives the same chunks.
  */
 export function chunkMarkdown(content: string, target = chunkTarget, overlap = chunkOverlap): Chunk[] {
   const chunks: Chunk[] = [];
+  let current = '';
+  let heading: string | null = null;
+  let carried = '';
+  const flush = () => {
+    if (!current) return;
+    chunks.push({ n: chunks.length, heading, text: current });
+    carried = tail(current, overlap);
+    current = '';
+  };
   for (const section of sections(content)) {
-    let current = '';
-    let carried = '';
-    const flush = () => {
-      if (!current) return;
-      chunks.push({ n: chunks.length, heading: section.heading, text: current });
-      carried = tail(current, overlap);
-      current = '';
-    };
-    for (const piece of section.blocks.flatMap((b) => pieces(b, target))) {
+    // A section starts a chunk of its own unless the open chunk is still small: many short
+    // sections share chunks (their headings inline), which bounds the count by size.
+    if (current.length >= target / 2) flush();
+    // The overlap carries within a section only.
+    if (!current) carried = '';
+    const blocks = current && section.heading ? [section.heading, ...section.blocks] : section.blocks;
+    for (const piece of blocks.flatMap((b) => pieces(b, target))) {
       if (current && current.length + 2 + piece.length > target) flush();
+      if (!current) heading = section.heading;
       current = current ? `${current}\n\n${piece}` : carried ? `${carried}\n\n${piece}` : piece;
     }
-    flush();
   }
+  flush();
   // Text that is only headings still deserves to be found.
   if (chunks.length === 0 && content.trim()) chunks.push({ n: 0, heading: null, text: content.trim() });
   return chunks;

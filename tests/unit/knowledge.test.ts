@@ -6,24 +6,40 @@ import { buildIndex, processTerm, searchIndex, stem } from '../../functions/doma
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
 describe('chunking', () => {
-  it('splits by headings, keeps the heading path, and never spans two sections', () => {
+  it('starts a chunk at each heading of long sections, keeping the heading path, ignoring # inside code', () => {
+    const body = (topic: string) => `${topic} ${'is explained at length here. '.repeat(16)}`;
     const chunks = chunkMarkdown(
       [
-        'Intro line before any heading.',
+        body('Intro before any heading'),
         '# Billing',
-        'How invoices work.',
+        body('How invoices work'),
         '## Refunds',
-        'Refunds take five days.',
+        body('Refunds'),
         '```',
         '# not a heading inside a fence',
         '```',
         '# Security',
-        'Two-factor sign-in.',
+        body('Two-factor sign-in'),
       ].join('\n'),
     );
     expect(chunks.map((c) => c.heading)).toEqual([null, 'Billing', 'Billing › Refunds', 'Security']);
     expect(chunks[2]!.text).toContain('# not a heading inside a fence');
     expect(chunks.map((c) => c.n)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('lets short sections share a chunk, their headings inline, so tiny sections cannot multiply chunks', () => {
+    const chunks = chunkMarkdown(
+      '# Hours\nNine to five.\n# Parking\nBehind the building.\n# Phone\nCall us.',
+    );
+    expect(chunks).toEqual([
+      {
+        n: 0,
+        heading: 'Hours',
+        text: 'Nine to five.\n\nParking\n\nBehind the building.\n\nPhone\n\nCall us.',
+      },
+    ]);
+    const tiny = chunkMarkdown('# h\nx\n'.repeat(17_000));
+    expect(tiny.length).toBeLessThanOrEqual(260);
   });
 
   it('packs paragraphs up to the target and carries an overlap into the next chunk of a section', () => {
