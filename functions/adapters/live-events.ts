@@ -45,8 +45,9 @@ async function credentials() {
   return { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN };
 }
 
-export function signer(region: string) {
-  return new SignatureV4({ service: 'appsync', region, credentials, sha256: Sha256 });
+/** SigV4 for AppSync; the local stand-in passes the credentials it checks signatures against. */
+export function signer(region: string, fixed?: { accessKeyId: string; secretAccessKey: string }) {
+  return new SignatureV4({ service: 'appsync', region, credentials: fixed ?? credentials, sha256: Sha256 });
 }
 
 /** Publishes up to five events (each a JSON value) to one channel; throws when any is refused. */

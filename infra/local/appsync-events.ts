@@ -9,7 +9,7 @@
  *   against the local credentials, as AppSync checks a role's) or carrying a token for the authorizer.
  * Every token decision goes to the same authorizer handler the deployed Lambda authorizer runs.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -225,8 +225,12 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
     );
     if (Number.isNaN(signingDate.getTime()) || Math.abs(Date.now() - signingDate.getTime()) > 5 * 60_000)
       return false;
+    // The signer trusts a given payload hash, so the hash must be the body's own.
+    const payloadHash = req.headers['x-amz-content-sha256'];
+    if (payloadHash !== undefined && payloadHash !== createHash('sha256').update(body).digest('hex'))
+      return false;
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const resigned = await signer(options.region).sign(
+    const resigned = await signer(options.region, options.credentials).sign(
       {
         method: req.method ?? 'POST',
         protocol: 'http:',
