@@ -171,36 +171,6 @@ export const exceptions: Record<string, Budget> = {
   },
   createKnowledgeEntry: {
     reads: 2,
-    writes: 7,
-    reason:
-      'an entry whose chunks do not fit one transaction with it (over ~95 chunks of ~800 characters, up to 100 KB) has them batch-written first (pages of 25, up to 6) and made visible by the transaction',
-  },
-  updateKnowledgeEntry: {
-    reads: 3,
-    writes: 13,
-    reason:
-      'new content of a long entry: its chunks batch-written before the transaction that makes them visible (up to 6 pages of 25), the replaced ones batch-deleted after it (up to 6)',
-  },
-  deleteKnowledgeEntry: {
-    reads: 4,
-    writes: 8,
-    reason:
-      'reads the entry; after the transaction that takes it out of retrieval, queries every chunk it ever had (failed writes’ leftovers too) and batch-deletes them (up to 6 pages of 25 for 100 KB)',
-  },
-  searchKnowledge: {
-    reads: Number.POSITIVE_INFINITY,
-    writes: 0,
-    reason:
-      "reads the org's knowledge version (and, when the search is for an agent, the agent: two reads for a shared-in one); only when the version moved since this container last built the org's index, queries the knowledge partition, one page per MB of chunks",
-  },
-  deletePrompt: {
-    reads: 4,
-    writes: Number.POSITIVE_INFINITY,
-    reason:
-      "reads the prompt; after the transaction that deletes it (refused while agents use it), queries its versions and deletes them in BatchWriteItem pages of 25, so it grows with the prompt's history",
-  },
-  createKnowledgeEntry: {
-    reads: 2,
     writes: 12,
     reason:
       'an entry whose chunks do not fit one transaction with it (over ~95 chunks; 100 KB makes at most ~260) has them batch-written first (pages of 25, up to 11) and made visible by the transaction',
