@@ -38,6 +38,11 @@ export const orgPages: RouteObject[] = [
     lazy: page(() => import('./pages/org/PhoneNumbers'), 'PhoneNumbers'),
   },
   {
+    path: 'api-clients',
+    handle: { crumb: () => 'API clients' },
+    lazy: page(() => import('./pages/org/ApiClients'), 'ApiClients'),
+  },
+  {
     path: 'calendar',
     handle: { crumb: () => 'Calendar' },
     lazy: page(() => import('./pages/org/Calendar'), 'Calendar'),

@@ -35,6 +35,7 @@ export const CreatedApiClient = ApiClient.extend({
   /** The OAuth 2.0 token endpoint to send the id and secret to; null where none is configured. */
   tokenUrl: z.string().nullable(),
 }).meta({ id: 'CreatedApiClient' });
+export type CreatedApiClient = z.infer<typeof CreatedApiClient>;
 
 export const RuntimeAgentParams = z.strictObject({ agentId: AgentId });
 
