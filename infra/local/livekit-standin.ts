@@ -22,6 +22,8 @@ import {
   TokenVerifier,
   WebhookEvent,
 } from 'livekit-server-sdk';
+import * as z from 'zod';
+import { type LocalService, sendJson } from './gateway';
 import { listenLocal } from './ports';
 
 type Json = Record<string, unknown>;
@@ -440,5 +442,55 @@ export async function startLivekitStandin(options: LivekitStandinOptions): Promi
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
+  };
+}
+
+const CallRequest = z.strictObject({
+  /** A number with a dispatch rule (an assigned number), and the caller's. */
+  to: z.string().min(1),
+  from: z.string().min(1).default('+15005550006'),
+  seconds: z.number().int().min(0).max(86_400).default(42),
+});
+const TestCallRequest = z.strictObject({
+  token: z.string().min(1),
+  seconds: z.number().int().min(0).max(86_400).default(42),
+});
+
+/**
+ * Control endpoints for the local stack (never deployed): `POST /dev/livekit/calls` {to, from?,
+ * seconds?} plays a whole phone call to an assigned number, `POST /dev/livekit/test-calls`
+ * {token, seconds?} a whole browser test call with a session's token; each answers the room and
+ * the webhooks LiveKit would have sent, with the status the API answered each.
+ */
+export function livekitControlService(standin: LivekitStandin): LocalService {
+  return async (req, res, url, body) => {
+    const kind = { '/dev/livekit/calls': 'phone', '/dev/livekit/test-calls': 'test' }[url.pathname];
+    if (!kind || req.method !== 'POST') return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8') || '{}');
+    } catch {
+      parsed = undefined;
+    }
+    const input = kind === 'phone' ? CallRequest.safeParse(parsed) : TestCallRequest.safeParse(parsed);
+    if (!input.success) {
+      sendJson(res, 400, { error: input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      return true;
+    }
+    const sentBefore = standin.webhooks.length;
+    try {
+      const { room } =
+        'token' in input.data
+          ? await standin.joinWithToken(input.data.token)
+          : await standin.inboundCall(input.data);
+      await standin.endCall(room, input.data.seconds);
+      const webhooks = standin.webhooks
+        .slice(sentBefore)
+        .map(({ event, status }) => ({ event: event.event, id: event.id, status }));
+      sendJson(res, 200, { room, webhooks });
+    } catch (error) {
+      sendJson(res, 422, { error: (error as Error).message });
+    }
+    return true;
   };
 }

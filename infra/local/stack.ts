@@ -16,12 +16,19 @@ import { createDevIdentity, type DevIdentity } from './dev-identity';
 import { type DynamoLocal, ensureTable, localCredentials, startDynamoLocal } from './dynamodb';
 import { createGateway, type LocalService, sendJson } from './gateway';
 import { createGoogleEmulator, type GoogleEmulator, googleBasePath } from './google-emulator';
+import { type LivekitStandin, livekitControlService, startLivekitStandin } from './livekit-standin';
 import { listenLocal } from './ports';
 import { type LocalScheduler, loadJobHandlers, startLocalScheduler } from './scheduler';
 import { startTableStream, type TableStream } from './table-stream';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const localTableName = 'agent-control-plane-local';
+/** The LiveKit stand-in's dev credentials and trunk: local values, never a deployment's. */
+const localLivekit = {
+  apiKey: 'devkey',
+  apiSecret: 'local-livekit-standin-secret-0123456789abcdef',
+  sipTrunkId: 'ST_local',
+};
 
 export interface LocalStackOptions {
   port: number;
@@ -35,6 +42,11 @@ export interface LocalStack {
   devIdentity: DevIdentity;
   /** Present when no GOOGLE_CLIENT_ID is configured: Google is emulated under /dev/google. */
   google: GoogleEmulator | undefined;
+  /**
+   * Present unless LIVEKIT_URL is configured or LOCAL_LIVEKIT=off (then test calls answer 503): the
+   * LiveKit stand-in, its webhooks posted to this stack's /api/webhooks/livekit.
+   */
+  livekit: LivekitStandin | undefined;
   scheduler: LocalScheduler;
   /** Cognito's token endpoint and app-client API for machine callers, under /dev (README "Machine callers"). */
   cognito: DevCognito;
@@ -108,6 +120,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const google = process.env.GOOGLE_CLIENT_ID ? undefined : createGoogleEmulator();
   if (google) process.env.GOOGLE_EMULATOR_URL = `${url}${googleBasePath}`;
+  const livekit =
+    process.env.LIVEKIT_URL || process.env.LOCAL_LIVEKIT === 'off'
+      ? undefined
+      : await startLivekitStandin({
+          ...localLivekit,
+          trunkId: localLivekit.sipTrunkId,
+          webhookUrl: `${url}/api/webhooks/livekit`,
+        });
+  if (livekit) {
+    Object.assign(process.env, {
+      LIVEKIT_URL: livekit.url.replace(/^http/, 'ws'),
+      LIVEKIT_API_KEY: localLivekit.apiKey,
+      LIVEKIT_API_SECRET: localLivekit.apiSecret,
+      LIVEKIT_SIP_TRUNK_ID: localLivekit.sipTrunkId,
+    });
+  }
   const cognito = createDevCognito(devIdentity, { basePath: '/dev', resourceServer: 'agent-control-plane' });
   Object.assign(process.env, {
     COGNITO_ENDPOINT: `${url}${cognito.apiPath}`,
@@ -150,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       outboxService,
       events.service,
       ...(google ? [google.service] : []),
+      ...(livekit ? [livekitControlService(livekit)] : []),
     ],
     webRoot: join(root, 'web', 'dist'),
     runtimeConfig: {
@@ -167,12 +196,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamo,
     devIdentity,
     google,
+    livekit,
     scheduler,
     cognito,
     events,
     tableStream,
     async stop() {
       scheduler.stop();
+      await livekit?.stop();
       await tableStream.stop();
       events.close();
       server.closeAllConnections();
