@@ -35,6 +35,8 @@ export interface DeployConfig {
   webOrigin: string | undefined;
   alarmEmail: string | undefined;
   mailFrom: string | undefined;
+  /** The first platform superadmin's email (README "Platform administration"). */
+  platformSuperadminEmail: string | undefined;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -108,6 +110,12 @@ export function parseConfig(read: ContextReader): DeployConfig {
   if (mailFrom !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailFrom)) {
     throw new ContextError(`Context value mailFrom must be an email address, got "${mailFrom}".`);
   }
+  const platformSuperadminEmail = text(read, 'platformSuperadminEmail');
+  if (platformSuperadminEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(platformSuperadminEmail)) {
+    throw new ContextError(
+      `Context value platformSuperadminEmail must be an email address, got "${platformSuperadminEmail}".`,
+    );
+  }
   if (domain && !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(domain.certificateArn)) {
     throw new ContextError('Context value certificateArn must be an ACM certificate ARN in us-east-1.');
   }
@@ -163,5 +171,6 @@ export function parseConfig(read: ContextReader): DeployConfig {
     webOrigin,
     alarmEmail,
     mailFrom,
+    platformSuperadminEmail,
   };
 }

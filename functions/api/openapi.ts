@@ -62,6 +62,8 @@ export function errorStatuses(spec: RouteSpec): Record<string, string> {
     statuses[403] = 'Refused for this caller (an API client token on a route for people)';
   if (spec.auth.kind === 'runtime')
     statuses[403] = 'Only the platform runtime client (runtime scope) may call this';
+  if (spec.auth.kind === 'platform')
+    statuses[403] = `Only platform admins with the ${spec.auth.role} role or above may call this`;
   if (spec.auth.kind === 'org') {
     statuses[403] = 'Your role (or the API client’s) lacks the permission, or the route acts for a person';
     statuses[404] = 'No such organization or resource for you';
@@ -91,6 +93,7 @@ function operation(spec: RouteSpec, components: Json) {
     operationId: spec.operationId,
     summary: spec.summary,
     ...(spec.auth.kind === 'org' ? { 'x-permission': spec.auth.permission } : {}),
+    ...(spec.auth.kind === 'platform' ? { 'x-platform-role': spec.auth.role } : {}),
     security: spec.auth.kind === 'public' ? [] : [{ bearer: [] }],
     parameters: [
       ...parameters(spec.params, 'path', components),

@@ -61,3 +61,19 @@ export function minimumRole(permission: Permission): OrgRole {
 export function can(role: OrgRole, permission: Permission): boolean {
   return rank(role) >= rank(minimumRole(permission));
 }
+
+/**
+ * Platform roles (README "Platform administration"): people who run the platform, across orgs.
+ * superadmin > admin > support; each /admin route names the lowest that may call it. support
+ * reads only; admins also suspend, reactivate and set plans; only superadmins manage admins.
+ */
+export const platformRoles = ['superadmin', 'admin', 'support'] as const;
+export type PlatformRole = (typeof platformRoles)[number];
+
+export function platformRank(role: PlatformRole): number {
+  return platformRoles.length - platformRoles.indexOf(role);
+}
+
+export function canPlatform(role: PlatformRole | null, minimum: PlatformRole): boolean {
+  return role !== null && platformRank(role) >= platformRank(minimum);
+}

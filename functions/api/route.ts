@@ -5,7 +5,7 @@
  * handler implementations get their request and reply types from the same objects.
  */
 import type * as z from 'zod';
-import type { Permission } from './permissions';
+import type { Permission, PlatformRole } from './permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -20,7 +20,12 @@ export type RouteAuth =
    */
   | { kind: 'org'; permission: Permission }
   /** The platform's voice runtime only: a client-credentials token carrying the runtime scope. */
-  | { kind: 'runtime' };
+  | { kind: 'runtime' }
+  /**
+   * A platform admin (a person) whose platform role is at least `role`; anyone else gets 403 on
+   * every such route, before anything is read (README "Platform administration").
+   */
+  | { kind: 'platform'; role: PlatformRole };
 
 export type AnySchema = z.ZodType;
 

@@ -4,6 +4,7 @@
  * routes/<group>.ts; org-scoped routes carry their permission.
  */
 import type { RouteSpec } from './route';
+import * as admin from './routes/admin';
 import * as agentSessions from './routes/agent-sessions';
 import * as apiClients from './routes/api-clients';
 import * as agents from './routes/agents';
@@ -26,4 +27,5 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(knowledge),
   ...Object.values(apiClients),
   ...Object.values(tasks),
+  ...Object.values(admin),
 ];

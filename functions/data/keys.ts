@@ -36,6 +36,10 @@
  * | task counters (15 min)  | ORG#<orgId>               | TASKCOUNT#<utcQuarterHour> |                                   |
  * | task idempotency key    | ORG#<orgId>               | IDEMPOTENCY#<creatorKind>#<creatorId>#<key> | (TTL 24 h)       |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
+ * | platform role grant     | USER#<userId>             | PLATFORMROLE             | gsi1: PLATFORMADMINS / <userId>     |
+ * | platform audit entry    | PLATFORMAUDIT             | <isoTime>#<auditId>      |                                     |
+ * | (organization, above)   |                           |                          | gsi1: ORGNAME#<first letter> / <normalized name>#<orgId> |
+ * |                         |                           |                          | gsi2: ORGDOMAIN#<domain> / <orgId> (when it has a domain) |
  *
  * Tenant-owned items all start their pk with ORG#<orgId> (isTenantPartition): deleting a tenant
  * refuses to touch any other partition, and signed cursors carry the partition they were read from.
@@ -48,6 +52,12 @@
  * and idempotency keys all live in the org partition, so deleting the tenant removes them.
  * Audit entries written before these index keys existed are in neither index: they show only in
  * the unfiltered and date-filtered audit lists.
+ *
+ * Platform administration (README "Platform administration") searches orgs without a Scan: the org
+ * item carries its normalized name on gsi1, bucketed by its first letter (a name-prefix search
+ * names the bucket by the query's first letter, then begins_with on the sort key), and its primary
+ * domain on gsi2. Orgs stored before these keys existed get them from
+ * infra/scripts/backfill-org-index.ts (or their next settings change).
  */
 
 /** Every label a key uses, once; keys are built from these and nowhere else. */
@@ -88,6 +98,11 @@ const label = {
   assignee: 'ASSIGNEE',
   taskCount: 'TASKCOUNT',
   idempotency: 'IDEMPOTENCY',
+  platformRole: 'PLATFORMROLE',
+  platformAdmins: 'PLATFORMADMINS',
+  platformAudit: 'PLATFORMAUDIT',
+  orgName: 'ORGNAME',
+  orgDomain: 'ORGDOMAIN',
 } as const;
 
 const key = (...parts: string[]) => parts.join('#');
@@ -288,6 +303,22 @@ export const keys = {
   }),
   /** Every chunk of an entry, of any revision (a failed write's leftovers included). */
   knowledgeChunksPrefix: (entryId: string) => prefix(key(label.knowledgeChunk, entryId)),
+
+  /** Outside every tenant: a person's platform role, listed on gsi1 under PLATFORMADMINS. */
+  platformRole: (userId: string) => ({ pk: key(label.user, userId), sk: label.platformRole }),
+  platformAdminIndex: (userId: string) => ({ gsi1pk: label.platformAdmins, gsi1sk: userId }),
+  platformAdminsPk: label.platformAdmins,
+  platformAuditPk: label.platformAudit,
+  platformAudit: (at: string, auditId: string) => ({ pk: label.platformAudit, sk: key(at, auditId) }),
+  /** gsi1 bucket of org names starting with `firstLetter` (of the normalized name). */
+  orgNameBucket: (firstLetter: string) => key(label.orgName, firstLetter),
+  orgDomainPk: (domain: string) => key(label.orgDomain, domain.toLowerCase()),
+  /** The org item's search keys: name always, domain only when it has one (sparse). */
+  orgSearchIndexes: (org: { id: string; searchName: string; domain: string | null }) => ({
+    gsi1pk: keys.orgNameBucket(Array.from(org.searchName)[0] ?? ''),
+    gsi1sk: key(org.searchName, org.id),
+    ...(org.domain ? { gsi2pk: keys.orgDomainPk(org.domain), gsi2sk: org.id } : {}),
+  }),
 
   /** Never written: reading it proves the table answers (GET /health?deep=1). */
   healthProbe: () => ({ pk: label.health, sk: label.health }),

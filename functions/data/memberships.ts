@@ -43,6 +43,21 @@ export async function getMembership(orgId: string, userId: string): Promise<Memb
   return Item ? memberOf(Item) : undefined;
 }
 
+/**
+ * The caller's membership and whether the org is suspended, in one BatchGetItem: authorization
+ * learns of a suspension in the round trip it makes anyway (README "Platform administration").
+ */
+export async function getMembershipWithOrgStatus(
+  orgId: string,
+  userId: string,
+): Promise<{ membership: Membership | undefined; suspended: boolean }> {
+  const items = await batchGet([keys.membership(orgId, userId), keys.org(orgId)]);
+  const orgKey = keys.org(orgId);
+  const org = items.find((item) => item.sk === orgKey.sk);
+  const member = items.find((item) => item.sk !== orgKey.sk);
+  return { membership: member ? memberOf(member) : undefined, suspended: org?.status === 'suspended' };
+}
+
 export function membershipPut(member: Member): TxItem {
   return {
     Put: {

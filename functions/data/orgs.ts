@@ -5,14 +5,15 @@ import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { Member } from '../api/schemas/members';
 import type { Organization } from '../api/schemas/orgs';
-import { refusals, refuse } from '../domain/refusal';
+import { applyEntitlements, type Entitlements, searchName } from '../domain/orgs';
+import { orRefuse, refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchDelete } from './batch';
 import { ddb, tableName } from './client';
 import { childPartitions, isTenantPartition, keys, mirrorKeys, orgPk } from './keys';
 import { membershipPut } from './memberships';
-import { queryEveryPage } from './page';
-import { transact } from './transact';
+import { type Page, queryEveryPage, queryPage } from './page';
+import { type TxItem, transact } from './transact';
 
 /**
  * The org item as stored. Its own schema, so the API's Organization can change without becoming a
@@ -48,13 +49,31 @@ function organizationOf({ ownerCount: _internal, ...org }: OrgItem): Organizatio
   return org;
 }
 
+/** The org's name and domain index keys (platform search), from its current name and domain. */
+function searchKeys(org: Pick<Organization, 'id' | 'name' | 'domain'>) {
+  return keys.orgSearchIndexes({ id: org.id, searchName: searchName(org.name), domain: org.domain });
+}
+
 function orgItem(org: Organization, ownerCount: number) {
-  return { ...keys.org(org.id), type: 'ORG', ...OrgItem.parse({ ...org, ownerCount }) };
+  return { ...keys.org(org.id), ...searchKeys(org), type: 'ORG', ...OrgItem.parse({ ...org, ownerCount }) };
 }
 
 export async function getOrg(orgId: string): Promise<Organization | undefined> {
   const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.org(orgId) }));
   return Item ? organizationOf(OrgItem.parse(Item)) : undefined;
+}
+
+/** Whether the org is suspended (a projected Get: what an API client's authorization needs). */
+export async function isSuspended(orgId: string): Promise<boolean> {
+  const { Item } = await ddb().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.org(orgId),
+      ProjectionExpression: '#status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }),
+  );
+  return Item?.status === 'suspended';
 }
 
 export async function createOrg(org: Organization, owner: Member, audit: AuditEntry): Promise<void> {
@@ -93,26 +112,38 @@ async function writeOrgFields(
   names: readonly (keyof Organization)[],
   expectedVersion: number,
   audit: AuditEntry,
+  alsoWrite: TxItem[] = [],
 ): Promise<void> {
   const fields = [...names, 'limits', 'updatedAt', 'version'] as const;
+  // Every write refreshes the search keys, so a renamed org is found by its new name (and an org
+  // stored before the keys existed gets them).
+  const search: Record<string, unknown> = searchKeys(org);
+  const searchNames = Object.keys(search);
+  const stale = ['gsi2pk', 'gsi2sk'].filter((n) => !(n in search));
   const outcome = await transact([
     {
       Update: {
         TableName: tableName(),
         Key: keys.org(org.id),
-        UpdateExpression: `SET ${fields.map((n) => `#${n} = :${n}`).join(', ')}`,
+        UpdateExpression: `SET ${[...fields, ...searchNames].map((n) => `#${n} = :${n}`).join(', ')}${
+          stale.length ? ` REMOVE ${stale.map((n) => `#${n}`).join(', ')}` : ''
+        }`,
         ConditionExpression: '#version = :expected AND memberCount <= :limit',
         // On failure the org comes back with the error: which condition failed needs no re-read.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        ExpressionAttributeNames: Object.fromEntries(fields.map((n) => [`#${n}`, n])),
+        ExpressionAttributeNames: Object.fromEntries(
+          [...fields, ...searchNames, ...stale].map((n) => [`#${n}`, n]),
+        ),
         ExpressionAttributeValues: {
           ...Object.fromEntries(fields.map((n) => [`:${n}`, org[n]])),
+          ...Object.fromEntries(searchNames.map((n) => [`:${n}`, search[n]])),
           ':expected': expectedVersion,
           ':limit': org.limits.maxUsers,
         },
       },
     },
     auditPut(audit),
+    ...alsoWrite,
   ]);
   if (outcome.ok) return;
   // The org as it stood when its condition failed (absent: deleted meanwhile).
@@ -128,9 +159,74 @@ export function updateOrg(org: Organization, expectedVersion: number, audit: Aud
   return writeOrgFields(org, settingNames, expectedVersion, audit);
 }
 
-/** The platform operator's entitlements (infra/scripts/set-entitlements.ts). */
-export function updateEntitlements(org: Organization, expectedVersion: number, audit: AuditEntry) {
-  return writeOrgFields(org, ['plan', 'canSetupSaml'], expectedVersion, audit);
+/**
+ * The platform's entitlements (PUT /admin/orgs/{orgId}/plan and infra/scripts/set-entitlements.ts);
+ * `alsoWrite` carries the platform audit entry when a platform admin made the change.
+ */
+export function updateEntitlements(
+  org: Organization,
+  expectedVersion: number,
+  audit: AuditEntry,
+  alsoWrite: TxItem[] = [],
+) {
+  return writeOrgFields(org, ['plan', 'canSetupSaml'], expectedVersion, audit, alsoWrite);
+}
+
+/**
+ * The one path entitlements change by: PUT /admin/orgs/{orgId}/plan and the operator's
+ * infra/scripts/set-entitlements.ts. `record` builds the audit entries of the change (the org's, and
+ * the platform's when a platform admin made it) once the new org is known.
+ */
+export async function setEntitlements(
+  orgId: string,
+  change: Entitlements,
+  record: (before: Organization, after: Organization) => { audit: AuditEntry; alsoWrite?: TxItem[] },
+  options: { now: Date; expectedVersion?: number | undefined },
+): Promise<Organization> {
+  const current = await getOrg(orgId);
+  if (!current) throw refusals.notFound();
+  if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
+    throw refusals.stale();
+  }
+  const updated = orRefuse(applyEntitlements(current, change, options.now));
+  const { audit, alsoWrite } = record(current, updated);
+  await updateEntitlements(updated, current.version, audit, alsoWrite);
+  return updated;
+}
+
+/**
+ * Suspends or reactivates: the status, with the org's and the platform's audit entries, in one
+ * transaction. Authorization reads the status with every member's call, so it takes effect at once.
+ */
+export function updateOrgStatus(
+  org: Organization,
+  expectedVersion: number,
+  audit: AuditEntry,
+  alsoWrite: TxItem[],
+) {
+  return writeOrgFields(org, ['status'], expectedVersion, audit, alsoWrite);
+}
+
+/** Where a platform search looks: a name prefix (normalized) or an exact primary domain. */
+export type OrgSearch = { namePrefix: string } | { domain: string };
+
+/** One Query on the org search index (gsi1 by name bucket, gsi2 by domain), in name or id order. */
+export async function searchOrgs(
+  search: OrgSearch,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<Organization>> {
+  const page =
+    'domain' in search
+      ? await queryPage({ index: 'gsi2', partition: keys.orgDomainPk(search.domain), limit, cursor })
+      : await queryPage({
+          index: 'gsi1',
+          partition: keys.orgNameBucket(Array.from(searchName(search.namePrefix))[0] ?? ''),
+          sortPrefix: searchName(search.namePrefix),
+          limit,
+          cursor,
+        });
+  return { ...page, items: page.items.map((item) => organizationOf(OrgItem.parse(item))) };
 }
 
 /**

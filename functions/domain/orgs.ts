@@ -122,3 +122,23 @@ export function joinRefusal(org: Organization, emailVerified: boolean): Refusal 
   if (org.status !== 'active') return refuse('refused', 'The organization is suspended.');
   return null;
 }
+
+/**
+ * An org name as the platform's search compares it: compatibility-normalized, lower case, inner
+ * whitespace collapsed, so "ACME  Corp" and "acme corp" are one prefix.
+ */
+export function searchName(name: string): string {
+  return name.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
+}
+
+/** Suspending or reactivating: the org must be in the other state. */
+export function statusChange(
+  org: Organization,
+  status: Organization['status'],
+  now: Date,
+): Organization | Refusal {
+  if (org.status === status) {
+    return refuse('conflict', `The organization is already ${status}.`);
+  }
+  return { ...org, status, updatedAt: now.toISOString(), version: org.version + 1 };
+}

@@ -1,12 +1,24 @@
 import { getMe, updateMe } from '../api/routes/profile';
+import { getPlatformGrant } from '../data/platform';
 import { dynamoUserStore } from '../data/users';
+import { effectivePlatformRole } from '../domain/platform';
 import { refusals } from '../domain/refusal';
 import { applyWelcomeForm } from '../domain/users';
+import { config } from '../lib/config';
 import { httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch } from './pipeline/refusals';
 
 export const handler = httpHandler([
-  implement(getMe, async ({ caller }) => ({ body: caller.profile })),
+  // The platform role tells the console whether to offer the admin area.
+  implement(getMe, async ({ caller }) => {
+    const grant = await getPlatformGrant(caller.profile.id);
+    const role = effectivePlatformRole(
+      caller.identity,
+      grant?.role ?? null,
+      config().platformSuperadminEmail,
+    );
+    return { body: { ...caller.profile, platformRole: role } };
+  }),
 
   implement(updateMe, async ({ caller, body, ifMatch, now }) => {
     const current = caller.profile;

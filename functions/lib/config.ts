@@ -51,6 +51,7 @@ const Env = z.object({
   COGNITO_ENDPOINT: z.string().url().optional(),
   TOKEN_URL: z.string().url().optional(),
   LIVE_EVENTS_URL: z.string().url().optional(),
+  PLATFORM_SUPERADMIN_EMAIL: z.string().email().optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
@@ -130,6 +131,11 @@ export interface AppConfig {
    * `/event`). Absent: the change publisher has nowhere to publish and says so.
    */
   liveEventsUrl: string | undefined;
+  /**
+   * The deploy's first platform superadmin: a signed-in user whose verified email is this one is a
+   * superadmin whatever the table says (README "Platform administration"); no API call can grant it.
+   */
+  platformSuperadminEmail: string | undefined;
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
   sync: {
@@ -204,6 +210,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       tokenUrl: env.TOKEN_URL,
     },
     liveEventsUrl: env.LIVE_EVENTS_URL,
+    platformSuperadminEmail: env.PLATFORM_SUPERADMIN_EMAIL?.normalize('NFKC').toLowerCase(),
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
     sync: {
       queueUrl: env.SYNC_QUEUE_URL,

@@ -118,6 +118,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? resolve(options.dataDir, '..', 'secrets')
       : mkdtempSync(join(tmpdir(), 'acp-secrets-')),
   });
+  // The local stack's platform superadmin (README "Platform administration"), unless one is given.
+  process.env.PLATFORM_SUPERADMIN_EMAIL ??= 'platform@example.com';
   const google = process.env.GOOGLE_CLIENT_ID ? undefined : createGoogleEmulator();
   if (google) process.env.GOOGLE_EMULATOR_URL = `${url}${googleBasePath}`;
   const livekit =

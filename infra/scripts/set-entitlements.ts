@@ -1,7 +1,8 @@
 /**
  * Platform-operator command: sets an organization's plan and SAML entitlement. Entitlements are
- * commercial decisions, so no API body can carry them; until the platform-admin console owns this,
- * an operator with IAM access to the table runs this script (credentials and region from the usual
+ * commercial decisions, so no customer's API body can carry them. Platform admins set them in the
+ * admin console (PUT /admin/orgs/{orgId}/plan); an operator with IAM access to the table can also
+ * run this script (credentials and region from the usual
  * AWS environment). The change is audited in the org's trail like any other.
  *
  *   TABLE_NAME=acp-prod-table npx tsx infra/scripts/set-entitlements.ts \
@@ -13,8 +14,6 @@ import { Email } from '../../functions/api/schemas/common';
 import { OrgId, PlanName } from '../../functions/api/schemas/orgs';
 import * as orgs from '../../functions/data/orgs';
 import { auditEntry } from '../../functions/domain/audit';
-import { applyEntitlements } from '../../functions/domain/orgs';
-import { orRefuse } from '../../functions/domain/refusal';
 
 export const EntitlementChange = z
   .strictObject({
@@ -28,22 +27,25 @@ export const EntitlementChange = z
   });
 export type EntitlementChange = z.infer<typeof EntitlementChange>;
 
+/** The same domain rule and store the admin console's PUT /admin/orgs/{orgId}/plan uses. */
 export async function setEntitlements(change: EntitlementChange, now = new Date()) {
-  const current = await orgs.getOrg(change.orgId);
-  if (!current) throw new Error(`No organization ${change.orgId}.`);
-  const updated = orRefuse(applyEntitlements(current, change, now));
-  const audit = auditEntry({
-    orgId: current.id,
-    actor: { userId: 'platform-operator', email: change.operator },
-    action: 'org.entitlements_changed',
-    target: { type: 'org', id: current.id },
-    requestId: `operator-${now.getTime()}`,
-    before: current,
-    after: updated,
-    now,
-  });
-  await orgs.updateEntitlements(updated, current.version, audit);
-  return updated;
+  return orgs.setEntitlements(
+    change.orgId,
+    change,
+    (before, after) => ({
+      audit: auditEntry({
+        orgId: before.id,
+        actor: { userId: 'platform-operator', email: change.operator },
+        action: 'org.entitlements_changed',
+        target: { type: 'org', id: before.id },
+        requestId: `operator-${now.getTime()}`,
+        before,
+        after,
+        now,
+      }),
+    }),
+    { now },
+  );
 }
 
 function fromArgv(argv: string[]): EntitlementChange {

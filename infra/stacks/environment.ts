@@ -66,5 +66,6 @@ export function functionEnvironment(scope: Construct, inputs: EnvironmentInputs)
     env.TOKEN_URL = inputs.machineCallers.tokenUrl;
   }
   if (config.mailFrom) env.MAIL_FROM = config.mailFrom;
+  if (config.platformSuperadminEmail) env.PLATFORM_SUPERADMIN_EMAIL = config.platformSuperadminEmail;
   return env;
 }

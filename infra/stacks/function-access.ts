@@ -54,11 +54,13 @@ export interface FunctionAccess {
 /** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
 const caller: TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 /**
- * Tenant changes are transactions (item + counter + audit entry, with condition checks); org-scoped
- * routes also read the caller's membership, a GetItem already in `caller`.
+ * Org-scoped routes also read the caller's membership together with the org's status (suspended?)
+ * in one BatchGetItem (README "Platform administration").
  */
+const orgCaller: TableAction[] = [...caller, 'dynamodb:BatchGetItem'];
+/** Tenant changes are transactions (item + counter + audit entry, with condition checks). */
 const tenantWrites: TableAction[] = [
-  ...caller,
+  ...orgCaller,
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
@@ -71,7 +73,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   openapi: { table: [] },
   me: { table: caller },
   // Lists page with signed cursors (data/cursor.ts), hence the signing key.
-  audit: { table: [...caller, 'dynamodb:Query'], signingKey: true },
+  audit: { table: [...orgCaller, 'dynamodb:Query'], signingKey: true },
   // Listing the caller's orgs batch-reads them; deleting a tenant batch-deletes its partition and
   // queues the offboarding of its members' calendars (the sync worker deletes their tokens).
   orgs: {
@@ -101,7 +103,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   },
   // Test calls: reads the agent (own, or shared-in through the mirror item and its owner's item)
   // and signs a LiveKit token with the key and secret from the LiveKit secret.
-  'agent-sessions': { table: caller, livekitSecret: true },
+  'agent-sessions': { table: orgCaller, livekitSecret: true },
   // Org API clients: the client item, its platform-wide lookup, the org's client counter and the
   // audit entry in one transaction; the Cognito app client created before and deleted on refusal.
   'api-clients': {
@@ -130,11 +132,18 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // idempotency key and the audit entry in one transaction; lists page with signed cursors (one
   // Query on the org partition or an index), the summary Queries the counters.
   tasks: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
+  // Platform administration: reads across tenants (org search on gsi1/gsi2, an org's members,
+  // agents, numbers and task counters, users by email), writes the org and platform audit entries
+  // of each read and the status, plan and role grants in transactions; lists page with signed cursors.
+  admin: {
+    table: [...tenantWrites, 'dynamodb:Query'],
+    signingKey: true,
+  },
   // Connect signs OAuth state and builds the consent URL; event writes read the tokens and store
   // refreshed ones; disconnect revokes, deletes the tokens and empties the user's event partition.
   calendar: {
     table: [
-      ...caller,
+      ...orgCaller,
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
       'dynamodb:Query',

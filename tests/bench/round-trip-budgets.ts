@@ -193,6 +193,29 @@ export const exceptions: Record<string, Budget> = {
     reason:
       "reads the org's knowledge version (and, when the search is for an agent, the agent: two reads for a shared-in one); only when the version moved since this container last built the org's index, queries the knowledge partition, one page per MB of chunks",
   },
+  searchOrgsAsAdmin: {
+    reads: 3,
+    writes: 1,
+    reason:
+      'a cross-tenant read: one Query on the org search index, then one transaction of the audit entries (the platform log and each org found)',
+  },
+  getOrgAsAdmin: {
+    reads: 8,
+    writes: 1,
+    reason:
+      "a cross-tenant read of one org, all in parallel: the org, its first members page, agents (with a BatchGet of shared-in ones), numbers and this month's task counters; then the audit entries (the org's and the platform's) in one transaction",
+  },
+  findUsersAsAdmin: {
+    reads: 7,
+    writes: 1,
+    reason:
+      "a cross-tenant read: the email index, the person's profile, platform grant (BatchGet) and organizations (the user index, then a BatchGet of the orgs); then the audit entries (the platform's and each org's) in one transaction",
+  },
+  grantPlatformRole: {
+    reads: 4,
+    writes: 1,
+    reason: 'finds the person by email (the email index) and reads their profile before granting',
+  },
   deleteOrg: {
     reads: Number.POSITIVE_INFINITY,
     writes: Number.POSITIVE_INFINITY,
@@ -201,10 +224,13 @@ export const exceptions: Record<string, Budget> = {
   },
 };
 
-/** Reads authorization itself makes: the caller's profile, plus the membership on org routes. */
+/**
+ * Reads authorization itself makes: the caller's profile, plus the membership with the org's status
+ * (one BatchGet) on org routes, or the platform role grant on platform routes.
+ */
 export function authorizationReads(spec: RouteSpec): number {
   if (spec.auth.kind === 'public') return 0;
-  return spec.auth.kind === 'org' ? 2 : 1;
+  return spec.auth.kind === 'org' || spec.auth.kind === 'platform' ? 2 : 1;
 }
 
 /**

@@ -92,6 +92,18 @@ describe('tenant isolation of every org-scoped route', () => {
   });
 });
 
+describe('platform routes (README "Platform administration")', () => {
+  const platformRoutes = routes.filter((r) => r.auth.kind === 'platform');
+  it.each(platformRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s answers 403 to an org owner with no platform role, naming no org',
+    async (_key, route) => {
+      const res = await call(route.method, pathFor(route.path), { as: roleEmail('owner') });
+      expect(res.status).toBe(403);
+      expectNoTrace(res.body);
+    },
+  );
+});
+
 describe('paging cursors across tenants', () => {
   it('refuses a cursor edited to point into another org’s partition', async () => {
     const page = await call('GET', `/orgs/${orgA.id}/members?limit=1`, { as: roleEmail('owner') });

@@ -24,6 +24,8 @@ Object.assign(process.env, {
   DEV_ISSUER: devIssuer,
   DEV_ISSUER_JWKS: JSON.stringify(identity.jwks),
   TRUSTED_ISSUERS: '[]',
+  // The deployment's first platform superadmin (README "Platform administration").
+  PLATFORM_SUPERADMIN_EMAIL: 'root@platform.test',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
 });
 

@@ -1,6 +1,6 @@
 /** Routes of the caller's own profile, plus the public health check. */
 import { route } from '../route';
-import { Health, HealthQuery, UpdateMeBody, UserProfile } from '../schemas/me';
+import { Health, HealthQuery, Me, UpdateMeBody, UserProfile } from '../schemas/me';
 
 export const getHealth = route({
   operationId: 'getHealth',
@@ -19,9 +19,10 @@ export const getMe = route({
   method: 'GET',
   path: '/me',
   module: 'me',
-  summary: 'The caller’s profile, created on first call from the verified token claims',
+  summary:
+    'The caller’s profile, created on first call from the verified token claims, with their platform role',
   auth: { kind: 'user' },
-  response: UserProfile,
+  response: Me,
   successStatus: 200,
 });
 

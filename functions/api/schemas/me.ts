@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { platformRoles } from '../permissions';
 import { DisplayText, IsoDateTime, TimeZone } from './common';
 
 export const Preferences = z.strictObject({
@@ -29,6 +30,10 @@ export const UserProfile = z
   })
   .meta({ id: 'UserProfile' });
 export type UserProfile = z.infer<typeof UserProfile>;
+
+/** GET /me: the profile, plus the caller's platform role (null for everyone but platform admins). */
+export const Me = UserProfile.extend({ platformRole: z.enum(platformRoles).nullable() }).meta({ id: 'Me' });
+export type Me = z.infer<typeof Me>;
 
 /** The welcome form: saving it marks the form completed. */
 export const UpdateMeBody = z.strictObject({

@@ -8,7 +8,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { can } from '../../api/permissions';
+import { can, canPlatform, type PlatformRole } from '../../api/permissions';
 import {
   type BodyOf,
   type HeadersOf,
@@ -21,10 +21,13 @@ import {
 import type { AuditActor, AuditEntry } from '../../api/schemas/audit';
 import type { UserProfile } from '../../api/schemas/me';
 import { findApiClientGrant } from '../../data/api-clients';
-import { getMembership, type Membership } from '../../data/memberships';
+import { getMembershipWithOrgStatus, type Membership } from '../../data/memberships';
+import { isSuspended } from '../../data/orgs';
+import { getPlatformGrant } from '../../data/platform';
 import { dynamoUserStore } from '../../data/users';
 import { type MachineIdentity, machineScope } from '../../domain/api-clients';
 import { type AuditChange, auditEntry } from '../../domain/audit';
+import { effectivePlatformRole, platformRefusals } from '../../domain/platform';
 import { Refusal } from '../../domain/refusal';
 import { followVerifiedEmail, type Identity, profileFromIdentity } from '../../domain/users';
 import { config } from '../../lib/config';
@@ -54,6 +57,8 @@ export interface HandlerRequest<R extends RouteSpec> {
    */
   caller: R['auth'] extends { kind: 'public' } | { kind: 'runtime' } ? null : Caller;
   membership: R['auth'] extends { kind: 'org' } ? Membership : null;
+  /** The caller's platform role on platform routes (at least the route's). */
+  platformRole: R['auth'] extends { kind: 'platform' } ? PlatformRole : null;
   ifMatch: number | undefined;
   requestId: string;
   now: Date;
@@ -183,16 +188,19 @@ async function authorizeMachine(spec: RouteSpec, machine: MachineIdentity, event
       machine.scopes.includes(machineScope(resourceServer, 'runtime')) &&
       (!runtimeClientId || machine.clientId === runtimeClientId);
     if (!isRuntime) throw problems.forbidden(runtimeOnly);
-    return { caller: null, membership: null, actor: null };
+    return { caller: null, membership: null, actor: null, platformRole: null };
   }
   if (spec.auth.kind !== 'org') throw problems.forbidden(apiClientOnPersonRoute);
   if (!machine.scopes.includes(machineScope(resourceServer, 'org'))) {
     throw problems.forbidden(`The token lacks the ${machineScope(resourceServer, 'org')} scope.`);
   }
-  const grant = await findApiClientGrant(machine.clientId);
+  const orgId = event.pathParameters?.orgId ?? '';
+  // The org's status is read beside the grant (in parallel): a suspended org's clients stop too.
+  const [grant, suspended] = await Promise.all([findApiClientGrant(machine.clientId), isSuspended(orgId)]);
   if (!grant) throw problems.unauthorized('This API client has been deleted.');
   // Another org's path looks exactly as it does to a person who is not a member there.
-  if (grant.orgId !== event.pathParameters?.orgId) throw problems.notFound();
+  if (grant.orgId !== orgId) throw problems.notFound();
+  if (suspended) throw platformRefusals.suspended();
   if (!can(grant.role, spec.auth.permission)) throw problems.forbidden();
   return {
     caller: personOnly<Caller>({}, ['identity', 'profile']),
@@ -204,6 +212,7 @@ async function authorizeMachine(spec: RouteSpec, machine: MachineIdentity, event
       'version',
     ]),
     actor: { apiClientId: grant.clientId, name: grant.name },
+    platformRole: null,
   };
 }
 
@@ -213,26 +222,48 @@ async function authorize(
   spec: RouteSpec,
   event: Event,
   now: Date,
-): Promise<{ caller: Caller | null; membership: Membership | null; actor: AuditActor | null }> {
-  if (spec.auth.kind === 'public') return { caller: null, membership: null, actor: null };
+): Promise<{
+  caller: Caller | null;
+  membership: Membership | null;
+  actor: AuditActor | null;
+  platformRole: PlatformRole | null;
+}> {
+  if (spec.auth.kind === 'public') return { caller: null, membership: null, actor: null, platformRole: null };
   const principal = await authenticatePrincipal(event.headers.authorization);
   if (principal.kind === 'machine') return authorizeMachine(spec, principal.machine, event);
   const { identity } = principal;
   if (spec.auth.kind === 'runtime') throw problems.forbidden(runtimeOnly);
   if (spec.auth.kind === 'user') {
     const caller = await loadCaller(identity, now);
-    return { caller, membership: null, actor: personActor(caller) };
+    return { caller, membership: null, actor: personActor(caller), platformRole: null };
+  }
+  if (spec.auth.kind === 'platform') {
+    const [caller, grant] = await Promise.all([loadCaller(identity, now), getPlatformGrant(identity.sub)]);
+    const role = effectivePlatformRole(identity, grant?.role ?? null, config().platformSuperadminEmail);
+    // A 403, not a 404: the /admin routes are in the public OpenAPI document, and the refusal comes
+    // before anything is read, so it tells a stranger nothing about any org or person.
+    if (!canPlatform(role, spec.auth.role)) {
+      throw problems.forbidden(
+        role
+          ? `Your platform role (${role}) cannot do this; it needs ${spec.auth.role} or above.`
+          : 'This route is for platform administrators.',
+      );
+    }
+    return { caller, membership: null, actor: personActor(caller), platformRole: role };
   }
 
   const orgId = event.pathParameters?.orgId;
   if (!orgId) throw new Error(`route ${routeKey(spec)} is org-scoped but has no {orgId}`);
-  const [caller, membership] = await Promise.all([
+  // The org's status comes in the same BatchGet as the membership: no extra round trip.
+  const [caller, { membership, suspended }] = await Promise.all([
     loadCaller(identity, now),
-    getMembership(orgId, identity.sub),
+    getMembershipWithOrgStatus(orgId, identity.sub),
   ]);
   if (!membership) throw problems.notFound();
+  // Members learn why (they know the org exists); non-members above still get a 404.
+  if (suspended) throw platformRefusals.suspended();
   if (!can(membership.role, spec.auth.permission)) throw problems.forbidden();
-  return { caller, membership, actor: personActor(caller) };
+  return { caller, membership, actor: personActor(caller), platformRole: null };
 }
 
 function personActor(caller: Caller): AuditActor {
@@ -258,7 +289,7 @@ export function httpHandler(implementations: Implementation[]) {
       if (!implementation) throw problems.notFound(`No route ${event.routeKey}.`);
       const spec = implementation.route;
       const now = new Date();
-      const { caller, membership, actor } = await authorize(spec, event, now);
+      const { caller, membership, actor, platformRole } = await authorize(spec, event, now);
       const input = parseInput(spec, event);
       const requestId = requestIdOf(event, context);
       const audit = ({ orgId, ...change }: AuditChange & { orgId?: string }) => {
@@ -271,6 +302,7 @@ export function httpHandler(implementations: Implementation[]) {
         ...input,
         caller,
         membership,
+        platformRole,
         ifMatch: parseIfMatch(event.headers['if-match']),
         requestId,
         now,
