@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Task } from '../../functions/api/schemas/tasks';
 import { keys, orgPk } from '../../functions/data/keys';
+import * as store from '../../functions/data/tasks';
+import { Refusal, refusals } from '../../functions/domain/refusal';
+import { moveTask, taskBucket } from '../../functions/domain/tasks';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call } from '../support/api';
 import { addMember, createOrg, partition, tenantSnapshot } from '../support/tenancy';
@@ -229,6 +233,54 @@ describe('tasks', () => {
       (e) => (e.target as { id: string }).id === id && e.action === 'task.in_progress',
     );
     expect(audits).toHaveLength(1);
+  });
+});
+
+/** The pending and in_progress call counts of the quarter hour a task was created in. */
+async function countsOf(task: Task) {
+  const { sk } = keys.taskCounter(task.orgId, taskBucket(task.createdAt));
+  const counter = (await partition(orgPk(task.orgId))).find((i) => i.sk === sk)!;
+  return {
+    pending: counter['call#pending'] as number,
+    in_progress: (counter['call#in_progress'] as number) ?? 0,
+  };
+}
+
+describe('the condition on status', () => {
+  it('decides between two writers that read the same pending task: one saves, the other is told it is in_progress', async () => {
+    const { id } = (await create(owner, { type: 'call' })).body;
+    const read = (await store.getTask(org.id, id))!;
+    const countsBefore = await countsOf(read);
+    const started = (at: string) => moveTask(read, 'in_progress', new Date(at)) as Task;
+    const ifChanged = () => refusals.changedMeanwhile('task');
+    const results = await Promise.allSettled([
+      store.saveTask(started('2026-01-01T00:00:00.000Z'), read, { ifChanged }),
+      store.saveTask(started('2026-01-01T00:00:01.000Z'), read, { ifChanged }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toBeInstanceOf(Refusal);
+    expect([lost.reason.kind, lost.reason.field]).toEqual(['conflict', 'status']);
+    expect(lost.reason.message).toContain('in_progress');
+    // The counter moved once: one more in_progress and one fewer pending in the task's quarter hour.
+    expect(await countsOf(read)).toEqual({
+      pending: countsBefore.pending - 1,
+      in_progress: countsBefore.in_progress + 1,
+    });
+    expect((await store.getTask(org.id, id))!.version).toBe(2);
+  });
+
+  it('lets a webhook move a task with transitionTask, refusing an illegal move', async () => {
+    const { id } = (await create(owner, { type: 'call' })).body;
+    const moved = await store.transitionTask(org.id, id, 'in_progress', { now: new Date() });
+    expect(moved.status).toBe('in_progress');
+    await expect(store.transitionTask(org.id, id, 'in_progress', { now: new Date() })).rejects.toMatchObject({
+      kind: 'conflict',
+      field: 'status',
+    });
+    await expect(
+      store.transitionTask(org.id, 'tsk_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'in_progress', { now: new Date() }),
+    ).rejects.toMatchObject({ kind: 'not_found' });
   });
 });
 
