@@ -107,6 +107,8 @@ function expectedActions(access: FunctionAccess): string[] {
   if (access.sendMail) actions.push('ses:SendEmail');
   if (access.userPoolClients)
     actions.push('cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient');
+  if (access.userPoolClients)
+    actions.push('cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient');
   return [...new Set(actions)].sort();
 }
 
@@ -214,6 +216,52 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
+  it('lets only the api-clients function create and delete Cognito app clients, and only in the stage’s pool', () => {
+    const pool = logicalIdOf(s.plane.auth!.userPool);
+    const granted: string[] = [];
+    for (const [module, fn] of s.plane.api.functions) {
+      for (const statement of statementsOf(api, fn)) {
+        const actions = actionsOf(statement).filter((a) => a.startsWith('cognito-idp:'));
+        if (actions.length === 0) continue;
+        granted.push(module);
+        expect(actions.sort()).toEqual([
+          'cognito-idp:CreateUserPoolClient',
+          'cognito-idp:DeleteUserPoolClient',
+        ]);
+        const resources = resourcesOf(statement);
+        expect(resources).toHaveLength(1);
+        expect(JSON.stringify(resources[0])).toMatch(new RegExp(`GetAtt${pool}Arn`));
+      }
+    }
+    expect(granted).toEqual(['api-clients']);
+  });
+
+  it('gives the functions the pool’s machine-token settings, and the pool a runtime client with the runtime scope alone', () => {
+    const auth = s.template(s.plane.auth!);
+    const server = Object.values(auth.findResources('AWS::Cognito::UserPoolResourceServer'))[0]!.Properties;
+    expect(server.Identifier).toBe('agent-control-plane');
+    expect(server.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName)).toEqual(['org', 'runtime']);
+    const runtime = Object.values(auth.findResources('AWS::Cognito::UserPoolClient')).find((c) =>
+      String(c.Properties.ClientName).endsWith('-runtime'),
+    )!.Properties;
+    expect(runtime).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'] });
+    expect(JSON.stringify(runtime.AllowedOAuthScopes)).toContain('/runtime');
+    expect(JSON.stringify(runtime.AllowedOAuthScopes)).not.toContain('/org');
+    for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
+      const env = fn.Properties.Environment.Variables;
+      expect(Object.keys(env)).toEqual(
+        expect.arrayContaining([
+          'MACHINE_ISSUER',
+          'API_RESOURCE_SERVER',
+          'RUNTIME_CLIENT_ID',
+          'USER_POOL_ID',
+          'TOKEN_URL',
+        ]),
+      );
+      expect(env.API_RESOURCE_SERVER).toBe('agent-control-plane');
+    }
+  });
+
   it('lets only the api-clients function create and delete Cognito app clients, and only in the stage’s pool', () => {
     const pool = logicalIdOf(s.plane.auth!.userPool);
     const granted: string[] = [];
@@ -399,6 +447,10 @@ describe('least privilege', () => {
       'livekit-webhook': { livekitSecret: read },
       // Signs test-call tokens with the LiveKit key and secret; reads nothing else.
       'agent-sessions': { livekitSecret: read },
+      // Org API clients: cursors only (the client secret lives in Cognito alone).
+      'api-clients': { signingKey: read },
+      // The voice runtime reads an agent's provider keys, nothing else.
+      runtime: { agentKeySecrets: read },
       // Org API clients: cursors only (the client secret lives in Cognito alone).
       'api-clients': { signingKey: read },
       // The voice runtime reads an agent's provider keys, nothing else.
