@@ -35,6 +35,7 @@ export type AnySchema = z.ZodType;
  * on any answer a route gives that its operation does not list, so the two cannot drift.
  */
 export const routeErrors = {
+  401: 'Not signed as the route requires (a webhook’s signature)',
   403: 'Refused for this caller (for example an unverified email)',
   404: 'No such resource for you',
   409: 'Conflicts with the current state (duplicate, already done, changed meanwhile)',

@@ -15,6 +15,7 @@ import * as profile from './routes/profile';
 import * as prompts from './routes/prompts';
 import * as tasks from './routes/tasks';
 import * as tenancy from './routes/tenancy';
+import * as webhooks from './routes/webhooks';
 
 export const routes: readonly RouteSpec[] = [
   ...Object.values(profile),
@@ -28,4 +29,5 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(apiClients),
   ...Object.values(tasks),
   ...Object.values(admin),
+  ...Object.values(webhooks),
 ];

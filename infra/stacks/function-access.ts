@@ -113,6 +113,13 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   },
   // The voice runtime: the agent's lookup by id, the agent, and its provider keys (read only).
   runtime: { table: ['dynamodb:GetItem'], agentKeySecrets: ['get'] },
+  // LiveKit webhooks (public, signature-verified with the LiveKit key and secret): a call task read
+  // by id, then written with its counter, agent check and the event's idempotency item in one
+  // transaction.
+  'livekit-webhook': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    livekitSecret: true,
+  },
   // Phone numbers: the number, its platform-wide claim (outside the tenant) and the org's number
   // counter in one transaction, with a check that an assigned agent still exists; lists page with
   // signed cursors. With a SIP trunk, (un)assigning calls LiveKit for the number's dispatch rule.
