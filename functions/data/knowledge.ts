@@ -333,6 +333,7 @@ export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
         entryId: chunk.entryId,
         title: entry.title,
         heading: chunk.heading,
+        tags: entry.tags,
         n: chunk.n,
         text: chunk.text,
         agentIds: entry.agentIds,

@@ -17,6 +17,8 @@ export interface IndexedChunk {
   entryId: string;
   title: string;
   heading: string | null;
+  /** The entry's tags: topic labels its authors chose. */
+  tags: string[];
   n: number;
   text: string;
   /** The agents the entry is limited to; empty for every agent. */
@@ -31,7 +33,8 @@ const stopWords = new Set(
     'myself no nor not now of off on once only or other our ours ourselves out over own same she should so ' +
     'some such than that the their theirs them themselves then there these they this those through to too ' +
     'under until up very was we were what when where which while who whom why will with would you your ' +
-    'yours yourself yourselves im ive id dont doesnt cant wont isnt get got want need please hi hello thanks'
+    'yours yourself yourselves im ive id dont doesnt cant wont isnt get got want need please hi hello thanks ' +
+    'us also anything something everything thing things happen happens way like know tell able still'
   ).split(' '),
 );
 
@@ -53,6 +56,8 @@ export function stem(word: string): string {
     strip('ations', 'ate') ||
     strip('ation', 'ate') ||
     strip('ness') ||
+    // receptionist -> reception, specialist -> special (derivations ask about the same thing).
+    strip('ist', '', 5) ||
     strip('ment', '', 4) ||
     strip('ing') ||
     strip('edly') ||
@@ -74,14 +79,16 @@ export function processTerm(term: string): string | null {
 }
 
 const options = {
-  fields: ['title', 'heading', 'text'],
+  fields: ['title', 'heading', 'tags', 'text'],
   storeFields: ['entryId', 'title', 'heading', 'n', 'text', 'agentIds'],
   processTerm,
-  extractField: (doc: IndexedChunk, field: string) =>
-    (doc as unknown as Record<string, unknown>)[field] ?? '',
+  extractField: (doc: IndexedChunk, field: string) => {
+    const value = (doc as unknown as Record<string, unknown>)[field] ?? '';
+    return Array.isArray(value) ? value.join(' ') : value;
+  },
   searchOptions: {
     // A title or heading names what the passage is about; body words can be incidental.
-    boost: { title: 2, heading: 1.5, text: 1 },
+    boost: { title: 2, heading: 1.5, tags: 1.5, text: 1 },
     prefix: (term: string) => term.length >= 4,
     fuzzy: (term: string) => (term.length >= 6 ? 0.2 : false),
     combineWith: 'OR' as const,

@@ -116,6 +116,7 @@ describe('retrieval', () => {
     entryId,
     title,
     heading: null,
+    tags: [],
     n: 0,
     text,
     agentIds,
