@@ -267,36 +267,6 @@ export const keys = {
     sk: key(label.knowledgeEntry, entryId),
   }),
   knowledgeEntryPrefix: prefix(label.knowledgeEntry),
-  knowledgeChunk: (orgId: string, entryId: string, rev: number, n: number) => ({
-    pk: keys.knowledgePk(orgId),
-    sk: key(label.knowledgeChunk, entryId, String(rev).padStart(6, '0'), String(n).padStart(4, '0')),
-  }),
-  /** Every chunk of an entry, of any revision (a failed write's leftovers included). */
-  knowledgeChunksPrefix: (entryId: string) => prefix(key(label.knowledgeChunk, entryId)),
-
-  prompt: (orgId: string, promptId: string) => ({ pk: orgPk(orgId), sk: key(label.prompt, promptId) }),
-  promptPrefix: prefix(label.prompt),
-  /** Zero-padded so versions sort by number within the prompt's prefix. */
-  promptVersion: (orgId: string, promptId: string, version: number) => ({
-    pk: orgPk(orgId),
-    sk: key(label.promptVersion, promptId, String(version).padStart(6, '0')),
-  }),
-  promptVersionsPrefix: (promptId: string) => prefix(key(label.promptVersion, promptId)),
-
-  /** The org-wide knowledge version (bumped by every knowledge write) and the bank's size totals. */
-  knowledgeVersion: (orgId: string) => ({ pk: orgPk(orgId), sk: label.knowledgeVersion }),
-  /** An entry's full text, apart from the retrieval partition so building an index never reads it. */
-  knowledgeContent: (orgId: string, entryId: string) => ({
-    pk: orgPk(orgId),
-    sk: key(label.knowledgeContent, entryId),
-  }),
-  /** Everything retrieval reads, in one partition: entries (small) and their chunks. */
-  knowledgePk: (orgId: string) => key(orgPk(orgId), label.knowledge),
-  knowledgeEntry: (orgId: string, entryId: string) => ({
-    pk: keys.knowledgePk(orgId),
-    sk: key(label.knowledgeEntry, entryId),
-  }),
-  knowledgeEntryPrefix: prefix(label.knowledgeEntry),
   knowledgeChunk: (orgId: string, entryId: string, rev: string, n: number) => ({
     pk: keys.knowledgePk(orgId),
     sk: key(label.knowledgeChunk, entryId, rev, String(n).padStart(4, '0')),
