@@ -54,19 +54,20 @@ export function normalizeAddress(type: TaskType, value: string): string {
 
 const addressFields = ['fromAddress', 'toAddress'] as const;
 
+/** What a client sets when creating a task and may change later; null clears a field. */
+const editableFields = {
+  fromAddress: Address.nullable().optional(),
+  toAddress: Address.nullable().optional(),
+  subject: z.string().trim().max(500).nullable().optional(),
+  content: z.string().max(20_000).nullable().optional(),
+  metadata: Metadata.optional(),
+  scheduledAt: IsoDateTime.nullable().optional(),
+  agentId: AgentId.nullable().optional(),
+  assignedTo: UserId.nullable().optional(),
+};
+
 export const CreateTaskBody = z
-  .strictObject({
-    type: TaskType,
-    priority: TaskPriority.default('medium'),
-    fromAddress: Address.nullable().optional(),
-    toAddress: Address.nullable().optional(),
-    subject: z.string().trim().max(500).nullable().optional(),
-    content: z.string().max(20_000).nullable().optional(),
-    metadata: Metadata.optional(),
-    scheduledAt: IsoDateTime.nullable().optional(),
-    agentId: AgentId.nullable().optional(),
-    assignedTo: UserId.nullable().optional(),
-  })
+  .strictObject({ type: TaskType, priority: TaskPriority.default('medium'), ...editableFields })
   .superRefine((body, ctx) => {
     for (const field of addressFields) {
       const value = body[field];
@@ -77,21 +78,14 @@ export const CreateTaskBody = z
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 
 /**
- * A change: any field given replaces it, null clears it; `status` moves the task through its state
- * machine. The type is fixed at creation (addresses are checked against it, and the summary counts
- * by it); startedAt and completedAt are set by transitions only.
+ * A change: any field given replaces it; `status` moves the task through its state machine. The
+ * type is fixed at creation (addresses are checked against it, and the summary counts by it);
+ * startedAt and completedAt are set by transitions only.
  */
 export const UpdateTaskBody = z.strictObject({
   status: TaskStatus.optional(),
   priority: TaskPriority.optional(),
-  fromAddress: Address.nullable().optional(),
-  toAddress: Address.nullable().optional(),
-  subject: z.string().trim().max(500).nullable().optional(),
-  content: z.string().max(20_000).nullable().optional(),
-  metadata: Metadata.optional(),
-  scheduledAt: IsoDateTime.nullable().optional(),
-  agentId: AgentId.nullable().optional(),
-  assignedTo: UserId.nullable().optional(),
+  ...editableFields,
 });
 export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
 
