@@ -457,6 +457,9 @@ describe('least privilege', () => {
       runtime: { agentKeySecrets: read },
       // Tasks: only the cursor signing key (lists page with signed cursors).
       tasks: { signingKey: read },
+      // Prompts and knowledge: only the cursor signing key (lists page with signed cursors).
+      prompts: { signingKey: read },
+      knowledge: { signingKey: read },
       calendar: {
         signingKey: read,
         googleClientSecret: read,
