@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { can, type OrgRole } from '../api/permissions';
+import type { AuditActor } from '../api/schemas/audit';
 import {
   addressProblem,
   type CreateTaskBody,
@@ -117,9 +118,19 @@ export function applyTaskChange(task: Task, change: UpdateTaskBody, now: Date): 
   return moved instanceof Refusal ? moved : { ...moved, version: task.version + 1 };
 }
 
-/** Members change the tasks assigned to them; managers and up change any. */
-export function taskEditRefusal(role: OrgRole, userId: string, task: Task): Refusal | null {
-  if (can(role, 'tasks:updateAny') || task.assignedTo === userId) return null;
+/** A person creates as a member of the org, an org API client as itself. */
+export function creatorOf(actor: AuditActor): TaskCreator {
+  return 'userId' in actor
+    ? { kind: 'member', id: actor.userId }
+    : { kind: 'apiClient', id: actor.apiClientId };
+}
+
+/**
+ * Members change the tasks assigned to them; managers and up change any. An API client is assigned
+ * nothing, so its role alone decides.
+ */
+export function taskEditRefusal(role: OrgRole, actor: AuditActor, task: Task): Refusal | null {
+  if (can(role, 'tasks:updateAny') || ('userId' in actor && task.assignedTo === actor.userId)) return null;
   return refuse('forbidden', 'Members change only the tasks assigned to them; ask a manager.');
 }
 

@@ -4,6 +4,7 @@ import * as tasks from '../data/tasks';
 import { enforce, orRefuse, refusals } from '../domain/refusal';
 import {
   applyTaskChange,
+  creatorOf,
   newTask,
   requestHash,
   summarize,
@@ -16,8 +17,8 @@ import { checkIfMatch, found } from './pipeline/refusals';
 const taskTarget = (task: Task) => ({ type: 'task', id: task.id });
 
 export const handler = httpHandler([
-  implement(createTask, async ({ params, body, headers, caller, audit, now }) => {
-    const task = newTask(params.orgId, body, { kind: 'member', id: caller.profile.id }, now);
+  implement(createTask, async ({ params, body, headers, actor, audit, now }) => {
+    const task = newTask(params.orgId, body, creatorOf(actor), now);
     const key = headers['Idempotency-Key'];
     const created = await tasks.createTask(task, {
       audit: audit({ action: 'task.created', target: taskTarget(task), after: task }),
@@ -43,9 +44,9 @@ export const handler = httpHandler([
     body: found(await tasks.getTask(params.orgId, params.taskId)),
   })),
 
-  implement(updateTask, async ({ params, body, caller, membership, ifMatch, audit, now }) => {
+  implement(updateTask, async ({ params, body, actor, membership, ifMatch, audit, now }) => {
     const current = found(await tasks.getTask(params.orgId, params.taskId));
-    enforce(taskEditRefusal(membership.role, caller.profile.id, current));
+    enforce(taskEditRefusal(membership.role, actor, current));
     checkIfMatch(ifMatch, current);
     const updated = orRefuse(applyTaskChange(current, body, now));
     await tasks.saveTask(updated, current, {

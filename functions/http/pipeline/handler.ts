@@ -57,6 +57,8 @@ export interface HandlerRequest<R extends RouteSpec> {
    */
   caller: R['auth'] extends { kind: 'public' } | { kind: 'runtime' } ? null : Caller;
   membership: R['auth'] extends { kind: 'org' } ? Membership : null;
+  /** Who is acting, as audit entries name them: a person, or the org's API client on org routes. */
+  actor: R['auth'] extends { kind: 'public' } | { kind: 'runtime' } ? null : AuditActor;
   /** The caller's platform role on platform routes (at least the route's). */
   platformRole: R['auth'] extends { kind: 'platform' } ? PlatformRole : null;
   ifMatch: number | undefined;
@@ -302,6 +304,7 @@ export function httpHandler(implementations: Implementation[]) {
         ...input,
         caller,
         membership,
+        actor,
         platformRole,
         ifMatch: parseIfMatch(event.headers['if-match']),
         requestId,
