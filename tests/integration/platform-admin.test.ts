@@ -4,12 +4,15 @@
  * every org route and reactivation letting it back, the org and platform audit logs, entitlements,
  * bad input naming its field with nothing changed, and the org search index with paging.
  */
+
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../functions/api/route';
 import { routes } from '../../functions/api/routes';
 import { keys } from '../../functions/data/keys';
+import { backfillOrgIndex } from '../../infra/scripts/backfill-org-index';
 import { call } from '../support/api';
-import { identity } from '../support/env';
+import { identity, tableName, testDb } from '../support/env';
 import { addMember, createOrg, partition, tenantSnapshot } from '../support/tenancy';
 
 const root = 'root@platform.test';
@@ -354,5 +357,22 @@ describe('org search', () => {
       expect(res.status, query).toBe(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
+  });
+
+  it('finds orgs stored before the search keys existed once the backfill has run', async () => {
+    const old = await createOrg('owner@legacy.test', { name: 'Legacy Works', domain: 'legacy.test' });
+    await testDb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.org(old.id),
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+      }),
+    );
+    expect((await call('GET', '/admin/orgs?name=legacy', { as: support })).body.items).toEqual([]);
+    expect(await backfillOrgIndex()).toBeGreaterThanOrEqual(1);
+    expect((await call('GET', '/admin/orgs?name=legacy', { as: support })).body.items[0].id).toBe(old.id);
+    expect((await call('GET', '/admin/orgs?domain=legacy.test', { as: support })).body.items[0].id).toBe(
+      old.id,
+    );
   });
 });
