@@ -1,22 +1,13 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { desktop, expectScreenBarsMet, phone, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 describeInBrowser('API clients in the console (Chromium against npm start)', (suite) => {
   it('creates a client and shows its secret once; a token from /dev/oauth2/token calls an org route; after a reload no secret; deletes after confirming', async () => {
-    const shot = screenshots('api-clients');
     const url = suite.stack.url;
     const api = stackApi(url);
-    const both = async (page: Page, name: string) => {
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-desktop`);
-      await page.setViewportSize(phone);
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-phone`);
-      await page.setViewportSize(desktop);
-    };
+    const both = atBothSizes(screenshots('api-clients'));
 
     const email = 'clients-owner@acme.test';
     const page = await suite.browser.newPage();
@@ -34,10 +25,12 @@ describeInBrowser('API clients in the console (Chromium against npm start)', (su
     await page.getByText('No API clients yet').waitFor();
     await both(page, 'empty');
 
-    // An empty name: the message beside the field, nothing created.
+    // A blank name: the message beside the field, nothing created.
     const form = page.getByRole('form', { name: 'Create an API client' });
+    await form.getByLabel('Name').fill('   ');
     await form.getByRole('button', { name: 'Create client' }).click();
     await expect.poll(() => form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await both(page, 'blank-name');
 
     await form.getByLabel('Name').fill('CRM sync');
     await form.getByLabel('Role').selectOption('member');
@@ -87,5 +80,5 @@ describeInBrowser('API clients in the console (Chromium against npm start)', (su
     });
     expect(after.status).toBe(401);
     await both(page, 'deleted');
-  });
+  }, 120_000);
 });

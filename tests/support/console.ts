@@ -87,3 +87,18 @@ export async function expectScreenBarsMet(page: Page, name = page.url()): Promis
   expect(JSON.stringify(await seriousViolations(page), null, 1), name).toBe('[]');
   expect(await scrollsSideways(page), `${name} scrolls sideways`).toBe(false);
 }
+
+/**
+ * Checks the screen bars and saves a screenshot at the desktop size, then at the phone size, and
+ * leaves the page at the desktop size: the step every console test takes after each change.
+ */
+export function atBothSizes(shot: ReturnType<typeof screenshots>) {
+  return async (page: Page, name: string) => {
+    await expectScreenBarsMet(page);
+    await shot(page, `${name}-desktop`);
+    await page.setViewportSize(phone);
+    await expectScreenBarsMet(page);
+    await shot(page, `${name}-phone`);
+    await page.setViewportSize(desktop);
+  };
+}

@@ -82,7 +82,7 @@ function NewSecret({ client, onDone }: { client: CreatedApiClient; onDone: () =>
   return (
     <Card withBorder>
       <Stack gap="sm">
-        <Alert color="orange" icon={<IconAlertTriangle size={18} />} title="Copy the secret now">
+        <Alert icon={<IconAlertTriangle size={18} />} title="Copy the secret now">
           You will not see this secret again. Store it where your integration keeps credentials; if it is
           lost, delete this client and create another.
         </Alert>
