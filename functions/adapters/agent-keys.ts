@@ -1,5 +1,5 @@
 /**
- * An agent's provider keys (chatbot, text-to-speech, speech-to-text): one secret per agent holding
+ * An agent's provider keys (chatbot, text-to-speech, speech-to-text, an openai-compatible LLM): one secret per agent holding
  * all of them (a secret costs $0.40 a month, so not one per key), never in DynamoDB. Values never
  * pass through the logger or an error.
  */
@@ -11,6 +11,7 @@ const StoredKeys = z.object({
   chatbot: z.string().optional(),
   tts: z.string().optional(),
   stt: z.string().optional(),
+  llm: z.string().optional(),
 });
 
 /** Relative to the stage's secrets prefix; IAM grants the agents module `<prefix>agents/*` only. */

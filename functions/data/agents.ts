@@ -6,7 +6,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { sttProviderNames, ttsProviderNames } from '../api/providers';
-import { agentStatuses, agentTypes } from '../api/schemas/agents';
+import { agentStatuses, agentTypes, LlmSettings } from '../api/schemas/agents';
 import type { AuditEntry } from '../api/schemas/audit';
 import { type AgentState, agentLimitRefusal } from '../domain/agents';
 import { type Refusal, refusals, refuse } from '../domain/refusal';
@@ -49,10 +49,13 @@ const AgentItem = z.object({
     .object({ promptId: z.string(), version: z.union([z.number().int(), z.literal('latest')]) })
     .nullable()
     .default(null),
+  // Agents stored before LLMs were configurable answer with the default model.
+  llm: LlmSettings.nullable().default(null),
   keyHints: z.object({
     chatbot: z.string().optional(),
     tts: z.string().optional(),
     stt: z.string().optional(),
+    llm: z.string().optional(),
   }),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -4,10 +4,16 @@
  */
 import { isIP } from 'node:net';
 import { ulid } from 'ulid';
-import type { Agent, AgentConfigBody, CreateAgentBody, UpdateAgentBody } from '../api/schemas/agents';
+import type {
+  Agent,
+  AgentConfigBody,
+  CreateAgentBody,
+  LlmSettings,
+  UpdateAgentBody,
+} from '../api/schemas/agents';
 import { type Refusal, refuse } from './refusal';
 
-export type KeySlot = 'chatbot' | 'tts' | 'stt';
+export type KeySlot = 'chatbot' | 'tts' | 'stt' | 'llm';
 /** A key per slot: a string sets or rotates it, null clears it, absent keeps it. */
 export type KeyChanges = Partial<Record<KeySlot, string | null>>;
 export type AgentKeys = Partial<Record<KeySlot, string>>;
@@ -70,16 +76,47 @@ function isPrivateAddress(host: string): boolean {
  * The platform calls an agent's chatbot endpoint from inside AWS: a private, loopback or link-local
  * host would let an org reach our own network. Only the local stage may point at them.
  */
-export function endpointRefusal(url: string | null | undefined, allowPrivate: boolean): Refusal | null {
+export function endpointRefusal(
+  url: string | null | undefined,
+  allowPrivate: boolean,
+  field = 'chatbotEndpoint',
+): Refusal | null {
   if (!url || allowPrivate) return null;
   if (!isPrivateAddress(new URL(url).hostname)) return null;
-  return refuse('invalid', 'must not point at a private, loopback or link-local address', 'chatbotEndpoint');
+  return refuse('invalid', 'must not point at a private, loopback or link-local address', field);
+}
+
+/** An openai-compatible LLM's server is called from inside AWS too: the same rule as the chatbot endpoint. */
+export function llmEndpointRefusal(
+  llm: CreateAgentBody['llm'] | undefined,
+  allowPrivate: boolean,
+): Refusal | null {
+  return llm?.provider === 'openai-compatible'
+    ? endpointRefusal(llm.baseUrl, allowPrivate, 'llm.baseUrl')
+    : null;
+}
+
+/**
+ * The key change an LLM setting asks for: absent keeps the key, null (no LLM) or Bedrock (no key
+ * there) clears it, an openai-compatible setting sets, clears or keeps it as its apiKey says.
+ */
+export function llmKeyChange(llm: CreateAgentBody['llm'] | undefined): string | null | undefined {
+  if (llm === undefined) return undefined;
+  if (llm === null || llm.provider === 'bedrock') return null;
+  return llm.apiKey;
+}
+
+function llmSettings(llm: NonNullable<CreateAgentBody['llm']>): LlmSettings {
+  if (llm.provider === 'bedrock') return llm;
+  const { apiKey: _writeOnly, ...settings } = llm;
+  return settings;
 }
 
 /** An agent as the rules see it: the API shape with its key hints instead of key states. */
-export type AgentState = Omit<Agent, 'chatbotKey' | 'ttsConfig' | 'sttConfig' | 'shared'> & {
+export type AgentState = Omit<Agent, 'chatbotKey' | 'ttsConfig' | 'sttConfig' | 'shared' | 'llm'> & {
   ttsConfig: Omit<AgentConfigBody['ttsConfig'], 'apiKey'> | null;
   sttConfig: Omit<AgentConfigBody['sttConfig'], 'apiKey'> | null;
+  llm: LlmSettings | null;
   keyHints: KeyHints;
   /** Set when the agent is another org's, shared into the org reading it (read-only there). */
   sharedFrom?: string;
@@ -97,6 +134,7 @@ export function newAgent(orgId: string, body: CreateAgentBody, keyHints: KeyHint
     initialMessage: body.initialMessage ?? null,
     chatbotEndpoint: body.chatbotEndpoint ?? null,
     prompt: body.prompt ?? null,
+    llm: body.llm ? llmSettings(body.llm) : null,
     ttsConfig: null,
     sttConfig: null,
     keyHints,
@@ -112,10 +150,11 @@ export function applyAgentUpdate(
   keyHints: KeyHints,
   now: Date,
 ): AgentState {
-  const { chatbotKey: _writeOnly, ...fields } = patch;
+  const { chatbotKey: _writeOnly, llm, ...fields } = patch;
   return {
     ...agent,
     ...fields,
+    llm: llm === undefined ? agent.llm : llm && llmSettings(llm),
     keyHints,
     updatedAt: now.toISOString(),
     version: agent.version + 1,
@@ -147,9 +186,10 @@ export function keyChangesOf(changes: KeyChanges): KeyChanges {
 
 /** The API's view: keys only as set/last4. */
 export function agentView(agent: AgentState): Agent {
-  const { keyHints, ttsConfig, sttConfig, sharedFrom, ...rest } = agent;
+  const { keyHints, ttsConfig, sttConfig, sharedFrom, llm, ...rest } = agent;
   return {
     ...rest,
+    llm: llm?.provider === 'openai-compatible' ? { ...llm, apiKey: keyState(keyHints, 'llm') } : llm,
     shared: sharedFrom !== undefined,
     chatbotKey: keyState(keyHints, 'chatbot'),
     ttsConfig: ttsConfig && { ...ttsConfig, apiKey: keyState(keyHints, 'tts') },

@@ -26,6 +26,8 @@ import {
   hintsOf,
   type KeyChanges,
   keyChangesOf,
+  llmEndpointRefusal,
+  llmKeyChange,
   newAgent,
   ownerOnlyRefusal,
   shareRefusal,
@@ -71,10 +73,16 @@ export const handler = httpHandler([
 
   implement(createAgent, async ({ params, body, audit, now }) => {
     enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
+    enforce(llmEndpointRefusal(body.llm, config().agentEndpointsAllowPrivate));
     const org = found(await orgs.getOrg(params.orgId));
-    const keys: AgentKeys = body.chatbotKey ? { chatbot: body.chatbotKey } : {};
+    const llmKey = llmKeyChange(body.llm);
+    const keys: AgentKeys = {
+      ...(body.chatbotKey ? { chatbot: body.chatbotKey } : {}),
+      ...(llmKey ? { llm: llmKey } : {}),
+    };
     const agent = newAgent(params.orgId, body, hintsOf(keys), now);
-    if (keys.chatbot) await writeAgentKeys(agent.orgId, agent.id, keys);
+    const hasKeys = Object.keys(keys).length > 0;
+    if (hasKeys) await writeAgentKeys(agent.orgId, agent.id, keys);
     try {
       await agents.createAgent(
         agent,
@@ -82,7 +90,7 @@ export const handler = httpHandler([
         audit({ action: 'agent.created', target: agentTarget(agent), after: agentView(agent) }),
       );
     } catch (error) {
-      if (keys.chatbot) await writeAgentKeys(agent.orgId, agent.id, {});
+      if (hasKeys) await writeAgentKeys(agent.orgId, agent.id, {});
       throw error;
     }
     return { body: agentView(agent) };
@@ -102,14 +110,12 @@ export const handler = httpHandler([
     enforce(ownerOnlyRefusal(current));
     checkIfMatch(ifMatch, current);
     enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
+    enforce(llmEndpointRefusal(body.llm, config().agentEndpointsAllowPrivate));
     let updated = current;
-    await withKeys(current, { chatbot: body.chatbotKey }, async (keys) => {
-      updated = applyAgentUpdate(
-        current,
-        body,
-        body.chatbotKey === undefined ? current.keyHints : hintsOf(keys),
-        now,
-      );
+    const changes = { chatbot: body.chatbotKey, llm: llmKeyChange(body.llm) };
+    await withKeys(current, changes, async (keys) => {
+      const keysChanged = Object.keys(keyChangesOf(changes)).length > 0;
+      updated = applyAgentUpdate(current, body, keysChanged ? hintsOf(keys) : current.keyHints, now);
       await agents.saveAgent(
         updated,
         current.version,

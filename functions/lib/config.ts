@@ -43,6 +43,7 @@ const Env = z.object({
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
   LIVEKIT_SECRET_ARN: z.string().min(1).optional(),
   LIVEKIT_SIP_TRUNK_ID: z.string().min(1).optional(),
+  LIVE_EVENTS_URL: z.string().url().optional(),
   MACHINE_ISSUER: z.string().url().optional(),
   MACHINE_JWKS_URI: z.string().url().optional(),
   API_RESOURCE_SERVER: z.string().min(1).default('agent-control-plane'),
@@ -50,10 +51,16 @@ const Env = z.object({
   USER_POOL_ID: z.string().min(1).optional(),
   COGNITO_ENDPOINT: z.string().url().optional(),
   TOKEN_URL: z.string().url().optional(),
-  LIVE_EVENTS_URL: z.string().url().optional(),
   PLATFORM_SUPERADMIN_EMAIL: z.string().email().optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  BEDROCK_ENDPOINT: z.string().url().optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(25_000),
+  LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(4).default(2),
+  MESSAGES_PER_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  HISTORY_MESSAGES: z.coerce.number().int().min(0).max(100).default(20),
+  HISTORY_CHARS: z.coerce.number().int().min(0).default(12_000),
+  RETRIEVED_PASSAGES: z.coerce.number().int().min(0).max(20).default(4),
 });
 
 export interface AppConfig {
@@ -110,6 +117,11 @@ export interface AppConfig {
       }
     | undefined;
   /**
+   * The AppSync Events HTTP publish endpoint (`https://<http dns>/event`; locally the stand-in's
+   * `/event`). Absent: the change publisher has nowhere to publish and says so.
+   */
+  liveEventsUrl: string | undefined;
+  /**
    * Client-credentials access tokens (README "Machine callers"): the issuer that signs them (the
    * stage's Cognito pool; locally the dev identity provider), the resource server whose scopes
    * `<resourceServer>/org` and `<resourceServer>/runtime` they carry, and the platform runtime
@@ -125,12 +137,11 @@ export interface AppConfig {
    * The user pool org API clients are created in (Cognito app clients), the endpoint override the
    * local stand-in answers on, and the token endpoint integrators are told about.
    */
-  identityClients: { userPoolId: string | undefined; endpoint: string | undefined; tokenUrl: string | undefined };
-  /**
-   * The AppSync Events HTTP publish endpoint (`https://<http dns>/event`; locally the stand-in's
-   * `/event`). Absent: the change publisher has nowhere to publish and says so.
-   */
-  liveEventsUrl: string | undefined;
+  identityClients: {
+    userPoolId: string | undefined;
+    endpoint: string | undefined;
+    tokenUrl: string | undefined;
+  };
   /**
    * The deploy's first platform superadmin: a signed-in user whose verified email is this one is a
    * superadmin whatever the table says (README "Platform administration"); no API call can grant it.
@@ -138,6 +149,25 @@ export interface AppConfig {
   platformSuperadminEmail: string | undefined;
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
+  /** Conversations with agents (README "Conversations"). */
+  conversations: {
+    /** Bedrock Runtime's endpoint when not the region's own: the LLM stand-in, locally. */
+    bedrockEndpoint: string | undefined;
+    /**
+     * How long a model may take for one answer. Under the HTTP API's 30 s integration limit (the
+     * function's 29 s), leaving time to store the failed reply and answer 502.
+     */
+    llmTimeoutMs: number;
+    /** Attempts per model call (throttling and 5xx are retried once by default, within the timeout). */
+    llmMaxAttempts: number;
+    /** Messages an org may send per minute, across its agents and people (each costs model tokens). */
+    messagesPerOrgPerMinute: number;
+    /** The history window sent with each message: at most this many earlier messages and characters. */
+    historyMessages: number;
+    historyChars: number;
+    /** Knowledge passages retrieved for each message. */
+    passages: number;
+  };
   sync: {
     queueUrl: string | undefined;
     shards: number;
@@ -197,6 +227,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
           sipTrunkId: env.LIVEKIT_SIP_TRUNK_ID,
         }
       : undefined,
+    liveEventsUrl: env.LIVE_EVENTS_URL,
     machineTokens: {
       // Locally the dev identity provider signs client-credentials tokens too, as Cognito signs both kinds.
       issuer: env.MACHINE_ISSUER ?? devIssuer?.issuer,
@@ -209,9 +240,17 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       endpoint: isLocal ? env.COGNITO_ENDPOINT : undefined,
       tokenUrl: env.TOKEN_URL,
     },
-    liveEventsUrl: env.LIVE_EVENTS_URL,
     platformSuperadminEmail: env.PLATFORM_SUPERADMIN_EMAIL?.normalize('NFKC').toLowerCase(),
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
+    conversations: {
+      bedrockEndpoint: env.BEDROCK_ENDPOINT,
+      llmTimeoutMs: env.LLM_TIMEOUT_MS,
+      llmMaxAttempts: env.LLM_MAX_ATTEMPTS,
+      messagesPerOrgPerMinute: env.MESSAGES_PER_ORG_PER_MINUTE,
+      historyMessages: env.HISTORY_MESSAGES,
+      historyChars: env.HISTORY_CHARS,
+      passages: env.RETRIEVED_PASSAGES,
+    },
     sync: {
       queueUrl: env.SYNC_QUEUE_URL,
       shards: env.SYNC_SHARDS,

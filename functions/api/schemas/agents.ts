@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { bedrockModels } from '../llm';
 import {
   type SttProvider,
   sttProviderNames,
@@ -50,6 +51,54 @@ export const Language = z
     }
   }, 'must be a BCP 47 language tag such as en-US');
 
+const Temperature = z.number().min(0).max(1);
+const MaxTokens = z.number().int().min(1).max(8192);
+
+/**
+ * An OpenAI-compatible server's base URL (`…/v1`; the adapter adds `/chat/completions`). https,
+ * except a loopback http URL, which the endpoint rule (domain/agents.ts) allows on the local stage only.
+ */
+export const LlmBaseUrl = z
+  .url({ message: 'must be an https URL' })
+  .max(2048)
+  .refine(
+    (u) => u.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(u),
+    'must be an https URL',
+  );
+
+const BedrockLlm = z.object({
+  provider: z.literal('bedrock'),
+  modelId: z.enum(bedrockModels),
+  temperature: Temperature,
+  maxTokens: MaxTokens,
+});
+const OpenAiLlm = z.object({
+  provider: z.literal('openai-compatible'),
+  baseUrl: LlmBaseUrl,
+  model: z.string().trim().min(1).max(200),
+  temperature: Temperature,
+  maxTokens: MaxTokens,
+});
+
+/** The model an agent answers with; an openai-compatible server's key is write-only, like the others. */
+export const LlmConfigInput = z.discriminatedUnion('provider', [
+  BedrockLlm.strict().extend({
+    temperature: Temperature.default(0.2),
+    maxTokens: MaxTokens.default(1024),
+  }),
+  OpenAiLlm.strict().extend({
+    temperature: Temperature.default(0.2),
+    maxTokens: MaxTokens.default(1024),
+    apiKey: ApiKeyInput.optional(),
+  }),
+]);
+/** The model settings as rules and storage keep them: no key, only its hint beside the agent's others. */
+export const LlmSettings = z.discriminatedUnion('provider', [BedrockLlm, OpenAiLlm]);
+export type LlmSettings = z.infer<typeof LlmSettings>;
+export const LlmConfig = z
+  .discriminatedUnion('provider', [BedrockLlm, OpenAiLlm.extend({ apiKey: KeyState })])
+  .meta({ id: 'LlmConfig' });
+
 export const CreateAgentBody = z.strictObject({
   name: DisplayText(100),
   description: z.string().trim().max(2000).nullable().optional(),
@@ -60,6 +109,8 @@ export const CreateAgentBody = z.strictObject({
   chatbotKey: ApiKeyInput.optional(),
   /** The system prompt: a version of one of the org's prompts, or its latest; null for none. */
   prompt: AgentPromptRef.nullable().optional(),
+  /** The model chat answers come from; null (or none) for the platform's default Bedrock model. */
+  llm: LlmConfigInput.nullable().optional(),
 });
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 
@@ -136,6 +187,7 @@ export const Agent = z
     ttsConfig: TtsConfig.nullable(),
     sttConfig: SttConfig.nullable(),
     prompt: AgentPromptRef.nullable(),
+    llm: LlmConfig.nullable(),
     /** Another org's agent, shared into this one: read-only here. */
     shared: z.boolean(),
     createdAt: IsoDateTime,

@@ -1,0 +1,116 @@
+/**
+ * Amazon Bedrock through the Converse API (Converse, and ConverseStream when the caller streams):
+ * IAM credentials, no key. One client per container; locally its endpoint is the LLM stand-in
+ * (infra/local/llm-standin.ts), which speaks the same HTTP and event-stream framing.
+ */
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  type ConverseCommandInput,
+  ConverseStreamCommand,
+} from '@aws-sdk/client-bedrock-runtime';
+import { type LlmPort, type LlmReply, type LlmRequest, llmRefusals } from '../domain/llm';
+import { Refusal } from '../domain/refusal';
+import { config } from '../lib/config';
+
+let client: BedrockRuntimeClient | undefined;
+
+function bedrock(): BedrockRuntimeClient {
+  const { region, conversations } = config();
+  client ??= new BedrockRuntimeClient({
+    region,
+    maxAttempts: conversations.llmMaxAttempts,
+    ...(conversations.bedrockEndpoint ? { endpoint: conversations.bedrockEndpoint } : {}),
+  });
+  return client;
+}
+
+function input(modelId: string, request: LlmRequest): ConverseCommandInput {
+  return {
+    modelId,
+    system: [{ text: request.system }],
+    messages: request.messages.map((m) => ({ role: m.role, content: [{ text: m.text }] })),
+    inferenceConfig: { temperature: request.temperature, maxTokens: request.maxTokens },
+  };
+}
+
+/** The SDK's error as a Refusal: its name and status only (messages may echo request content). */
+function failure(error: unknown, timedOut: boolean, timeoutMs: number): Refusal {
+  if (error instanceof Refusal) return error;
+  if (timedOut) return llmRefusals.timedOut(timeoutMs);
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (status === 429 || e.name === 'ThrottlingException') return llmRefusals.throttled();
+  if (
+    e.name === 'SerializationException' ||
+    (e.name ?? '').includes('Deserializ') ||
+    e.name === 'SyntaxError'
+  )
+    return llmRefusals.malformed();
+  return llmRefusals.failed(`Bedrock ${e.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}`);
+}
+
+export function bedrockLlm(modelId: string): LlmPort {
+  return {
+    model: `bedrock:${modelId}`,
+    async complete(request) {
+      const timeoutMs = config().conversations.llmTimeoutMs;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      try {
+        return request.onDelta
+          ? await streamed(modelId, request, request.onDelta, abort.signal)
+          : await whole(modelId, request, abort.signal);
+      } catch (error) {
+        throw failure(error, abort.signal.aborted, timeoutMs);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+async function whole(modelId: string, request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
+  const out = await bedrock().send(new ConverseCommand(input(modelId, request)), { abortSignal: signal });
+  const text = (out.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
+  if (!out.stopReason) throw llmRefusals.malformed();
+  return {
+    text,
+    inputTokens: out.usage?.inputTokens ?? 0,
+    outputTokens: out.usage?.outputTokens ?? 0,
+    stopReason: out.stopReason,
+  };
+}
+
+async function streamed(
+  modelId: string,
+  request: LlmRequest,
+  onDelta: (text: string) => void,
+  signal: AbortSignal,
+): Promise<LlmReply> {
+  const out = await bedrock().send(new ConverseStreamCommand(input(modelId, request)), {
+    abortSignal: signal,
+  });
+  if (!out.stream) throw llmRefusals.malformed();
+  let text = '';
+  let stopReason: string | undefined;
+  let usage: { inputTokens?: number | undefined; outputTokens?: number | undefined } | undefined;
+  for await (const event of out.stream) {
+    if (signal.aborted) throw llmRefusals.timedOut(config().conversations.llmTimeoutMs);
+    const delta = event.contentBlockDelta?.delta?.text;
+    if (delta) {
+      text += delta;
+      onDelta(delta);
+    }
+    if (event.messageStop) stopReason = event.messageStop.stopReason;
+    if (event.metadata) usage = event.metadata.usage;
+  }
+  // A stream cut before messageStop is not an answer, however much text came first.
+  if (!stopReason) throw llmRefusals.malformed();
+  return {
+    text,
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    stopReason,
+  };
+}

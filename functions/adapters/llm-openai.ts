@@ -1,0 +1,134 @@
+/**
+ * OpenAI-compatible chat completions (`POST <baseUrl>/chat/completions`), JSON or streamed as
+ * server-sent events. The key travels only in the Authorization header: no error, log line or
+ * Refusal built here contains it or the response body.
+ */
+import { type LlmPort, type LlmReply, type LlmRequest, llmRefusals } from '../domain/llm';
+import { Refusal } from '../domain/refusal';
+import { config } from '../lib/config';
+
+export interface OpenAiTarget {
+  baseUrl: string;
+  model: string;
+  apiKey: string | undefined;
+}
+
+interface Completion {
+  choices?: {
+    message?: { content?: string | null };
+    delta?: { content?: string | null };
+    finish_reason?: string | null;
+  }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+function body(target: OpenAiTarget, request: LlmRequest, stream: boolean) {
+  return JSON.stringify({
+    model: target.model,
+    messages: [
+      { role: 'system', content: request.system },
+      ...request.messages.map((m) => ({ role: m.role, content: m.text })),
+    ],
+    temperature: request.temperature,
+    max_tokens: request.maxTokens,
+    stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+  });
+}
+
+function parse(text: string): Completion {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null) throw new Error('not an object');
+    return value as Completion;
+  } catch {
+    throw llmRefusals.malformed();
+  }
+}
+
+export function openAiLlm(target: OpenAiTarget): LlmPort {
+  return {
+    model: `openai-compatible:${target.model}`,
+    async complete(request) {
+      const timeoutMs = config().conversations.llmTimeoutMs;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      try {
+        const response = await fetch(`${target.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
+          },
+          body: body(target, request, request.onDelta !== undefined),
+          signal: abort.signal,
+        });
+        if (response.status === 429) throw llmRefusals.throttled();
+        if (!response.ok) throw llmRefusals.failed(`HTTP ${response.status}`);
+        return request.onDelta
+          ? await streamed(response, request.onDelta)
+          : whole(parse(await response.text()));
+      } catch (error) {
+        if (error instanceof Refusal) throw error;
+        if (abort.signal.aborted) throw llmRefusals.timedOut(timeoutMs);
+        throw llmRefusals.failed((error as Error).name === 'TypeError' ? 'unreachable' : 'connection lost');
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function whole(completion: Completion): LlmReply {
+  const choice = completion.choices?.[0];
+  if (!choice?.message || !choice.finish_reason) throw llmRefusals.malformed();
+  return {
+    text: choice.message.content ?? '',
+    inputTokens: completion.usage?.prompt_tokens ?? 0,
+    outputTokens: completion.usage?.completion_tokens ?? 0,
+    stopReason: choice.finish_reason,
+  };
+}
+
+/** Server-sent events: `data: <json>` lines, blank-line separated, ending with `data: [DONE]`. */
+async function streamed(response: Response, onDelta: (text: string) => void): Promise<LlmReply> {
+  if (!response.body) throw llmRefusals.malformed();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let text = '';
+  let stopReason: string | undefined;
+  let usage: Completion['usage'];
+  let done = false;
+  const take = (line: string) => {
+    if (!line.startsWith('data:')) return;
+    const data = line.slice(5).trim();
+    if (data === '[DONE]') {
+      done = true;
+      return;
+    }
+    const chunk = parse(data);
+    const choice = chunk.choices?.[0];
+    const delta = choice?.delta?.content;
+    if (delta) {
+      text += delta;
+      onDelta(delta);
+    }
+    if (choice?.finish_reason) stopReason = choice.finish_reason;
+    if (chunk.usage) usage = chunk.usage;
+  };
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    buffered += decoder.decode(read.value, { stream: true });
+    const lines = buffered.split(/\r?\n/);
+    buffered = lines.pop() ?? '';
+    for (const line of lines) take(line);
+  }
+  take(buffered);
+  if (!done || !stopReason) throw llmRefusals.malformed();
+  return {
+    text,
+    inputTokens: usage?.prompt_tokens ?? 0,
+    outputTokens: usage?.completion_tokens ?? 0,
+    stopReason,
+  };
+}
