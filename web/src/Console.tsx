@@ -56,6 +56,8 @@ export function Console({
   if (!profile) return <Loading label="Loading your profile" />;
   const session = {
     api,
+    token,
+    config,
     profile: profile.data,
     profileEtag: profile.etag,
     setProfile,

@@ -38,9 +38,16 @@ export const orgPages: RouteObject[] = [
     lazy: page(() => import('./pages/org/PhoneNumbers'), 'PhoneNumbers'),
   },
   {
-    path: 'api-clients',
-    handle: { crumb: () => 'API clients' },
-    lazy: page(() => import('./pages/org/ApiClients'), 'ApiClients'),
+    path: 'tasks',
+    handle: { crumb: () => 'Tasks' },
+    children: [
+      { index: true, lazy: page(() => import('./pages/org/Tasks'), 'Tasks') },
+      {
+        path: ':taskId',
+        handle: { crumb: () => 'Task' },
+        lazy: page(() => import('./pages/org/TaskDetail'), 'TaskDetail'),
+      },
+    ],
   },
   {
     path: 'calendar',

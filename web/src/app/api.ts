@@ -12,6 +12,11 @@ export interface RuntimeConfig {
     | { mode: 'dev'; tokenUrl: string }
     | { mode: 'cognito'; domain: string; clientId: string }
     | { mode: 'propelauth'; issuer: string; audience: string };
+  /**
+   * The live channels (AppSync Events): its realtime WebSocket URL (relative locally, resolved
+   * against the site's origin) and the HTTP host its auth header names (locally the site's own).
+   */
+  live?: { realtimeUrl: string; host?: string };
 }
 
 /** RFC 9457 problem details, as the API sends them. */

@@ -4,7 +4,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { UserProfile } from '../../../functions/api/schemas/me';
-import type { Client, Result } from './api';
+import type { Client, Result, RuntimeConfig } from './api';
 
 const storageKey = 'acp.session';
 /** Sign out a little before the token expires rather than fail a request with it. */
@@ -55,6 +55,9 @@ export function onOtherTabChange(onChange: () => void): () => void {
 
 export interface Session {
   api: Client;
+  /** For the live channels, which authorize with the same token (web/src/app/live.ts). */
+  token: string;
+  config: RuntimeConfig;
   profile: UserProfile;
   /** After a change to the profile (PATCH /me answers the new one). */
   setProfile(result: Result<UserProfile>): void;

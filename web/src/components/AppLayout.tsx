@@ -20,9 +20,9 @@ import {
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import {
   IconCalendar,
+  IconChecklist,
   IconChevronDown,
   IconHome,
-  IconKey,
   IconListDetails,
   IconLogout,
   IconMail,
@@ -48,6 +48,7 @@ export interface Crumb {
 const orgSections: { to: string; label: string; icon: ReactNode; permission: Permission }[] = [
   { to: '', label: 'Overview', icon: <IconHome size={18} />, permission: 'org:read' },
   { to: 'agents', label: 'Agents', icon: <IconRobot size={18} />, permission: 'agents:read' },
+  { to: 'tasks', label: 'Tasks', icon: <IconChecklist size={18} />, permission: 'tasks:read' },
   {
     to: 'phone-numbers',
     label: 'Phone numbers',
@@ -57,7 +58,6 @@ const orgSections: { to: string; label: string; icon: ReactNode; permission: Per
   { to: 'members', label: 'Members', icon: <IconUsers size={18} />, permission: 'members:read' },
   { to: 'invitations', label: 'Invitations', icon: <IconMail size={18} />, permission: 'invites:read' },
   { to: 'audit', label: 'Audit log', icon: <IconListDetails size={18} />, permission: 'audit:read' },
-  { to: 'api-clients', label: 'API clients', icon: <IconKey size={18} />, permission: 'apiClients:read' },
   { to: 'calendar', label: 'Calendar', icon: <IconCalendar size={18} />, permission: 'calendar:readOwn' },
   { to: 'settings', label: 'Settings', icon: <IconSettings size={18} />, permission: 'org:update' },
 ];

@@ -1,0 +1,100 @@
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInBrowser, launchChromium } from '../support/browser';
+import { desktop, expectScreenBarsMet, phone, screenshots, signIn } from '../support/console';
+import { devToken, stackApi } from '../support/local-stack';
+
+describeInBrowser('Tasks board with live updates (two Chromium browsers against npm start)', (suite) => {
+  it('shows both members online; a move or a new task in one browser appears in the other without a reload', async () => {
+    const shot = screenshots('tasks-board');
+    const url = suite.stack.url;
+    const api = stackApi(url);
+    const both = async (page: Page, name: string) => {
+      await expectScreenBarsMet(page);
+      await shot(page, `${name}-desktop`);
+      await page.setViewportSize(phone);
+      await expectScreenBarsMet(page);
+      await shot(page, `${name}-phone`);
+      await page.setViewportSize(desktop);
+    };
+
+    const olivia = await devToken(url, 'olivia@board.test');
+    const org = await api(olivia, 'POST', '/orgs', { name: 'Board Co' });
+    const max = await devToken(url, 'max@board.test');
+    const invite = await api(olivia, 'POST', `/orgs/${org.id}/invites`, {
+      email: 'max@board.test',
+      role: 'manager',
+    });
+    await api(max, 'POST', '/invites/accept', { token: new URL(invite.acceptUrl).searchParams.get('token') });
+    const task = await api(olivia, 'POST', `/orgs/${org.id}/tasks`, {
+      type: 'call',
+      subject: 'Call back Dana',
+      toAddress: '+14155550123',
+    });
+
+    // Two people, two browsers (each its own storage, so its own session).
+    const second = await launchChromium();
+    try {
+      const mine = await suite.browser.newPage();
+      const theirs = await second.browser.newPage();
+      for (const [page, email] of [
+        [mine, 'olivia@board.test'],
+        [theirs, 'max@board.test'],
+      ] as const) {
+        await page.setViewportSize(desktop);
+        await signIn(page, url, email);
+        await page.goto(`${url}/#/orgs/${org.id}`);
+        await page
+          .getByRole('navigation', { name: 'Organization' })
+          .getByRole('link', { name: 'Tasks' })
+          .click();
+        await page.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
+      }
+      const column = (page: Page, name: string) => page.getByRole('region', { name });
+      await column(mine, 'Pending').getByText('Call back Dana').waitFor();
+      await column(theirs, 'Pending').getByText('Call back Dana').waitFor();
+
+      // Presence: each board shows both people online.
+      for (const page of [mine, theirs]) {
+        const online = page.getByRole('group', { name: 'Online now' });
+        await expect.poll(() => online.locator('[data-user-id]').count(), { timeout: 25_000 }).toBe(2);
+      }
+      await both(mine, 'board-two-online');
+
+      // Max starts the task; Olivia's board moves it without a reload.
+      await theirs.getByRole('button', { name: 'Start: Call back Dana' }).click();
+      await theirs.getByText('“Call back Dana” is in progress.').waitFor();
+      await column(mine, 'In progress').getByText('Call back Dana').waitFor({ timeout: 10_000 });
+      expect(await column(mine, 'Pending').getByText('Call back Dana').count()).toBe(0);
+      await both(mine, 'moved-by-the-other');
+
+      // A new task from Olivia's form: a wrong number is refused beside the field, then it appears for Max.
+      await mine.getByRole('button', { name: 'New task' }).click();
+      const form = mine.getByRole('form', { name: 'New task' });
+      await form.getByLabel('Subject').fill('Email the quote');
+      await form.getByLabel('Number to call').fill('0415 555');
+      await form.getByRole('button', { name: 'Add task' }).click();
+      await expect.poll(() => form.getByLabel('Number to call').getAttribute('aria-invalid')).toBe('true');
+      await shot(mine, 'new-task-field-error');
+      await form.getByLabel('Type').selectOption({ label: 'Email' });
+      await form.getByLabel('Email to').fill('buyer@example.com');
+      await form.getByRole('button', { name: 'Add task' }).click();
+      await mine.getByText('“Email the quote” was added to Pending.').waitFor();
+      await column(theirs, 'Pending').getByText('Email the quote').waitFor({ timeout: 10_000 });
+      await both(theirs, 'new-task-seen-by-the-other');
+
+      // The task's page, kept fresh too: Max completes it there, Olivia's board follows.
+      await theirs.getByRole('link', { name: 'Call back Dana' }).click();
+      await theirs.getByRole('heading', { name: 'Call back Dana', level: 1 }).waitFor();
+      await theirs.getByText('+14155550123').waitFor();
+      await both(theirs, 'task-detail');
+      await theirs.getByRole('button', { name: 'Complete: Call back Dana' }).click();
+      await column(mine, 'Completed').getByText('Call back Dana').waitFor({ timeout: 10_000 });
+      const stored = await api(olivia, 'GET', `/orgs/${org.id}/tasks/${task.id}`);
+      expect(stored.status).toBe('completed');
+      await both(mine, 'completed-by-the-other');
+    } finally {
+      await second.close();
+    }
+  }, 180_000);
+});

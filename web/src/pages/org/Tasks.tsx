@@ -1,0 +1,430 @@
+/**
+ * The tasks board: a column per status with buttons for the moves each task can make, filters by
+ * assignee or agent (the API lists by one of them at a time), a form for a new task, and who of the
+ * org has the site open. Changes from anywhere (another member, an agent, a webhook) arrive over
+ * the org's live channel and refresh the board without a reload.
+ */
+import {
+  Avatar,
+  Button,
+  Card,
+  Group,
+  Modal,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
+import { IconChecklist, IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import * as z from 'zod';
+import type { PresenceEvent } from '../../../../functions/api/live';
+import { can } from '../../../../functions/api/permissions';
+import { listAgents } from '../../../../functions/api/routes/agents';
+import { createTask, listTasks } from '../../../../functions/api/routes/tasks';
+import { getMyMembership, listMembers } from '../../../../functions/api/routes/tenancy';
+import type { Member } from '../../../../functions/api/schemas/members';
+import {
+  CreateTaskBody,
+  type Task,
+  type TaskStatus,
+  taskPriorities,
+  taskStatuses,
+  taskTypes,
+} from '../../../../functions/api/schemas/tasks';
+import { useApiForm } from '../../app/forms';
+import { useLiveTasks, usePresence } from '../../app/live';
+import { usePagedRoute } from '../../app/paging';
+import { useChange, useRoute } from '../../app/queries';
+import { useSession } from '../../app/session';
+import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { MoveButtons, mayMove, statusLabels, TaskBadges, taskTitle, typeLabels } from './task-parts';
+
+const columnSize = 25;
+
+type Filter = { assignedTo?: string; agentId?: string };
+
+/** A form's blank text fields are absent, as the API reads them, not empty strings it would refuse. */
+const blankless = (values: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== null));
+const NewTaskSchema = z.preprocess((v) => blankless(v as Record<string, unknown>), CreateTaskBody);
+
+interface NewTaskValues extends Record<string, unknown> {
+  type: Task['type'];
+  priority: Task['priority'];
+  subject: string;
+  toAddress: string;
+  fromAddress: string;
+  content: string;
+  assignedTo: string;
+  agentId: string;
+}
+
+const addressLabels: Record<Task['type'], { to: string; from: string; placeholder?: string; hint?: string }> =
+  {
+    call: {
+      to: 'Number to call',
+      from: 'Calling from',
+      placeholder: '+14155550123',
+      hint: 'E.164: + then the country code and the number, no spaces.',
+    },
+    email: { to: 'Email to', from: 'Email from', placeholder: 'name@example.com' },
+    other: { to: 'To', from: 'From' },
+  };
+
+function NewTaskForm({
+  orgId,
+  members,
+  agents,
+  onDone,
+}: {
+  orgId: string;
+  members: Member[];
+  agents: { id: string; name: string }[];
+  onDone(): void;
+}) {
+  const create = useChange(createTask, { orgId });
+  const { form, problem, run } = useApiForm<NewTaskValues>(NewTaskSchema, {
+    initialValues: {
+      type: 'call',
+      priority: 'medium',
+      subject: '',
+      toAddress: '',
+      fromAddress: '',
+      content: '',
+      assignedTo: '',
+      agentId: '',
+    },
+  });
+  const type = form.getValues().type;
+  const labels = addressLabels[type];
+  const address = (field: 'toAddress' | 'fromAddress', label: string) => (
+    <TextInput
+      label={label}
+      description={labels.hint}
+      placeholder={labels.placeholder}
+      inputMode={type === 'call' ? 'tel' : type === 'email' ? 'email' : 'text'}
+      autoComplete="off"
+      {...form.getInputProps(field)}
+    />
+  );
+  return (
+    <form
+      aria-label="New task"
+      onSubmit={run(async (values) => {
+        const body = NewTaskSchema.parse(values);
+        const { data } = await create.mutateAsync({ params: { orgId }, body });
+        announceDone(`“${taskTitle(data)}” was added to Pending.`);
+        onDone();
+      })}
+    >
+      <Stack gap="sm">
+        <ProblemAlert error={problem} />
+        <Group grow align="flex-start" wrap="wrap">
+          <NativeSelect
+            label="Type"
+            data={taskTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
+            {...form.getInputProps('type')}
+          />
+          <NativeSelect label="Priority" data={[...taskPriorities]} {...form.getInputProps('priority')} />
+        </Group>
+        <TextInput label="Subject" maxLength={500} {...form.getInputProps('subject')} />
+        {address('toAddress', labels.to)}
+        {address('fromAddress', labels.from)}
+        <NativeSelect
+          label="Assigned to"
+          data={[
+            { value: '', label: 'Nobody yet' },
+            ...members.map((m) => ({ value: m.userId, label: m.email })),
+          ]}
+          {...form.getInputProps('assignedTo')}
+        />
+        <NativeSelect
+          label="Agent"
+          data={[{ value: '', label: 'No agent' }, ...agents.map((a) => ({ value: a.id, label: a.name }))]}
+          {...form.getInputProps('agentId')}
+        />
+        <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('content')} />
+        <Button type="submit" w="fit-content" leftSection={<IconPlus size={16} />} loading={create.isPending}>
+          Add task
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
+function TaskCard({
+  orgId,
+  task,
+  mayChange,
+  who,
+}: {
+  orgId: string;
+  task: Task;
+  mayChange: boolean;
+  who?: string;
+}) {
+  return (
+    <Card withBorder padding="sm" role="listitem" data-task-id={task.id}>
+      <Stack gap={6}>
+        <Text fw={600} component={Link} to={task.id} style={{ overflowWrap: 'anywhere' }}>
+          {taskTitle(task)}
+        </Text>
+        <TaskBadges task={task} />
+        {who && (
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {who}
+          </Text>
+        )}
+        {mayChange && <MoveButtons orgId={orgId} task={task} />}
+      </Stack>
+    </Card>
+  );
+}
+
+function Column({
+  status,
+  tasks,
+  footer,
+  render,
+}: {
+  status: TaskStatus;
+  tasks: Task[];
+  footer?: React.ReactNode;
+  render(task: Task): React.ReactNode;
+}) {
+  const headingId = `column-${status}`;
+  return (
+    <Card
+      withBorder
+      padding="sm"
+      bg="var(--mantine-color-default-hover)"
+      component="section"
+      aria-labelledby={headingId}
+    >
+      <Stack gap="xs">
+        <Group justify="space-between" gap="xs">
+          <Title order={2} size="h5" id={headingId}>
+            {statusLabels[status]}
+          </Title>
+          <Text size="sm" aria-label={`${tasks.length} tasks shown`}>
+            {tasks.length}
+          </Text>
+        </Group>
+        {tasks.length === 0 ? (
+          <Text size="sm">None</Text>
+        ) : (
+          <Stack gap="xs" role="list" aria-labelledby={headingId}>
+            {tasks.map(render)}
+          </Stack>
+        )}
+        {footer}
+      </Stack>
+    </Card>
+  );
+}
+
+/** One paged list per status (each its own Query on the status index). */
+function StatusColumn({
+  orgId,
+  status,
+  render,
+}: {
+  orgId: string;
+  status: TaskStatus;
+  render(t: Task): React.ReactNode;
+}) {
+  const list = usePagedRoute(listTasks, { params: { orgId }, query: { status, limit: columnSize } });
+  return (
+    <Loaded query={{ ...list, data: list.items }} rows={2}>
+      {(items) => <Column status={status} tasks={items} render={render} footer={<LoadMore list={list} />} />}
+    </Loaded>
+  );
+}
+
+/** With an assignee or agent chosen: that one list, sorted into the columns here. */
+function FilteredColumns({
+  orgId,
+  filter,
+  render,
+}: {
+  orgId: string;
+  filter: Filter;
+  render(t: Task): React.ReactNode;
+}) {
+  const list = usePagedRoute(listTasks, { params: { orgId }, query: { ...filter, limit: 100 } });
+  return (
+    <Loaded query={{ ...list, data: list.items }}>
+      {(items) => (
+        <Stack gap="sm">
+          <Board>
+            {taskStatuses.map((status) => (
+              <Column
+                key={status}
+                status={status}
+                tasks={items.filter((t) => t.status === status)}
+                render={render}
+              />
+            ))}
+          </Board>
+          <LoadMore list={list} />
+        </Stack>
+      )}
+    </Loaded>
+  );
+}
+
+function Board({ children }: { children: React.ReactNode }) {
+  // Side by side on wide screens; on a phone the columns stack, so nothing scrolls sideways.
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} spacing="sm">
+      {children}
+    </SimpleGrid>
+  );
+}
+
+function OnlineNow({ people, members }: { people: PresenceEvent[]; members: Member[] }) {
+  const nameOf = (p: PresenceEvent) =>
+    p.name ?? members.find((m) => m.userId === p.userId)?.email ?? 'A member';
+  return (
+    <Group gap="xs" aria-label="Online now" role="group">
+      <Text size="sm">Online now</Text>
+      <Avatar.Group>
+        {people.map((p) => (
+          <Tooltip key={p.userId} label={nameOf(p)} withArrow>
+            <Avatar
+              src={p.picture}
+              alt={nameOf(p)}
+              name={nameOf(p)}
+              color="initials"
+              size="md"
+              data-user-id={p.userId}
+            />
+          </Tooltip>
+        ))}
+      </Avatar.Group>
+    </Group>
+  );
+}
+
+export function Tasks() {
+  const { orgId = '' } = useParams();
+  const { profile } = useSession();
+  useLiveTasks(orgId);
+  const online = usePresence(orgId);
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const role = me.data?.data.role;
+  const members = useRoute(
+    listMembers,
+    { params: { orgId }, query: { limit: 100 } },
+    !!role && can(role, 'members:read'),
+  );
+  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
+  const memberList = members.data?.data.items ?? [];
+  const agentList = agents.data?.data.items ?? [];
+  const [filter, setFilter] = useState<Filter>({});
+  const [creating, setCreating] = useState(false);
+
+  const who = (task: Task) => {
+    const assignee = task.assignedTo
+      ? task.assignedTo === profile.id
+        ? 'Assigned to you'
+        : `Assigned to ${memberList.find((m) => m.userId === task.assignedTo)?.email ?? 'a member'}`
+      : undefined;
+    const agent = agentList.find((a) => a.id === task.agentId)?.name;
+    return [assignee, agent && `Agent: ${agent}`].filter(Boolean).join(' · ') || undefined;
+  };
+  const render = (task: Task) => (
+    <TaskCard
+      key={task.id}
+      orgId={orgId}
+      task={task}
+      who={who(task)}
+      mayChange={mayMove(role, profile.id, task)}
+    />
+  );
+  const filtered = filter.assignedTo || filter.agentId;
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <Stack gap={4}>
+          <Title order={1}>Tasks</Title>
+          <OnlineNow people={online} members={memberList} />
+        </Stack>
+        {role && can(role, 'tasks:create') && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            New task
+          </Button>
+        )}
+      </Group>
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <NativeSelect
+          label="Assignee"
+          description="One filter at a time"
+          data={[
+            { value: '', label: 'Anyone' },
+            { value: profile.id, label: 'Me' },
+            ...memberList
+              .filter((m) => m.userId !== profile.id)
+              .map((m) => ({ value: m.userId, label: m.email })),
+          ]}
+          value={filter.assignedTo ?? ''}
+          onChange={(e) => setFilter(e.currentTarget.value ? { assignedTo: e.currentTarget.value } : {})}
+          w={{ base: '100%', xs: 240 }}
+        />
+        <NativeSelect
+          label="Agent"
+          description="One filter at a time"
+          data={[
+            { value: '', label: 'Any agent' },
+            ...agentList.map((a) => ({ value: a.id, label: a.name })),
+          ]}
+          value={filter.agentId ?? ''}
+          onChange={(e) => setFilter(e.currentTarget.value ? { agentId: e.currentTarget.value } : {})}
+          w={{ base: '100%', xs: 240 }}
+        />
+      </Group>
+      {filtered ? (
+        <FilteredColumns orgId={orgId} filter={filter} render={render} />
+      ) : (
+        <Board>
+          {taskStatuses.map((status) => (
+            <StatusColumn key={status} orgId={orgId} status={status} render={render} />
+          ))}
+        </Board>
+      )}
+      <NoTasksHint orgId={orgId} mayCreate={!!role && can(role, 'tasks:create')} hidden={!!filtered} />
+      <Modal opened={creating} onClose={() => setCreating(false)} title="New task" size="lg">
+        <NewTaskForm
+          orgId={orgId}
+          members={memberList}
+          agents={agentList}
+          onDone={() => setCreating(false)}
+        />
+      </Modal>
+    </Stack>
+  );
+}
+
+/** An org without any task yet gets a word on what the board is for and how to start. */
+function NoTasksHint({ orgId, mayCreate, hidden }: { orgId: string; mayCreate: boolean; hidden: boolean }) {
+  const any = useRoute(listTasks, { params: { orgId }, query: { limit: 1 } }, !hidden);
+  if (hidden || (any.data?.data.items.length ?? 1) > 0) return null;
+  return (
+    <Empty
+      icon={<IconChecklist size={28} />}
+      title="No tasks yet"
+      description={
+        mayCreate
+          ? 'Add the first one with “New task”; calls your agents take show up here by themselves.'
+          : 'Tasks appear here as members and agents add them.'
+      }
+    />
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * What the tasks board and a task's page share: the status and type vocabulary, the moves a task
+ * can make from its status, the buttons that make them, and who may press them.
+ */
+import { Badge, Button, Group } from '@mantine/core';
+import { can, type OrgRole } from '../../../../functions/api/permissions';
+import { updateTask } from '../../../../functions/api/routes/tasks';
+import type { Task, TaskStatus } from '../../../../functions/api/schemas/tasks';
+import { useChange } from '../../app/queries';
+import { announceDone, announceFailure } from '../../components/feedback';
+
+export const statusLabels: Record<TaskStatus, string> = {
+  pending: 'Pending',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export const typeLabels: Record<Task['type'], string> = { call: 'Call', email: 'Email', other: 'Other' };
+
+const priorityColors: Record<Task['priority'], string> = {
+  low: 'gray',
+  medium: 'blue',
+  high: 'orange',
+  urgent: 'red',
+};
+
+/**
+ * The moves of the state machine (functions/domain/tasks.ts holds the rule; the API answers any
+ * other move with a 409 naming the allowed ones), each with the verb its button says.
+ */
+const moves: Record<TaskStatus, { to: TaskStatus; verb: string }[]> = {
+  pending: [
+    { to: 'in_progress', verb: 'Start' },
+    { to: 'cancelled', verb: 'Cancel' },
+  ],
+  in_progress: [
+    { to: 'completed', verb: 'Complete' },
+    { to: 'failed', verb: 'Mark failed' },
+    { to: 'cancelled', verb: 'Cancel' },
+  ],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+/** Managers and up change any task; members those assigned to them; viewers none. */
+export function mayMove(role: OrgRole | undefined, userId: string, task: Task): boolean {
+  if (!role) return false;
+  return can(role, 'tasks:updateAny') || (can(role, 'tasks:updateOwn') && task.assignedTo === userId);
+}
+
+export function TaskBadges({ task }: { task: Task }) {
+  return (
+    <Group gap={6} wrap="wrap">
+      <Badge variant="light" color="gray">
+        {typeLabels[task.type]}
+      </Badge>
+      <Badge variant="light" color={priorityColors[task.priority]}>
+        {task.priority}
+      </Badge>
+    </Group>
+  );
+}
+
+export const taskTitle = (task: Task) => task.subject || `${typeLabels[task.type]} task`;
+
+/** The buttons for the moves a task can make now; each sends the version it was shown, so a stale move is refused. */
+export function MoveButtons({ orgId, task }: { orgId: string; task: Task }) {
+  const title = taskTitle(task);
+  // Announced as the change lands, before the refresh moves this card (and these buttons) away.
+  const move = useChange(updateTask, {
+    orgId,
+    onSuccess: ({ data }) => announceDone(`“${title}” is ${statusLabels[data.status].toLowerCase()}.`),
+  });
+  return (
+    <Group gap={6} wrap="wrap">
+      {moves[task.status].map(({ to, verb }, i) => (
+        <Button
+          key={to}
+          size="compact-sm"
+          // The way forward stands out; the others are plain (light colours fail contrast here).
+          variant={i === 0 ? 'light' : 'default'}
+          aria-label={`${verb}: ${title}`}
+          loading={move.isPending && move.variables?.body?.status === to}
+          disabled={move.isPending}
+          onClick={() =>
+            move.mutate(
+              { params: { orgId, taskId: task.id }, body: { status: to }, etag: `"${task.version}"` },
+              { onError: (error) => announceFailure(`“${title}” did not move`, error) },
+            )
+          }
+        >
+          {verb}
+        </Button>
+      ))}
+    </Group>
+  );
+}
