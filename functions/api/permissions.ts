@@ -27,6 +27,9 @@ const matrix = {
   prompts: { read: 'viewer', write: 'admin' },
   // Knowledge is content that support leads keep current; it cannot change how an agent is set up.
   knowledge: { read: 'viewer', write: 'manager' },
+  // Conversations are the org's record of what its agents said, read like tasks and knowledge;
+  // chatting spends the org's model-token budget and speaks for the org, so read-only viewers do not.
+  conversations: { read: 'viewer', chat: 'member' },
   // Org API clients (machine callers): creating one hands out a credential acting with a role.
   apiClients: { read: 'admin', manage: 'admin' },
   // Members create tasks and work those assigned to them; managers run the queue (any task, delete).

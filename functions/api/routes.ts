@@ -6,9 +6,10 @@
 import type { RouteSpec } from './route';
 import * as admin from './routes/admin';
 import * as agentSessions from './routes/agent-sessions';
-import * as apiClients from './routes/api-clients';
 import * as agents from './routes/agents';
+import * as apiClients from './routes/api-clients';
 import * as calendar from './routes/calendar';
+import * as conversations from './routes/conversations';
 import * as knowledge from './routes/knowledge';
 import * as phoneNumbers from './routes/phone-numbers';
 import * as profile from './routes/profile';
@@ -26,6 +27,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(phoneNumbers),
   ...Object.values(prompts),
   ...Object.values(knowledge),
+  ...Object.values(conversations),
   ...Object.values(apiClients),
   ...Object.values(tasks),
   ...Object.values(admin),

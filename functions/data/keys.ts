@@ -30,6 +30,10 @@
  * | knowledge content       | ORG#<orgId>               | KCONTENT#<entryId>       |                                     |
  * | knowledge entry         | ORG#<orgId>#KNOWLEDGE     | KENTRY#<entryId>         | (names the visible chunk revision)  |
  * | knowledge chunk         | ORG#<orgId>#KNOWLEDGE     | KCHUNK#<entryId>#<rev>#<n> |                                   |
+ * | conversation            | ORG#<orgId>               | CONV#<conversationId> (ULID) | gsi1: ORG#<orgId>#CONVS#AGENT#<agentId> / <conversationId> |
+ * |                         |                           |                          | gsi2: ORG#<orgId>#CONVS#DAY#<UTC day> / <conversationId> |
+ * | conversation message    | ORG#<orgId>#CONV#<conversationId> | MSG#<messageId> (ULID) |                           |
+ * | token usage (month)     | ORG#<orgId>               | TOKENS#<YYYY-MM>         | (the plan's monthly budget counter) |
  * | task                    | ORG#<orgId>               | TASK#<taskId> (ULID: created order) | gsi3: ORG#<orgId>#TASKS#<status> / <scheduledAt or createdAt>#<taskId> |
  * |                         |                           |                          | gsi1: ORG#<orgId>#TASKS#ASSIGNEE#<userId> / <taskId> (when assigned) |
  * |                         |                           |                          | gsi2: ORG#<orgId>#TASKS#AGENT#<agentId> / <taskId> (when it has an agent) |
@@ -48,7 +52,9 @@
  * <scheduledAt, or createdAt when unscheduled>#<taskId>). Audit entries share it under
  * their own prefix (ORG#<orgId>#AUDIT#ACTION#<action>): a Query names one partition, so the two
  * never meet. gsi1 likewise carries audit entries by actor and tasks by assignee beside profiles,
- * memberships and invitees; gsi2 tasks by agent beside the sync-due shards. Tasks, their counters
+ * memberships and invitees; gsi2 tasks by agent beside the sync-due shards. Conversations sit on
+ * gsi1 by agent and gsi2 by UTC day under ORG#<orgId>#CONVS#…; their messages hang off the
+ * conversation item as a child partition (tenantChildren). Tasks, their counters
  * and idempotency keys all live in the org partition, so deleting the tenant removes them.
  * Audit entries written before these index keys existed are in neither index: they show only in
  * the unfiltered and date-filtered audit lists.
@@ -91,6 +97,11 @@ const label = {
   knowledgeContent: 'KCONTENT',
   knowledgeEntry: 'KENTRY',
   knowledgeChunk: 'KCHUNK',
+  conversation: 'CONV',
+  conversations: 'CONVS',
+  message: 'MSG',
+  day: 'DAY',
+  tokens: 'TOKENS',
   agentRef: 'AGENTREF',
   apiClient: 'APICLIENT',
   task: 'TASK',
@@ -274,6 +285,32 @@ export const keys = {
   /** Every chunk of an entry, of any revision (a failed write's leftovers included). */
   knowledgeChunksPrefix: (entryId: string) => prefix(key(label.knowledgeChunk, entryId)),
 
+  conversation: (orgId: string, conversationId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.conversation, conversationId),
+  }),
+  conversationPrefix: prefix(label.conversation),
+  /** A conversation's messages, in their own partition (a long conversation never grows the org's). */
+  conversationPk: (orgId: string, conversationId: string) =>
+    key(orgPk(orgId), label.conversation, conversationId),
+  message: (orgId: string, conversationId: string, messageId: string) => ({
+    pk: keys.conversationPk(orgId, conversationId),
+    sk: key(label.message, messageId),
+  }),
+  messagePrefix: prefix(label.message),
+  conversationsOfAgent: (orgId: string, agentId: string) =>
+    key(orgPk(orgId), label.conversations, label.agent, agentId),
+  conversationsOfDay: (orgId: string, day: string) => key(orgPk(orgId), label.conversations, label.day, day),
+  /** A conversation's lists: by agent on gsi1, by its UTC start day on gsi2 (ids are ULIDs: time order). */
+  conversationIndexes: (c: { orgId: string; id: string; agentId: string; createdAt: string }) => ({
+    gsi1pk: keys.conversationsOfAgent(c.orgId, c.agentId),
+    gsi1sk: c.id,
+    gsi2pk: keys.conversationsOfDay(c.orgId, c.createdAt.slice(0, 10)),
+    gsi2sk: c.id,
+  }),
+  /** The org's model tokens in one UTC month, counted with each reply; the plan's budget is checked against it. */
+  tokenUsage: (orgId: string, month: string) => ({ pk: orgPk(orgId), sk: key(label.tokens, month) }),
+
   /** Outside every tenant: a person's platform role, listed on gsi1 under PLATFORMADMINS. */
   platformRole: (userId: string) => ({ pk: key(label.user, userId), sk: label.platformRole }),
   platformAdminIndex: (userId: string) => ({ gsi1pk: label.platformAdmins, gsi1sk: userId }),
@@ -317,6 +354,7 @@ const tenantChildren: Partial<Record<string, (orgId: string, id: string) => stri
   [label.calendar]: (orgId, userId) => [keys.calendarPk(orgId, userId)],
   // Written by the first knowledge write and never removed, so it always names the bank's partition.
   [label.knowledgeVersion]: (orgId) => [keys.knowledgePk(orgId)],
+  [label.conversation]: (orgId, conversationId) => [keys.conversationPk(orgId, conversationId)],
 };
 
 export function childPartitions(orgId: string, sk: string): string[] {

@@ -17,6 +17,7 @@ import { type DynamoLocal, ensureTable, localCredentials, startDynamoLocal } fro
 import { createGateway, type LocalService, sendJson } from './gateway';
 import { createGoogleEmulator, type GoogleEmulator, googleBasePath } from './google-emulator';
 import { type LivekitStandin, livekitControlService, startLivekitStandin } from './livekit-standin';
+import { type LlmStandin, llmControlService, startLlmStandin } from './llm-standin';
 import { listenLocal } from './ports';
 import { type LocalScheduler, loadJobHandlers, startLocalScheduler } from './scheduler';
 import { startTableStream, type TableStream } from './table-stream';
@@ -48,6 +49,11 @@ export interface LocalStack {
    */
   livekit: LivekitStandin | undefined;
   scheduler: LocalScheduler;
+  /**
+   * Present unless BEDROCK_ENDPOINT is configured: Bedrock Runtime and OpenAI chat completions,
+   * answering from the passages they are sent (README "Conversations"); faults at /dev/llm/faults.
+   */
+  llm: LlmStandin | undefined;
   /** Cognito's token endpoint and app-client API for machine callers, under /dev (README "Machine callers"). */
   cognito: DevCognito;
   /** AppSync Events, locally: the channels the admin site subscribes to, fed from the table's stream. */
@@ -138,6 +144,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       LIVEKIT_SIP_TRUNK_ID: localLivekit.sipTrunkId,
     });
   }
+  const llm = process.env.BEDROCK_ENDPOINT ? undefined : await startLlmStandin();
+  if (llm) process.env.BEDROCK_ENDPOINT = llm.url;
   const cognito = createDevCognito(devIdentity, { basePath: '/dev', resourceServer: 'agent-control-plane' });
   Object.assign(process.env, {
     COGNITO_ENDPOINT: `${url}${cognito.apiPath}`,
@@ -181,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       events.service,
       ...(google ? [google.service] : []),
       ...(livekit ? [livekitControlService(livekit)] : []),
+      ...(llm ? [llmControlService(llm)] : []),
     ],
     webRoot: join(root, 'web', 'dist'),
     runtimeConfig: {
@@ -199,6 +208,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     devIdentity,
     google,
     livekit,
+    llm,
     scheduler,
     cognito,
     events,
@@ -206,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       scheduler.stop();
       await livekit?.stop();
+      await llm?.stop();
       await tableStream.stop();
       events.close();
       server.closeAllConnections();

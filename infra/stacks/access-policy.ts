@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { bedrockModels } from '../../functions/api/llm';
 import { tableDefinition } from '../../functions/data/table-definition';
 import type { FunctionAccess, TokenSecretCall } from './function-access';
 
@@ -155,6 +156,19 @@ export function accessStatements(
     if (!t.liveNamespaceArn) throw new Error('publishLiveEvents declared but no live namespace was given');
     statements.push(
       new PolicyStatement({ actions: ['appsync:EventPublish'], resources: [t.liveNamespaceArn] }),
+    );
+  }
+  if (access.invokeModels) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: bedrockModels.map((id) =>
+          Arn.format(
+            { service: 'bedrock', account: '', resource: 'foundation-model', resourceName: id },
+            Stack.of(scope),
+          ),
+        ),
+      }),
     );
   }
   if (access.userPoolClients && t.userPoolArn) {

@@ -49,6 +49,11 @@ export interface FunctionAccess {
   userPoolClients?: boolean;
   /** Publishes to the live channels (AppSync Events, IAM auth) of this deployment's Event API. */
   publishLiveEvents?: boolean;
+  /**
+   * Calls Bedrock's Converse and ConverseStream (bedrock:InvokeModel and
+   * InvokeModelWithResponseStream) on the allow-listed foundation models only (functions/api/llm.ts).
+   */
+  invokeModels?: boolean;
 }
 
 /** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
@@ -134,6 +139,17 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   knowledge: {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
+  },
+  // Conversations: the conversation and its audit entry in one transaction; a message reads the
+  // agent, the recent messages (Query) and the org, stores the question with the rate bucket and a
+  // budget check (one transaction), retrieves knowledge (the version, a Query on rebuild), reads the
+  // prompt and, for an openai-compatible LLM, the agent's key; calls the model; stores the reply
+  // with the token counters. Lists page with signed cursors; usage is one BatchGet.
+  conversations: {
+    table: [...tenantWrites, 'dynamodb:Query'],
+    signingKey: true,
+    agentKeySecrets: ['get'],
+    invokeModels: true,
   },
   // Tasks: the task, its quarter-hour counter, checks on the agent and assignee it names, the
   // idempotency key and the audit entry in one transaction; lists page with signed cursors (one

@@ -193,6 +193,24 @@ export const exceptions: Record<string, Budget> = {
     reason:
       "reads the org's knowledge version (and, when the search is for an agent, the agent: two reads for a shared-in one); only when the version moved since this container last built the org's index, queries the knowledge partition, one page per MB of chunks",
   },
+  createConversation: {
+    reads: 4,
+    writes: 1,
+    reason:
+      'reads the agent (a shared-in one through the mirror item, then its owner’s item) before the one transaction of the conversation and its audit entry',
+  },
+  listConversationMessages: {
+    reads: 4,
+    writes: 0,
+    reason:
+      'reads the conversation (it must be this agent’s: another is a 404, not an empty list) beside the one Query of its messages, in parallel',
+  },
+  sendMessage: {
+    reads: Number.POSITIVE_INFINITY,
+    writes: 2,
+    reason:
+      "reads the agent (two Gets when shared in), the recent messages (one Query) and the org (its plan's token budget) in parallel; stores the question with the rate bucket and the budget check (one transaction) before calling the model; then reads the knowledge version (and, only when it moved since this container built the index, queries the knowledge partition, one page per MB) and the prompt version; stores the reply with the token counters (a second transaction)",
+  },
   searchOrgsAsAdmin: {
     reads: 3,
     writes: 1,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenSecretName } from '../../functions/adapters/calendar-tokens';
+import { bedrockModels } from '../../functions/api/llm';
 import { routeKey } from '../../functions/api/route';
 import { routes } from '../../functions/api/routes';
 import { parseConfig as parseRuntimeConfig } from '../../functions/lib/config';
@@ -105,6 +106,7 @@ function expectedActions(access: FunctionAccess): string[] {
     );
   }
   if (access.sendMail) actions.push('ses:SendEmail');
+  if (access.invokeModels) actions.push('bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream');
   if (access.userPoolClients)
     actions.push('cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient');
   if (access.userPoolClients)
@@ -312,6 +314,22 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets only the conversations function invoke models, and only the allow-listed foundation models', () => {
+    const granted: string[] = [];
+    for (const { name, fn, template } of all()) {
+      for (const statement of statementsOf(template, fn)) {
+        const actions = actionsOf(statement).filter((a) => a.startsWith('bedrock:'));
+        if (actions.length === 0) continue;
+        granted.push(name);
+        expect(actions.sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
+        const resources = JSON.stringify(resourcesOf(statement));
+        for (const model of bedrockModels) expect(resources).toContain(`:foundation-model/${model}`);
+        expect(resourcesOf(statement)).toHaveLength(bedrockModels.length);
+      }
+    }
+    expect(granted).toEqual(['conversations']);
+  });
+
   it('has an access declaration for every handler module, and none for modules that are gone', () => {
     expect(Object.keys(httpFunctionAccess).sort()).toEqual([...modules].sort());
   });
@@ -460,6 +478,8 @@ describe('least privilege', () => {
       // Prompts and knowledge: only the cursor signing key (lists page with signed cursors).
       prompts: { signingKey: read },
       knowledge: { signingKey: read },
+      // Conversations: cursors, and an openai-compatible agent's LLM key (read only).
+      conversations: { signingKey: read, agentKeySecrets: read },
       calendar: {
         signingKey: read,
         googleClientSecret: read,

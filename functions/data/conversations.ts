@@ -1,0 +1,225 @@
+/**
+ * Conversations: one item per conversation in the org partition (listed by agent on gsi1 and by UTC
+ * day on gsi2), its messages in a partition of their own, and the org's monthly token counter.
+ * The question is stored before the model is called, in one transaction with the org's message
+ * rate bucket and a check of the token budget; the reply (or its failure) in a second one with the
+ * conversation's and the month's token totals.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { plans } from '../api/plans';
+import type { AuditEntry } from '../api/schemas/audit';
+import { Conversation, ConversationMessage } from '../api/schemas/conversations';
+import { conversationRefusals } from '../domain/conversations';
+import { type RateLimit, windowOf } from '../domain/rate-limits';
+import { Refusal } from '../domain/refusal';
+import { auditPut } from './audit';
+import { batchGet } from './batch';
+import { ddb, tableName } from './client';
+import { keys } from './keys';
+import { type Page, queryPage } from './page';
+import { rateHit } from './rate-limits';
+import { type TxItem, transact } from './transact';
+
+const UsageItem = z.object({
+  inputTokens: z.number().int().default(0),
+  outputTokens: z.number().int().default(0),
+  replies: z.number().int().default(0),
+});
+export type Usage = z.infer<typeof UsageItem>;
+
+export async function createConversation(conversation: Conversation, audit: AuditEntry): Promise<void> {
+  const outcome = await transact([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...Conversation.parse(conversation),
+          ...keys.conversation(conversation.orgId, conversation.id),
+          ...keys.conversationIndexes(conversation),
+          type: 'CONVERSATION',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    auditPut(audit),
+  ]);
+  if (!outcome.ok) throw new Error(`conversation id ${conversation.id} collided`);
+}
+
+/** The conversation, when it is the org's and with this agent. */
+export async function getConversation(
+  orgId: string,
+  agentId: string,
+  conversationId: string,
+): Promise<Conversation | undefined> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: keys.conversation(orgId, conversationId) }),
+  );
+  const conversation = Item && Conversation.parse(Item);
+  return conversation?.agentId === agentId ? conversation : undefined;
+}
+
+export async function listConversations(
+  orgId: string,
+  options: {
+    agentId?: string | undefined;
+    day?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+): Promise<Page<Conversation>> {
+  const list = options.agentId
+    ? { index: 'gsi1' as const, partition: keys.conversationsOfAgent(orgId, options.agentId) }
+    : options.day
+      ? { index: 'gsi2' as const, partition: keys.conversationsOfDay(orgId, options.day) }
+      : { partition: keys.org(orgId).pk, sortPrefix: keys.conversationPrefix };
+  const page = await queryPage({ ...list, limit: options.limit, cursor: options.cursor, newestFirst: true });
+  return { ...page, items: page.items.map((item) => Conversation.parse(item)) };
+}
+
+export async function listMessages(
+  orgId: string,
+  conversationId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<ConversationMessage>> {
+  const page = await queryPage({
+    partition: keys.conversationPk(orgId, conversationId),
+    sortPrefix: keys.messagePrefix,
+    limit: options.limit,
+    cursor: options.cursor,
+  });
+  return { ...page, items: page.items.map((item) => ConversationMessage.parse(item)) };
+}
+
+/** The last `count` messages, oldest first: the history window is cut from these (one Query). */
+export async function recentMessages(
+  orgId: string,
+  conversationId: string,
+  count: number,
+): Promise<ConversationMessage[]> {
+  if (count === 0) return [];
+  const page = await queryPage({
+    partition: keys.conversationPk(orgId, conversationId),
+    sortPrefix: keys.messagePrefix,
+    limit: count,
+    cursor: undefined,
+    newestFirst: true,
+  });
+  return page.items.map((item) => ConversationMessage.parse(item)).reverse();
+}
+
+function messagePut(orgId: string, message: ConversationMessage): TxItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...ConversationMessage.parse(message),
+        ...keys.message(orgId, message.conversationId, message.id),
+        type: 'CONV_MESSAGE',
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * Stores the question, unless the conversation is not this agent's (404), the org has sent its
+ * messages for this minute (429), or its month's tokens are spent (422): then nothing is stored.
+ */
+export async function appendQuestion(
+  orgId: string,
+  agentId: string,
+  question: ConversationMessage,
+  guards: { rate: RateLimit; monthlyTokens: number; month: string; now: Date },
+): Promise<void> {
+  const window = windowOf(guards.rate, guards.now);
+  const outcome = await transact([
+    messagePut(orgId, question),
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.conversation(orgId, question.conversationId),
+        UpdateExpression: 'SET messageCount = messageCount + :one, lastMessageAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND agentId = :agentId',
+        ExpressionAttributeValues: { ':one': 1, ':at': question.createdAt, ':agentId': agentId },
+      },
+    },
+    rateHit(keys.orgRateBucket(orgId, guards.rate.action, window.start), guards.rate, guards.now),
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.tokenUsage(orgId, guards.month),
+        ConditionExpression: 'attribute_not_exists(tokens) OR tokens < :budget',
+        ExpressionAttributeValues: { ':budget': guards.monthlyTokens },
+      },
+    },
+  ]);
+  if (outcome.ok) return;
+  if (outcome.failed.includes(1)) throw conversationRefusals.noSuchConversation();
+  if (outcome.failed.includes(2)) {
+    throw new Refusal(
+      'throttled',
+      `This organization has sent ${guards.rate.limit} messages this minute, the most allowed; try again shortly.`,
+      undefined,
+      window.retryAfterSeconds,
+    );
+  }
+  if (outcome.failed.includes(3)) throw conversationRefusals.budgetSpent(guards.monthlyTokens);
+  throw new Error(`message id ${question.id} collided`);
+}
+
+/** Stores the reply with the conversation's and the month's token totals. */
+export async function appendReply(orgId: string, reply: ConversationMessage, month: string): Promise<void> {
+  const failed = reply.status === 'failed';
+  const outcome = await transact([
+    messagePut(orgId, reply),
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.conversation(orgId, reply.conversationId),
+        UpdateExpression: failed
+          ? 'SET messageCount = messageCount + :one, failedCount = failedCount + :one, lastMessageAt = :at'
+          : 'SET messageCount = messageCount + :one, lastMessageAt = :at ADD inputTokens :in, outputTokens :out',
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':at': reply.createdAt,
+          ...(failed ? {} : { ':in': reply.inputTokens, ':out': reply.outputTokens }),
+        },
+      },
+    },
+    ...(failed
+      ? []
+      : [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.tokenUsage(orgId, month),
+              // `tokens` (input + output) is what the budget's condition compares: conditions cannot add.
+              UpdateExpression:
+                'SET #type = :type ADD tokens :total, inputTokens :in, outputTokens :out, replies :one',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: {
+                ':type': 'TOKEN_USAGE',
+                ':in': reply.inputTokens,
+                ':out': reply.outputTokens,
+                ':total': reply.inputTokens + reply.outputTokens,
+                ':one': 1,
+              },
+            },
+          },
+        ]),
+  ]);
+  if (!outcome.ok) throw new Error(`reply id ${reply.id} collided`);
+}
+
+/** The org's plan and the month's token counter (one BatchGet). */
+export async function usageOf(orgId: string, month: string) {
+  const items = await batchGet([keys.org(orgId), keys.tokenUsage(orgId, month)]);
+  const org = items.find((item) => item.sk === keys.org(orgId).sk);
+  const counter = items.find((item) => item.sk === keys.tokenUsage(orgId, month).sk);
+  return {
+    plan: org ? z.enum(plans).parse(org.plan) : undefined,
+    usage: UsageItem.parse(counter ?? {}),
+  };
+}

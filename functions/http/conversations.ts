@@ -1,0 +1,164 @@
+import { readAgentKeys } from '../adapters/agent-keys';
+import { llmFor } from '../adapters/llm';
+import { defaultLlm } from '../api/llm';
+import { monthlyTokens } from '../api/plans';
+import {
+  createConversation,
+  getConversation,
+  getConversationUsage,
+  listConversationMessages,
+  listConversations,
+  sendMessage,
+} from '../api/routes/conversations';
+import type { Citation } from '../api/schemas/conversations';
+import * as agents from '../data/agents';
+import * as conversations from '../data/conversations';
+import { retrieve } from '../data/knowledge';
+import * as orgs from '../data/orgs';
+import { systemPromptOf } from '../data/prompts';
+import {
+  citationsOf,
+  conversationRefusals,
+  failedReply,
+  historyWindow,
+  messageRate,
+  monthOf,
+  newConversation,
+  replyMessage,
+  systemPrompt,
+  userMessage,
+} from '../domain/conversations';
+import { enforce, Refusal, refusals } from '../domain/refusal';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+import { httpHandler, implement } from './pipeline/handler';
+import { found } from './pipeline/refusals';
+
+/** What a failed reply records: a Refusal's own sentence, never an unknown error's text. */
+const reasonOf = (error: unknown) =>
+  error instanceof Refusal ? error.message : 'The reply could not be made; try again.';
+
+export const handler = httpHandler([
+  implement(createConversation, async ({ params, body, audit, now }) => {
+    const agent = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(conversationRefusals.inactiveAgent(agent));
+    // Built first for its actor: a conversation is started by a person or by an org API client.
+    const draft = audit({ action: 'conversation.started', target: { type: 'agent', id: agent.id } });
+    const createdBy =
+      'userId' in draft.actor
+        ? { kind: 'member' as const, id: draft.actor.userId }
+        : { kind: 'apiClient' as const, id: draft.actor.apiClientId };
+    const conversation = newConversation(params.orgId, agent.id, body, createdBy, now);
+    await conversations.createConversation(conversation, {
+      ...draft,
+      target: { type: 'conversation', id: conversation.id },
+      after: { agentId: agent.id, channel: conversation.channel },
+    });
+    return { body: conversation };
+  }),
+
+  implement(getConversation, async ({ params }) => ({
+    body: found(await conversations.getConversation(params.orgId, params.agentId, params.conversationId)),
+  })),
+
+  implement(listConversationMessages, async ({ params, query }) => {
+    const [conversation, page] = await Promise.all([
+      conversations.getConversation(params.orgId, params.agentId, params.conversationId),
+      conversations.listMessages(params.orgId, params.conversationId, query),
+    ]);
+    found(conversation);
+    return { body: page };
+  }),
+
+  implement(sendMessage, async ({ params, body, now }) => {
+    const settings = config().conversations;
+    const [agent, history, org] = await Promise.all([
+      agents.getAgent(params.orgId, params.agentId),
+      conversations.recentMessages(params.orgId, params.conversationId, settings.historyMessages),
+      orgs.getOrg(params.orgId),
+    ]);
+    if (!agent || !org) throw refusals.notFound();
+    enforce(conversationRefusals.inactiveAgent(agent));
+    const month = monthOf(now);
+    const question = userMessage(params.conversationId, body.text, now);
+    // Stored before the model is called: whatever happens next, the question is never lost.
+    await conversations.appendQuestion(params.orgId, agent.id, question, {
+      rate: messageRate(settings.messagesPerOrgPerMinute),
+      monthlyTokens: monthlyTokens[org.plan],
+      month,
+      now,
+    });
+
+    const llmSettings = agent.llm ?? defaultLlm;
+    const started = Date.now();
+    let model = llmSettings.provider === 'bedrock' ? `bedrock:${llmSettings.modelId}` : 'openai-compatible';
+    let citations: Citation[] = [];
+    try {
+      // A shared-in agent brings its owner's prompt and knowledge.
+      const [retrieved, prompt, apiKey] = await Promise.all([
+        retrieve(agent.orgId, body.text, { agentId: agent.id, limit: settings.passages }),
+        systemPromptOf(agent.orgId, agent.prompt),
+        llmSettings.provider === 'openai-compatible'
+          ? readAgentKeys(agent.orgId, agent.id).then((keys) => keys.llm)
+          : undefined,
+      ]);
+      const llm = llmFor(agent.llm, apiKey);
+      model = llm.model;
+      citations = citationsOf('', retrieved.passages);
+      const answer = await llm.complete({
+        system: systemPrompt(agent, prompt?.text ?? null, retrieved.passages),
+        messages: [
+          ...historyWindow(history, {
+            maxMessages: settings.historyMessages,
+            maxChars: settings.historyChars,
+          }),
+          { role: 'user', text: body.text },
+        ],
+        temperature: llmSettings.temperature,
+        maxTokens: llmSettings.maxTokens,
+      });
+      const reply = replyMessage(
+        question,
+        answer,
+        { citations: citationsOf(answer.text, retrieved.passages), model, latencyMs: Date.now() - started },
+        new Date(),
+      );
+      await conversations.appendReply(params.orgId, reply, month);
+      return { body: { message: question, reply } };
+    } catch (error) {
+      const failed = failedReply(
+        question,
+        reasonOf(error),
+        { model, latencyMs: Date.now() - started, citations },
+        new Date(),
+      );
+      try {
+        await conversations.appendReply(params.orgId, failed, month);
+      } catch (storing) {
+        logger.warn('failed reply not stored', { conversationId: params.conversationId, error: storing });
+      }
+      throw error;
+    }
+  }),
+
+  implement(listConversations, async ({ params, query }) => ({
+    body: await conversations.listConversations(params.orgId, query),
+  })),
+
+  implement(getConversationUsage, async ({ params, query, now }) => {
+    const month = query.month ?? monthOf(now);
+    const { plan, usage } = await conversations.usageOf(params.orgId, month);
+    if (!plan) throw refusals.notFound();
+    const used = usage.inputTokens + usage.outputTokens;
+    return {
+      body: {
+        month,
+        plan,
+        monthlyTokens: monthlyTokens[plan],
+        usedTokens: used,
+        remainingTokens: Math.max(0, monthlyTokens[plan] - used),
+        ...usage,
+      },
+    };
+  }),
+]);
