@@ -1,0 +1,198 @@
+/**
+ * The org's dashboard: tasks per day by type and by status (the tasks summary, read from its
+ * counters, in the profile's time zone), the caller's calendar sync health, a date range, and the
+ * summary as CSV. Charts are @mantine/charts (recharts): this page is its own lazy chunk, so they
+ * never weigh on the initial load.
+ */
+import '@mantine/charts/styles.css';
+import { BarChart } from '@mantine/charts';
+import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { IconChartBar, IconDownload } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { can } from '../../../../functions/api/permissions';
+import { getCalendarConnection } from '../../../../functions/api/routes/calendar';
+import { getTaskSummary } from '../../../../functions/api/routes/tasks';
+import { getMyMembership } from '../../../../functions/api/routes/tenancy';
+import type { TaskSummary } from '../../../../functions/api/schemas/tasks';
+import { taskStatuses, taskTypes } from '../../../../functions/api/schemas/tasks';
+import { useRoute } from '../../app/queries';
+import { useSession } from '../../app/session';
+import { useFormat } from '../../app/time';
+import { Empty, Loaded } from '../../components/feedback';
+
+const dayMs = 86_400_000;
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(date) + days * dayMs).toISOString().slice(0, 10);
+
+/** Today as YYYY-MM-DD in the profile's zone. */
+function today(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+}
+
+const typeColors = { call: 'blue.7', email: 'grape.7', other: 'gray.7' } as const;
+const statusColors = {
+  pending: 'yellow.7',
+  in_progress: 'cyan.7',
+  completed: 'teal.7',
+  failed: 'red.7',
+  cancelled: 'gray.6',
+} as const;
+const statusLabel = (status: string) => status.replace('_', ' ');
+
+/** One row per day and type, counts per status: what the CSV holds. */
+function summaryCsv(summary: TaskSummary): string {
+  const header = ['date', 'type', ...taskStatuses, 'total'];
+  const rows = summary.days.flatMap((day) =>
+    taskTypes.map((type) => {
+      const counts = taskStatuses.map((s) => day.byType[type][s]);
+      return [day.date, type, ...counts, counts.reduce((a, b) => a + b, 0)];
+    }),
+  );
+  return `${[header, ...rows].map((row) => row.join(',')).join('\n')}\n`;
+}
+
+function download(summary: TaskSummary) {
+  const url = URL.createObjectURL(new Blob([summaryCsv(summary)], { type: 'text/csv' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `tasks-${summary.from}-to-${summary.to}.csv`;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+function Charts({ summary }: { summary: TaskSummary }) {
+  const byType = summary.days.map((day) => ({
+    date: day.date.slice(5),
+    ...Object.fromEntries(taskTypes.map((t) => [t, taskStatuses.reduce((n, s) => n + day.byType[t][s], 0)])),
+  }));
+  const byStatus = summary.days.map((day) => ({
+    date: day.date.slice(5),
+    ...Object.fromEntries(taskStatuses.map((s) => [s, taskTypes.reduce((n, t) => n + day.byType[t][s], 0)])),
+  }));
+  const total = summary.days.reduce((n, day) => n + day.total, 0);
+  if (total === 0) {
+    return (
+      <Empty
+        icon={<IconChartBar size={24} />}
+        title="No tasks in these days"
+        description="Pick a wider range, or create tasks on the Tasks page; they show here by the day they were created."
+      />
+    );
+  }
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <Card withBorder>
+        <Title order={2} size="h4" mb="sm" id="by-type">
+          Tasks per day by type
+        </Title>
+        <div role="img" aria-labelledby="by-type" data-testid="chart-by-type">
+          <BarChart
+            h={240}
+            data={byType}
+            dataKey="date"
+            type="stacked"
+            withLegend
+            series={taskTypes.map((t) => ({ name: t, color: typeColors[t] }))}
+          />
+        </div>
+      </Card>
+      <Card withBorder>
+        <Title order={2} size="h4" mb="sm" id="by-status">
+          Tasks per day by status
+        </Title>
+        <div role="img" aria-labelledby="by-status" data-testid="chart-by-status">
+          <BarChart
+            h={240}
+            data={byStatus}
+            dataKey="date"
+            type="stacked"
+            withLegend
+            series={taskStatuses.map((s) => ({ name: s, label: statusLabel(s), color: statusColors[s] }))}
+          />
+        </div>
+      </Card>
+    </SimpleGrid>
+  );
+}
+
+function CalendarHealth({ orgId }: { orgId: string }) {
+  const format = useFormat();
+  const connection = useRoute(getCalendarConnection, { params: { orgId } });
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb="xs">
+        Calendar sync
+      </Title>
+      <Loaded query={{ ...connection, data: connection.data?.data }} rows={1}>
+        {(c) => {
+          const failing = c.status === 'error' || c.status === 'needs_reauth';
+          return (
+            <Stack gap={4}>
+              <Group gap="xs">
+                <Badge color={failing ? 'red.9' : c.status === 'not_connected' ? 'gray.8' : 'teal.9'}>
+                  {failing ? 'Failing' : c.status === 'not_connected' ? 'Not connected' : 'Connected'}
+                </Badge>
+                {c.accountEmail && <Text size="sm">{c.accountEmail}</Text>}
+              </Group>
+              <Text size="sm">
+                Last sync: {c.lastSyncedAt ? format.dateTime(c.lastSyncedAt) : 'never'}
+                {c.status !== 'not_connected' && ` · ${c.eventCount} events`}
+              </Text>
+              {c.lastError && (
+                <Text size="sm" c="red.8">
+                  {c.lastError}
+                </Text>
+              )}
+            </Stack>
+          );
+        }}
+      </Loaded>
+    </Card>
+  );
+}
+
+export function Dashboard() {
+  const { orgId } = useParams() as { orgId: string };
+  const { profile } = useSession();
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const role = me.data?.data.role;
+  const end = today(profile.timezone);
+  const [from, setFrom] = useState(addDays(end, -13));
+  const [to, setTo] = useState(end);
+  // The API counts [from, to): the picker's last day is included, so ask for the day after it.
+  const summary = useRoute(getTaskSummary, {
+    params: { orgId },
+    query: { from, to: addDays(to, 1), tz: profile.timezone },
+  });
+  return (
+    <Stack maw={1100} gap="lg">
+      <Group justify="space-between" align="end" wrap="wrap">
+        <Title order={1} size="h2">
+          Dashboard
+        </Title>
+        <Group align="end" wrap="wrap" gap="sm">
+          <TextInput type="date" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+          <TextInput type="date" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+          <Button
+            variant="light"
+            leftSection={<IconDownload size={16} />}
+            disabled={!summary.data}
+            onClick={() => summary.data && download(summary.data.data)}
+          >
+            Export CSV
+          </Button>
+        </Group>
+      </Group>
+      <Text size="sm" c="dimmed">
+        Tasks by the day they were created, in your time zone ({profile.timezone}).
+      </Text>
+      <Loaded query={{ ...summary, data: summary.data?.data }} rows={4}>
+        {(s) => <Charts summary={s} />}
+      </Loaded>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        {role && can(role, 'calendar:readOwn') && <CalendarHealth orgId={orgId} />}
+      </SimpleGrid>
+    </Stack>
+  );
+}
