@@ -7,7 +7,6 @@ import { createHashRouter, type RouteObject } from 'react-router';
 import { acceptRoute } from './app/invite-link';
 import { AppLayout } from './components/AppLayout';
 import { OrgName } from './components/OrgName';
-import { adminPages } from './pages/admin/routes';
 
 type Page = Record<string, React.ComponentType>;
 
@@ -18,11 +17,6 @@ function page(load: () => Promise<Page>, name: string): RouteObject['lazy'] {
 
 export const orgPages: RouteObject[] = [
   { index: true, lazy: page(() => import('./pages/org/Overview'), 'Overview') },
-  {
-    path: 'dashboard',
-    handle: { crumb: () => 'Dashboard' },
-    lazy: page(() => import('./pages/org/Dashboard'), 'Dashboard'),
-  },
   {
     path: 'agents',
     handle: { crumb: () => 'Agents' },
@@ -54,6 +48,16 @@ export const orgPages: RouteObject[] = [
         lazy: page(() => import('./pages/org/TaskDetail'), 'TaskDetail'),
       },
     ],
+  },
+  {
+    path: 'chat',
+    handle: { crumb: () => 'Chat' },
+    lazy: page(() => import('./pages/org/Chat'), 'Chat'),
+  },
+  {
+    path: 'conversations',
+    handle: { crumb: () => 'Conversations' },
+    lazy: page(() => import('./pages/org/Conversations'), 'Conversations'),
   },
   {
     path: 'calendar',
@@ -98,11 +102,6 @@ export const router = createHashRouter([
         path: acceptRoute.slice(1),
         handle: { crumb: () => 'Invitation' },
         lazy: page(() => import('./pages/AcceptInvite'), 'AcceptInvite'),
-      },
-      {
-        path: 'admin',
-        handle: { crumb: () => 'Platform admin' },
-        children: adminPages,
       },
       {
         path: 'orgs/:orgId',

@@ -1,0 +1,68 @@
+import { expect, it } from 'vitest';
+import { describeInBrowser } from '../support/browser';
+import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
+import { devToken, stackApi } from '../support/local-stack';
+
+describeInBrowser('Chat console (Chromium against npm start and its LLM stand-in)', (suite) => {
+  it('chats with an agent and sees a cited answer with latency and tokens; the conversation is listed and can be continued', async () => {
+    const shot = screenshots('chat');
+    const both = atBothSizes(shot);
+    const url = suite.stack.url;
+    const api = stackApi(url);
+    const email = 'chat-owner@acme.test';
+    const page = await suite.browser.newPage();
+    await page.setViewportSize(desktop);
+    await signIn(page, url, email);
+    const owner = await devToken(url, email);
+    const org = await api(owner, 'POST', '/orgs', { name: 'Chat Co' });
+    await api(owner, 'POST', `/orgs/${org.id}/agents`, { name: 'Help desk', type: 'chat' });
+    const parking = await api(owner, 'POST', `/orgs/${org.id}/knowledge`, {
+      title: 'Parking',
+      content: 'Visitors park in the basement garage beside the lifts.',
+    });
+    await api(owner, 'POST', `/orgs/${org.id}/knowledge`, {
+      title: 'Refunds',
+      content: 'Refunds reach the original card within five working days.',
+    });
+
+    await page.goto(`${url}/#/orgs/${org.id}`);
+    await page.getByRole('navigation', { name: 'Organization' }).getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('heading', { name: 'Chat', level: 1 }).waitFor();
+    await page.getByText('Pick an agent').waitFor();
+    await both(page, 'pick-agent');
+
+    await page.getByLabel('Agent').selectOption({ label: 'Help desk' });
+    await page.getByText('Send a message to start a conversation.').waitFor();
+    const form = page.getByRole('form', { name: 'Send a message' });
+    await form.getByLabel('Message').fill('Where do visitors park?');
+    await form.getByRole('button', { name: 'Send' }).click();
+
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Where do visitors park?').waitFor();
+    await log.getByText(/According to \[entry:.*\] Visitors park in the basement garage/).waitFor();
+    const source = log.getByRole('link', { name: 'Parking' });
+    await source.waitFor();
+    expect(await source.getAttribute('href')).toBe(`#/orgs/${org.id}/knowledge/${parking.id}`);
+    await log.getByText(/ s · \d+ tokens in, \d+ out$/).waitFor();
+    expect(await form.getByLabel('Message').inputValue()).toBe('');
+    await both(page, 'cited-answer');
+
+    // A second message continues the same conversation.
+    await form.getByLabel('Message').fill('How long do refunds take?');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await log.getByText(/five working days/).waitFor();
+    await log.getByRole('link', { name: 'Refunds' }).waitFor();
+
+    await page
+      .getByRole('navigation', { name: 'Organization' })
+      .getByRole('link', { name: 'Conversations' })
+      .click();
+    await page.getByRole('heading', { name: 'Conversations', level: 1 }).waitFor();
+    const list = page.getByRole('list', { name: 'Conversations' });
+    await list.getByText(/4 messages/).waitFor();
+    await both(page, 'conversations');
+    await list.getByRole('link', { name: /Help desk/ }).click();
+    await page.getByRole('log', { name: 'Conversation' }).getByText('How long do refunds take?').waitFor();
+    await page.close();
+  });
+});
