@@ -7,6 +7,7 @@ import { createHashRouter, type RouteObject } from 'react-router';
 import { acceptRoute } from './app/invite-link';
 import { AppLayout } from './components/AppLayout';
 import { OrgName } from './components/OrgName';
+import { adminPages } from './pages/admin/routes';
 
 type Page = Record<string, React.ComponentType>;
 
@@ -17,6 +18,11 @@ function page(load: () => Promise<Page>, name: string): RouteObject['lazy'] {
 
 export const orgPages: RouteObject[] = [
   { index: true, lazy: page(() => import('./pages/org/Overview'), 'Overview') },
+  {
+    path: 'dashboard',
+    handle: { crumb: () => 'Dashboard' },
+    lazy: page(() => import('./pages/org/Dashboard'), 'Dashboard'),
+  },
   {
     path: 'agents',
     handle: { crumb: () => 'Agents' },
@@ -102,6 +108,11 @@ export const router = createHashRouter([
         path: acceptRoute.slice(1),
         handle: { crumb: () => 'Invitation' },
         lazy: page(() => import('./pages/AcceptInvite'), 'AcceptInvite'),
+      },
+      {
+        path: 'admin',
+        handle: { crumb: () => 'Platform admin' },
+        children: adminPages,
       },
       {
         path: 'orgs/:orgId',

@@ -20,6 +20,7 @@ import {
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import {
   IconCalendar,
+  IconChartBar,
   IconChecklist,
   IconChevronDown,
   IconHome,
@@ -31,6 +32,7 @@ import {
   IconPhone,
   IconRobot,
   IconSettings,
+  IconShieldLock,
   IconUser,
   IconUsers,
 } from '@tabler/icons-react';
@@ -38,6 +40,7 @@ import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation, useMatches, useNavigate, useParams } from 'react-router';
 import type { Permission } from '../../../functions/api/permissions';
 import { can } from '../../../functions/api/permissions';
+import { getMe } from '../../../functions/api/routes/profile';
 import { getMyMembership, listMyOrgs } from '../../../functions/api/routes/tenancy';
 import { useRoute } from '../app/queries';
 import { useSession } from '../app/session';
@@ -49,6 +52,7 @@ export interface Crumb {
 
 const orgSections: { to: string; label: string; icon: ReactNode; permission: Permission }[] = [
   { to: '', label: 'Overview', icon: <IconHome size={18} />, permission: 'org:read' },
+  { to: 'dashboard', label: 'Dashboard', icon: <IconChartBar size={18} />, permission: 'tasks:read' },
   { to: 'agents', label: 'Agents', icon: <IconRobot size={18} />, permission: 'agents:read' },
   { to: 'tasks', label: 'Tasks', icon: <IconChecklist size={18} />, permission: 'tasks:read' },
   { to: 'chat', label: 'Chat', icon: <IconMessageChatbot size={18} />, permission: 'conversations:read' },
@@ -95,6 +99,8 @@ function OrgSwitcher({ orgId }: { orgId: string | undefined }) {
 
 function UserMenu() {
   const { profile, signOut } = useSession();
+  // Only platform admins see the admin area (GET /me says who is one).
+  const platformRole = useRoute(getMe).data?.data.platformRole;
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -120,6 +126,11 @@ function UserMenu() {
         <Menu.Item component={Link} to="/profile" leftSection={<IconUser size={16} />}>
           Profile
         </Menu.Item>
+        {platformRole && (
+          <Menu.Item component={Link} to="/admin" leftSection={<IconShieldLock size={16} />}>
+            Platform admin
+          </Menu.Item>
+        )}
         <Menu.Item onClick={() => signOut()} leftSection={<IconLogout size={16} />}>
           Sign out
         </Menu.Item>
