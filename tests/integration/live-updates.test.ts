@@ -126,6 +126,25 @@ describe('live task channels', () => {
   });
 });
 
+describe('a suspended org', () => {
+  it('refuses its members’ subscriptions and presence until it is reactivated', async () => {
+    const operator = await devToken(stack.url, String(process.env.PLATFORM_SUPERADMIN_EMAIL), 'Operator');
+    const orgC = (await api(people.alice, 'POST', '/orgs', { name: 'Live C' })).id;
+    const alice = await connect(people.alice);
+    await subscribed(alice, channelOf(orgC, 'tasks'));
+
+    await api(operator, 'POST', `/admin/orgs/${orgC}/suspend`);
+    for (const channel of [channelOf(orgC, 'tasks'), channelOf(orgC, 'presence')]) {
+      expect((await alice.subscribe(channel)).type, channel).toBe('subscribe_error');
+    }
+    const heartbeat = { userId: 'alice', name: 'Alice', picture: null, at: new Date().toISOString() };
+    expect((await alice.publish(channelOf(orgC, 'presence'), [heartbeat])).type).toBe('publish_error');
+
+    await api(operator, 'POST', `/admin/orgs/${orgC}/reactivate`);
+    await subscribed(alice, channelOf(orgC, 'tasks'));
+  });
+});
+
 describe('presence', () => {
   it('lets members publish and hear heartbeats on their org’s presence channel only', async () => {
     const alice = await connect(people.alice);

@@ -4,7 +4,7 @@
  * our JWTs exactly as the HTTP pipeline does (http/pipeline/auth.ts), then allows:
  * - connecting: any valid token of a known user;
  * - subscribing: to `/orgs/<orgId>/tasks` and `/orgs/<orgId>/presence` of an org the caller is a
- *   member of, nothing else (no wildcards, no other namespace);
+ *   member of and that is not suspended, nothing else (no wildcards, no other namespace);
  * - publishing: to the presence channel of such an org only. Task channels are published by the
  *   change publisher alone, with IAM, which never reaches this function.
  *
@@ -12,7 +12,7 @@
  * stop their next subscription at once.
  */
 import { parseChannel } from '../../api/live';
-import { getMembership } from '../../data/memberships';
+import { getMembershipWithOrgStatus } from '../../data/memberships';
 import { dynamoUserStore } from '../../data/users';
 import { logger } from '../../lib/logger';
 import { authenticate } from '../pipeline/auth';
@@ -61,9 +61,10 @@ export async function handler(event: LiveAuthorizerEvent): Promise<LiveAuthorize
   const target = channel ? parseChannel(channel) : undefined;
   if (!target) return denied;
   if (operation === 'EVENT_PUBLISH' && target.kind !== 'presence') return denied;
-  const membership = await getMembership(target.orgId, userId);
-  if (!membership) {
-    logger.info('live channel refused: not a member', { channel });
+  // As on every org route: a suspended org's members hear nothing until it is reactivated.
+  const { membership, suspended } = await getMembershipWithOrgStatus(target.orgId, userId);
+  if (!membership || suspended) {
+    logger.info('live channel refused', { channel, reason: membership ? 'org suspended' : 'not a member' });
     return denied;
   }
   return allowed;
