@@ -11,10 +11,14 @@ import { chunks } from '../lib/pool';
  * `sync` runs one sync of a connection; `offboard` revokes and deletes everything of a user's
  * calendar in an org after their membership (or the org) ended. `requestedAt` lets the worker
  * leave alone a connection made after the request (the person rejoined and reconnected).
+ * `deleteSipDispatchRule` and `deleteApiClient` remove what a deleted org held outside the table:
+ * a number's LiveKit dispatch rule, an API client's Cognito app client.
  */
 export type SyncMessage =
   | { kind: 'sync'; orgId: string; userId: string }
-  | { kind: 'offboard'; orgId: string; userId: string; requestedAt: string };
+  | { kind: 'offboard'; orgId: string; userId: string; requestedAt: string }
+  | { kind: 'deleteSipDispatchRule'; orgId: string; ruleId: string }
+  | { kind: 'deleteApiClient'; orgId: string; clientId: string };
 
 export interface SyncQueue {
   send(messages: readonly SyncMessage[]): Promise<void>;

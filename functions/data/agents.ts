@@ -267,20 +267,6 @@ export async function listAgents(
   return { ...page, items };
 }
 
-/** Every agent id of the org, deleted ones included (their keys may still await deletion). */
-export async function agentIdsOf(orgId: string): Promise<string[]> {
-  const ids: string[] = [];
-  await queryEveryPage(
-    {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.org(orgId).pk, ':prefix': keys.agentPrefix },
-      ProjectionExpression: 'id',
-    },
-    (page) => ids.push(...(page.Items ?? []).map((item) => String(item.id))),
-  );
-  return ids;
-}
-
 /** Shares the agent into another org: both sides of the share, the target still existing, the agent not deleted. */
 export async function shareAgent(
   agent: AgentState,

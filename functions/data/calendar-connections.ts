@@ -13,7 +13,6 @@ import { Refusal, refusals } from '../domain/refusal';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
-import { queryEveryPage } from './page';
 
 export const CalendarConnection = z.object({
   orgId: z.string(),
@@ -93,24 +92,6 @@ export async function putConnection(connection: CalendarConnection, shards: numb
       },
     }),
   );
-}
-
-/** Who has a calendar connection in the org: one Query over the org partition's CALENDAR# items. */
-export async function connectedUserIds(orgId: string): Promise<string[]> {
-  // The key of an empty user id is the partition and the sort-key prefix of every connection.
-  const { pk, sk: prefix } = keys.calendarConnection(orgId, '');
-  const userIds: string[] = [];
-  await queryEveryPage(
-    {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-      ProjectionExpression: 'userId',
-    },
-    ({ Items = [] }) => {
-      userIds.push(...Items.map((item) => String(item.userId)));
-    },
-  );
-  return userIds;
 }
 
 export async function deleteConnectionItem(orgId: string, userId: string): Promise<void> {

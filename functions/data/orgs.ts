@@ -230,13 +230,53 @@ export async function searchOrgs(
 }
 
 /**
+ * What a tenant holds outside the table, as its items name it: deleting the tenant hands it over so
+ * it can be let go of (calendar grants and tokens, agents' key secrets, LiveKit dispatch rules,
+ * Cognito app clients).
+ */
+export interface TenantHoldings {
+  /** Members with a calendar connection in the org. */
+  calendarUserIds: string[];
+  agentIds: string[];
+  /** Every number's rule, assigned or not (a rule a deleted agent's number kept counts too). */
+  sipDispatchRuleIds: string[];
+  apiClientIds: string[];
+}
+
+function holdingsOf(items: readonly Record<string, unknown>[]): TenantHoldings {
+  const held: TenantHoldings = {
+    calendarUserIds: [],
+    agentIds: [],
+    sipDispatchRuleIds: [],
+    apiClientIds: [],
+  };
+  // Ids are read from the sort keys: the deletion Query projects only what it needs.
+  const idAfter = (item: Record<string, unknown>, prefix: string) => String(item.sk).slice(prefix.length);
+  for (const item of items) {
+    if (item.type === 'CALENDAR_CONNECTION')
+      held.calendarUserIds.push(idAfter(item, keys.calendarConnectionPrefix));
+    else if (item.type === 'AGENT') held.agentIds.push(idAfter(item, keys.agentPrefix));
+    else if (item.type === 'API_CLIENT') held.apiClientIds.push(idAfter(item, keys.apiClientPrefix));
+    else if (item.type === 'PHONE_NUMBER' && typeof item.sipDispatchRuleId === 'string')
+      held.sipDispatchRuleIds.push(item.sipDispatchRuleId);
+  }
+  return held;
+}
+
+/**
  * Removes every item of the tenant: the org partition, the partitions hanging off its items
  * (audit, calendars) and the items elsewhere that mirror its items (invite-token lookups, the other
  * side of agent shares). The org item goes first: a join or
  * accept racing with the delete then fails its counter condition instead of leaving a stray
  * member, and a delete that stopped part-way can be repeated by any remaining owner.
+ * `beforeDeleting` gets what the tenant holds outside the table from the same Query, while the
+ * items naming it still exist (a failure there leaves them for the repeat); the holdings are also
+ * returned.
  */
-export async function deleteTenant(orgId: string): Promise<void> {
+export async function deleteTenant(
+  orgId: string,
+  beforeDeleting: (held: TenantHoldings) => Promise<void>,
+): Promise<TenantHoldings> {
   await batchDelete([keys.org(orgId)]);
   const orgItems = await allKeys(orgPk(orgId));
   const partitions = new Set([keys.auditPk(orgId)]);
@@ -246,8 +286,11 @@ export async function deleteTenant(orgId: string): Promise<void> {
     if (!isTenantPartition(pk, orgId))
       throw new Error(`refusing to empty ${pk}: not a partition of ${orgId}`);
   }
+  const held = holdingsOf(orgItems);
+  await beforeDeleting(held);
   const children = await Promise.all([...partitions].map(allKeys));
   await batchDelete([...mirrors, ...children.flat(), ...orgItems] as { pk: unknown; sk: unknown }[]);
+  return held;
 }
 
 async function allKeys(pk: string): Promise<Record<string, unknown>[]> {
@@ -256,8 +299,9 @@ async function allKeys(pk: string): Promise<Record<string, unknown>[]> {
     {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk },
-      // Enough of each item to find what it mirrors elsewhere (mirrorKeys).
-      ProjectionExpression: 'pk, sk, #type, tokenHash, agentId, targetOrgId, ownerOrgId',
+      // Enough of each item to find what it mirrors elsewhere (mirrorKeys) and what it holds
+      // outside the table (holdingsOf).
+      ProjectionExpression: 'pk, sk, #type, tokenHash, agentId, targetOrgId, ownerOrgId, sipDispatchRuleId',
       ExpressionAttributeNames: { '#type': 'type' },
     },
     (page) => found.push(...(page.Items ?? [])),

@@ -1,8 +1,6 @@
 import { scheduleAgentKeysDeletion } from '../adapters/agent-keys';
-import { offboardCalendars } from '../adapters/offboarding';
+import { offboardCalendars, releaseOrgResources } from '../adapters/offboarding';
 import { createOrg, deleteOrg, getOrg, joinOrg, listMyOrgs, updateOrg } from '../api/routes/tenancy';
-import { agentIdsOf } from '../data/agents';
-import { connectedUserIds } from '../data/calendar-connections';
 import * as memberships from '../data/memberships';
 import * as orgs from '../data/orgs';
 import { newMembership } from '../domain/memberships';
@@ -60,10 +58,12 @@ export const handler = httpHandler([
   implement(deleteOrg, async ({ params, caller, now }) => {
     // The audit partition goes with the tenant, so the deletion itself is recorded in the log.
     logger.info('organization deleted', { orgId: params.orgId, actorId: caller.profile.id });
-    // Queued before the items go: afterwards nothing would name whose Google grants to revoke.
-    await offboardCalendars(params.orgId, await connectedUserIds(params.orgId), now);
-    const agentIds = await agentIdsOf(params.orgId);
-    await orgs.deleteTenant(params.orgId);
+    // Queued before the items go: afterwards nothing would name whose Google grants to revoke, nor
+    // which dispatch rules and app clients to delete.
+    const { agentIds } = await orgs.deleteTenant(params.orgId, async (held) => {
+      await offboardCalendars(params.orgId, held.calendarUserIds, now);
+      await releaseOrgResources(params.orgId, held);
+    });
     await Promise.all(agentIds.map((agentId) => scheduleAgentKeysDeletion(params.orgId, agentId)));
     return {};
   }),

@@ -1,22 +1,30 @@
 /**
- * SQS worker: one sync or one offboarding per message, a few at a time. Messages that failed in a
+ * SQS worker: one sync, one calendar offboarding or one release of a deleted org's LiveKit rule or
+ * Cognito client per message, a few at a time. Messages that failed in a
  * way worth retrying (429/5xx after backoff, our own errors) are reported as partial batch
  * failures, so SQS redelivers only those and the DLQ catches the ones that never succeed.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
+import type { SyncMessage } from '../adapters/queue';
 import { logger } from '../lib/logger';
 import { forEachConcurrently } from '../lib/pool';
 import { offboardConnection } from './offboard-connection';
+import { releaseOrgResource } from './release-org-resources';
 import { syncConnection } from './sync-connection';
 
 const ids = { orgId: z.string().min(1), userId: z.string().min(1) };
+const orgId = { orgId: ids.orgId };
 const Message = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sync'), ...ids }),
   z.object({ kind: z.literal('offboard'), ...ids, requestedAt: z.iso.datetime() }),
-]);
+  z.object({ kind: z.literal('deleteSipDispatchRule'), ...orgId, ruleId: z.string().min(1) }),
+  z.object({ kind: z.literal('deleteApiClient'), ...orgId, clientId: z.string().min(1) }),
+]) satisfies z.ZodType<SyncMessage>;
 
 async function run(message: z.infer<typeof Message>): Promise<{ retry: boolean }> {
+  if (message.kind === 'deleteSipDispatchRule' || message.kind === 'deleteApiClient')
+    return releaseOrgResource(message);
   if (message.kind === 'offboard') {
     const result = await offboardConnection(message.orgId, message.userId, new Date(message.requestedAt));
     return { retry: result.outcome === 'failed' };

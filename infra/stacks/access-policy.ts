@@ -179,6 +179,11 @@ export function accessStatements(
       }),
     );
   }
+  if (access.deleteUserPoolClients && t.userPoolArn) {
+    statements.push(
+      new PolicyStatement({ actions: ['cognito-idp:DeleteUserPoolClient'], resources: [t.userPoolArn] }),
+    );
+  }
   if (access.sendMail && t.mailIdentityArns) {
     statements.push(new PolicyStatement({ actions: ['ses:SendEmail'], resources: t.mailIdentityArns }));
   }

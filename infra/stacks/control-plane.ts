@@ -87,6 +87,7 @@ export function defineControlPlane(
     ...description('calendar sync schedule, queue, workers'),
     config,
     targets,
+    ...(auth ? { userPoolId: auth.userPool.userPoolId } : {}),
   });
   const api = new ApiStack(app, 'Api', {
     stackName: name('api'),

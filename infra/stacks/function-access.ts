@@ -47,6 +47,8 @@ export interface FunctionAccess {
   livekitSecret?: boolean;
   /** Creates and deletes org API clients: Cognito app clients in the stage's user pool, no other. */
   userPoolClients?: boolean;
+  /** Deletes (only) Cognito app clients in the stage's user pool: those of deleted orgs. */
+  deleteUserPoolClients?: boolean;
   /** Publishes to the live channels (AppSync Events, IAM auth) of this deployment's Event API. */
   publishLiveEvents?: boolean;
   /**
@@ -80,7 +82,9 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Lists page with signed cursors (data/cursor.ts), hence the signing key.
   audit: { table: [...orgCaller, 'dynamodb:Query'], signingKey: true },
   // Listing the caller's orgs batch-reads them; deleting a tenant batch-deletes its partition and
-  // queues the offboarding of its members' calendars (the sync worker deletes their tokens).
+  // queues the offboarding of its members' calendars and the deletion of its dispatch rules and
+  // Cognito app clients (the sync worker does both; this function calls neither Google, LiveKit
+  // nor Cognito).
   orgs: {
     table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
@@ -199,6 +203,8 @@ export const jobFunctionAccess = {
   // Sync: leases and updates the connection (UpdateItem with return values), reads the stored event
   // refs, writes synced events in batches, stores refreshed tokens. Offboarding a removed member:
   // checks the membership, revokes at Google, deletes the tokens, the connection and its events.
+  // A deleted org's leftovers: deletes its numbers' LiveKit dispatch rules (hence the LiveKit
+  // secret) and its API clients' Cognito app clients.
   'sync-worker': {
     table: [
       'dynamodb:GetItem',
@@ -211,6 +217,8 @@ export const jobFunctionAccess = {
     googleClientSecret: true,
     tokenSecrets: ['get', 'put', 'delete'],
     consumeSyncQueue: true,
+    livekitSecret: true,
+    deleteUserPoolClients: true,
   },
   // The live channels' authorizer (infra/stacks/live-stack.ts): reads the caller's profile (bound
   // to its issuer) and their membership of the channel's org.

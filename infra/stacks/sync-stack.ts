@@ -21,6 +21,8 @@ import { wildcardUnder } from './nag';
 export interface SyncStackProps extends StackProps {
   config: DeployConfig;
   targets: AccessTargets;
+  /** The pool whose app clients of deleted orgs the worker deletes; absent with PropelAuth. */
+  userPoolId?: string;
 }
 
 /** Google allows a few parallel users per project comfortably; more only queues longer. */
@@ -71,7 +73,7 @@ export class SyncStack extends Stack {
       description: `${config.namePrefix} calendar sync worker`,
       access: jobFunctionAccess['sync-worker'],
       targets: this.targets,
-      environment,
+      environment: { ...environment, ...(props.userPoolId ? { USER_POOL_ID: props.userPoolId } : {}) },
       retainLogs: !config.isDev,
       timeout: workerTimeout,
       reservedConcurrentExecutions: workerConcurrency,

@@ -109,8 +109,7 @@ function expectedActions(access: FunctionAccess): string[] {
   if (access.invokeModels) actions.push('bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream');
   if (access.userPoolClients)
     actions.push('cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient');
-  if (access.userPoolClients)
-    actions.push('cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient');
+  if (access.deleteUserPoolClients) actions.push('cognito-idp:DeleteUserPoolClient');
   return [...new Set(actions)].sort();
 }
 
@@ -218,24 +217,25 @@ describe('functions', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only the api-clients function create and delete Cognito app clients, and only in the stage’s pool', () => {
+  it('lets only the api-clients function create Cognito app clients and the sync worker (deleted orgs’) only delete them, only in the stage’s pool', () => {
     const pool = logicalIdOf(s.plane.auth!.userPool);
-    const granted: string[] = [];
-    for (const [module, fn] of s.plane.api.functions) {
-      for (const statement of statementsOf(api, fn)) {
+    const granted: Record<string, string[]> = {};
+    for (const { name, fn, template } of all()) {
+      for (const statement of statementsOf(template, fn)) {
         const actions = actionsOf(statement).filter((a) => a.startsWith('cognito-idp:'));
         if (actions.length === 0) continue;
-        granted.push(module);
-        expect(actions.sort()).toEqual([
-          'cognito-idp:CreateUserPoolClient',
-          'cognito-idp:DeleteUserPoolClient',
-        ]);
+        granted[name] = actions.sort();
         const resources = resourcesOf(statement);
         expect(resources).toHaveLength(1);
-        expect(JSON.stringify(resources[0])).toMatch(new RegExp(`GetAtt${pool}Arn`));
+        expect(JSON.stringify(resources[0])).toMatch(new RegExp(`${pool}Arn`));
       }
     }
-    expect(granted).toEqual(['api-clients']);
+    expect(granted).toEqual({
+      'api-clients': ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+      'sync-worker': ['cognito-idp:DeleteUserPoolClient'],
+    });
+    const worker = sync.toJSON().Resources[logicalIdOf(s.plane.sync.worker.function)];
+    expect(JSON.stringify(worker.Properties.Environment.Variables.USER_POOL_ID)).toContain(pool);
   });
 
   it('gives the functions the pool’s machine-token settings, and the pool a runtime client with the runtime scope alone', () => {
@@ -243,56 +243,6 @@ describe('least privilege', () => {
     const server = Object.values(auth.findResources('AWS::Cognito::UserPoolResourceServer'))[0]!.Properties;
     expect(server.Identifier).toBe('agent-control-plane');
     expect(server.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName)).toEqual(['org', 'runtime']);
-    const runtime = Object.values(auth.findResources('AWS::Cognito::UserPoolClient')).find((c) =>
-      String(c.Properties.ClientName).endsWith('-runtime'),
-    )!.Properties;
-    expect(runtime).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'] });
-    expect(JSON.stringify(runtime.AllowedOAuthScopes)).toContain('/runtime');
-    expect(JSON.stringify(runtime.AllowedOAuthScopes)).not.toContain('/org');
-    for (const fn of Object.values(api.findResources('AWS::Lambda::Function'))) {
-      const env = fn.Properties.Environment.Variables;
-      expect(Object.keys(env)).toEqual(
-        expect.arrayContaining([
-          'MACHINE_ISSUER',
-          'API_RESOURCE_SERVER',
-          'RUNTIME_CLIENT_ID',
-          'USER_POOL_ID',
-          'TOKEN_URL',
-        ]),
-      );
-      expect(env.API_RESOURCE_SERVER).toBe('agent-control-plane');
-    }
-  });
-
-  it('lets only the api-clients function create and delete Cognito app clients, and only in the stage’s pool', () => {
-    const pool = logicalIdOf(s.plane.auth!.userPool);
-    const granted: string[] = [];
-    for (const [module, fn] of s.plane.api.functions) {
-      for (const statement of statementsOf(api, fn)) {
-        const actions = actionsOf(statement).filter((a) => a.startsWith('cognito-idp:'));
-        if (actions.length === 0) continue;
-        granted.push(module);
-        expect(actions.sort()).toEqual([
-          'cognito-idp:CreateUserPoolClient',
-          'cognito-idp:DeleteUserPoolClient',
-        ]);
-        const resources = resourcesOf(statement);
-        expect(resources).toHaveLength(1);
-        expect(JSON.stringify(resources[0])).toMatch(new RegExp(`GetAtt${pool}Arn`));
-      }
-    }
-    expect(granted).toEqual(['api-clients']);
-  });
-
-  it('gives the functions the pool’s machine-token settings, and the pool a runtime client with the runtime scope alone', () => {
-    const auth = s.template(s.plane.auth!);
-    auth.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
-      Identifier: 'agent-control-plane',
-      Scopes: [
-        { ScopeName: 'org', ScopeDescription: expect.any(String) },
-        { ScopeName: 'runtime', ScopeDescription: expect.any(String) },
-      ],
-    });
     const runtime = Object.values(auth.findResources('AWS::Cognito::UserPoolClient')).find((c) =>
       String(c.Properties.ClientName).endsWith('-runtime'),
     )!.Properties;
@@ -469,10 +419,6 @@ describe('least privilege', () => {
       'api-clients': { signingKey: read },
       // The voice runtime reads an agent's provider keys, nothing else.
       runtime: { agentKeySecrets: read },
-      // Org API clients: cursors only (the client secret lives in Cognito alone).
-      'api-clients': { signingKey: read },
-      // The voice runtime reads an agent's provider keys, nothing else.
-      runtime: { agentKeySecrets: read },
       // Tasks: only the cursor signing key (lists page with signed cursors).
       tasks: { signingKey: read },
       // Prompts and knowledge: only the cursor signing key (lists page with signed cursors).
@@ -497,6 +443,8 @@ describe('least privilege', () => {
       'sync-dispatcher': {},
       'sync-worker': {
         googleClientSecret: read,
+        // A deleted org's dispatch rules are deleted with the LiveKit key.
+        livekitSecret: read,
         tokenSecrets: [
           'secretsmanager:DeleteSecret',
           'secretsmanager:GetSecretValue',
