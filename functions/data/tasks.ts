@@ -1,9 +1,9 @@
 /**
  * Tasks: one item per task in the org partition (sort key TASK#<ULID id>, so the partition lists them
  * in creation order), indexed by status on gsi3, by assignee on gsi1 and by agent on gsi2. Every
- * write is one transaction: the task, its quarter-hour counter (the summary reads counters, never
- * tasks), checks that a named agent and assignee exist, the idempotency key when one was given, and
- * the audit entry.
+ * write is one transaction: the task, its quarter-hour counter (by type and status, and an agent's
+ * calls by status: the summary reads counters, never tasks), checks that a named agent and assignee
+ * exist, the idempotency key when one was given, and the audit entry.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +13,8 @@ import type { AuditEntry } from '../api/schemas/audit';
 import { Task, type TaskStatus, TaskType } from '../api/schemas/tasks';
 import { orRefuse, type Refusal, refusals } from '../domain/refusal';
 import {
-  counterName,
+  agentCounterPrefix,
+  counterDeltas,
   counterNames,
   moveTask,
   type TaskCounts,
@@ -85,11 +86,11 @@ function taskPut(task: Task, condition: string, values: Record<string, unknown> 
 }
 
 /** Adds to the counters of the quarter hour the task was created in (ADD creates them at 0). */
-function counterAdd(task: Task, deltas: [TaskStatus, number][]): TxItem {
+function counterAdd(task: Task, deltas: [string, number][]): TxItem {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':type': 'TASK_COUNT' };
-  const adds = deltas.map(([status, delta], i) => {
-    names[`#c${i}`] = counterName(task.type, status);
+  const adds = deltas.map(([counter, delta], i) => {
+    names[`#c${i}`] = counter;
     values[`:d${i}`] = delta;
     return `#c${i} :d${i}`;
   });
@@ -187,7 +188,7 @@ export async function createTask(
   const checks = referenceChecks(task);
   const items: TxItem[] = [
     taskPut(task, 'attribute_not_exists(pk)'),
-    counterAdd(task, [[task.status, 1]]),
+    counterAdd(task, counterDeltas(undefined, task)),
     ...checks.map((c) => c.item),
     ...(options.audit ? [auditPut(options.audit)] : []),
     ...(options.idempotency ? [idempotencyPut(task, options.idempotency)] : []),
@@ -217,20 +218,14 @@ export async function saveTask(
   options: { audit?: AuditEntry; ifChanged: () => Refusal },
 ): Promise<void> {
   const statusChanged = task.status !== before.status;
+  const deltas = counterDeltas(before, task);
   const checks = referenceChecks(task, before);
   const outcome = await transact([
     taskPut(task, 'version = :expected AND #status = :status', {
       ':expected': before.version,
       ':status': before.status,
     }),
-    ...(statusChanged
-      ? [
-          counterAdd(task, [
-            [before.status, -1],
-            [task.status, 1],
-          ]),
-        ]
-      : []),
+    ...(deltas.length ? [counterAdd(task, deltas)] : []),
     ...checks.map((c) => c.item),
     ...(options.audit ? [auditPut(options.audit)] : []),
   ]);
@@ -245,7 +240,7 @@ export async function saveTask(
     }
     throw options.ifChanged();
   }
-  const first = statusChanged ? 2 : 1;
+  const first = deltas.length ? 2 : 1;
   const check = checks.find((_, i) => outcome.failed.includes(first + i));
   throw check ? check.refusal() : options.ifChanged();
 }
@@ -283,7 +278,7 @@ export async function deleteTask(task: Task, options: { audit?: AuditEntry; ifCh
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
-    counterAdd(task, [[task.status, -1]]),
+    counterAdd(task, counterDeltas(task, undefined)),
     ...(options.audit ? [auditPut(options.audit)] : []),
   ]);
   if (outcome.ok) return;
@@ -334,8 +329,10 @@ export async function readTaskCounters(orgId: string, first: string, last: strin
       for (const raw of page.Items ?? []) {
         const item = CounterItem.parse(raw);
         const counts = Object.fromEntries(
-          counterNames.flatMap((name) =>
-            typeof item[name] === 'number' ? [[name, item[name] as number]] : [],
+          Object.entries(item).flatMap(([name, count]) =>
+            typeof count === 'number' && (counterNames.includes(name) || name.startsWith(agentCounterPrefix))
+              ? [[name, count]]
+              : [],
           ),
         );
         found.push({ bucket: item.sk.slice(keys.taskCounterPrefix.length), counts });

@@ -182,6 +182,34 @@ export const counterNames = taskTypes.flatMap((type) =>
   taskStatuses.map((status) => counterName(type, status)),
 );
 
+/**
+ * The counter attribute of an agent's calls in one status. Only calls are counted per agent, by
+ * status and not by type, to keep a quarter hour's counter item bounded: a name is under 50 bytes,
+ * so 5 statuses of the 500 agents an enterprise org may own (plus any shared into it) all active
+ * in one quarter hour come to about 125 KB, well inside DynamoDB's 400 KB item limit.
+ */
+export const agentCounterPrefix = 'agent#';
+export const agentCounterName = (agentId: string, status: TaskStatus) =>
+  `${agentCounterPrefix}${agentId}#${status}`;
+
+function countersOf(task: Task): string[] {
+  const names = [counterName(task.type, task.status)];
+  if (task.type === 'call' && task.agentId) names.push(agentCounterName(task.agentId, task.status));
+  return names;
+}
+
+/**
+ * What a write adds to the counters of the task's quarter hour: -1 for each counter the stored
+ * task was in, +1 for each the new one is in (no `before`: a creation, no `after`: a deletion).
+ * A change of status or agent moves the counts; counters that net to 0 are left out.
+ */
+export function counterDeltas(before: Task | undefined, after: Task | undefined): [string, number][] {
+  const deltas = new Map<string, number>();
+  for (const name of before ? countersOf(before) : []) deltas.set(name, (deltas.get(name) ?? 0) - 1);
+  for (const name of after ? countersOf(after) : []) deltas.set(name, (deltas.get(name) ?? 0) + 1);
+  return [...deltas].filter(([, delta]) => delta !== 0);
+}
+
 /** The first and last quarter hour of the local days [from, to) in `tz`. */
 export function summaryBuckets(from: string, to: string, tz: string): { first: string; last: string } {
   return {
@@ -197,20 +225,33 @@ export interface TaskCounts {
 
 type DayCounts = TaskSummary['days'][number]['byType'];
 
+const statusCounts = () => Object.fromEntries(taskStatuses.map((s) => [s, 0])) as Record<TaskStatus, number>;
+
 function emptyDay(): DayCounts {
-  const statuses = () => Object.fromEntries(taskStatuses.map((s) => [s, 0])) as Record<TaskStatus, number>;
-  return { call: statuses(), email: statuses(), other: statuses() };
+  return { call: statusCounts(), email: statusCounts(), other: statusCounts() };
 }
+
+const totalOf = (byStatus: Record<TaskStatus, number>) => taskStatuses.reduce((n, s) => n + byStatus[s], 0);
 
 /** Folds quarter-hour counters into every local day of [from, to) in `tz`, empty days included. */
 export function summarize(from: string, to: string, tz: string, buckets: readonly TaskCounts[]): TaskSummary {
   const days = new Map<string, DayCounts>();
   for (let date = from; date < to; date = addDays(date, 1)) days.set(date, emptyDay());
+  const agents = new Map<string, Record<TaskStatus, number>>();
   for (const { bucket, counts } of buckets) {
     const day = days.get(wallClock(tz, Date.parse(bucket)).date);
     if (!day) continue;
     for (const type of taskTypes) {
       for (const status of taskStatuses) day[type][status] += counts[counterName(type, status)] ?? 0;
+    }
+    for (const [name, count] of Object.entries(counts)) {
+      if (!name.startsWith(agentCounterPrefix) || count === 0) continue;
+      const at = name.lastIndexOf('#');
+      const agentId = name.slice(agentCounterPrefix.length, at);
+      const status = name.slice(at + 1) as TaskStatus;
+      const byStatus = agents.get(agentId) ?? statusCounts();
+      byStatus[status] += count;
+      agents.set(agentId, byStatus);
     }
   }
   return {
@@ -219,11 +260,12 @@ export function summarize(from: string, to: string, tz: string, buckets: readonl
     tz,
     days: [...days].map(([date, byType]) => ({
       date,
-      total: taskTypes.reduce(
-        (sum, type) => sum + taskStatuses.reduce((s, status) => s + byType[type][status], 0),
-        0,
-      ),
+      total: taskTypes.reduce((n, type) => n + totalOf(byType[type]), 0),
       byType,
     })),
+    agents: [...agents]
+      .map(([agentId, byStatus]) => ({ agentId, calls: totalOf(byStatus), byStatus }))
+      .filter((agent) => agent.calls > 0)
+      .sort((a, b) => b.calls - a.calls || (a.agentId < b.agentId ? -1 : 1)),
   };
 }

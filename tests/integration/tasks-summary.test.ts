@@ -1,15 +1,17 @@
 /**
  * The summary comes from counters kept on write; after 500 random writes (creates at random times,
- * transitions, deletes, through the store the API uses and through the API itself) it must equal a
- * recount of the tasks, in zones with whole, half and three-quarter hour offsets and across DST.
+ * with and without an agent, transitions, agents changed and cleared, deletes, through the store the
+ * API uses and through the API itself) it must equal a recount of the tasks, per day by type and
+ * status and per agent's calls by status, in zones with whole, half and three-quarter hour offsets
+ * and across DST.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { type Task, type TaskStatus, taskStatuses, taskTypes } from '../../functions/api/schemas/tasks';
 import { keys } from '../../functions/data/keys';
 import * as tasks from '../../functions/data/tasks';
-import { refusals } from '../../functions/domain/refusal';
-import { newTask, taskTransitions } from '../../functions/domain/tasks';
+import { orRefuse, refusals } from '../../functions/domain/refusal';
+import { applyTaskChange, newTask, taskTransitions } from '../../functions/domain/tasks';
 import { call } from '../support/api';
 import { tableName, testDb } from '../support/env';
 import { createOrg } from '../support/tenancy';
@@ -69,12 +71,31 @@ function recount(all: Task[], tz: string) {
   return counts;
 }
 
+/** Calls per agent by status, straight from the tasks. */
+function recountAgents(all: Task[]) {
+  const counts = new Map<string, Record<string, number>>();
+  for (const task of all) {
+    if (task.type !== 'call' || !task.agentId) continue;
+    const entry = counts.get(task.agentId) ?? {};
+    entry[task.status] = (entry[task.status] ?? 0) + 1;
+    counts.set(task.agentId, entry);
+  }
+  return counts;
+}
+
 describe('task summary', () => {
   it('equals a recount after 500 random writes, in every zone', async () => {
     const owner = 'owner@task-summary.test';
-    const orgId = (await createOrg(owner)).id;
+    const orgId = (await createOrg(owner, { plan: 'starter' })).id;
+    const agents: string[] = [];
+    for (const name of ['Ada', 'Bea', 'Cy']) {
+      const res = await call('POST', `/orgs/${orgId}/agents`, { as: owner, body: { name, type: 'voice' } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      agents.push(res.body.id);
+    }
     const next = random(12);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+    const agentOrNone = () => (next() < 0.25 ? null : pick(agents));
     // Whole quarter hours from 32 days ago, so the range also covers the API's writes of today.
     const start = Math.floor(Date.now() / 900_000) * 900_000 - 32 * 86_400_000;
     const live: Task[] = [];
@@ -85,14 +106,27 @@ describe('task summary', () => {
       if (roll < 0.45 || live.length === 0) {
         // Random creation times over 30 days, to the millisecond, including quarter-hour edges.
         const at = new Date(start + Math.floor(next() * 30 * 96) * 900_000 - (next() < 0.2 ? 1 : 0));
+        const agentId = agentOrNone();
         const task = newTask(
           orgId,
-          { type: pick(taskTypes), priority: 'medium' },
+          { type: pick(taskTypes), priority: 'medium', ...(agentId ? { agentId } : {}) },
           { kind: 'integration', id: 'test' },
           at,
         );
         await tasks.createTask(task);
         live.push(task);
+      } else if (roll < 0.6) {
+        // Another agent, none, or another agent together with a transition: the counts move with it.
+        const index = Math.floor(next() * live.length);
+        const task = live[index]!;
+        const to = taskTransitions[task.status];
+        const change = {
+          agentId: agentOrNone(),
+          ...(to.length && next() < 0.5 ? { status: pick(to) as TaskStatus } : {}),
+        };
+        const changed = orRefuse(applyTaskChange(task, change, new Date()));
+        await tasks.saveTask(changed, task, { ifChanged });
+        live[index] = changed;
       } else if (roll < 0.85) {
         const index = Math.floor(next() * live.length);
         const task = live[index]!;
@@ -104,14 +138,20 @@ describe('task summary', () => {
         await tasks.deleteTask(task!, { ifChanged });
       }
     }
-    // And through the API: created now, moved, one deleted.
+    // And through the API: created now, moved, reassigned to another agent, one deleted.
     for (let i = 0; i < 5; i++) {
-      const created = await call('POST', `/orgs/${orgId}/tasks`, { as: owner, body: { type: 'email' } });
-      if (i < 3)
-        await call('PATCH', `/orgs/${orgId}/tasks/${created.body.id}`, {
+      const created = await call('POST', `/orgs/${orgId}/tasks`, {
+        as: owner,
+        body: { type: i % 2 ? 'email' : 'call', agentId: agents[0] },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      if (i < 3) {
+        const moved = await call('PATCH', `/orgs/${orgId}/tasks/${created.body.id}`, {
           as: owner,
-          body: { status: 'in_progress' },
+          body: { status: 'in_progress', agentId: agents[i % 2 ? 2 : 1] },
         });
+        expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      }
       if (i === 4) await call('DELETE', `/orgs/${orgId}/tasks/${created.body.id}`, { as: owner });
     }
 
@@ -121,6 +161,8 @@ describe('task summary', () => {
     const to = new Date(today.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
     // From before the first random write to after today's API writes, in every zone.
     const from = new Date(start - 2 * 86_400_000).toISOString().slice(0, 10);
+    // Calls of every agent are left, so the comparison below covers each.
+    expect(recountAgents(all).size).toBe(agents.length);
     for (const tz of zones) {
       const res = await call(
         'GET',
@@ -153,6 +195,24 @@ describe('task summary', () => {
         if (Object.keys(entry).length) got.set(day.date, entry);
       }
       expect(got, tz).toEqual(expected);
+
+      const inRange = all.filter((t) => {
+        const date = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(t.createdAt));
+        return date >= from && date < to;
+      });
+      const agentCounts = new Map<string, Record<string, number>>();
+      for (const agent of res.body.agents as {
+        agentId: string;
+        calls: number;
+        byStatus: Record<string, number>;
+      }[]) {
+        const nonZero = Object.fromEntries(Object.entries(agent.byStatus).filter(([, n]) => n !== 0));
+        expect(agent.calls, `${tz} ${agent.agentId}`).toBe(
+          Object.values(agent.byStatus).reduce((a, b) => a + b, 0),
+        );
+        agentCounts.set(agent.agentId, nonZero);
+      }
+      expect(agentCounts, `${tz} agents`).toEqual(recountAgents(inRange));
     }
   }, 120_000);
 

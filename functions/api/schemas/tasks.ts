@@ -194,6 +194,11 @@ export const TaskSummary = z
         byType: z.object({ call: StatusCounts, email: StatusCounts, other: StatusCounts }),
       }),
     ),
+    /**
+     * Calls (tasks of type call) created in the whole range per agent they are handled by now,
+     * by current status; most calls first, agents without any left out.
+     */
+    agents: z.array(z.object({ agentId: z.string(), calls: z.number().int(), byStatus: StatusCounts })),
   })
   .meta({ id: 'TaskSummary' });
 export type TaskSummary = z.infer<typeof TaskSummary>;
