@@ -1,0 +1,284 @@
+/**
+ * One knowledge entry: the editor (title, Markdown content against the API's 100 KB, tags, the
+ * agents it is limited to) for managers and up, saving with If-Match so a change someone made
+ * meanwhile is never overwritten, and deletion; everyone else reads it. `NewKnowledgeEntry` is
+ * the same editor creating one.
+ */
+import { Alert, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { IconBook, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { can, type OrgRole } from '../../../../functions/api/permissions';
+import {
+  createKnowledgeEntry,
+  deleteKnowledgeEntry,
+  getKnowledgeEntry,
+  updateKnowledgeEntry,
+} from '../../../../functions/api/routes/knowledge';
+import { getMyMembership } from '../../../../functions/api/routes/tenancy';
+import {
+  CreateKnowledgeBody,
+  type KnowledgeEntry as Entry,
+  UpdateKnowledgeBody,
+} from '../../../../functions/api/schemas/knowledge';
+import { ApiError, type Result } from '../../app/api';
+import { useApiForm } from '../../app/forms';
+import { useChange, useRoute } from '../../app/queries';
+import { useFormat } from '../../app/time';
+import { confirmDestructive } from '../../components/confirm';
+import { isStale, StaleAlert } from '../../components/editing';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { AgentsLimitedTo, EntryFields, type EntryValues, TagBadges, useAgentNames } from './knowledge-parts';
+
+function EntryTitle({ orgId, entryId }: { orgId: string; entryId: string }) {
+  const entry = useRoute(getKnowledgeEntry, { params: { orgId, entryId } });
+  return <>{entry.data?.data.title ?? 'Entry'}</>;
+}
+
+export const handle = {
+  crumb: ({ orgId, entryId }: { orgId?: string; entryId?: string }) => (
+    <EntryTitle orgId={orgId!} entryId={entryId!} />
+  ),
+};
+
+const fields = ['title', 'content', 'tags', 'agentIds'] as const;
+
+const valuesOf = (entry: Entry): EntryValues => ({
+  title: entry.title,
+  content: entry.content,
+  tags: entry.tags,
+  agentIds: entry.agentIds,
+});
+
+export function NewKnowledgeEntry() {
+  const { orgId } = useParams() as { orgId: string };
+  const navigate = useNavigate();
+  const create = useChange(createKnowledgeEntry, { orgId });
+  const { form, problem, run } = useApiForm<EntryValues>(CreateKnowledgeBody, {
+    initialValues: { title: '', content: '', tags: [], agentIds: [] },
+  });
+  return (
+    <Stack maw={900} gap="lg">
+      <Title order={1} size="h2">
+        New knowledge entry
+      </Title>
+      <Card withBorder>
+        <form
+          aria-label="Create a knowledge entry"
+          onSubmit={run(async (values) => {
+            const { data } = await create.mutateAsync({ params: { orgId }, body: values });
+            announceDone(`Entry ${data.title} added; agents find it from now on.`);
+            navigate(`/orgs/${orgId}/knowledge/${data.id}`);
+          })}
+        >
+          <Stack gap="sm">
+            <EntryFields form={form} orgId={orgId} />
+            <ProblemAlert error={problem} />
+            <Group>
+              <Button type="submit" leftSection={<IconPlus size={16} />} loading={create.isPending}>
+                Add entry
+              </Button>
+              <Button variant="default" onClick={() => navigate(`/orgs/${orgId}/knowledge`)}>
+                Cancel
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Card>
+    </Stack>
+  );
+}
+
+interface Shared {
+  orgId: string;
+  base: Result<Entry>;
+  adopt(result: Result<Entry>): void;
+  reload(): void;
+}
+
+function EditForm({ orgId, base, adopt, reload }: Shared) {
+  const entry = base.data;
+  const [stale, setStale] = useState(false);
+  const update = useChange(updateKnowledgeEntry, { orgId });
+  const { form, problem, run } = useApiForm<EntryValues>(UpdateKnowledgeBody, {
+    initialValues: valuesOf(entry),
+  });
+  return (
+    <Card withBorder>
+      <form
+        aria-label="Edit the entry"
+        onSubmit={run(async (submitted) => {
+          setStale(false);
+          const body: UpdateKnowledgeBody = Object.fromEntries(
+            fields
+              .filter((n) => JSON.stringify(submitted[n]) !== JSON.stringify(entry[n]))
+              .map((n) => [n, submitted[n]]),
+          );
+          if (Object.keys(body).length === 0) {
+            announceDone('Nothing to save: the entry is unchanged.');
+            return;
+          }
+          try {
+            const result = await update.mutateAsync({
+              params: { orgId, entryId: entry.id },
+              body,
+              etag: base.etag,
+            });
+            adopt(result);
+            const fresh = valuesOf(result.data);
+            form.setInitialValues(fresh);
+            form.setValues(fresh);
+            form.resetDirty(fresh);
+            announceDone('Entry saved; the next search uses it.');
+          } catch (error) {
+            if (isStale(error)) {
+              setStale(true);
+              return;
+            }
+            throw error;
+          }
+        })}
+      >
+        <Stack gap="sm">
+          <EntryFields form={form} orgId={orgId} />
+          {stale && <StaleAlert what="entry" onReload={reload} />}
+          <ProblemAlert error={problem} />
+          <Group>
+            <Button type="submit" loading={update.isPending}>
+              Save entry
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function ReadOnlyEntry({ orgId, entry }: { orgId: string; entry: Entry }) {
+  const agents = useAgentNames(orgId);
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <TagBadges tags={entry.tags} />
+        <AgentsLimitedTo agentIds={entry.agentIds} nameOf={agents.nameOf} />
+        <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {entry.content}
+        </Code>
+      </Stack>
+    </Card>
+  );
+}
+
+function DeleteEntry({ orgId, entry }: { orgId: string; entry: Entry }) {
+  const navigate = useNavigate();
+  const remove = useChange(deleteKnowledgeEntry, {
+    orgId,
+    onSuccess: () => {
+      announceDone(`Entry ${entry.title} deleted.`);
+      navigate(`/orgs/${orgId}/knowledge`);
+    },
+  });
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Delete
+        </Title>
+        <Text size="sm">Deleting takes the entry out of every search at once.</Text>
+        <Button
+          color="red"
+          variant="light"
+          w="fit-content"
+          leftSection={<IconTrash size={16} />}
+          loading={remove.isPending}
+          onClick={() =>
+            confirmDestructive({
+              title: 'Delete entry',
+              message: `Delete ${entry.title}? Agents no longer answer from it. This cannot be undone.`,
+              confirmLabel: 'Delete entry',
+              onConfirm: () =>
+                remove.mutate(
+                  { params: { orgId, entryId: entry.id } },
+                  { onError: (error) => announceFailure('Entry not deleted', error) },
+                ),
+            })
+          }
+        >
+          Delete entry
+        </Button>
+      </Stack>
+    </Card>
+  );
+}
+
+function EntryPage({ orgId, initial, role }: { orgId: string; initial: Result<Entry>; role: OrgRole }) {
+  const format = useFormat();
+  const query = useRoute(getKnowledgeEntry, { params: { orgId, entryId: initial.data.id } });
+  // What the editor changes and sends If-Match against: the entry as this page last read or saved it.
+  const [base, setBase] = useState(initial);
+  const [generation, setGeneration] = useState(0);
+  const reload = async () => {
+    const fresh = await query.refetch();
+    if (fresh.data) setBase(fresh.data);
+    setGeneration((g) => g + 1);
+  };
+  const entry = base.data;
+  const editable = can(role, 'knowledge:write');
+  return (
+    <Stack maw={900} gap="lg">
+      <Stack gap={4}>
+        <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
+          {entry.title}
+        </Title>
+        <Text size="sm" c="dimmed">
+          Changed {format.dateTime(entry.updatedAt)} · {entry.chunkCount}{' '}
+          {entry.chunkCount === 1 ? 'passage' : 'passages'} searched
+        </Text>
+      </Stack>
+      {editable ? (
+        <>
+          <EditForm key={generation} orgId={orgId} base={base} adopt={setBase} reload={() => void reload()} />
+          <DeleteEntry orgId={orgId} entry={entry} />
+        </>
+      ) : (
+        <>
+          <Alert variant="light" icon={<IconInfoCircle size={18} />} title="Read-only">
+            Managers and admins of the organization change the knowledge bank.
+          </Alert>
+          <ReadOnlyEntry orgId={orgId} entry={entry} />
+        </>
+      )}
+    </Stack>
+  );
+}
+
+export function KnowledgeEntry() {
+  const { orgId, entryId } = useParams() as { orgId: string; entryId: string };
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const entry = useRoute(getKnowledgeEntry, { params: { orgId, entryId } });
+  const navigate = useNavigate();
+  if (entry.error instanceof ApiError && entry.error.problem.status === 404) {
+    return (
+      <Empty
+        icon={<IconBook size={28} />}
+        title="No such entry"
+        description="It was deleted, or the link is wrong."
+        action={<Button onClick={() => navigate(`/orgs/${orgId}/knowledge`)}>Back to knowledge</Button>}
+      />
+    );
+  }
+  return (
+    <Loaded
+      query={{
+        ...entry,
+        data: me.data && entry.data,
+        isPending: entry.isPending || me.isPending,
+        error: entry.error ?? me.error,
+      }}
+    >
+      {(loaded) => (
+        <EntryPage key={`${orgId}/${entryId}`} orgId={orgId} initial={loaded} role={me.data!.data.role} />
+      )}
+    </Loaded>
+  );
+}

@@ -1,0 +1,97 @@
+/** What the knowledge list and an entry's page share: agent names, and the fields an entry is written with. */
+import { Badge, Group, MultiSelect, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import type { UseFormReturnType } from '@mantine/form';
+import { listAgents } from '../../../../functions/api/routes/agents';
+import {
+  maxKnowledgeAgents,
+  maxKnowledgeContentBytes,
+  maxKnowledgeTags,
+} from '../../../../functions/api/schemas/knowledge';
+import { useRoute } from '../../app/queries';
+import { SizeCounter } from '../../components/editing';
+import { monospace } from './prompt-parts';
+
+export interface EntryValues extends Record<string, unknown> {
+  title: string;
+  content: string;
+  tags: string[];
+  agentIds: string[];
+}
+
+/** The org's agents (its own and shared-in ones) by id, for names and the agent pickers. */
+export function useAgentNames(orgId: string) {
+  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
+  const items = agents.data?.data.items ?? [];
+  return {
+    options: items.map((a) => ({ value: a.id, label: a.name })),
+    nameOf: (id: string) => items.find((a) => a.id === id)?.name ?? 'Deleted agent',
+    loading: agents.isPending,
+  };
+}
+
+export function TagBadges({ tags }: { tags: string[] }) {
+  if (tags.length === 0) return <Text size="sm">No tags</Text>;
+  return (
+    <Group gap={4} wrap="wrap">
+      {tags.map((t) => (
+        <Badge key={t} variant="default" tt="none" miw="fit-content">
+          {t}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+export function AgentsLimitedTo({ agentIds, nameOf }: { agentIds: string[]; nameOf(id: string): string }) {
+  return <Text size="sm">{agentIds.length === 0 ? 'All agents' : agentIds.map(nameOf).join(', ')}</Text>;
+}
+
+export function EntryFields({ form, orgId }: { form: UseFormReturnType<EntryValues>; orgId: string }) {
+  const agents = useAgentNames(orgId);
+  const values = form.getValues();
+  // An agent deleted since the entry named it stays pickable, so saving does not drop it unseen.
+  const options = [
+    ...agents.options,
+    ...values.agentIds
+      .filter((id) => !agents.options.some((o) => o.value === id))
+      .map((id) => ({ value: id, label: agents.nameOf(id) })),
+  ];
+  return (
+    <Stack gap="sm">
+      <TextInput label="Title" required {...form.getInputProps('title')} />
+      <Textarea
+        label="Content"
+        required
+        autosize
+        minRows={10}
+        maxRows={30}
+        styles={{ input: monospace }}
+        description={
+          <>
+            Text or Markdown; headings split it into the passages retrieval finds.{' '}
+            <SizeCounter text={values.content} maxBytes={maxKnowledgeContentBytes} />
+          </>
+        }
+        {...form.getInputProps('content')}
+      />
+      <TagsInput
+        label="Tags"
+        description={`Up to ${maxKnowledgeTags}; press Enter after each.`}
+        maxTags={maxKnowledgeTags}
+        clearable
+        {...form.getInputProps('tags')}
+      />
+      <MultiSelect
+        label="Only for these agents"
+        description={`Leave empty for every agent; up to ${maxKnowledgeAgents}.`}
+        placeholder={values.agentIds.length === 0 ? 'All agents' : undefined}
+        data={options}
+        maxValues={maxKnowledgeAgents}
+        searchable
+        clearable
+        nothingFoundMessage={agents.loading ? 'Loading agents…' : 'No agent by that name'}
+        {...form.getInputProps('agentIds')}
+      />
+    </Stack>
+  );
+}
