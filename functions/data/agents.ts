@@ -137,6 +137,42 @@ export async function findAgentById(agentId: string): Promise<AgentState | undef
   return item?.type === 'AGENT' ? stateOf(item) : undefined;
 }
 
+/** The agent's platform-wide lookup by id (`AGENTREF#<agentId>` → its org). */
+function agentRefPut(agent: { orgId: string; id: string }, condition?: string): TxItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.agentRef(agent.id), type: 'AGENT_REF', orgId: agent.orgId, agentId: agent.id },
+      ...(condition ? { ConditionExpression: condition } : {}),
+    },
+  };
+}
+
+/**
+ * Gives an agent stored before the lookup existed its `AGENTREF#` item (infra/scripts/backfill-agent-refs.ts):
+ * written only while the agent is still there and not deleted (deleting it removes the lookup), and
+ * never over an existing one, so running it again changes nothing.
+ */
+export async function restoreAgentRef(
+  orgId: string,
+  agentId: string,
+): Promise<'written' | 'present' | 'gone'> {
+  const outcome = await transact([
+    agentRefPut({ orgId, id: agentId }, 'attribute_not_exists(pk)'),
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.agent(orgId, agentId),
+        ConditionExpression: '#type = :agent AND #status <> :deleted',
+        ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+        ExpressionAttributeValues: { ':agent': 'AGENT', ':deleted': 'deleted' },
+      },
+    },
+  ]);
+  if (outcome.ok) return 'written';
+  return outcome.failed.includes(0) ? 'present' : 'gone';
+}
+
 /** The agent, its lookup by id, its place under the plan's limit and the audit entry, all or nothing. */
 export async function createAgent(agent: AgentState, maxAgents: number, audit: AuditEntry): Promise<void> {
   const promptUse = promptUseItems(agent.orgId, agent.id, null, agent.prompt);
@@ -145,12 +181,7 @@ export async function createAgent(agent: AgentState, maxAgents: number, audit: A
     agentCounter(agent.orgId, 1, maxAgents),
     auditPut(audit),
     ...promptUse,
-    {
-      Put: {
-        TableName: tableName(),
-        Item: { ...keys.agentRef(agent.id), type: 'AGENT_REF', orgId: agent.orgId, agentId: agent.id },
-      },
-    },
+    agentRefPut(agent),
   ]);
   if (outcome.ok) return;
   if (promptUse.length > 0 && outcome.failed.includes(3)) throw promptUseRefusal(outcome.old[3]);

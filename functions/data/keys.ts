@@ -63,7 +63,8 @@
  * item carries its normalized name on gsi1, bucketed by its first letter (a name-prefix search
  * names the bucket by the query's first letter, then begins_with on the sort key), and its primary
  * domain on gsi2. Orgs stored before these keys existed get them from
- * infra/scripts/backfill-org-index.ts (or their next settings change).
+ * infra/scripts/backfill-org-index.ts (or their next settings change). Agents stored before their
+ * AGENTREF# lookup existed get it from infra/scripts/backfill-agent-refs.ts.
  */
 
 /** Every label a key uses, once; keys are built from these and nowhere else. */

@@ -5,7 +5,7 @@
  *
  *   TABLE_NAME=acp-prod-table npx tsx infra/scripts/backfill-org-index.ts
  *
- * The one Scan in the code base, on purpose: the org items have no index to list them by until this
+ * A Scan, on purpose (with backfill-agent-refs.ts, the only ones in the code base): the org items have no index to list them by until this
  * has run (that index is what it writes), and it runs once, off any request path, filtered to org
  * items and paged. Idempotent: running it again rewrites the same keys.
  */
