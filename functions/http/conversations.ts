@@ -1,5 +1,6 @@
 import { readAgentKeys } from '../adapters/agent-keys';
 import { llmFor } from '../adapters/llm';
+import { conversationReplyStream } from '../adapters/reply-stream';
 import { defaultLlm } from '../api/llm';
 import { monthlyTokens } from '../api/plans';
 import {
@@ -70,7 +71,7 @@ export const handler = httpHandler([
     return { body: page };
   }),
 
-  implement(sendMessage, async ({ params, body, now }) => {
+  implement(sendMessage, async ({ params, body, now, actor }) => {
     const settings = config().conversations;
     const [agent, history, org] = await Promise.all([
       agents.getAgent(params.orgId, params.agentId),
@@ -89,6 +90,12 @@ export const handler = httpHandler([
       now,
     });
 
+    // Streamed to the admin site's chat page while the model writes; an API client takes the
+    // answer whole, so nothing is published for it (nobody would be listening).
+    const stream =
+      'userId' in actor
+        ? conversationReplyStream(params.orgId, params.conversationId, question.id)
+        : undefined;
     const llmSettings = agent.llm ?? defaultLlm;
     const started = Date.now();
     let model = llmSettings.provider === 'bedrock' ? `bedrock:${llmSettings.modelId}` : 'openai-compatible';
@@ -116,6 +123,7 @@ export const handler = httpHandler([
         ],
         temperature: llmSettings.temperature,
         maxTokens: llmSettings.maxTokens,
+        onDelta: stream?.onDelta,
       });
       const reply = replyMessage(
         question,
@@ -124,11 +132,13 @@ export const handler = httpHandler([
         new Date(),
       );
       await conversations.appendReply(params.orgId, reply, month);
+      await stream?.done(reply.id);
       return { body: { message: question, reply } };
     } catch (error) {
+      const reason = reasonOf(error);
       const failed = failedReply(
         question,
-        reasonOf(error),
+        reason,
         { model, latencyMs: Date.now() - started, citations },
         new Date(),
       );
@@ -137,6 +147,7 @@ export const handler = httpHandler([
       } catch (storing) {
         logger.warn('failed reply not stored', { conversationId: params.conversationId, error: storing });
       }
+      await stream?.failed(reason);
       throw error;
     }
   }),

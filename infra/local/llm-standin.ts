@@ -11,8 +11,10 @@
  * a test can tell that retrieval reached the model. Token counts are word counts.
  *
  * Faults, per request: a marker in the last user message (`[fault:slow]`, `[fault:429]`,
- * `[fault:500]`, `[fault:malformed]`), or armed for the next N requests with `armFault` (or
- * `POST /dev/llm/faults {mode, times}` on the local stack). Every request is recorded.
+ * `[fault:500]`, `[fault:malformed]`, or `[fault:drip]`: a streamed answer whose pieces come
+ * `dripMs` apart, as a real model writes, so a watcher can see the text grow), or armed for the
+ * next N requests with `armFault` (or `POST /dev/llm/faults {mode, times}` on the local stack). A
+ * malformed stream breaks after the answer's first pieces. Every request is recorded.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createH2cServer, type Http2ServerRequest, type Http2Session } from 'node:http2';
@@ -22,7 +24,7 @@ import type { LocalService } from './gateway';
 import { sendJson } from './gateway';
 import { listenLocal } from './ports';
 
-export const faultModes = ['slow', '429', '500', 'malformed'] as const;
+export const faultModes = ['slow', '429', '500', 'malformed', 'drip'] as const;
 export type FaultMode = (typeof faultModes)[number];
 
 type Api = 'converse' | 'converse-stream' | 'openai' | 'openai-stream';
@@ -53,6 +55,8 @@ export interface LlmStandinOptions {
   port?: number;
   /** How long a slow answer takes (it is abandoned when the caller hangs up). Default 60 s. */
   slowMs?: number;
+  /** The pause between streamed pieces in drip mode. Default 250 ms. */
+  dripMs?: number;
 }
 
 const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -199,6 +203,7 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
   const requests: RecordedLlmRequest[] = [];
   let armed: { mode: FaultMode; times: number } | undefined;
   const slowMs = options.slowMs ?? 60_000;
+  const dripMs = options.dripMs ?? 250;
 
   const faultFor = (question: string): FaultMode | undefined => {
     const marked = faultModes.find((mode) => question.includes(`[fault:${mode}]`));
@@ -261,6 +266,10 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     const inputTokens = wordCount(parsed.system) + parsed.messages.reduce((n, m) => n + wordCount(m.text), 0);
     const outputTokens = wordCount(answer);
     const malformed = fault === 'malformed';
+    /** The streamed pieces: all of them, or the first two before a malformed stream breaks. */
+    const streamed = malformed ? pieces(answer).slice(0, 2) : pieces(answer);
+    const pause = () =>
+      fault === 'drip' ? new Promise((resolve) => setTimeout(resolve, dripMs)) : Promise.resolve();
 
     if (api === 'converse') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -281,13 +290,14 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     if (api === 'converse-stream') {
       res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
       res.write(frame('messageStart', { role: 'assistant' }));
+      for (const text of streamed) {
+        await pause();
+        res.write(frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text } }));
+      }
       if (malformed) {
         // A frame whose prelude promises more than it carries, with a wrong checksum.
         res.end(Buffer.from([0, 0, 0, 64, 0, 0, 0, 16, 1, 2, 3, 4, 5, 6, 7, 8]));
         return;
-      }
-      for (const text of pieces(answer)) {
-        res.write(frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text } }));
       }
       res.write(frame('contentBlockStop', { contentBlockIndex: 0 }));
       res.write(frame('messageStop', { stopReason: 'end_turn' }));
@@ -323,12 +333,13 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
       ...chunk,
       choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
     });
+    for (const content of streamed) {
+      await pause();
+      event({ ...chunk, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+    }
     if (malformed) {
       res.end('data: {"choices": [{"delta": \n\n');
       return;
-    }
-    for (const content of pieces(answer)) {
-      event({ ...chunk, choices: [{ index: 0, delta: { content }, finish_reason: null }] });
     }
     event({ ...chunk, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
     event({ ...chunk, choices: [], usage: { ...usage, total_tokens: inputTokens + outputTokens } });

@@ -30,6 +30,8 @@ export interface ApiStackProps extends StackProps {
   trustedIssuers: TrustedIssuer[];
   machineCallers?: MachineCallers;
   targets: AccessTargets;
+  /** The live channels (Live stack): functions declaring publishLiveEvents publish there. */
+  live: { namespaceArn: string; eventsUrl: string };
 }
 
 /** Requests per second for the whole stage, and the stricter limit on unauthenticated routes. */
@@ -115,12 +117,14 @@ export class ApiStack extends Stack {
 
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const module of new Set(props.routes.map((r) => r.module))) {
+      const access = accessFor(module);
+      const publishes = access.publishLiveEvents === true;
       const fn = new AppFunction(this, functionId(module), {
         entry: `functions/http/${module}.ts`,
         description: `${config.namePrefix} HTTP handler ${module}`,
-        access: accessFor(module),
-        targets: props.targets,
-        environment,
+        access,
+        targets: publishes ? { ...props.targets, liveNamespaceArn: props.live.namespaceArn } : props.targets,
+        environment: publishes ? { ...environment, LIVE_EVENTS_URL: props.live.eventsUrl } : environment,
         retainLogs: !config.isDev,
         // Just under the HTTP API's 30 s integration limit: handlers that call Google retry within it.
         timeout: Duration.seconds(29),

@@ -1,5 +1,5 @@
 /**
- * All stacks of one stage, wired in dependency order: Data -> (Auth) -> Sync -> Api -> Live -> Web ->
+ * All stacks of one stage, wired in dependency order: Data -> (Auth) -> Sync -> Live -> Api -> Web ->
  * Observability. Stacks are environment-agnostic (account and region come from the deploy-time
  * credentials), so synth needs no AWS account. cdk-nag's AwsSolutions checks run on every synth.
  */
@@ -89,6 +89,13 @@ export function defineControlPlane(
     targets,
     ...(auth ? { userPoolId: auth.userPool.userPoolId } : {}),
   });
+  const live = new LiveStack(app, 'Live', {
+    stackName: name('live'),
+    ...description('live task updates, presence and streamed replies (AppSync Events)'),
+    config,
+    targets,
+    trustedIssuers,
+  });
   const api = new ApiStack(app, 'Api', {
     stackName: name('api'),
     ...description('HTTP API and handlers'),
@@ -109,13 +116,8 @@ export function defineControlPlane(
         }
       : {}),
     targets: sync.targets,
-  });
-  const live = new LiveStack(app, 'Live', {
-    stackName: name('live'),
-    ...description('live task updates and presence (AppSync Events)'),
-    config,
-    targets,
-    trustedIssuers,
+    // The conversations function streams replies to the live channels.
+    live,
   });
   const web = new WebStack(app, 'Web', {
     stackName: name('web'),

@@ -148,12 +148,14 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // agent, the recent messages (Query) and the org, stores the question with the rate bucket and a
   // budget check (one transaction), retrieves knowledge (the version, a Query on rebuild), reads the
   // prompt and, for an openai-compatible LLM, the agent's key; calls the model; stores the reply
-  // with the token counters. Lists page with signed cursors; usage is one BatchGet.
+  // with the token counters. Lists page with signed cursors; usage is one BatchGet. Streams a
+  // person's reply to its conversation's live channel as the model writes it.
   conversations: {
     table: [...tenantWrites, 'dynamodb:Query'],
     signingKey: true,
     agentKeySecrets: ['get'],
     invokeModels: true,
+    publishLiveEvents: true,
   },
   // Tasks: the task, its quarter-hour counter, checks on the agent and assignee it names, the
   // idempotency key and the audit entry in one transaction; lists page with signed cursors (one

@@ -6,7 +6,9 @@
  *   authorizer.ts), which allows only channels of orgs the caller is a member of, and lets members
  *   publish presence heartbeats only.
  * - Task changes are published by the change publisher (functions/jobs/publish-changes.ts) with IAM:
- *   its role may publish to this API's namespace and nothing else.
+ *   its role may publish to this API's namespace and nothing else. So may the API's conversations
+ *   function, which streams replies (it reads `namespaceArn` and `eventsUrl`; the Api stack
+ *   follows this one).
  */
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AppSyncAuthorizationType, type ChannelNamespace, EventApi } from 'aws-cdk-lib/aws-appsync';
@@ -35,6 +37,10 @@ export class LiveStack extends Stack {
   /** What the admin site connects to: `wss://<realtime dns>/event/realtime`, and the host it names. */
   readonly realtimeUrl: string;
   readonly httpHost: string;
+  /** What a publisher's role is granted `appsync:EventPublish` on: this API's one namespace. */
+  readonly namespaceArn: string;
+  /** Where publishers POST events (LIVE_EVENTS_URL). */
+  readonly eventsUrl: string;
 
   constructor(scope: Construct, id: string, props: LiveStackProps) {
     super(scope, id, props);
@@ -72,16 +78,18 @@ export class LiveStack extends Stack {
     this.namespace = this.api.addChannelNamespace('Orgs', { channelNamespaceName: liveNamespace });
     this.realtimeUrl = `wss://${this.api.realtimeDns}/event/realtime`;
     this.httpHost = this.api.httpDns;
+    this.namespaceArn = `${this.api.apiArn}/channelNamespace/${liveNamespace}`;
+    this.eventsUrl = `https://${this.api.httpDns}/event`;
 
     this.publisher = new AppFunction(this, 'Publisher', {
       entry: 'functions/jobs/publish-changes.ts',
       description: `${config.namePrefix} task change publisher`,
       access: jobFunctionAccess['publish-changes'],
       // Publish on this API's one namespace, nothing else (not connect, not subscribe, no other API).
-      targets: { ...targets, liveNamespaceArn: `${this.api.apiArn}/channelNamespace/${liveNamespace}` },
+      targets: { ...targets, liveNamespaceArn: this.namespaceArn },
       environment: {
         ...functionEnvironment(this, { config, targets, trustedIssuers: [] }),
-        LIVE_EVENTS_URL: `https://${this.api.httpDns}/event`,
+        LIVE_EVENTS_URL: this.eventsUrl,
       },
       retainLogs: !config.isDev,
       timeout: Duration.seconds(30),

@@ -68,6 +68,7 @@ function deployed(value: unknown, exporter: Template): string {
   if ('Ref' in intrinsic) return String(intrinsic.Ref);
   const [resource, attribute] = (intrinsic['Fn::GetAtt'] ?? []) as string[];
   if (attribute === 'ProviderURL') return `https://cognito-idp.us-east-1.amazonaws.com/${resource}`;
+  if (resource && attribute) return `${resource}.${attribute}`;
   throw new Error(`Cannot resolve ${JSON.stringify(value)}`);
 }
 
@@ -110,6 +111,7 @@ function expectedActions(access: FunctionAccess): string[] {
   if (access.userPoolClients)
     actions.push('cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient');
   if (access.deleteUserPoolClients) actions.push('cognito-idp:DeleteUserPoolClient');
+  if (access.publishLiveEvents) actions.push('appsync:EventPublish');
   return [...new Set(actions)].sort();
 }
 
@@ -278,6 +280,30 @@ describe('least privilege', () => {
       }
     }
     expect(granted).toEqual(['conversations']);
+  });
+
+  it('lets only the conversations function publish to the live channels, on this stage’s namespace, with its endpoint', () => {
+    const granted: string[] = [];
+    for (const { name, fn, template } of all()) {
+      for (const statement of statementsOf(template, fn)) {
+        if (!actionsOf(statement).some((a) => a.startsWith('appsync:'))) continue;
+        granted.push(name);
+        expect(actionsOf(statement)).toEqual(['appsync:EventPublish']);
+        expect(resourcesOf(statement)).toHaveLength(1);
+        const arn = deployed(resourcesOf(statement)[0], s.template(s.plane.live));
+        expect(arn).toBe(`${logicalIdOf(s.plane.live.api)}.ApiArn/channelNamespace/orgs`);
+      }
+    }
+    expect(granted).toEqual(['conversations']);
+    const resources = api.toJSON().Resources;
+    for (const [module, fn] of s.plane.api.functions) {
+      const env = resources[logicalIdOf(fn.function)].Properties.Environment.Variables;
+      if (module !== 'conversations') expect(env, module).not.toHaveProperty('LIVE_EVENTS_URL');
+      else
+        expect(deployed(env.LIVE_EVENTS_URL, s.template(s.plane.live))).toBe(
+          `https://${logicalIdOf(s.plane.live.api)}.Dns.Http/event`,
+        );
+    }
   });
 
   it('has an access declaration for every handler module, and none for modules that are gone', () => {

@@ -4,14 +4,16 @@
  * our JWTs exactly as the HTTP pipeline does (http/pipeline/auth.ts), then allows:
  * - connecting: any valid token of a known user;
  * - subscribing: to `/orgs/<orgId>/tasks` and `/orgs/<orgId>/presence` of an org the caller is a
- *   member of and that is not suspended, nothing else (no wildcards, no other namespace);
- * - publishing: to the presence channel of such an org only. Task channels are published by the
- *   change publisher alone, with IAM, which never reaches this function.
+ *   member of and that is not suspended, and to `/orgs/<orgId>/conversations/<conversationId>` when
+ *   that membership may also read conversations; nothing else (no wildcards, no other namespace);
+ * - publishing: to the presence channel of such an org only. Task and conversation channels are
+ *   published by the API's functions alone, with IAM, which never reaches this function.
  *
  * Results are not cached (ttlOverride 0): a decision is per channel, and removing a member must
  * stop their next subscription at once.
  */
 import { parseChannel } from '../../api/live';
+import { can } from '../../api/permissions';
 import { getMembershipWithOrgStatus } from '../../data/memberships';
 import { dynamoUserStore } from '../../data/users';
 import { logger } from '../../lib/logger';
@@ -65,6 +67,11 @@ export async function handler(event: LiveAuthorizerEvent): Promise<LiveAuthorize
   const { membership, suspended } = await getMembershipWithOrgStatus(target.orgId, userId);
   if (!membership || suspended) {
     logger.info('live channel refused', { channel, reason: membership ? 'org suspended' : 'not a member' });
+    return denied;
+  }
+  // A reply as it is written is what GET …/messages shows once stored: the same permission.
+  if (target.kind === 'conversations' && !can(membership.role, 'conversations:read')) {
+    logger.info('live channel refused', { channel, reason: 'may not read conversations' });
     return denied;
   }
   return allowed;
