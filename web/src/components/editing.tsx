@@ -1,7 +1,17 @@
-/** What editors of long, versioned text share: a size counter, and the refusal of a stale save. */
+/**
+ * What editors of one org resource share: loading it with the caller's role, the copy the forms
+ * send If-Match against, the refusal of a stale save, and a size counter for long text.
+ */
 import { Alert, Button, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconRefresh } from '@tabler/icons-react';
-import { ApiError } from '../app/api';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { OrgRole } from '../../../functions/api/permissions';
+import { getMyMembership } from '../../../functions/api/routes/tenancy';
+import { ApiError, type Result } from '../app/api';
+import { useRoute } from '../app/queries';
+import { Empty, Loaded } from './feedback';
 
 export const isStale = (error: unknown) => error instanceof ApiError && error.problem.status === 412;
 
@@ -43,4 +53,60 @@ export function StaleAlert({ what, onReload }: { what: string; onReload(): void 
       </Stack>
     </Alert>
   );
+}
+
+/**
+ * One resource of the org with the caller's role, or a plain "no such …" with the way back when the
+ * API answers 404 (deleted, or a wrong link).
+ */
+export function OrgResource<T>({
+  orgId,
+  query,
+  missing,
+  children,
+}: {
+  orgId: string;
+  query: UseQueryResult<Result<T>>;
+  missing: { icon: ReactNode; title: string; back: string; to: string };
+  children: (loaded: Result<T>, role: OrgRole) => ReactNode;
+}) {
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const navigate = useNavigate();
+  if (query.error instanceof ApiError && query.error.problem.status === 404) {
+    return (
+      <Empty
+        icon={missing.icon}
+        title={missing.title}
+        description="It was deleted, or the link is wrong."
+        action={<Button onClick={() => navigate(missing.to)}>{missing.back}</Button>}
+      />
+    );
+  }
+  return (
+    <Loaded
+      query={{
+        ...query,
+        data: me.data && query.data,
+        isPending: query.isPending || me.isPending,
+        error: query.error ?? me.error,
+      }}
+    >
+      {(loaded) => children(loaded, me.data!.data.role)}
+    </Loaded>
+  );
+}
+
+/**
+ * What a page's forms change and send If-Match against: the resource as the page last read or
+ * saved it. `reload` reads it again and bumps `generation`, a key that remounts the forms with it.
+ */
+export function useEditBase<T>(initial: Result<T>, refetch: () => Promise<{ data?: Result<T> }>) {
+  const [base, setBase] = useState(initial);
+  const [generation, setGeneration] = useState(0);
+  const reload = async () => {
+    const fresh = await refetch();
+    if (fresh.data) setBase(fresh.data);
+    setGeneration((g) => g + 1);
+  };
+  return { base, adopt: setBase, reload: () => void reload(), generation };
 }

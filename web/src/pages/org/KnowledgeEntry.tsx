@@ -15,19 +15,18 @@ import {
   getKnowledgeEntry,
   updateKnowledgeEntry,
 } from '../../../../functions/api/routes/knowledge';
-import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import {
   CreateKnowledgeBody,
   type KnowledgeEntry as Entry,
   UpdateKnowledgeBody,
 } from '../../../../functions/api/schemas/knowledge';
-import { ApiError, type Result } from '../../app/api';
+import type { Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { isStale, StaleAlert } from '../../components/editing';
-import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { isStale, OrgResource, StaleAlert, useEditBase } from '../../components/editing';
+import { announceDone, announceFailure, ProblemAlert } from '../../components/feedback';
 import { AgentsLimitedTo, EntryFields, type EntryValues, TagBadges, useAgentNames } from './knowledge-parts';
 
 function EntryTitle({ orgId, entryId }: { orgId: string; entryId: string }) {
@@ -214,14 +213,7 @@ function DeleteEntry({ orgId, entry }: { orgId: string; entry: Entry }) {
 function EntryPage({ orgId, initial, role }: { orgId: string; initial: Result<Entry>; role: OrgRole }) {
   const format = useFormat();
   const query = useRoute(getKnowledgeEntry, { params: { orgId, entryId: initial.data.id } });
-  // What the editor changes and sends If-Match against: the entry as this page last read or saved it.
-  const [base, setBase] = useState(initial);
-  const [generation, setGeneration] = useState(0);
-  const reload = async () => {
-    const fresh = await query.refetch();
-    if (fresh.data) setBase(fresh.data);
-    setGeneration((g) => g + 1);
-  };
+  const { base, adopt, reload, generation } = useEditBase(initial, query.refetch);
   const entry = base.data;
   const editable = can(role, 'knowledge:write');
   return (
@@ -237,7 +229,7 @@ function EntryPage({ orgId, initial, role }: { orgId: string; initial: Result<En
       </Stack>
       {editable ? (
         <>
-          <EditForm key={generation} orgId={orgId} base={base} adopt={setBase} reload={() => void reload()} />
+          <EditForm key={generation} orgId={orgId} base={base} adopt={adopt} reload={reload} />
           <DeleteEntry orgId={orgId} entry={entry} />
         </>
       ) : (
@@ -254,31 +246,19 @@ function EntryPage({ orgId, initial, role }: { orgId: string; initial: Result<En
 
 export function KnowledgeEntry() {
   const { orgId, entryId } = useParams() as { orgId: string; entryId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
   const entry = useRoute(getKnowledgeEntry, { params: { orgId, entryId } });
-  const navigate = useNavigate();
-  if (entry.error instanceof ApiError && entry.error.problem.status === 404) {
-    return (
-      <Empty
-        icon={<IconBook size={28} />}
-        title="No such entry"
-        description="It was deleted, or the link is wrong."
-        action={<Button onClick={() => navigate(`/orgs/${orgId}/knowledge`)}>Back to knowledge</Button>}
-      />
-    );
-  }
   return (
-    <Loaded
-      query={{
-        ...entry,
-        data: me.data && entry.data,
-        isPending: entry.isPending || me.isPending,
-        error: entry.error ?? me.error,
+    <OrgResource
+      orgId={orgId}
+      query={entry}
+      missing={{
+        icon: <IconBook size={28} />,
+        title: 'No such entry',
+        back: 'Back to knowledge',
+        to: `/orgs/${orgId}/knowledge`,
       }}
     >
-      {(loaded) => (
-        <EntryPage key={`${orgId}/${entryId}`} orgId={orgId} initial={loaded} role={me.data!.data.role} />
-      )}
-    </Loaded>
+      {(loaded, role) => <EntryPage key={`${orgId}/${entryId}`} orgId={orgId} initial={loaded} role={role} />}
+    </OrgResource>
   );
 }

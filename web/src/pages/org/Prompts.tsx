@@ -1,0 +1,189 @@
+/**
+ * The organization's prompts: a list (a table on desktops, cards on phones, a page at a time) of
+ * each prompt at its latest version, and, for admins, the form that creates one (its text becomes
+ * version 1).
+ */
+import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconPlus, IconPrompt } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { can } from '../../../../functions/api/permissions';
+import { createPrompt, listPrompts } from '../../../../functions/api/routes/prompts';
+import { getMyMembership } from '../../../../functions/api/routes/tenancy';
+import { CreatePromptBody, type Prompt } from '../../../../functions/api/schemas/prompts';
+import { useApiForm } from '../../app/forms';
+import { usePagedRoute } from '../../app/paging';
+import { useChange, useRoute } from '../../app/queries';
+import { useFormat } from '../../app/time';
+import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { PromptFields, type PromptValues, usedByText } from './prompt-parts';
+
+const pageSize = 25;
+
+const emptyPrompt: PromptValues = { name: '', description: null, text: '', note: '' };
+
+function CreatePromptForm({ orgId, onCancel }: { orgId: string; onCancel(): void }) {
+  const navigate = useNavigate();
+  const create = useChange(createPrompt, { orgId });
+  const { form, problem, run } = useApiForm<PromptValues>(CreatePromptBody, { initialValues: emptyPrompt });
+  return (
+    <Card withBorder>
+      <form
+        aria-label="Create a prompt"
+        onSubmit={run(async ({ note, ...values }) => {
+          const body: CreatePromptBody = { ...values, ...(note ? { note } : {}) };
+          const { data } = await create.mutateAsync({ params: { orgId }, body });
+          announceDone(`Prompt ${data.name} created.`);
+          navigate(`/orgs/${orgId}/prompts/${data.id}`);
+        })}
+      >
+        <Stack gap="sm">
+          <Title order={2} size="h4">
+            Create a prompt
+          </Title>
+          <ProblemAlert error={problem} />
+          <PromptFields form={form} />
+          <Group>
+            <Button type="submit" leftSection={<IconPlus size={16} />} loading={create.isPending}>
+              Create prompt
+            </Button>
+            <Button variant="default" onClick={onCancel}>
+              Cancel
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function PromptLink({ orgId, prompt }: { orgId: string; prompt: Prompt }) {
+  return (
+    <Anchor
+      component={Link}
+      to={`/orgs/${orgId}/prompts/${prompt.id}`}
+      fw={600}
+      style={{ overflowWrap: 'anywhere' }}
+    >
+      {prompt.name}
+    </Anchor>
+  );
+}
+
+function VersionBadge({ version }: { version: number }) {
+  return (
+    <Badge variant="default" miw="fit-content" tt="none">
+      Version {version}
+    </Badge>
+  );
+}
+
+function PromptList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: boolean; onCreate(): void }) {
+  const format = useFormat();
+  const phone = useMediaQuery('(max-width: 48em)');
+  const prompts = usePagedRoute(listPrompts, { params: { orgId }, query: { limit: pageSize } });
+  return (
+    <Loaded query={{ ...prompts, data: prompts.items }}>
+      {(items) =>
+        items.length === 0 ? (
+          <Empty
+            icon={<IconPrompt size={28} />}
+            title="No prompts yet"
+            description={
+              mayCreate
+                ? 'Create the first prompt: the instructions an agent follows in every conversation. Agents then pin a version of it or follow the latest.'
+                : 'An admin of the organization writes the prompts agents follow.'
+            }
+            action={
+              mayCreate && (
+                <Button leftSection={<IconPlus size={16} />} onClick={onCreate}>
+                  Create the first prompt
+                </Button>
+              )
+            }
+          />
+        ) : (
+          <Stack gap="sm">
+            {phone ? (
+              <Stack gap="xs" role="list" aria-label="Prompts">
+                {items.map((p) => (
+                  <Card key={p.id} withBorder role="listitem" padding="sm">
+                    <Stack gap={6}>
+                      <PromptLink orgId={orgId} prompt={p} />
+                      <Group gap="xs" wrap="wrap">
+                        <VersionBadge version={p.version} />
+                        <Text size="sm">{usedByText(p.agentIds.length)}</Text>
+                      </Group>
+                      <Text size="sm" c="dimmed">
+                        Changed {format.dateTime(p.updatedAt)}
+                      </Text>
+                    </Stack>
+                  </Card>
+                ))}
+              </Stack>
+            ) : (
+              <div className="table-scroll">
+                <Table aria-label="Prompts" verticalSpacing="sm" highlightOnHover>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Prompt</Table.Th>
+                      <Table.Th>Version</Table.Th>
+                      <Table.Th>Used by</Table.Th>
+                      <Table.Th>Changed</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((p) => (
+                      <Table.Tr key={p.id}>
+                        <Table.Td>
+                          <PromptLink orgId={orgId} prompt={p} />
+                          {p.description && (
+                            <Text size="sm" c="dimmed" lineClamp={1}>
+                              {p.description}
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <VersionBadge version={p.version} />
+                        </Table.Td>
+                        <Table.Td>{usedByText(p.agentIds.length)}</Table.Td>
+                        <Table.Td>{format.dateTime(p.updatedAt)}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </div>
+            )}
+            <LoadMore list={prompts} />
+          </Stack>
+        )
+      }
+    </Loaded>
+  );
+}
+
+export function Prompts() {
+  const { orgId } = useParams() as { orgId: string };
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const [creating, setCreating] = useState(false);
+  const mayCreate = Boolean(me.data && can(me.data.data.role, 'prompts:write'));
+  return (
+    <Stack maw={1100} gap="lg">
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Title order={1} size="h2">
+          Prompts
+        </Title>
+        {mayCreate && !creating && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+            New prompt
+          </Button>
+        )}
+      </Group>
+      {creating && <CreatePromptForm orgId={orgId} onCancel={() => setCreating(false)} />}
+      <Loaded query={{ ...me, data: me.data?.data }}>
+        {() => <PromptList orgId={orgId} mayCreate={mayCreate} onCreate={() => setCreating(true)} />}
+      </Loaded>
+    </Stack>
+  );
+}
