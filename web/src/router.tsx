@@ -56,6 +56,40 @@ export const orgPages: RouteObject[] = [
     ],
   },
   {
+    path: 'prompts',
+    handle: { crumb: () => 'Prompts' },
+    children: [
+      { index: true, lazy: page(() => import('./pages/org/Prompts'), 'Prompts') },
+      {
+        path: ':promptId',
+        // The page names the prompt in the breadcrumbs itself (from the cache it fills).
+        lazy: async () => {
+          const { PromptDetail, handle } = await import('./pages/org/PromptDetail');
+          return { Component: PromptDetail, handle };
+        },
+      },
+    ],
+  },
+  {
+    path: 'knowledge',
+    handle: { crumb: () => 'Knowledge' },
+    children: [
+      { index: true, lazy: page(() => import('./pages/org/Knowledge'), 'Knowledge') },
+      {
+        path: 'new',
+        handle: { crumb: () => 'New entry' },
+        lazy: async () => ({ Component: (await import('./pages/org/KnowledgeEntry')).NewKnowledgeEntry }),
+      },
+      {
+        path: ':entryId',
+        lazy: async () => {
+          const { KnowledgeEntry, handle } = await import('./pages/org/KnowledgeEntry');
+          return { Component: KnowledgeEntry, handle };
+        },
+      },
+    ],
+  },
+  {
     path: 'chat',
     handle: { crumb: () => 'Chat' },
     lazy: page(() => import('./pages/org/Chat'), 'Chat'),

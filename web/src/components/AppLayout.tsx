@@ -19,6 +19,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import {
+  IconBook,
   IconCalendar,
   IconChartBar,
   IconChecklist,
@@ -30,6 +31,7 @@ import {
   IconMessageChatbot,
   IconMessages,
   IconPhone,
+  IconPrompt,
   IconRobot,
   IconSettings,
   IconShieldLock,
@@ -55,6 +57,8 @@ const orgSections: { to: string; label: string; icon: ReactNode; permission: Per
   { to: 'dashboard', label: 'Dashboard', icon: <IconChartBar size={18} />, permission: 'tasks:read' },
   { to: 'agents', label: 'Agents', icon: <IconRobot size={18} />, permission: 'agents:read' },
   { to: 'tasks', label: 'Tasks', icon: <IconChecklist size={18} />, permission: 'tasks:read' },
+  { to: 'prompts', label: 'Prompts', icon: <IconPrompt size={18} />, permission: 'prompts:read' },
+  { to: 'knowledge', label: 'Knowledge', icon: <IconBook size={18} />, permission: 'knowledge:read' },
   { to: 'chat', label: 'Chat', icon: <IconMessageChatbot size={18} />, permission: 'conversations:read' },
   {
     to: 'conversations',
