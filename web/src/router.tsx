@@ -44,6 +44,11 @@ export const orgPages: RouteObject[] = [
     lazy: page(() => import('./pages/org/PhoneNumbers'), 'PhoneNumbers'),
   },
   {
+    path: 'api-clients',
+    handle: { crumb: () => 'API clients' },
+    lazy: page(() => import('./pages/org/ApiClients'), 'ApiClients'),
+  },
+  {
     path: 'tasks',
     handle: { crumb: () => 'Tasks' },
     children: [

@@ -25,6 +25,7 @@ import {
   IconChecklist,
   IconChevronDown,
   IconHome,
+  IconKey,
   IconListDetails,
   IconLogout,
   IconMail,
@@ -75,6 +76,7 @@ const orgSections: { to: string; label: string; icon: ReactNode; permission: Per
   { to: 'members', label: 'Members', icon: <IconUsers size={18} />, permission: 'members:read' },
   { to: 'invitations', label: 'Invitations', icon: <IconMail size={18} />, permission: 'invites:read' },
   { to: 'audit', label: 'Audit log', icon: <IconListDetails size={18} />, permission: 'audit:read' },
+  { to: 'api-clients', label: 'API clients', icon: <IconKey size={18} />, permission: 'apiClients:read' },
   { to: 'calendar', label: 'Calendar', icon: <IconCalendar size={18} />, permission: 'calendar:readOwn' },
   { to: 'settings', label: 'Settings', icon: <IconSettings size={18} />, permission: 'org:update' },
 ];
