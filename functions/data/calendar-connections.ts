@@ -13,6 +13,7 @@ import { Refusal, refusals } from '../domain/refusal';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
+import { type Page, queryPage } from './page';
 
 export const CalendarConnection = z.object({
   orgId: z.string(),
@@ -92,6 +93,20 @@ export async function putConnection(connection: CalendarConnection, shards: numb
       },
     }),
   );
+}
+
+/** The org's connections, a page at a time: one Query of the org partition's CALENDAR# items. */
+export async function listConnections(
+  orgId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<Page<CalendarConnection>> {
+  const page = await queryPage({
+    partition: keys.org(orgId).pk,
+    sortPrefix: keys.calendarConnectionPrefix,
+    limit: options.limit,
+    cursor: options.cursor,
+  });
+  return { ...page, items: page.items.map((item) => CalendarConnection.parse(item)) };
 }
 
 export async function deleteConnectionItem(orgId: string, userId: string): Promise<void> {

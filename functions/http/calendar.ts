@@ -22,6 +22,7 @@ import {
   getAvailability,
   getCalendarConnection,
   listCalendarEvents,
+  listOrgCalendarConnections,
   syncCalendarNow,
   updateCalendarEvent,
 } from '../api/routes/calendar';
@@ -38,6 +39,7 @@ import {
   claimManualSync,
   connectionView,
   getConnection,
+  listConnections,
   markNeedsReauth,
   releaseLease,
 } from '../data/calendar-connections';
@@ -46,9 +48,11 @@ import { getMembership, type Membership } from '../data/memberships';
 import { saveOAuthState } from '../data/oauth-states';
 import { dynamoUserStore } from '../data/users';
 import { freeSlots, parseWorkingHours } from '../domain/availability';
+import { orgConnectionView } from '../domain/calendar-health';
 import { type GoogleEvent, googleIdOf, recordFromGoogle } from '../domain/calendar-sync';
 import { refusals, refuse } from '../domain/refusal';
 import { forgetCalendar } from '../jobs/forget-calendar';
+import { config } from '../lib/config';
 import { type Caller, httpHandler, implement } from './pipeline/handler';
 import { found } from './pipeline/refusals';
 
@@ -163,6 +167,12 @@ export const handler = httpHandler([
   implement(getCalendarConnection, async ({ params, caller }) => ({
     body: connectionView(await getConnection(params.orgId, caller.identity.sub)),
   })),
+
+  implement(listOrgCalendarConnections, async ({ params, query, now }) => {
+    const page = await listConnections(params.orgId, query);
+    const { intervalMinutes } = config().sync;
+    return { body: { ...page, items: page.items.map((c) => orgConnectionView(c, now, intervalMinutes)) } };
+  }),
 
   implement(disconnectCalendar, async ({ params, caller, now }) => {
     const userId = caller.identity.sub;

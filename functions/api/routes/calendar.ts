@@ -11,9 +11,11 @@ import {
   EventParams,
   EventsQuery,
   OAuthCallbackQuery,
+  OrgCalendarConnectionPage,
   SyncAccepted,
   UpdateEventBody,
 } from '../schemas/calendar';
+import { ListQuery } from '../schemas/common';
 import { OrgParams } from '../schemas/orgs';
 
 export const authorizeGoogleCalendar = route({
@@ -49,6 +51,19 @@ export const getCalendarConnection = route({
   auth: { kind: 'org', permission: 'calendar:readOwn' },
   params: OrgParams,
   response: CalendarConnectionView,
+  successStatus: 200,
+});
+
+export const listOrgCalendarConnections = route({
+  operationId: 'listOrgCalendarConnections',
+  method: 'GET',
+  path: '/orgs/{orgId}/calendar/connections',
+  module: 'calendar',
+  summary: 'The members’ calendar connections with their sync health (managers and up), paged',
+  auth: { kind: 'org', permission: 'calendar:readOthers' },
+  params: OrgParams,
+  query: ListQuery,
+  response: OrgCalendarConnectionPage,
   successStatus: 200,
 });
 

@@ -21,6 +21,25 @@ export const CalendarConnectionView = z
   .meta({ id: 'CalendarConnection' });
 export type CalendarConnectionView = z.infer<typeof CalendarConnectionView>;
 
+/** ok; failing: the last sync failed or Google wants a new consent; stale: no sync for too long. */
+export const SyncHealth = z.enum(['ok', 'failing', 'stale']);
+export type SyncHealth = z.infer<typeof SyncHealth>;
+
+/** A member's connection as managers see it on the org's dashboard: sync state, never a token. */
+export const OrgCalendarConnection = z
+  .object({
+    userId: z.string(),
+    accountEmail: z.string().nullable(),
+    status: CalendarStatus.exclude(['not_connected']),
+    lastSyncedAt: IsoDateTime.nullable(),
+    /** The last sync's error: its first line, at most 200 characters. */
+    lastError: z.string().nullable(),
+    health: SyncHealth,
+  })
+  .meta({ id: 'OrgCalendarConnection' });
+export type OrgCalendarConnection = z.infer<typeof OrgCalendarConnection>;
+export const OrgCalendarConnectionPage = page(OrgCalendarConnection);
+
 export const AuthorizeResponse = z.object({ url: z.url() });
 export const SyncAccepted = z.object({ status: z.literal('queued') });
 
