@@ -13,7 +13,7 @@ import {
   TwirpError,
   WebhookEvent,
 } from 'livekit-server-sdk';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   agentOfRoom,
   createTestCallSession,
@@ -22,20 +22,13 @@ import {
   routeNumber,
 } from '../../functions/adapters/livekit';
 import { Refusal } from '../../functions/domain/refusal';
-import { startLivekitStandin } from '../../infra/local/livekit-standin';
 import { listenLocal } from '../../infra/local/ports';
+import { livekitStandinForFile } from '../support/livekit';
 
 const apiKey = 'devkey-contract';
 const apiSecret = 'dev-secret-for-the-livekit-contract-0123456789';
 const trunkId = 'ST_contract';
-const standin = await startLivekitStandin({ apiKey, apiSecret, trunkId });
-Object.assign(process.env, {
-  LIVEKIT_URL: standin.url.replace(/^http/, 'ws'),
-  LIVEKIT_API_KEY: apiKey,
-  LIVEKIT_API_SECRET: apiSecret,
-  LIVEKIT_SIP_TRUNK_ID: trunkId,
-});
-afterAll(() => standin.stop());
+const standin = await livekitStandinForFile({ apiKey, apiSecret, trunkId });
 
 const orgId = 'org_01JDXXXXXXXX0000000000000A';
 const agentA = 'agt_01JDXXXXXXXX0000000000000A';

@@ -7,26 +7,19 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { SipClient } from 'livekit-server-sdk';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localQueue, type QueuedMessage } from '../../functions/adapters/queue';
 import { keys } from '../../functions/data/keys';
 import { handler as worker } from '../../functions/jobs/sync-worker';
-import { startLivekitStandin } from '../../infra/local/livekit-standin';
 import { call } from '../support/api';
 import { cognito } from '../support/dev-cognito';
+import { livekitStandinForFile } from '../support/livekit';
 import { createOrg, partition, tenantSnapshot } from '../support/tenancy';
 
 const apiKey = 'devkey-org-deletion';
 const apiSecret = 'dev-secret-for-org-deletion-cleanup-0123456789';
 const trunkId = 'ST_orgdeletion';
-const standin = await startLivekitStandin({ apiKey, apiSecret, trunkId });
-Object.assign(process.env, {
-  LIVEKIT_URL: standin.url.replace(/^http/, 'ws'),
-  LIVEKIT_API_KEY: apiKey,
-  LIVEKIT_API_SECRET: apiSecret,
-  LIVEKIT_SIP_TRUNK_ID: trunkId,
-});
-afterAll(() => standin.stop());
+const standin = await livekitStandinForFile({ apiKey, apiSecret, trunkId });
 
 /**
  * Runs what is queued through the worker handler once, as SQS would: the messages it reports as

@@ -7,23 +7,16 @@
 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SipClient } from 'livekit-server-sdk';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startLivekitStandin } from '../../infra/local/livekit-standin';
+import { describe, expect, it } from 'vitest';
 import { call } from '../support/api';
 import { tableName, testDb } from '../support/env';
+import { livekitStandinForFile } from '../support/livekit';
 import { createOrg, tenantSnapshot } from '../support/tenancy';
 
 const apiKey = 'devkey-sip';
 const apiSecret = 'dev-secret-for-sip-dispatch-rules-0123456789';
 const trunkId = 'ST_sip';
-const standin = await startLivekitStandin({ apiKey, apiSecret, trunkId });
-Object.assign(process.env, {
-  LIVEKIT_URL: standin.url.replace(/^http/, 'ws'),
-  LIVEKIT_API_KEY: apiKey,
-  LIVEKIT_API_SECRET: apiSecret,
-  LIVEKIT_SIP_TRUNK_ID: trunkId,
-});
-afterAll(() => standin.stop());
+const standin = await livekitStandinForFile({ apiKey, apiSecret, trunkId });
 
 const numberPath = (orgId: string, e164: string) =>
   `/orgs/${orgId}/phone-numbers/${encodeURIComponent(e164)}`;
