@@ -20,7 +20,7 @@ import {
   WebhookReceiver,
 } from 'livekit-server-sdk';
 import * as z from 'zod';
-import { AgentId } from '../api/schemas/agents';
+import { AgentId } from '../api/schemas/common';
 import { OrgId } from '../api/schemas/orgs';
 import { refuse } from '../domain/refusal';
 import { config } from '../lib/config';

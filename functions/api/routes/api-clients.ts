@@ -3,14 +3,8 @@
  * read of an agent. README "Machine callers" has the design.
  */
 import { route } from '../route';
-import {
-  ApiClient,
-  ApiClientParams,
-  CreateApiClientBody,
-  CreatedApiClient,
-  RuntimeAgent,
-  RuntimeAgentParams,
-} from '../schemas/api-clients';
+import { RuntimeAgent, RuntimeAgentParams } from '../schemas/agents';
+import { ApiClient, ApiClientParams, CreateApiClientBody, CreatedApiClient } from '../schemas/api-clients';
 import { ListQuery, page } from '../schemas/common';
 import { OrgParams } from '../schemas/orgs';
 

@@ -8,11 +8,11 @@ import {
   ttsProviderNames,
   ttsProviders,
 } from '../providers';
-import { DisplayText, IsoDateTime, ListQuery } from './common';
+import { AgentId, DisplayText, IsoDateTime, ListQuery } from './common';
 import { OrgId } from './orgs';
 import { AgentPromptRef } from './prompts';
 
-export const AgentId = z.string().regex(/^agt_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an agent id (agt_…)');
+export { AgentId };
 export const AgentParams = z.strictObject({ orgId: OrgId, agentId: AgentId });
 
 export const agentTypes = ['voice', 'chat', 'email'] as const;
@@ -232,3 +232,18 @@ export const AgentSession = z
     expiresAt: IsoDateTime,
   })
   .meta({ id: 'AgentSession' });
+
+/** The voice runtime's read of an agent (GET /runtime/agents/{agentId}, an API-client route). */
+export const RuntimeAgentParams = z.strictObject({ agentId: AgentId });
+
+/** What a voice worker needs to run an agent: the agent with its configuration, and its keys in clear. */
+export const RuntimeAgent = z
+  .object({
+    agent: Agent,
+    keys: z.object({
+      chatbot: z.string().nullable(),
+      tts: z.string().nullable(),
+      stt: z.string().nullable(),
+    }),
+  })
+  .meta({ id: 'RuntimeAgent' });

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { Agent, AgentId } from './agents';
 import { DisplayText, IsoDateTime } from './common';
 import { OrgId, OrgRole } from './orgs';
 
@@ -36,17 +35,3 @@ export const CreatedApiClient = ApiClient.extend({
   tokenUrl: z.string().nullable(),
 }).meta({ id: 'CreatedApiClient' });
 export type CreatedApiClient = z.infer<typeof CreatedApiClient>;
-
-export const RuntimeAgentParams = z.strictObject({ agentId: AgentId });
-
-/** What a voice worker needs to run an agent: the agent with its configuration, and its keys in clear. */
-export const RuntimeAgent = z
-  .object({
-    agent: Agent,
-    keys: z.object({
-      chatbot: z.string().nullable(),
-      tts: z.string().nullable(),
-      stt: z.string().nullable(),
-    }),
-  })
-  .meta({ id: 'RuntimeAgent' });

@@ -2,6 +2,12 @@ import * as z from 'zod';
 
 export const IsoDateTime = z.iso.datetime({ offset: false });
 
+/**
+ * Here rather than in agents.ts because several route groups refer to agents: importing agents.ts
+ * for the id would build every agent schema in those groups' Lambdas at each cold start.
+ */
+export const AgentId = z.string().regex(/^agt_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an agent id (agt_…)');
+
 function isIanaTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { AgentId } from './agents';
-import { DisplayText, Email, IsoDateTime, ListQuery, LongText } from './common';
+import { AgentId, DisplayText, Email, IsoDateTime, ListQuery, LongText } from './common';
 import { OrgId, PlanName } from './orgs';
 import { E164 } from './phone-numbers';
 

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { AgentId } from './agents';
-import { DisplayText, IsoDateTime, ListQuery, LongText } from './common';
+import { AgentId, DisplayText, IsoDateTime, ListQuery, LongText } from './common';
 import { OrgId } from './orgs';
 
 /** An entry's content: text or Markdown, counted in UTF-8 bytes. */

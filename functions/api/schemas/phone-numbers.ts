@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { AgentId } from './agents';
-import { IsoDateTime, ListQuery } from './common';
+import { AgentId, IsoDateTime, ListQuery } from './common';
 import { OrgId } from './orgs';
 
 const e164Message = 'must be an E.164 number: + then 8 to 15 digits, the first not 0 (+14155550123)';
