@@ -95,15 +95,23 @@ async function streamed(
   let text = '';
   let stopReason: string | undefined;
   let usage: { inputTokens?: number | undefined; outputTokens?: number | undefined } | undefined;
-  for await (const event of out.stream) {
-    if (signal.aborted) throw llmRefusals.timedOut(config().conversations.llmTimeoutMs);
-    const delta = event.contentBlockDelta?.delta?.text;
-    if (delta) {
-      text += delta;
-      onDelta(delta);
+  try {
+    for await (const event of out.stream) {
+      if (signal.aborted) throw llmRefusals.timedOut(config().conversations.llmTimeoutMs);
+      const delta = event.contentBlockDelta?.delta?.text;
+      if (delta) {
+        text += delta;
+        onDelta(delta);
+      }
+      if (event.messageStop) stopReason = event.messageStop.stopReason;
+      if (event.metadata) usage = event.metadata.usage;
     }
-    if (event.messageStop) stopReason = event.messageStop.stopReason;
-    if (event.metadata) usage = event.metadata.usage;
+  } catch (error) {
+    // The event-stream codec's own errors (a bad checksum, a frame cut short) carry no service
+    // metadata, unlike the exceptions Bedrock sends in the stream: the stream could not be read.
+    if (error instanceof Error && !(error instanceof Refusal) && !('$metadata' in error) && !signal.aborted)
+      throw llmRefusals.malformed();
+    throw error;
   }
   // A stream cut before messageStop is not an answer, however much text came first.
   if (!stopReason) throw llmRefusals.malformed();

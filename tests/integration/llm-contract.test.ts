@@ -140,6 +140,8 @@ describe.each(adapters)('$name', ({ api, port, stream }) => {
   it('a malformed reply or stream is upstream (502)', async () => {
     const refusal = await refusalOf(port().complete(request('[fault:malformed] refunds?', stream)));
     expect(refusal.kind).toBe('upstream');
+    // Streams break after their first pieces: what arrived is not an answer.
+    expect(refusal.message).toBe('The model provider sent a reply that could not be read.');
   });
 
   it('a fault armed for the next request applies once', async () => {
