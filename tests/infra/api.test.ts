@@ -445,6 +445,8 @@ describe('least privilege', () => {
       'api-clients': { signingKey: read },
       // The voice runtime reads an agent's provider keys, nothing else.
       runtime: { agentKeySecrets: read },
+      // Platform administration: cursors only.
+      admin: { signingKey: read },
       // Tasks: only the cursor signing key (lists page with signed cursors).
       tasks: { signingKey: read },
       // Prompts and knowledge: only the cursor signing key (lists page with signed cursors).
