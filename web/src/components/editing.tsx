@@ -67,7 +67,8 @@ export function OrgResource<T>({
 }: {
   orgId: string;
   query: UseQueryResult<Result<T>>;
-  missing: { icon: ReactNode; title: string; back: string; to: string };
+  /** `description` says why it may be gone when a 404 can mean more than deletion. */
+  missing: { icon: ReactNode; title: string; description?: string; back: string; to: string };
   children: (loaded: Result<T>, role: OrgRole) => ReactNode;
 }) {
   const me = useRoute(getMyMembership, { params: { orgId } });
@@ -77,7 +78,7 @@ export function OrgResource<T>({
       <Empty
         icon={missing.icon}
         title={missing.title}
-        description="It was deleted, or the link is wrong."
+        description={missing.description ?? 'It was deleted, or the link is wrong.'}
         action={<Button onClick={() => navigate(missing.to)}>{missing.back}</Button>}
       />
     );

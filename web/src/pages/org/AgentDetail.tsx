@@ -24,16 +24,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import {
-  IconAlertTriangle,
-  IconInfoCircle,
-  IconKey,
-  IconPhoneCall,
-  IconRefresh,
-  IconShare,
-  IconTrash,
-  IconX,
-} from '@tabler/icons-react';
+import { IconInfoCircle, IconKey, IconPhoneCall, IconShare, IconTrash, IconX } from '@tabler/icons-react';
 import { useEffect, useId, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
@@ -49,7 +40,7 @@ import {
   updateAgent,
 } from '../../../../functions/api/routes/agents';
 import { listPhoneNumbers } from '../../../../functions/api/routes/phone-numbers';
-import { getMyMembership, listMyOrgs } from '../../../../functions/api/routes/tenancy';
+import { listMyOrgs } from '../../../../functions/api/routes/tenancy';
 import { type Agent, AgentConfigBody, UpdateAgentBody } from '../../../../functions/api/schemas/agents';
 import { ApiError, type Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
@@ -57,14 +48,8 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import {
-  announceDone,
-  announceFailure,
-  Empty,
-  Loaded,
-  LoadMore,
-  ProblemAlert,
-} from '../../components/feedback';
+import { isStale, OrgResource, StaleAlert, useEditBase } from '../../components/editing';
+import { announceDone, announceFailure, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import { AgentFields, SharedBadge, StatusBadge, typeLabels } from './agent-parts';
 
 type KeyState = Agent['chatbotKey'];
@@ -85,31 +70,8 @@ export const handle = {
   ),
 };
 
-const is412 = (error: unknown) => error instanceof ApiError && error.problem.status === 412;
-
 function keyText(state: KeyState | undefined) {
   return state?.set ? `Set • …${state.last4 ?? ''}` : 'Not set';
-}
-
-function StaleAlert({ what, onReload }: { what: string; onReload(): void }) {
-  return (
-    <Alert
-      variant="light"
-      icon={<IconAlertTriangle size={18} />}
-      title={`Someone changed this ${what} meanwhile`}
-      role="alert"
-    >
-      <Stack gap="xs">
-        <Text size="sm">
-          Nothing was saved. Reload to see their changes (your edits here are replaced), then make yours
-          again.
-        </Text>
-        <Button variant="filled" w="fit-content" leftSection={<IconRefresh size={16} />} onClick={onReload}>
-          Reload agent
-        </Button>
-      </Stack>
-    </Alert>
-  );
 }
 
 /**
@@ -259,7 +221,7 @@ function DetailsForm({ orgId, base, adopt, reload }: Shared) {
           adopt(result);
           announceDone('Chatbot key cleared.');
         },
-        onError: (error) => (is412(error) ? setStale(true) : announceFailure('Key not cleared', error)),
+        onError: (error) => (isStale(error) ? setStale(true) : announceFailure('Key not cleared', error)),
       },
     );
   return (
@@ -291,7 +253,7 @@ function DetailsForm({ orgId, base, adopt, reload }: Shared) {
             form.resetDirty(fresh);
             announceDone('Agent saved.');
           } catch (error) {
-            if (is412(error)) {
+            if (isStale(error)) {
               setStale(true);
               return;
             }
@@ -384,7 +346,7 @@ function SpeechForm({ orgId, base, adopt, reload, providers }: Shared & { provid
       form.resetDirty(fresh);
       announceDone(done);
     } catch (error) {
-      if (is412(error)) {
+      if (isStale(error)) {
         setStale(true);
         return;
       }
@@ -821,17 +783,10 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
   const agentId = initial.data.id;
   const query = useRoute(getAgent, { params: { orgId, agentId } });
   const providers = useRoute(listAgentProviders);
-  // What the forms change and send If-Match against: the agent as this page last read or saved it.
-  const [base, setBase] = useState(initial);
-  const [generation, setGeneration] = useState(0);
-  const reload = async () => {
-    const fresh = await query.refetch();
-    if (fresh.data) setBase(fresh.data);
-    setGeneration((g) => g + 1);
-  };
+  const { base, adopt, reload, generation } = useEditBase(initial, query.refetch);
   const agent = base.data;
   const editable = !agent.shared && can(role, 'agents:update');
-  const shared = { orgId, base, adopt: setBase, reload: () => void reload() };
+  const shared = { orgId, base, adopt, reload };
   return (
     <Stack maw={900} gap="lg">
       <Group gap="sm" wrap="wrap">
@@ -875,31 +830,20 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
 
 export function AgentDetail() {
   const { orgId, agentId } = useParams() as { orgId: string; agentId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
   const agent = useRoute(getAgent, { params: { orgId, agentId } });
-  const navigate = useNavigate();
-  if (agent.error instanceof ApiError && agent.error.problem.status === 404) {
-    return (
-      <Empty
-        icon={<IconTrash size={28} />}
-        title="No such agent"
-        description="It was deleted, or it is no longer shared with this organization."
-        action={<Button onClick={() => navigate(`/orgs/${orgId}/agents`)}>Back to agents</Button>}
-      />
-    );
-  }
   return (
-    <Loaded
-      query={{
-        ...agent,
-        data: me.data && agent.data,
-        isPending: agent.isPending || me.isPending,
-        error: agent.error ?? me.error,
+    <OrgResource
+      orgId={orgId}
+      query={agent}
+      missing={{
+        icon: <IconTrash size={28} />,
+        title: 'No such agent',
+        description: 'It was deleted, or it is no longer shared with this organization.',
+        back: 'Back to agents',
+        to: `/orgs/${orgId}/agents`,
       }}
     >
-      {(loaded) => (
-        <AgentPage key={`${orgId}/${agentId}`} orgId={orgId} initial={loaded} role={me.data!.data.role} />
-      )}
-    </Loaded>
+      {(loaded, role) => <AgentPage key={`${orgId}/${agentId}`} orgId={orgId} initial={loaded} role={role} />}
+    </OrgResource>
   );
 }
