@@ -1,6 +1,6 @@
 // A fresh Node process for `npm run bench` (tests/bench/run.ts): imports one bundle and invokes its
 // handler. Plain JS run by node itself, so nothing but the bundle is loaded.
-//   node child.mjs cold   <bundle> <event.json|->  -> {importMs, invokeMs, status}
+//   node child.mjs cold   <bundle> <event.json|->  -> {importMs, invokeMs, cpuMs, status}
 //   node child.mjs memory <bundle> <event.json> <n>  -> RSS per request, summarised
 import { readFileSync } from 'node:fs';
 
@@ -8,6 +8,8 @@ const [mode, bundle, eventFile, count] = process.argv.slice(2);
 const event = eventFile && eventFile !== '-' ? JSON.parse(readFileSync(eventFile, 'utf8')) : undefined;
 const context = (id) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 10_000 });
 
+// CPU time beside wall time: on a loaded machine wall time is mostly waiting for a core.
+const cpuStarted = process.cpuUsage();
 const started = performance.now();
 const { handler } = await import(bundle);
 const imported = performance.now();
@@ -15,7 +17,9 @@ if (mode === 'cold') {
   let status = null;
   if (event) status = (await handler(event, context('cold')))?.statusCode ?? null;
   const done = performance.now();
-  console.log(JSON.stringify({ importMs: imported - started, invokeMs: done - imported, status }));
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  console.log(JSON.stringify({ importMs: imported - started, invokeMs: done - imported, cpuMs, status }));
 } else if (mode === 'memory') {
   const n = Number(count);
   const rss = new Float64Array(n);
