@@ -47,11 +47,28 @@ describeInBrowser('Chat console (Chromium against npm start and its LLM stand-in
     expect(await form.getByLabel('Message').inputValue()).toBe('');
     await both(page, 'cited-answer');
 
-    // A second message continues the same conversation.
+    // A second message continues the same conversation; the model writes it slowly (a piece every
+    // quarter second), so its text shows while the send is pending, before the stored reply.
+    const armed = await fetch(`${url}/dev/llm/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'drip', times: 1 }),
+    });
+    expect(armed.status).toBe(200);
     await form.getByLabel('Message').fill('How long do refunds take?');
     await form.getByRole('button', { name: 'Send' }).click();
+    const streaming = page.getByTestId('streamed-reply');
+    await streaming.getByText(/^According to/).waitFor();
+    expect(await streaming.getAttribute('aria-busy')).toBe('true');
+    expect(await log.getByText(/five working days/).count()).toBe(0);
+    await shot(page, 'streaming');
     await log.getByText(/five working days/).waitFor();
     await log.getByRole('link', { name: 'Refunds' }).waitFor();
+    await streaming.waitFor({ state: 'detached' });
+    // Announced once, when the answer is in.
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'The agent answered.' }).count())
+      .toBe(1);
 
     await page
       .getByRole('navigation', { name: 'Organization' })

@@ -7,12 +7,13 @@
  * Subscriptions survive a dropped connection: the socket comes back with backoff and resubscribes.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   channelOf,
   PresenceEvent,
   presenceHeartbeatMs,
   presenceWindowMs,
+  ReplyStreamEvent,
   TaskChangeEvent,
 } from '../../../functions/api/live';
 import type { RuntimeConfig } from './api';
@@ -24,6 +25,8 @@ type Listener = (event: unknown) => void;
 interface Subscription {
   channel: string;
   listener: Listener;
+  /** Called once the service has accepted the subscription. */
+  onReady?: () => void;
 }
 
 const base64url = (text: string) =>
@@ -90,6 +93,8 @@ class LiveConnection {
       this.keepAlive(this.timeoutMs);
     } else if (message.type === 'data' && message.id && message.event) {
       this.subscriptions.get(message.id)?.listener(JSON.parse(message.event));
+    } else if (message.type === 'subscribe_success' && message.id) {
+      this.subscriptions.get(message.id)?.onReady?.();
     }
   }
 
@@ -97,9 +102,9 @@ class LiveConnection {
     this.send({ type: 'subscribe', id, channel, authorization: this.authorization });
   }
 
-  subscribe(channel: string, listener: Listener): () => void {
+  subscribe(channel: string, listener: Listener, onReady?: () => void): () => void {
     const id = crypto.randomUUID();
-    this.subscriptions.set(id, { channel, listener });
+    this.subscriptions.set(id, { channel, listener, onReady });
     this.subscribeOnSocket(id, channel);
     return () => {
       this.subscriptions.delete(id);
@@ -196,4 +201,88 @@ export function usePresence(orgId: string): PresenceEvent[] {
     };
   }, [config, token, orgId, profile.id, profile.name, profile.picture]);
   return [...seen.values()].filter((p) => now - Date.parse(p.at) < presenceWindowMs);
+}
+
+/** A reply being written, as the chat page shows it while its send is pending. */
+export interface StreamedReply {
+  /** The text so far, pieces in their order. */
+  text: string;
+  /** done or failed once the model finished; the stored reply then replaces the text. */
+  ended: 'done' | 'failed' | null;
+}
+
+/**
+ * The conversation's channel while it is open: the reply to the caller's own send, piece by piece.
+ * `listen(id)` subscribes at once (before the first send of a new conversation) and resolves when
+ * the service accepted it, or after two seconds (the reply then arrives whole, as always);
+ * `begin()` and `end()` bracket a send.
+ */
+export function useReplyStream(orgId: string, conversationId: string | null) {
+  const { config, token } = useSession();
+  const [reply, setReply] = useState<StreamedReply | null>(null);
+  const current = useRef<{ conversationId: string; ready: Promise<void>; stop: () => void } | undefined>(
+    undefined,
+  );
+  /** The question the pieces shown answer: the first one heard after begin(). */
+  const answering = useRef<{ replyTo: string | null; pieces: Map<number, string> } | null>(null);
+
+  const listen = useCallback(
+    (id: string): Promise<void> => {
+      if (current.current?.conversationId === id) return current.current.ready;
+      current.current?.stop();
+      const connection = connectionFor(config, token);
+      if (!connection) return Promise.resolve();
+      let ready: () => void = () => undefined;
+      const accepted = new Promise<void>((resolve) => {
+        ready = resolve;
+        setTimeout(resolve, 2_000);
+      });
+      const stop = connection.subscribe(
+        channelOf(orgId, 'conversations', id),
+        (raw) => {
+          const parsed = ReplyStreamEvent.safeParse(raw);
+          const mine = answering.current;
+          if (!parsed.success || !mine) return;
+          const event = parsed.data;
+          mine.replyTo ??= event.replyTo;
+          if (mine.replyTo !== event.replyTo) return;
+          if (event.kind === 'delta') mine.pieces.set(event.seq, event.text);
+          const text = [...mine.pieces.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([, piece]) => piece)
+            .join('');
+          setReply({ text, ended: event.kind === 'delta' ? null : event.kind });
+        },
+        ready,
+      );
+      current.current = { conversationId: id, ready: accepted, stop };
+      return accepted;
+    },
+    [config, token, orgId],
+  );
+
+  useEffect(() => {
+    if (conversationId) void listen(conversationId);
+    else {
+      current.current?.stop();
+      current.current = undefined;
+    }
+  }, [conversationId, listen]);
+  useEffect(
+    () => () => {
+      current.current?.stop();
+      current.current = undefined;
+    },
+    [],
+  );
+
+  const begin = useCallback(() => {
+    answering.current = { replyTo: null, pieces: new Map() };
+    setReply({ text: '', ended: null });
+  }, []);
+  const end = useCallback(() => {
+    answering.current = null;
+    setReply(null);
+  }, []);
+  return { reply, listen, begin, end };
 }

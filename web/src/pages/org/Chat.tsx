@@ -2,8 +2,10 @@
  * The chat console: pick an agent, talk to it, and see each answer with the knowledge passages it
  * was given (the cited ones link to their entry), its latency and tokens. A conversation starts
  * with the first message (channel `console`) and can be continued from the conversations list
- * (`?agentId=…&conversationId=…`). Replies arrive whole: the API does not stream yet (README
- * "Conversations"). A reply the model could not give is shown as failed, with the API's reason.
+ * (`?agentId=…&conversationId=…`). While a send is pending the reply's text is shown as the model
+ * writes it, from the conversation's live channel (README "Conversations"); the stored reply from
+ * the API then replaces it with its sources and counts. A reply the model could not give is shown
+ * as failed, with the API's reason. Screen readers hear once that the answer came, not each piece.
  */
 import {
   Anchor,
@@ -16,8 +18,10 @@ import {
   Text,
   Textarea,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { IconMessageChatbot, IconSend } from '@tabler/icons-react';
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { can } from '../../../../functions/api/permissions';
 import { listAgents } from '../../../../functions/api/routes/agents';
@@ -30,6 +34,7 @@ import {
 import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import { type ConversationMessage, SendMessageBody } from '../../../../functions/api/schemas/conversations';
 import { useApiForm } from '../../app/forms';
+import { type StreamedReply, useReplyStream } from '../../app/live';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { Empty, Loaded, ProblemAlert } from '../../components/feedback';
@@ -117,16 +122,37 @@ function Transcript({
   );
 }
 
+/** The reply as it is written; aria-busy and not live, so assistive tech waits for the stored one. */
+function Streaming({ reply }: { reply: StreamedReply }) {
+  return (
+    <Card withBorder padding="sm" aria-label="Agent (writing)" aria-busy="true" data-testid="streamed-reply">
+      <Text size="sm" fw={600} mb={4}>
+        Agent
+      </Text>
+      <Text
+        c={reply.text ? undefined : 'dimmed'}
+        style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
+      >
+        {reply.text || 'Writing…'}
+      </Text>
+    </Card>
+  );
+}
+
 function Composer({
   orgId,
   agentId,
   conversationId,
   onStarted,
+  stream,
+  onAnswered,
 }: {
   orgId: string;
   agentId: string;
   conversationId: string | null;
   onStarted: (conversationId: string) => void;
+  stream: ReturnType<typeof useReplyStream>;
+  onAnswered: (sentence: string) => void;
 }) {
   const start = useChange(createConversation, { orgId });
   const send = useChange(sendMessage, { orgId });
@@ -144,7 +170,19 @@ function Composer({
           onStarted(id);
         }
         form.reset();
-        await send.mutateAsync({ params: { orgId, agentId, conversationId: id }, body: { text } });
+        // Listening before sending, so the first pieces are not missed.
+        await stream.listen(id);
+        stream.begin();
+        onAnswered('');
+        try {
+          await send.mutateAsync({ params: { orgId, agentId, conversationId: id }, body: { text } });
+          onAnswered('The agent answered.');
+        } catch (error) {
+          onAnswered('The agent could not answer.');
+          throw error;
+        } finally {
+          stream.end();
+        }
       })}
     >
       <Stack gap="sm">
@@ -173,6 +211,8 @@ export function Chat() {
   const agentId = search.get('agentId') ?? '';
   const conversationId = search.get('conversationId');
   const choose = (next: Record<string, string>) => setSearch(next, { replace: true });
+  const stream = useReplyStream(orgId, conversationId);
+  const [announcement, setAnnouncement] = useState('');
 
   return (
     <Stack gap="md">
@@ -227,8 +267,10 @@ export function Chat() {
                   {conversationId ? (
                     <Transcript orgId={orgId} agentId={agentId} conversationId={conversationId} />
                   ) : (
-                    <Text c="dimmed">Send a message to start a conversation.</Text>
+                    !stream.reply && <Text c="dimmed">Send a message to start a conversation.</Text>
                   )}
+                  {stream.reply && <Streaming reply={stream.reply} />}
+                  <VisuallyHidden role="status">{announcement}</VisuallyHidden>
                   {mayChat ? (
                     <Composer
                       key={`${agentId}-${conversationId ?? 'new'}`}
@@ -236,6 +278,8 @@ export function Chat() {
                       agentId={agentId}
                       conversationId={conversationId}
                       onStarted={(id) => choose({ agentId, conversationId: id })}
+                      stream={stream}
+                      onAnswered={setAnnouncement}
                     />
                   ) : (
                     <Text size="sm">
