@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { canonicalEmail } from '../../lib/email';
-import { AgentId } from './agents';
-import { Email, IsoDateTime, ListQuery, TimeZone } from './common';
+import { AgentId, Email, IsoDateTime, ListQuery, TimeZone } from './common';
 import { UserId } from './members';
 import { OrgId } from './orgs';
 import { E164 } from './phone-numbers';
