@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { desktop, expectScreenBarsMet, phone, pick, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, expectScreenBarsMet, pick, screenshots, signIn } from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 /**
@@ -54,14 +54,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
       const html = await page.content();
       for (const key of Object.values(keys)) expect(html).not.toContain(key);
     };
-    const both = async (page: Page, name: string) => {
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-desktop`);
-      await page.setViewportSize(phone);
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-phone`);
-      await page.setViewportSize(desktop);
-    };
+    const both = atBothSizes(shot);
 
     const page = await suite.browser.newPage();
     await page.setViewportSize(desktop);

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
 import { desktop, expectScreenBarsMet, phone, pick, screenshots, signIn } from '../support/console';
-import { devToken, stackApi } from '../support/local-stack';
+import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 const zone = 'Europe/Madrid';
 
@@ -57,12 +57,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     // An org with a second member (Mia, a plain member) through the API.
     const owner = await devToken(url, email);
     const org = await api(owner, 'POST', '/orgs', { name: 'Calendar Co' });
-    const invite = await api(owner, 'POST', `/orgs/${org.id}/invites`, {
-      email: 'mia@acme.test',
-      role: 'member',
-    });
-    const mia = await devToken(url, 'mia@acme.test');
-    await api(mia, 'POST', '/invites/accept', { token: new URL(invite.acceptUrl).searchParams.get('token') });
+    const _mia = await joinOrg(url, owner, org.id, 'mia@acme.test', 'member');
 
     await page.goto(`${url}/#/orgs/${org.id}`);
     await page

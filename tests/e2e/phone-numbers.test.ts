@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { desktop, expectScreenBarsMet, phone, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, expectScreenBarsMet, screenshots, signIn } from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 describeInBrowser('Phone numbers in the console (Chromium against npm start)', (suite) => {
@@ -9,14 +8,7 @@ describeInBrowser('Phone numbers in the console (Chromium against npm start)', (
     const shot = screenshots('phone-numbers');
     const url = suite.stack.url;
     const api = stackApi(url);
-    const both = async (page: Page, name: string) => {
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-desktop`);
-      await page.setViewportSize(phone);
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-phone`);
-      await page.setViewportSize(desktop);
-    };
+    const both = atBothSizes(shot);
 
     const email = 'numbers-owner@acme.test';
     const page = await suite.browser.newPage();

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
 import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
-import { devToken, stackApi } from '../support/local-stack';
+import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 /** The API's own message for a field of a refused request. */
 async function apiFieldMessage(url: string, token: string, path: string, body: unknown, field: string) {
@@ -143,14 +143,7 @@ describeInBrowser('Prompts in the console (Chromium against npm start)', (suite)
       text: 'Say hello.',
     });
     const viewerEmail = 'prompts-viewer@acme.test';
-    const invite = await api(owner, 'POST', `/orgs/${org.id}/invites`, {
-      email: viewerEmail,
-      role: 'viewer',
-    });
-    const viewer = await devToken(url, viewerEmail);
-    await api(viewer, 'POST', '/invites/accept', {
-      token: new URL(invite.acceptUrl).searchParams.get('token'),
-    });
+    await joinOrg(url, owner, org.id, viewerEmail, 'viewer');
 
     // The browser is still signed in as the first test's owner.
     const page = await suite.browser.newPage();

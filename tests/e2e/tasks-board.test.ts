@@ -1,31 +1,19 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser, launchChromium } from '../support/browser';
-import { desktop, expectScreenBarsMet, phone, screenshots, signIn } from '../support/console';
-import { devToken, stackApi } from '../support/local-stack';
+import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
+import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 describeInBrowser('Tasks board with live updates (two Chromium browsers against npm start)', (suite) => {
   it('shows both members online; a move or a new task in one browser appears in the other without a reload', async () => {
     const shot = screenshots('tasks-board');
     const url = suite.stack.url;
     const api = stackApi(url);
-    const both = async (page: Page, name: string) => {
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-desktop`);
-      await page.setViewportSize(phone);
-      await expectScreenBarsMet(page);
-      await shot(page, `${name}-phone`);
-      await page.setViewportSize(desktop);
-    };
+    const both = atBothSizes(shot);
 
     const olivia = await devToken(url, 'olivia@board.test');
     const org = await api(olivia, 'POST', '/orgs', { name: 'Board Co' });
-    const max = await devToken(url, 'max@board.test');
-    const invite = await api(olivia, 'POST', `/orgs/${org.id}/invites`, {
-      email: 'max@board.test',
-      role: 'manager',
-    });
-    await api(max, 'POST', '/invites/accept', { token: new URL(invite.acceptUrl).searchParams.get('token') });
+    const _max = await joinOrg(url, olivia, org.id, 'max@board.test', 'manager');
     const task = await api(olivia, 'POST', `/orgs/${org.id}/tasks`, {
       type: 'call',
       subject: 'Call back Dana',

@@ -96,3 +96,15 @@ export function stackApi(url: string) {
     return text ? JSON.parse(text) : undefined;
   };
 }
+
+/**
+ * Makes `email` a member of the org with `role` the way people join: `inviter` invites, the invitee
+ * accepts with the link's token. Returns the new member's token.
+ */
+export async function joinOrg(url: string, inviter: string, orgId: string, email: string, role: string) {
+  const api = stackApi(url);
+  const invite = await api(inviter, 'POST', `/orgs/${orgId}/invites`, { email, role });
+  const token = await devToken(url, email);
+  await api(token, 'POST', '/invites/accept', { token: new URL(invite.acceptUrl).searchParams.get('token') });
+  return token;
+}
