@@ -1,17 +1,19 @@
 /**
- * The org's dashboard: tasks per day by type and by status (the tasks summary, read from its
- * counters, in the profile's time zone), the caller's calendar sync health, a date range, and the
- * summary as CSV. Charts are @mantine/charts (recharts): this page is its own lazy chunk, so they
- * never weigh on the initial load.
+ * The org's dashboard: tasks per day by type and by status and calls per agent (the tasks
+ * summary, read from its counters, in the profile's time zone), calendar sync health (the org's
+ * connections for managers, the caller's own for members), a date range, and the summary as CSV.
+ * Charts are @mantine/charts (recharts): this page is its own lazy chunk, so they never weigh on
+ * the initial load.
  */
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconChartBar, IconDownload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { can } from '../../../../functions/api/permissions';
-import { getCalendarConnection } from '../../../../functions/api/routes/calendar';
+import { listAgents } from '../../../../functions/api/routes/agents';
+import { getCalendarConnection, listOrgCalendarConnections } from '../../../../functions/api/routes/calendar';
 import { getTaskSummary } from '../../../../functions/api/routes/tasks';
 import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import type { TaskSummary } from '../../../../functions/api/schemas/tasks';
@@ -61,7 +63,43 @@ function download(summary: TaskSummary) {
   URL.revokeObjectURL(url);
 }
 
-function Charts({ summary }: { summary: TaskSummary }) {
+function CallsPerAgent({ orgId, summary }: { orgId: string; summary: TaskSummary }) {
+  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
+  const names = new Map((agents.data?.data.items ?? []).map((a) => [a.id, a.name]));
+  const data = summary.agents.map((agent) => ({
+    agent: names.get(agent.agentId) ?? (agents.isPending ? '…' : 'Deleted agent'),
+    ...agent.byStatus,
+  }));
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb="sm" id="by-agent">
+        Calls per agent
+      </Title>
+      {data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No calls handled by an agent in these days. Calls an agent takes, and tasks of type call with an
+          agent set, show here.
+        </Text>
+      ) : (
+        <div role="img" aria-labelledby="by-agent" data-testid="chart-by-agent">
+          <BarChart
+            h={Math.max(160, 44 * data.length + 60)}
+            data={data}
+            dataKey="agent"
+            orientation="vertical"
+            type="stacked"
+            withLegend
+            xAxisProps={{ allowDecimals: false }}
+            yAxisProps={{ width: 110 }}
+            series={taskStatuses.map((s) => ({ name: s, label: statusLabel(s), color: statusColors[s] }))}
+          />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function Charts({ orgId, summary }: { orgId: string; summary: TaskSummary }) {
   const byType = summary.days.map((day) => ({
     date: day.date.slice(5),
     ...Object.fromEntries(taskTypes.map((t) => [t, taskStatuses.reduce((n, s) => n + day.byType[t][s], 0)])),
@@ -112,6 +150,7 @@ function Charts({ summary }: { summary: TaskSummary }) {
           />
         </div>
       </Card>
+      <CallsPerAgent orgId={orgId} summary={summary} />
     </SimpleGrid>
   );
 }
@@ -143,6 +182,79 @@ function CalendarHealth({ orgId }: { orgId: string }) {
                 <Text size="sm" c="red.8">
                   {c.lastError}
                 </Text>
+              )}
+            </Stack>
+          );
+        }}
+      </Loaded>
+    </Card>
+  );
+}
+
+/** Managers: how many of the org's connections sync, fail or went stale, and the failing ones. */
+function OrgCalendarHealth({ orgId }: { orgId: string }) {
+  const format = useFormat();
+  const connections = useRoute(listOrgCalendarConnections, { params: { orgId }, query: { limit: 100 } });
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb="xs">
+        Calendar sync
+      </Title>
+      <Loaded query={{ ...connections, data: connections.data?.data }} rows={2}>
+        {(page) => {
+          const count = (health: string) => page.items.filter((c) => c.health === health).length;
+          const failing = page.items.filter((c) => c.health === 'failing');
+          if (page.items.length === 0)
+            return (
+              <Text size="sm" c="dimmed">
+                No member has connected a Google Calendar yet. Each member connects their own on the Calendar
+                page.
+              </Text>
+            );
+          return (
+            <Stack gap="sm">
+              <Group gap="lg" data-testid="sync-health">
+                {(
+                  [
+                    ['ok', 'Syncing', 'teal.9'],
+                    ['failing', 'Failing', 'red.9'],
+                    ['stale', 'Stale', 'orange.9'],
+                  ] as const
+                ).map(([health, label, color]) => (
+                  <Stack key={health} gap={0} data-testid={`sync-${health}`}>
+                    <Text fw={700} size="xl" c={color}>
+                      {count(health)}
+                    </Text>
+                    <Text size="sm">{label}</Text>
+                  </Stack>
+                ))}
+              </Group>
+              {page.nextCursor && (
+                <Text size="sm" c="dimmed">
+                  Counted over the first {page.items.length} connections.
+                </Text>
+              )}
+              {failing.length > 0 && (
+                <div className="table-scroll">
+                  <Table aria-label="Failing calendar connections" fz="sm">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Account</Table.Th>
+                        <Table.Th>Last sync</Table.Th>
+                        <Table.Th>Error</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {failing.map((c) => (
+                        <Table.Tr key={c.userId}>
+                          <Table.Td>{c.accountEmail ?? c.userId}</Table.Td>
+                          <Table.Td>{c.lastSyncedAt ? format.dateTime(c.lastSyncedAt) : 'never'}</Table.Td>
+                          <Table.Td>{c.lastError ?? c.status.replace('_', ' ')}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </div>
               )}
             </Stack>
           );
@@ -188,10 +300,15 @@ export function Dashboard() {
         Tasks by the day they were created, in your time zone ({profile.timezone}).
       </Text>
       <Loaded query={{ ...summary, data: summary.data?.data }} rows={4}>
-        {(s) => <Charts summary={s} />}
+        {(s) => <Charts orgId={orgId} summary={s} />}
       </Loaded>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        {role && can(role, 'calendar:readOwn') && <CalendarHealth orgId={orgId} />}
+        {role &&
+          (can(role, 'calendar:readOthers') ? (
+            <OrgCalendarHealth orgId={orgId} />
+          ) : (
+            can(role, 'calendar:readOwn') && <CalendarHealth orgId={orgId} />
+          ))}
       </SimpleGrid>
     </Stack>
   );
