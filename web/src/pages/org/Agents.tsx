@@ -20,9 +20,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { IconFilterOff, IconPlus, IconRobot } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { can } from '../../../../functions/api/permissions';
 import { createAgent, listAgents } from '../../../../functions/api/routes/agents';
-import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import {
   type Agent,
   agentStatuses,
@@ -30,8 +28,9 @@ import {
   CreateAgentBody,
 } from '../../../../functions/api/schemas/agents';
 import { useApiForm } from '../../app/forms';
+import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
-import { useChange, useRoute } from '../../app/queries';
+import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import { AgentFields, nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
@@ -275,9 +274,9 @@ function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: b
 
 export function Agents() {
   const { orgId } = useParams() as { orgId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
+  const { membership, may } = useMyMembership(orgId);
   const [creating, setCreating] = useState(false);
-  const mayCreate = Boolean(me.data && can(me.data.data.role, 'agents:create'));
+  const mayCreate = may('agents:create');
   return (
     <Stack maw={1100} gap="lg">
       <Group justify="space-between" wrap="wrap" gap="sm">
@@ -291,7 +290,7 @@ export function Agents() {
         )}
       </Group>
       {creating && <CreateAgentForm orgId={orgId} onCancel={() => setCreating(false)} />}
-      <Loaded query={{ ...me, data: me.data?.data }}>
+      <Loaded query={membership}>
         {() => <AgentList orgId={orgId} mayCreate={mayCreate} onCreate={() => setCreating(true)} />}
       </Loaded>
     </Stack>

@@ -26,15 +26,15 @@ import {
   deleteApiClient,
   listApiClients,
 } from '../../../../functions/api/routes/api-clients';
-import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import {
   type ApiClient,
   CreateApiClientBody,
   type CreatedApiClient,
 } from '../../../../functions/api/schemas/api-clients';
 import { useApiForm } from '../../app/forms';
+import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
-import { useChange, useRoute } from '../../app/queries';
+import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import {
@@ -235,7 +235,7 @@ function ClientList({ orgId }: { orgId: string }) {
 
 export function ApiClients() {
   const { orgId } = useParams() as { orgId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
+  const { membership } = useMyMembership(orgId);
   return (
     <Stack maw={900} gap="lg">
       <Stack gap={4}>
@@ -247,7 +247,7 @@ export function ApiClients() {
           organization, with the role you give it, and its actions show in the audit log under its name.
         </Text>
       </Stack>
-      <Loaded query={{ ...me, data: me.data?.data }}>
+      <Loaded query={membership}>
         {(membership) =>
           can(membership.role, 'apiClients:manage') ? (
             <Stack gap="lg">

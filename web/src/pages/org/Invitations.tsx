@@ -28,7 +28,6 @@ import { useParams } from 'react-router';
 import { can, type OrgRole, orgRoles, rank } from '../../../../functions/api/permissions';
 import {
   createInvite,
-  getMyMembership,
   listInvites,
   resendInvite,
   revokeInvite,
@@ -36,8 +35,9 @@ import {
 import { CreateInviteBody, type Invite } from '../../../../functions/api/schemas/invites';
 import type { Member } from '../../../../functions/api/schemas/members';
 import { useApiForm } from '../../app/forms';
+import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
-import { useChange, useRoute } from '../../app/queries';
+import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import {
@@ -372,13 +372,13 @@ function InvitationsOf({ orgId, me }: { orgId: string; me: Member }) {
 
 export function Invitations() {
   const { orgId } = useParams() as { orgId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
+  const { membership } = useMyMembership(orgId);
   return (
     <Stack maw={1100} gap="lg">
       <Title order={1} size="h2">
         Invitations
       </Title>
-      <Loaded query={{ ...me, data: me.data?.data }}>
+      <Loaded query={membership}>
         {(mine) =>
           can(mine.role, 'invites:read') ? (
             <InvitationsOf orgId={orgId} me={mine} />

@@ -21,13 +21,11 @@ import { IconBook, IconFilterOff, IconPlus, IconSearch } from '@tabler/icons-rea
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { can } from '../../../../functions/api/permissions';
 import { listKnowledgeEntries, searchKnowledge } from '../../../../functions/api/routes/knowledge';
-import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import { type KnowledgeEntrySummary, KnowledgeSearchBody } from '../../../../functions/api/schemas/knowledge';
 import { useApiForm } from '../../app/forms';
+import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
-import { useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
@@ -286,8 +284,8 @@ function TestRetrieval({ orgId }: { orgId: string }) {
 
 export function Knowledge() {
   const { orgId } = useParams() as { orgId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
-  const mayWrite = Boolean(me.data && can(me.data.data.role, 'knowledge:write'));
+  const { membership, may } = useMyMembership(orgId);
+  const mayWrite = may('knowledge:write');
   return (
     <Stack maw={1100} gap="lg">
       <Group justify="space-between" wrap="wrap" gap="sm">
@@ -300,7 +298,7 @@ export function Knowledge() {
           </Button>
         )}
       </Group>
-      <Loaded query={{ ...me, data: me.data?.data }}>
+      <Loaded query={membership}>
         {() => (
           <>
             <EntryList orgId={orgId} mayWrite={mayWrite} />

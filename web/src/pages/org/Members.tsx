@@ -22,7 +22,6 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { can, type OrgRole, orgRoles, rank } from '../../../../functions/api/permissions';
 import {
-  getMyMembership,
   leaveOrg,
   listMembers,
   removeMember,
@@ -30,8 +29,9 @@ import {
   updateMember,
 } from '../../../../functions/api/routes/tenancy';
 import type { Member } from '../../../../functions/api/schemas/members';
+import { useMyMembership } from '../../app/membership';
 import { pagedKey, updatePagedItems, usePagedRoute } from '../../app/paging';
-import { useChange, useRoute } from '../../app/queries';
+import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import {
@@ -347,13 +347,13 @@ function LeaveOrganization({ orgId }: { orgId: string }) {
 
 export function Members() {
   const { orgId } = useParams() as { orgId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
+  const { membership } = useMyMembership(orgId);
   return (
     <Stack maw={1100} gap="lg">
       <Title order={1} size="h2">
         Members
       </Title>
-      <Loaded query={{ ...me, data: me.data?.data }}>
+      <Loaded query={membership}>
         {(mine) => (
           <>
             <MemberList orgId={orgId} me={mine} />

@@ -8,7 +8,6 @@ import { Button, Card, Group, NativeSelect, Stack, Text, TextInput, Title } from
 import { IconPhone, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { can } from '../../../../functions/api/permissions';
 import { listAgents } from '../../../../functions/api/routes/agents';
 import {
   createPhoneNumber,
@@ -16,11 +15,12 @@ import {
   listPhoneNumbers,
   updatePhoneNumber,
 } from '../../../../functions/api/routes/phone-numbers';
-import { getMyMembership, getOrg } from '../../../../functions/api/routes/tenancy';
+import { getOrg } from '../../../../functions/api/routes/tenancy';
 import type { Agent } from '../../../../functions/api/schemas/agents';
 import { CreatePhoneNumberBody, type PhoneNumber } from '../../../../functions/api/schemas/phone-numbers';
 import { fieldErrors } from '../../app/api';
 import { useApiForm } from '../../app/forms';
+import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { confirmDestructive } from '../../components/confirm';
@@ -202,9 +202,9 @@ function NumberList({ orgId, mayManage }: { orgId: string; mayManage: boolean })
 
 export function PhoneNumbers() {
   const { orgId } = useParams() as { orgId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
+  const { membership, may } = useMyMembership(orgId);
   const org = useRoute(getOrg, { params: { orgId } });
-  const mayManage = Boolean(me.data && can(me.data.data.role, 'phoneNumbers:manage'));
+  const mayManage = may('phoneNumbers:manage');
   const limit = org.data?.data.limits.maxPhoneNumbers;
   return (
     <Stack maw={900} gap="lg">
@@ -220,9 +220,7 @@ export function PhoneNumbers() {
         )}
       </Stack>
       {mayManage && <AddNumberForm orgId={orgId} />}
-      <Loaded query={{ ...me, data: me.data?.data }}>
-        {() => <NumberList orgId={orgId} mayManage={mayManage} />}
-      </Loaded>
+      <Loaded query={membership}>{() => <NumberList orgId={orgId} mayManage={mayManage} />}</Loaded>
     </Stack>
   );
 }

@@ -8,13 +8,12 @@ import { useMediaQuery } from '@mantine/hooks';
 import { IconPlus, IconPrompt } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { can } from '../../../../functions/api/permissions';
 import { createPrompt, listPrompts } from '../../../../functions/api/routes/prompts';
-import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import { CreatePromptBody, type Prompt } from '../../../../functions/api/schemas/prompts';
 import { useApiForm } from '../../app/forms';
+import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
-import { useChange, useRoute } from '../../app/queries';
+import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import { PromptFields, type PromptValues, usedByText } from './prompt-parts';
@@ -165,9 +164,9 @@ function PromptList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: 
 
 export function Prompts() {
   const { orgId } = useParams() as { orgId: string };
-  const me = useRoute(getMyMembership, { params: { orgId } });
+  const { membership, may } = useMyMembership(orgId);
   const [creating, setCreating] = useState(false);
-  const mayCreate = Boolean(me.data && can(me.data.data.role, 'prompts:write'));
+  const mayCreate = may('prompts:write');
   return (
     <Stack maw={1100} gap="lg">
       <Group justify="space-between" wrap="wrap" gap="sm">
@@ -181,7 +180,7 @@ export function Prompts() {
         )}
       </Group>
       {creating && <CreatePromptForm orgId={orgId} onCancel={() => setCreating(false)} />}
-      <Loaded query={{ ...me, data: me.data?.data }}>
+      <Loaded query={membership}>
         {() => <PromptList orgId={orgId} mayCreate={mayCreate} onCreate={() => setCreating(true)} />}
       </Loaded>
     </Stack>
