@@ -9,13 +9,11 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Card,
   Divider,
   Group,
   NativeSelect,
-  PasswordInput,
   Select,
   SimpleGrid,
   Slider,
@@ -24,7 +22,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconInfoCircle, IconKey, IconPhoneCall, IconShare, IconTrash, IconX } from '@tabler/icons-react';
+import { IconInfoCircle, IconPhoneCall, IconShare, IconTrash } from '@tabler/icons-react';
 import { useEffect, useId, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
@@ -50,9 +48,9 @@ import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { isStale, OrgResource, StaleAlert, useEditBase } from '../../components/editing';
 import { announceDone, announceFailure, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
-import { AgentFields, SharedBadge, StatusBadge, typeLabels } from './agent-parts';
+import { ModelForm, ReadOnlyModel } from './AgentModel';
+import { AgentFields, Field, KeyField, keyText, SharedBadge, StatusBadge, typeLabels } from './agent-parts';
 
-type KeyState = Agent['chatbotKey'];
 type Providers = Result<{
   tts: { id: string; label: string; models: string[]; voices: string[] }[];
   stt: { id: string; label: string; models: string[] }[];
@@ -69,114 +67,6 @@ export const handle = {
     <AgentName orgId={orgId!} agentId={agentId!} />
   ),
 };
-
-function keyText(state: KeyState | undefined) {
-  return state?.set ? `Set • …${state.last4 ?? ''}` : 'Not set';
-}
-
-/**
- * A write-only key: whether it is set and its last four characters, Replace (a password input whose
- * value is sent on save) and Clear (confirmed, at once). Left alone, nothing about it is sent.
- */
-function KeyField({
-  label,
-  state,
-  value,
-  onChange,
-  onClear,
-  error,
-  clearing,
-}: {
-  label: string;
-  state: KeyState | undefined;
-  /** undefined: keep the current key; a string: the new key to send. */
-  value: string | undefined;
-  onChange(value: string | undefined): void;
-  onClear(): void;
-  error?: React.ReactNode;
-  clearing?: boolean;
-}) {
-  const id = useId();
-  const replacing = value !== undefined;
-  return (
-    <Stack gap={6} role="group" aria-labelledby={id}>
-      <Group gap="xs" wrap="wrap">
-        <Text id={id} size="sm" fw={500}>
-          {label}
-        </Text>
-        <Badge
-          variant={state?.set ? 'filled' : 'light'}
-          color={state?.set ? 'teal.9' : 'gray'}
-          leftSection={<IconKey size={12} />}
-          tt="none"
-          miw="fit-content"
-          data-testid={`${label} state`}
-        >
-          {keyText(state)}
-        </Badge>
-      </Group>
-      {replacing ? (
-        <Group gap="xs" align="flex-start" wrap="nowrap">
-          <PasswordInput
-            label={`New ${label.toLowerCase()}`}
-            description="Sent when you save; it is never shown again."
-            autoComplete="new-password"
-            data-autofocus
-            value={value}
-            onChange={(e) => onChange(e.currentTarget.value)}
-            error={error}
-            style={{ flex: 1, minWidth: 0 }}
-          />
-          <Button
-            variant="subtle"
-            color="gray"
-            mt={24}
-            leftSection={<IconX size={14} />}
-            onClick={() => onChange(undefined)}
-            aria-label={`Keep the current ${label.toLowerCase()}`}
-          >
-            Keep
-          </Button>
-        </Group>
-      ) : (
-        <Group gap="xs">
-          <Button
-            variant="light"
-            size="xs"
-            onClick={() => onChange('')}
-            aria-label={`${state?.set ? 'Replace' : 'Set'} ${label.toLowerCase()}`}
-          >
-            {state?.set ? 'Replace' : 'Set'}
-          </Button>
-          {state?.set && (
-            <Button
-              variant="subtle"
-              color="red"
-              size="xs"
-              loading={clearing}
-              aria-label={`Clear ${label.toLowerCase()}`}
-              onClick={() =>
-                confirmDestructive({
-                  title: `Clear ${label.toLowerCase()}`,
-                  message: `Remove the ${label.toLowerCase()} ending in ${state.last4}? The agent can no longer use it until a new one is set.`,
-                  confirmLabel: 'Clear key',
-                  onConfirm: onClear,
-                })
-              }
-            >
-              Clear
-            </Button>
-          )}
-          {error && (
-            <Text size="sm" c="red.9" role="alert">
-              {error}
-            </Text>
-          )}
-        </Group>
-      )}
-    </Stack>
-  );
-}
 
 interface DetailValues extends Record<string, unknown> {
   name: string;
@@ -695,17 +585,6 @@ function DeleteAgent({ orgId, agent }: { orgId: string; agent: Agent }) {
   );
 }
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div style={{ minWidth: 0 }}>
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text style={{ overflowWrap: 'anywhere' }}>{children}</Text>
-    </div>
-  );
-}
-
 /** Everything shown, nothing changed: for shared-in agents and for members who are not admins. */
 function ReadOnlyAgent({ agent, providers }: { agent: Agent; providers: Providers | undefined }) {
   const ttsLabel = providers?.tts.find((p) => p.id === agent.ttsConfig?.provider)?.label;
@@ -813,6 +692,7 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
           <Loaded query={{ ...providers, data: providers.data?.data }} rows={4}>
             {(p) => <SpeechForm key={`speech-${generation}`} {...shared} providers={p} />}
           </Loaded>
+          <ModelForm key={`model-${generation}`} {...shared} />
           <AgentNumbers orgId={orgId} agent={agent} />
           {can(role, 'agents:share') && <Sharing orgId={orgId} agent={agent} />}
           {can(role, 'agents:delete') && <DeleteAgent orgId={orgId} agent={agent} />}
@@ -820,6 +700,7 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
       ) : (
         <>
           <ReadOnlyAgent agent={agent} providers={providers.data?.data} />
+          <ReadOnlyModel orgId={orgId} agent={agent} canChat={can(role, 'conversations:chat')} />
           {/* A shared-in agent answers no number of this org. */}
           {!agent.shared && <AgentNumbers orgId={orgId} agent={agent} />}
         </>

@@ -1,7 +1,23 @@
-/** What the agents list and an agent's page share: labels, badges, nullable text fields. */
-import { Badge, NativeSelect, SimpleGrid, Textarea, TextInput } from '@mantine/core';
+/** What the agents list and an agent's page share: labels, badges, nullable text fields, key fields. */
+import {
+  Badge,
+  Button,
+  Group,
+  NativeSelect,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
+import { IconKey, IconX } from '@tabler/icons-react';
+import { useId } from 'react';
 import { type Agent, agentStatuses, agentTypes } from '../../../../functions/api/schemas/agents';
+import { confirmDestructive } from '../../components/confirm';
+
+type KeyState = Agent['chatbotKey'];
 
 export const typeLabels: Record<Agent['type'], string> = { voice: 'Voice', chat: 'Chat', email: 'Email' };
 export const statusLabels: Record<Agent['status'], string> = {
@@ -89,5 +105,125 @@ export function AgentFields<
         {...nullableText(form, 'chatbotEndpoint')}
       />
     </>
+  );
+}
+
+export function keyText(state: KeyState | undefined) {
+  return state?.set ? `Set • …${state.last4 ?? ''}` : 'Not set';
+}
+
+/**
+ * A write-only key: whether it is set and its last four characters, Replace (a password input whose
+ * value is sent on save) and Clear (confirmed, at once). Left alone, nothing about it is sent.
+ */
+export function KeyField({
+  label,
+  state,
+  value,
+  onChange,
+  onClear,
+  error,
+  clearing,
+}: {
+  label: string;
+  state: KeyState | undefined;
+  /** undefined: keep the current key; a string: the new key to send. */
+  value: string | undefined;
+  onChange(value: string | undefined): void;
+  onClear(): void;
+  error?: React.ReactNode;
+  clearing?: boolean;
+}) {
+  const id = useId();
+  const replacing = value !== undefined;
+  return (
+    <Stack gap={6} role="group" aria-labelledby={id}>
+      <Group gap="xs" wrap="wrap">
+        <Text id={id} size="sm" fw={500}>
+          {label}
+        </Text>
+        <Badge
+          variant={state?.set ? 'filled' : 'light'}
+          color={state?.set ? 'teal.9' : 'gray'}
+          leftSection={<IconKey size={12} />}
+          tt="none"
+          miw="fit-content"
+          data-testid={`${label} state`}
+        >
+          {keyText(state)}
+        </Badge>
+      </Group>
+      {replacing ? (
+        <Group gap="xs" align="flex-start" wrap="nowrap">
+          <PasswordInput
+            label={`New ${label.toLowerCase()}`}
+            description="Sent when you save; it is never shown again."
+            autoComplete="new-password"
+            data-autofocus
+            value={value}
+            onChange={(e) => onChange(e.currentTarget.value)}
+            error={error}
+            style={{ flex: 1, minWidth: 0 }}
+          />
+          <Button
+            variant="subtle"
+            color="gray"
+            mt={24}
+            leftSection={<IconX size={14} />}
+            onClick={() => onChange(undefined)}
+            aria-label={`Keep the current ${label.toLowerCase()}`}
+          >
+            Keep
+          </Button>
+        </Group>
+      ) : (
+        <Group gap="xs">
+          <Button
+            variant="light"
+            size="xs"
+            onClick={() => onChange('')}
+            aria-label={`${state?.set ? 'Replace' : 'Set'} ${label.toLowerCase()}`}
+          >
+            {state?.set ? 'Replace' : 'Set'}
+          </Button>
+          {state?.set && (
+            <Button
+              variant="subtle"
+              color="red"
+              size="xs"
+              loading={clearing}
+              aria-label={`Clear ${label.toLowerCase()}`}
+              onClick={() =>
+                confirmDestructive({
+                  title: `Clear ${label.toLowerCase()}`,
+                  message: `Remove the ${label.toLowerCase()} ending in ${state.last4}? The agent can no longer use it until a new one is set.`,
+                  confirmLabel: 'Clear key',
+                  onConfirm: onClear,
+                })
+              }
+            >
+              Clear
+            </Button>
+          )}
+          {error && (
+            <Text size="sm" c="red.9" role="alert">
+              {error}
+            </Text>
+          )}
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+/** A label and its value, for what is shown read-only. */
+export function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div style={{ minWidth: 0 }}>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text style={{ overflowWrap: 'anywhere' }}>{children}</Text>
+    </div>
   );
 }
