@@ -12,11 +12,9 @@ import {
   NativeSelect,
   PasswordInput,
   Stack,
-  Table,
   Text,
   Title,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import { IconFilterOff, IconPlus, IconRobot } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -32,7 +30,8 @@ import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { ResponsiveList } from '../../components/ResponsiveList';
 import { AgentFields, nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
 
 const pageSize = 25;
@@ -166,7 +165,6 @@ function Filters({
 
 function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: boolean; onCreate(): void }) {
   const format = useFormat();
-  const phone = useMediaQuery('(max-width: 48em)');
   const [status, setStatus] = useState('');
   const [type, setType] = useState('');
   // The filters are part of the query's key: changing one starts again from the first page.
@@ -206,65 +204,48 @@ function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: b
               />
             )
           ) : (
-            <Stack gap="sm">
-              {phone ? (
-                <Stack gap="xs" role="list" aria-label="Agents">
-                  {items.map((a) => (
-                    <Card key={a.id} withBorder role="listitem" padding="sm">
-                      <Stack gap={6}>
-                        <AgentLink orgId={orgId} agent={a} />
-                        <Group gap="xs" wrap="wrap">
-                          <Badge variant="default" miw="fit-content">
-                            {typeLabels[a.type]}
-                          </Badge>
-                          <StatusBadge status={a.status} />
-                          {a.shared && <SharedBadge />}
-                        </Group>
-                        <Text size="sm" c="dimmed">
-                          Changed {format.dateTime(a.updatedAt)}
-                        </Text>
-                      </Stack>
-                    </Card>
-                  ))}
-                </Stack>
-              ) : (
-                <div className="table-scroll">
-                  <Table aria-label="Agents" verticalSpacing="sm" highlightOnHover>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>Agent</Table.Th>
-                        <Table.Th>Type</Table.Th>
-                        <Table.Th>Status</Table.Th>
-                        <Table.Th>Changed</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {items.map((a) => (
-                        <Table.Tr key={a.id}>
-                          <Table.Td>
-                            <Group gap="xs" wrap="wrap">
-                              <AgentLink orgId={orgId} agent={a} />
-                              {a.shared && <SharedBadge />}
-                            </Group>
-                            {a.description && (
-                              <Text size="sm" c="dimmed" lineClamp={1}>
-                                {a.description}
-                              </Text>
-                            )}
-                          </Table.Td>
-                          <Table.Td>{typeLabels[a.type]}</Table.Td>
-                          <Table.Td>
-                            <StatusBadge status={a.status} />
-                          </Table.Td>
-                          <Table.Td>{format.dateTime(a.updatedAt)}</Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </div>
+            <ResponsiveList
+              label="Agents"
+              items={items}
+              keyOf={(a) => a.id}
+              paging={agents}
+              card={(a) => (
+                <>
+                  <AgentLink orgId={orgId} agent={a} />
+                  <Group gap="xs" wrap="wrap">
+                    <Badge variant="default" miw="fit-content">
+                      {typeLabels[a.type]}
+                    </Badge>
+                    <StatusBadge status={a.status} />
+                    {a.shared && <SharedBadge />}
+                  </Group>
+                  <Text size="sm" c="dimmed">
+                    Changed {format.dateTime(a.updatedAt)}
+                  </Text>
+                </>
               )}
-              <LoadMore list={agents} />
-            </Stack>
+              columns={[
+                {
+                  header: 'Agent',
+                  cell: (a) => (
+                    <>
+                      <Group gap="xs" wrap="wrap">
+                        <AgentLink orgId={orgId} agent={a} />
+                        {a.shared && <SharedBadge />}
+                      </Group>
+                      {a.description && (
+                        <Text size="sm" c="dimmed" lineClamp={1}>
+                          {a.description}
+                        </Text>
+                      )}
+                    </>
+                  ),
+                },
+                { header: 'Type', cell: (a) => typeLabels[a.type] },
+                { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+                { header: 'Changed', cell: (a) => format.dateTime(a.updatedAt) },
+              ]}
+            />
           )
         }
       </Loaded>

@@ -13,7 +13,6 @@ import {
   Group,
   NativeSelect,
   Stack,
-  Table,
   TagsInput,
   Text,
   TextInput,
@@ -21,7 +20,6 @@ import {
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import { IconCheck, IconCopy, IconLink, IconMail, IconSend, IconTrash, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
@@ -40,14 +38,8 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import {
-  announceDone,
-  announceFailure,
-  Empty,
-  Loaded,
-  LoadMore,
-  ProblemAlert,
-} from '../../components/feedback';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { ResponsiveList } from '../../components/ResponsiveList';
 
 const pageSize = 50;
 
@@ -273,7 +265,6 @@ function InviteList({
   actions: ReturnType<typeof useInviteActions>;
 }) {
   const format = useFormat();
-  const phone = useMediaQuery('(max-width: 48em)');
   const invites = usePagedRoute(listInvites, { params: { orgId }, query: { limit: pageSize } });
   const status = (i: Invite) => (
     <Badge color={statusColor[i.status]} variant="light" miw="fit-content">
@@ -290,68 +281,42 @@ function InviteList({
             description="Invite someone by email with the form above; they get a link to join."
           />
         ) : (
-          <Stack gap="sm">
-            {phone ? (
-              <Stack gap="xs" role="list" aria-label="Invitations">
-                {items.map((i) => (
-                  <Card key={i.id} withBorder role="listitem" padding="sm">
-                    <Stack gap={6}>
-                      <Group justify="space-between" wrap="nowrap" align="flex-start">
-                        <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
-                          {i.email}
-                        </Text>
-                        {status(i)}
-                      </Group>
-                      <RoleBadges invite={i} />
-                      <Text size="sm" c="dimmed">
-                        Sent {format.dateTime(i.createdAt)} by {i.inviterEmail ?? 'an earlier member'}
-                      </Text>
-                      <Text size="sm" c="dimmed">
-                        Expires {format.dateTime(i.expiresAt)}
-                      </Text>
-                      <InviteActions me={me} invite={i} actions={actions} />
-                    </Stack>
-                  </Card>
-                ))}
-              </Stack>
-            ) : (
-              <div className="table-scroll">
-                <Table aria-label="Invitations" verticalSpacing="sm" highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Email</Table.Th>
-                      <Table.Th>Role</Table.Th>
-                      <Table.Th>Inviter</Table.Th>
-                      <Table.Th>Sent</Table.Th>
-                      <Table.Th>Expires</Table.Th>
-                      <Table.Th>Status</Table.Th>
-                      <Table.Th>
-                        <VisuallyHidden>Actions</VisuallyHidden>
-                      </Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((i) => (
-                      <Table.Tr key={i.id}>
-                        <Table.Td>{i.email}</Table.Td>
-                        <Table.Td>
-                          <RoleBadges invite={i} />
-                        </Table.Td>
-                        <Table.Td>{i.inviterEmail ?? '—'}</Table.Td>
-                        <Table.Td>{format.dateTime(i.createdAt)}</Table.Td>
-                        <Table.Td>{format.dateTime(i.expiresAt)}</Table.Td>
-                        <Table.Td>{status(i)}</Table.Td>
-                        <Table.Td>
-                          <InviteActions me={me} invite={i} actions={actions} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </div>
+          <ResponsiveList
+            label="Invitations"
+            items={items}
+            keyOf={(i) => i.id}
+            paging={invites}
+            card={(i) => (
+              <>
+                <Group justify="space-between" wrap="nowrap" align="flex-start">
+                  <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                    {i.email}
+                  </Text>
+                  {status(i)}
+                </Group>
+                <RoleBadges invite={i} />
+                <Text size="sm" c="dimmed">
+                  Sent {format.dateTime(i.createdAt)} by {i.inviterEmail ?? 'an earlier member'}
+                </Text>
+                <Text size="sm" c="dimmed">
+                  Expires {format.dateTime(i.expiresAt)}
+                </Text>
+                <InviteActions me={me} invite={i} actions={actions} />
+              </>
             )}
-            <LoadMore list={invites} />
-          </Stack>
+            columns={[
+              { header: 'Email', cell: (i) => i.email },
+              { header: 'Role', cell: (i) => <RoleBadges invite={i} /> },
+              { header: 'Inviter', cell: (i) => i.inviterEmail ?? '—' },
+              { header: 'Sent', cell: (i) => format.dateTime(i.createdAt) },
+              { header: 'Expires', cell: (i) => format.dateTime(i.expiresAt) },
+              { header: 'Status', cell: status },
+              {
+                header: <VisuallyHidden>Actions</VisuallyHidden>,
+                cell: (i) => <InviteActions me={me} invite={i} actions={actions} />,
+              },
+            ]}
+          />
         )
       }
     </Loaded>

@@ -11,12 +11,10 @@ import {
   Group,
   NativeSelect,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import { IconBook, IconFilterOff, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -28,7 +26,8 @@ import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
-import { Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { ResponsiveList } from '../../components/ResponsiveList';
 import { AgentsLimitedTo, useAgentNames } from './knowledge-parts';
 
 const pageSize = 25;
@@ -72,7 +71,6 @@ function Tags({ entry, onTag }: { entry: KnowledgeEntrySummary; onTag(tag: strin
 
 function EntryList({ orgId, mayWrite }: { orgId: string; mayWrite: boolean }) {
   const format = useFormat();
-  const phone = useMediaQuery('(max-width: 48em)');
   const agents = useAgentNames(orgId);
   const [tag, setTag] = useState('');
   const entries = usePagedRoute(listKnowledgeEntries, {
@@ -123,54 +121,31 @@ function EntryList({ orgId, mayWrite }: { orgId: string; mayWrite: boolean }) {
               }
             />
           ) : (
-            <Stack gap="sm">
-              {phone ? (
-                <Stack gap="xs" role="list" aria-label="Knowledge entries">
-                  {items.map((e) => (
-                    <Card key={e.id} withBorder role="listitem" padding="sm">
-                      <Stack gap={6}>
-                        <EntryLink orgId={orgId} entry={e} />
-                        <Tags entry={e} onTag={setTag} />
-                        <AgentsLimitedTo agentIds={e.agentIds} nameOf={agents.nameOf} />
-                        <Text size="sm" c="dimmed">
-                          Changed {format.dateTime(e.updatedAt)}
-                        </Text>
-                      </Stack>
-                    </Card>
-                  ))}
-                </Stack>
-              ) : (
-                <div className="table-scroll">
-                  <Table aria-label="Knowledge entries" verticalSpacing="sm" highlightOnHover>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>Title</Table.Th>
-                        <Table.Th>Tags</Table.Th>
-                        <Table.Th>Agents</Table.Th>
-                        <Table.Th>Changed</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {items.map((e) => (
-                        <Table.Tr key={e.id}>
-                          <Table.Td>
-                            <EntryLink orgId={orgId} entry={e} />
-                          </Table.Td>
-                          <Table.Td>
-                            <Tags entry={e} onTag={setTag} />
-                          </Table.Td>
-                          <Table.Td>
-                            <AgentsLimitedTo agentIds={e.agentIds} nameOf={agents.nameOf} />
-                          </Table.Td>
-                          <Table.Td>{format.dateTime(e.updatedAt)}</Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </div>
+            <ResponsiveList
+              label="Knowledge entries"
+              items={items}
+              keyOf={(e) => e.id}
+              paging={entries}
+              card={(e) => (
+                <>
+                  <EntryLink orgId={orgId} entry={e} />
+                  <Tags entry={e} onTag={setTag} />
+                  <AgentsLimitedTo agentIds={e.agentIds} nameOf={agents.nameOf} />
+                  <Text size="sm" c="dimmed">
+                    Changed {format.dateTime(e.updatedAt)}
+                  </Text>
+                </>
               )}
-              <LoadMore list={entries} />
-            </Stack>
+              columns={[
+                { header: 'Title', cell: (e) => <EntryLink orgId={orgId} entry={e} /> },
+                { header: 'Tags', cell: (e) => <Tags entry={e} onTag={setTag} /> },
+                {
+                  header: 'Agents',
+                  cell: (e) => <AgentsLimitedTo agentIds={e.agentIds} nameOf={agents.nameOf} />,
+                },
+                { header: 'Changed', cell: (e) => format.dateTime(e.updatedAt) },
+              ]}
+            />
           )
         }
       </Loaded>

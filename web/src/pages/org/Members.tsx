@@ -10,12 +10,10 @@ import {
   NativeSelect,
   Select,
   Stack,
-  Table,
   Text,
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import { IconCrown, IconDoorExit, IconUserMinus, IconUsers } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -34,14 +32,8 @@ import { pagedKey, updatePagedItems, usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import {
-  announceDone,
-  announceFailure,
-  Empty,
-  Loaded,
-  LoadMore,
-  ProblemAlert,
-} from '../../components/feedback';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { ResponsiveList } from '../../components/ResponsiveList';
 
 const pageSize = 100;
 
@@ -157,7 +149,6 @@ function RemoveButton({ me, member, onRemove }: { me: Member; member: Member; on
 
 function MemberList({ orgId, me }: { orgId: string; me: Member }) {
   const format = useFormat();
-  const phone = useMediaQuery('(max-width: 48em)');
   const members = usePagedRoute(listMembers, { params: { orgId }, query: { limit: pageSize } });
   const { changeRole, confirmRemove } = useMemberActions(orgId);
   const you = (m: Member) =>
@@ -177,69 +168,49 @@ function MemberList({ orgId, me }: { orgId: string; me: Member }) {
             description="Invite people from Invitations."
           />
         ) : (
-          <Stack gap="sm">
-            {phone ? (
-              <Stack gap="xs" role="list" aria-label="Members">
-                {items.map((m) => (
-                  <Card key={m.userId} withBorder role="listitem" padding="sm">
-                    <Stack gap={6}>
-                      <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
-                        {m.email}
-                        {you(m)}
-                      </Text>
-                      <Group justify="space-between" wrap="wrap" gap="xs">
-                        <RoleCell me={me} member={m} onChange={changeRole} />
-                        <Text size="sm" c="dimmed">
-                          Joined {format.date(m.joinedAt)}
-                        </Text>
-                      </Group>
-                      <AdditionalRoles roles={m.additionalRoles} />
-                      <Group justify="flex-end">
-                        <RemoveButton me={me} member={m} onRemove={confirmRemove} />
-                      </Group>
-                    </Stack>
-                  </Card>
-                ))}
-              </Stack>
-            ) : (
-              <div className="table-scroll">
-                <Table aria-label="Members" verticalSpacing="sm" highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Member</Table.Th>
-                      <Table.Th>Role</Table.Th>
-                      <Table.Th>Additional roles</Table.Th>
-                      <Table.Th>Joined</Table.Th>
-                      <Table.Th>
-                        <VisuallyHidden>Actions</VisuallyHidden>
-                      </Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((m) => (
-                      <Table.Tr key={m.userId}>
-                        <Table.Td>
-                          {m.email}
-                          {you(m)}
-                        </Table.Td>
-                        <Table.Td>
-                          <RoleCell me={me} member={m} onChange={changeRole} />
-                        </Table.Td>
-                        <Table.Td>
-                          <AdditionalRoles roles={m.additionalRoles} />
-                        </Table.Td>
-                        <Table.Td>{format.date(m.joinedAt)}</Table.Td>
-                        <Table.Td ta="right">
-                          <RemoveButton me={me} member={m} onRemove={confirmRemove} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </div>
+          <ResponsiveList
+            label="Members"
+            items={items}
+            keyOf={(m) => m.userId}
+            paging={members}
+            card={(m) => (
+              <>
+                <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                  {m.email}
+                  {you(m)}
+                </Text>
+                <Group justify="space-between" wrap="wrap" gap="xs">
+                  <RoleCell me={me} member={m} onChange={changeRole} />
+                  <Text size="sm" c="dimmed">
+                    Joined {format.date(m.joinedAt)}
+                  </Text>
+                </Group>
+                <AdditionalRoles roles={m.additionalRoles} />
+                <Group justify="flex-end">
+                  <RemoveButton me={me} member={m} onRemove={confirmRemove} />
+                </Group>
+              </>
             )}
-            <LoadMore list={members} />
-          </Stack>
+            columns={[
+              {
+                header: 'Member',
+                cell: (m) => (
+                  <>
+                    {m.email}
+                    {you(m)}
+                  </>
+                ),
+              },
+              { header: 'Role', cell: (m) => <RoleCell me={me} member={m} onChange={changeRole} /> },
+              { header: 'Additional roles', cell: (m) => <AdditionalRoles roles={m.additionalRoles} /> },
+              { header: 'Joined', cell: (m) => format.date(m.joinedAt) },
+              {
+                header: <VisuallyHidden>Actions</VisuallyHidden>,
+                align: 'right',
+                cell: (m) => <RemoveButton me={me} member={m} onRemove={confirmRemove} />,
+              },
+            ]}
+          />
         )
       }
     </Loaded>

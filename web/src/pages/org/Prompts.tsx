@@ -3,8 +3,7 @@
  * each prompt at its latest version, and, for admins, the form that creates one (its text becomes
  * version 1).
  */
-import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlus, IconPrompt } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -15,7 +14,8 @@ import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { ResponsiveList } from '../../components/ResponsiveList';
 import { PromptFields, type PromptValues, usedByText } from './prompt-parts';
 
 const pageSize = 25;
@@ -80,7 +80,6 @@ function VersionBadge({ version }: { version: number }) {
 
 function PromptList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: boolean; onCreate(): void }) {
   const format = useFormat();
-  const phone = useMediaQuery('(max-width: 48em)');
   const prompts = usePagedRoute(listPrompts, { params: { orgId }, query: { limit: pageSize } });
   return (
     <Loaded query={{ ...prompts, data: prompts.items }}>
@@ -103,59 +102,42 @@ function PromptList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: 
             }
           />
         ) : (
-          <Stack gap="sm">
-            {phone ? (
-              <Stack gap="xs" role="list" aria-label="Prompts">
-                {items.map((p) => (
-                  <Card key={p.id} withBorder role="listitem" padding="sm">
-                    <Stack gap={6}>
-                      <PromptLink orgId={orgId} prompt={p} />
-                      <Group gap="xs" wrap="wrap">
-                        <VersionBadge version={p.version} />
-                        <Text size="sm">{usedByText(p.agentIds.length)}</Text>
-                      </Group>
-                      <Text size="sm" c="dimmed">
-                        Changed {format.dateTime(p.updatedAt)}
-                      </Text>
-                    </Stack>
-                  </Card>
-                ))}
-              </Stack>
-            ) : (
-              <div className="table-scroll">
-                <Table aria-label="Prompts" verticalSpacing="sm" highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Prompt</Table.Th>
-                      <Table.Th>Version</Table.Th>
-                      <Table.Th>Used by</Table.Th>
-                      <Table.Th>Changed</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((p) => (
-                      <Table.Tr key={p.id}>
-                        <Table.Td>
-                          <PromptLink orgId={orgId} prompt={p} />
-                          {p.description && (
-                            <Text size="sm" c="dimmed" lineClamp={1}>
-                              {p.description}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <VersionBadge version={p.version} />
-                        </Table.Td>
-                        <Table.Td>{usedByText(p.agentIds.length)}</Table.Td>
-                        <Table.Td>{format.dateTime(p.updatedAt)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </div>
+          <ResponsiveList
+            label="Prompts"
+            items={items}
+            keyOf={(p) => p.id}
+            paging={prompts}
+            card={(p) => (
+              <>
+                <PromptLink orgId={orgId} prompt={p} />
+                <Group gap="xs" wrap="wrap">
+                  <VersionBadge version={p.version} />
+                  <Text size="sm">{usedByText(p.agentIds.length)}</Text>
+                </Group>
+                <Text size="sm" c="dimmed">
+                  Changed {format.dateTime(p.updatedAt)}
+                </Text>
+              </>
             )}
-            <LoadMore list={prompts} />
-          </Stack>
+            columns={[
+              {
+                header: 'Prompt',
+                cell: (p) => (
+                  <>
+                    <PromptLink orgId={orgId} prompt={p} />
+                    {p.description && (
+                      <Text size="sm" c="dimmed" lineClamp={1}>
+                        {p.description}
+                      </Text>
+                    )}
+                  </>
+                ),
+              },
+              { header: 'Version', cell: (p) => <VersionBadge version={p.version} /> },
+              { header: 'Used by', cell: (p) => usedByText(p.agentIds.length) },
+              { header: 'Changed', cell: (p) => format.dateTime(p.updatedAt) },
+            ]}
+          />
         )
       }
     </Loaded>
