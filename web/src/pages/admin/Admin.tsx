@@ -20,7 +20,7 @@ import {
   Title,
 } from '@mantine/core';
 import { IconBuilding, IconSearch, IconShieldLock, IconUserSearch } from '@tabler/icons-react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, NavLink, Outlet, useParams } from 'react-router';
 import { canPlatform, type PlatformRole } from '../../../../functions/api/permissions';
 import { plans } from '../../../../functions/api/plans';
@@ -86,48 +86,49 @@ export function AdminLayout() {
   );
 }
 
-function StatusBadge({ status }: { status: Organization['status'] }) {
-  return <Badge color={status === 'active' ? 'teal.9' : 'red.9'}>{status}</Badge>;
-}
-
-function OrgResults({ search }: { search: { name?: string; domain?: string } }) {
-  const list = usePagedRoute(searchOrgsAsAdmin, { query: { ...search, limit: 25 } });
+/**
+ * A paged list of cards, each an item of a named list (ordered for the audit trail), or the empty
+ * state saying what to do.
+ */
+function PagedCards<T>({
+  list,
+  rows,
+  label,
+  ordered,
+  empty,
+  keyOf,
+  card,
+}: {
+  list: Parameters<typeof LoadMore>[0]['list'] & {
+    items?: T[];
+    error: unknown;
+    isPending: boolean;
+    refetch(): unknown;
+  };
+  rows: number;
+  label: string;
+  ordered?: boolean;
+  empty: ReactNode;
+  keyOf(item: T): string;
+  card(item: T): ReactNode;
+}) {
   return (
-    <Loaded query={{ ...list, data: list.items }} rows={4}>
+    <Loaded query={{ ...list, data: list.items }} rows={rows}>
       {(items) =>
         items.length === 0 ? (
-          <Empty
-            icon={<IconBuilding size={28} />}
-            title="No organization matches"
-            description="Names match from their first letter on (case ignored); domains match exactly. Try fewer letters."
-          />
+          empty
         ) : (
           <Stack
             gap="xs"
-            component="ul"
-            aria-label="Organizations found"
+            component={ordered ? 'ol' : 'ul'}
+            aria-label={label}
             p={0}
             m={0}
             style={{ listStyle: 'none' }}
           >
-            {items.map((org) => (
-              <Card key={org.id} component="li" withBorder padding="sm">
-                <Group justify="space-between" wrap="wrap" gap="xs">
-                  <Stack gap={0} style={{ minWidth: 0 }}>
-                    <Anchor
-                      component={Link}
-                      to={`/admin/orgs/${org.id}`}
-                      fw={600}
-                      style={{ overflowWrap: 'anywhere' }}
-                    >
-                      {org.name}
-                    </Anchor>
-                    <Text size="sm" c="dimmed">
-                      {org.domain ?? 'no domain'} · {org.plan} · {org.memberCount} members
-                    </Text>
-                  </Stack>
-                  <StatusBadge status={org.status} />
-                </Group>
+            {items.map((item) => (
+              <Card key={keyOf(item)} component="li" withBorder padding="sm">
+                {card(item)}
               </Card>
             ))}
             <LoadMore list={list} />
@@ -135,6 +136,47 @@ function OrgResults({ search }: { search: { name?: string; domain?: string } }) 
         )
       }
     </Loaded>
+  );
+}
+
+function StatusBadge({ status }: { status: Organization['status'] }) {
+  return <Badge color={status === 'active' ? 'teal.9' : 'red.9'}>{status}</Badge>;
+}
+
+function OrgResults({ search }: { search: { name?: string; domain?: string } }) {
+  const list = usePagedRoute(searchOrgsAsAdmin, { query: { ...search, limit: 25 } });
+  return (
+    <PagedCards
+      list={list}
+      rows={4}
+      label="Organizations found"
+      empty={
+        <Empty
+          icon={<IconBuilding size={28} />}
+          title="No organization matches"
+          description="Names match from their first letter on (case ignored); domains match exactly. Try fewer letters."
+        />
+      }
+      keyOf={(org) => org.id}
+      card={(org) => (
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Anchor
+              component={Link}
+              to={`/admin/orgs/${org.id}`}
+              fw={600}
+              style={{ overflowWrap: 'anywhere' }}
+            >
+              {org.name}
+            </Anchor>
+            <Text size="sm" c="dimmed">
+              {org.domain ?? 'no domain'} · {org.plan} · {org.memberCount} members
+            </Text>
+          </Stack>
+          <StatusBadge status={org.status} />
+        </Group>
+      )}
+    />
   );
 }
 
@@ -480,57 +522,46 @@ export function AdminAdmins() {
       <Text size="sm" c="dimmed">
         The deployment’s configured superadmin holds the role without a grant and is not listed.
       </Text>
-      <Loaded query={{ ...list, data: list.items }} rows={3}>
-        {(items) =>
-          items.length === 0 ? (
-            <Empty
-              icon={<IconShieldLock size={28} />}
-              title="No granted platform roles"
-              description="Superadmins grant support (read only), admin or superadmin to people who have signed in."
-            />
-          ) : (
-            <Stack
-              gap="xs"
-              component="ul"
-              aria-label="Platform admins"
-              p={0}
-              m={0}
-              style={{ listStyle: 'none' }}
-            >
-              {items.map((a) => (
-                <Card key={a.userId} component="li" withBorder padding="sm">
-                  <Group justify="space-between" wrap="wrap" gap="xs">
-                    <Text style={{ overflowWrap: 'anywhere' }}>
-                      {a.email} · <Badge>{a.role}</Badge>
-                    </Text>
-                    {superadmin && (
-                      <Button
-                        color="red"
-                        variant="subtle"
-                        onClick={() =>
-                          confirmDestructive({
-                            title: `Remove ${a.email}’s platform role?`,
-                            message: 'They lose access to the platform admin area at once.',
-                            confirmLabel: 'Remove role',
-                            onConfirm: () =>
-                              revoke.mutate(
-                                { params: { userId: a.userId } },
-                                { onError: (e) => announceFailure('Role not removed', e) },
-                              ),
-                          })
-                        }
-                      >
-                        Remove
-                      </Button>
-                    )}
-                  </Group>
-                </Card>
-              ))}
-              <LoadMore list={list} />
-            </Stack>
-          )
+      <PagedCards
+        list={list}
+        rows={3}
+        label="Platform admins"
+        empty={
+          <Empty
+            icon={<IconShieldLock size={28} />}
+            title="No granted platform roles"
+            description="Superadmins grant support (read only), admin or superadmin to people who have signed in."
+          />
         }
-      </Loaded>
+        keyOf={(a) => a.userId}
+        card={(a) => (
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Text style={{ overflowWrap: 'anywhere' }}>
+              {a.email} · <Badge>{a.role}</Badge>
+            </Text>
+            {superadmin && (
+              <Button
+                color="red"
+                variant="subtle"
+                onClick={() =>
+                  confirmDestructive({
+                    title: `Remove ${a.email}’s platform role?`,
+                    message: 'They lose access to the platform admin area at once.',
+                    confirmLabel: 'Remove role',
+                    onConfirm: () =>
+                      revoke.mutate(
+                        { params: { userId: a.userId } },
+                        { onError: (e) => announceFailure('Role not removed', e) },
+                      ),
+                  })
+                }
+              >
+                Remove
+              </Button>
+            )}
+          </Group>
+        )}
+      />
     </Stack>
   );
 }
@@ -539,48 +570,40 @@ export function AdminAudit() {
   const format = useFormat();
   const list = usePagedRoute(listPlatformAudit, { query: { limit: 25 } });
   return (
-    <Loaded query={{ ...list, data: list.items }} rows={6}>
-      {(items) =>
-        items.length === 0 ? (
-          <Empty
-            icon={<IconShieldLock size={28} />}
-            title="Nothing recorded yet"
-            description="Every platform admin’s search, read and change is recorded here and in the organization’s own log."
-          />
-        ) : (
-          <Stack
-            gap="xs"
-            component="ol"
-            aria-label="Platform audit entries"
-            p={0}
-            m={0}
-            style={{ listStyle: 'none' }}
-          >
-            {items.map((e) => (
-              <Card key={e.id} component="li" withBorder padding="sm">
-                <Group justify="space-between" wrap="wrap" gap="xs">
-                  <Text fw={600}>{e.action}</Text>
-                  <Text size="sm" c="dimmed">
-                    {format.dateTime(e.at)}
-                  </Text>
-                </Group>
-                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                  {'email' in e.actor ? e.actor.email : e.actor.name} · {e.target.type} {e.target.id}
-                  {e.orgId && (
-                    <>
-                      {' · '}
-                      <Anchor component={Link} to={`/admin/orgs/${e.orgId}`} size="sm">
-                        organization
-                      </Anchor>
-                    </>
-                  )}
-                </Text>
-              </Card>
-            ))}
-            <LoadMore list={list} />
-          </Stack>
-        )
+    <PagedCards
+      list={list}
+      rows={6}
+      label="Platform audit entries"
+      ordered
+      empty={
+        <Empty
+          icon={<IconShieldLock size={28} />}
+          title="Nothing recorded yet"
+          description="Every platform admin’s search, read and change is recorded here and in the organization’s own log."
+        />
       }
-    </Loaded>
+      keyOf={(e) => e.id}
+      card={(e) => (
+        <>
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Text fw={600}>{e.action}</Text>
+            <Text size="sm" c="dimmed">
+              {format.dateTime(e.at)}
+            </Text>
+          </Group>
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {'email' in e.actor ? e.actor.email : e.actor.name} · {e.target.type} {e.target.id}
+            {e.orgId && (
+              <>
+                {' · '}
+                <Anchor component={Link} to={`/admin/orgs/${e.orgId}`} size="sm">
+                  organization
+                </Anchor>
+              </>
+            )}
+          </Text>
+        </>
+      )}
+    />
   );
 }
