@@ -3,19 +3,23 @@
  * day on gsi2), its messages in a partition of their own, and the org's monthly token counter.
  * The question is stored before the model is called, in one transaction with the org's message
  * rate bucket and a check of the token budget; the reply (or its failure) in a second one with the
- * conversation's and the month's token totals.
+ * conversation's and the month's token totals. Both that and starting a conversation add to the
+ * quarter hour's counters the conversations summary reads (never the messages).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Conversation, ConversationMessage } from '../api/schemas/conversations';
+import { conversationCounterNames, replyCounts, startedCounts } from '../domain/conversation-summary';
 import { conversationRefusals } from '../domain/conversations';
+import { quarterHour } from '../domain/day-buckets';
 import { type RateLimit, windowOf } from '../domain/rate-limits';
 import { Refusal } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchGet } from './batch';
 import { ddb, tableName } from './client';
+import { counterAdd, readCounters } from './counters';
 import { keys } from './keys';
 import { type Page, queryPage } from './page';
 import { rateHit } from './rate-limits';
@@ -27,6 +31,10 @@ const UsageItem = z.object({
   replies: z.number().int().default(0),
 });
 export type Usage = z.infer<typeof UsageItem>;
+
+/** The summary's counters of the quarter hour `at` falls in (domain/conversation-summary.ts). */
+const conversationCounterAdd = (orgId: string, at: string, deltas: [string, number][]) =>
+  counterAdd(keys.conversationCounter(orgId, quarterHour(at)), 'CONV_COUNT', deltas);
 
 export async function createConversation(conversation: Conversation, audit: AuditEntry): Promise<void> {
   const outcome = await transact([
@@ -42,6 +50,7 @@ export async function createConversation(conversation: Conversation, audit: Audi
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
+    conversationCounterAdd(conversation.orgId, conversation.createdAt, startedCounts(conversation)),
     auditPut(audit),
   ]);
   if (!outcome.ok) throw new Error(`conversation id ${conversation.id} collided`);
@@ -169,11 +178,17 @@ export async function appendQuestion(
   throw new Error(`message id ${question.id} collided`);
 }
 
-/** Stores the reply with the conversation's and the month's token totals. */
-export async function appendReply(orgId: string, reply: ConversationMessage, month: string): Promise<void> {
+/** Stores the reply with the conversation's and the month's token totals and the summary's counters. */
+export async function appendReply(
+  orgId: string,
+  agentId: string,
+  reply: ConversationMessage,
+  month: string,
+): Promise<void> {
   const failed = reply.status === 'failed';
   const outcome = await transact([
     messagePut(orgId, reply),
+    conversationCounterAdd(orgId, reply.createdAt, replyCounts(agentId, reply)),
     {
       Update: {
         TableName: tableName(),
@@ -223,3 +238,7 @@ export async function usageOf(orgId: string, month: string) {
     usage: UsageItem.parse(counter ?? {}),
   };
 }
+
+/** The summary's counters of the quarter hours from `first` to `last` (both included). */
+export const readConversationCounters = (orgId: string, first: string, last: string) =>
+  readCounters(orgId, keys.conversationCounter, conversationCounterNames, first, last);

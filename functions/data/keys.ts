@@ -34,6 +34,7 @@
  * |                         |                           |                          | gsi2: ORG#<orgId>#CONVS#DAY#<UTC day> / <conversationId> |
  * | conversation message    | ORG#<orgId>#CONV#<conversationId> | MSG#<messageId> (ULID) |                           |
  * | token usage (month)     | ORG#<orgId>               | TOKENS#<YYYY-MM>         | (the plan's monthly budget counter) |
+ * | conversation counters   | ORG#<orgId>               | CONVCOUNT#<utcQuarterHour> | (the conversations summary)      |
  * | task                    | ORG#<orgId>               | TASK#<taskId> (ULID: created order) | gsi3: ORG#<orgId>#TASKS#<status> / <scheduledAt or createdAt>#<taskId> |
  * |                         |                           |                          | gsi1: ORG#<orgId>#TASKS#ASSIGNEE#<userId> / <taskId> (when assigned) |
  * |                         |                           |                          | gsi2: ORG#<orgId>#TASKS#AGENT#<agentId> / <taskId> (when it has an agent) |
@@ -103,6 +104,7 @@ const label = {
   message: 'MSG',
   day: 'DAY',
   tokens: 'TOKENS',
+  conversationCount: 'CONVCOUNT',
   agentRef: 'AGENTREF',
   apiClient: 'APICLIENT',
   task: 'TASK',
@@ -310,6 +312,11 @@ export const keys = {
     gsi2sk: c.id,
   }),
   /** The org's model tokens in one UTC month, counted with each reply; the plan's budget is checked against it. */
+  /** The counters of conversations started and replies given in one UTC quarter hour. */
+  conversationCounter: (orgId: string, bucket: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.conversationCount, bucket),
+  }),
   tokenUsage: (orgId: string, month: string) => ({ pk: orgPk(orgId), sk: key(label.tokens, month) }),
 
   /** Outside every tenant: a person's platform role, listed on gsi1 under PLATFORMADMINS. */

@@ -13,7 +13,6 @@ import type { AuditEntry } from '../api/schemas/audit';
 import { Task, type TaskStatus, TaskType } from '../api/schemas/tasks';
 import { orRefuse, type Refusal, refusals } from '../domain/refusal';
 import {
-  agentCounterPrefix,
   counterDeltas,
   counterNames,
   moveTask,
@@ -24,8 +23,9 @@ import {
 } from '../domain/tasks';
 import { auditPut } from './audit';
 import { ddb, tableName } from './client';
+import { counterAdd as addToCounter, readCounters } from './counters';
 import { keys } from './keys';
-import { type Page, queryEveryPage, queryPage } from './page';
+import { type Page, queryPage } from './page';
 import { type TxItem, transact } from './transact';
 
 /**
@@ -85,25 +85,9 @@ function taskPut(task: Task, condition: string, values: Record<string, unknown> 
   };
 }
 
-/** Adds to the counters of the quarter hour the task was created in (ADD creates them at 0). */
-function counterAdd(task: Task, deltas: [string, number][]): TxItem {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':type': 'TASK_COUNT' };
-  const adds = deltas.map(([counter, delta], i) => {
-    names[`#c${i}`] = counter;
-    values[`:d${i}`] = delta;
-    return `#c${i} :d${i}`;
-  });
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: keys.taskCounter(task.orgId, taskBucket(task.createdAt)),
-      UpdateExpression: `SET #type = :type ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: { ...names, '#type': 'type' },
-      ExpressionAttributeValues: values,
-    },
-  };
-}
+/** Adds to the counters of the quarter hour the task was created in. */
+const counterAdd = (task: Task, deltas: [string, number][]): TxItem =>
+  addToCounter(keys.taskCounter(task.orgId, taskBucket(task.createdAt)), 'TASK_COUNT', deltas);
 
 /** The org's own agent (not deleted) or an agent shared into it. */
 function agentCheck(orgId: string, agentId: string): TxItem {
@@ -311,33 +295,6 @@ export async function listTasks(orgId: string, options: TaskListOptions): Promis
   return { ...page, items: page.items.map((item) => TaskItem.parse(item)) };
 }
 
-const CounterItem = z.object({ sk: z.string() }).catchall(z.unknown());
-
-/** The counters of the quarter hours from `first` to `last` (both included): one Query, paged past 1 MB. */
-export async function readTaskCounters(orgId: string, first: string, last: string): Promise<TaskCounts[]> {
-  const found: TaskCounts[] = [];
-  await queryEveryPage(
-    {
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: {
-        ':pk': keys.org(orgId).pk,
-        ':first': keys.taskCounter(orgId, first).sk,
-        ':last': keys.taskCounter(orgId, last).sk,
-      },
-    },
-    (page) => {
-      for (const raw of page.Items ?? []) {
-        const item = CounterItem.parse(raw);
-        const counts = Object.fromEntries(
-          Object.entries(item).flatMap(([name, count]) =>
-            typeof count === 'number' && (counterNames.includes(name) || name.startsWith(agentCounterPrefix))
-              ? [[name, count]]
-              : [],
-          ),
-        );
-        found.push({ bucket: item.sk.slice(keys.taskCounterPrefix.length), counts });
-      }
-    },
-  );
-  return found;
-}
+/** The counters of the quarter hours from `first` to `last` (both included). */
+export const readTaskCounters = (orgId: string, first: string, last: string): Promise<TaskCounts[]> =>
+  readCounters(orgId, keys.taskCounter, counterNames, first, last);

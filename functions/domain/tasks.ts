@@ -18,8 +18,8 @@ import {
   taskTypes,
   type UpdateTaskBody,
 } from '../api/schemas/tasks';
+import { agentCounterName, agentTotals, type BucketCounts, type Counts, foldDays } from './day-buckets';
 import { Refusal, refuse } from './refusal';
-import { addDays, instantOf, wallClock } from './zoned-time';
 
 export type TaskCreator = Task['createdBy'];
 
@@ -163,18 +163,8 @@ export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
-/**
- * Counters are kept per UTC quarter hour of creation: every zone's offset is a whole number of
- * quarter hours (India +5:30, Nepal +5:45, Chatham +12:45), so the buckets fold exactly into local
- * days anywhere.
- */
-const bucketMs = 15 * 60_000;
-
-/** The quarter hour `at` falls in, as its start: 2026-01-05T13:45Z (sorts as it reads). */
-export function taskBucket(at: string | number): string {
-  const ms = typeof at === 'number' ? at : Date.parse(at);
-  return `${new Date(ms - (ms % bucketMs)).toISOString().slice(0, 16)}Z`;
-}
+/** The quarter hour a task was created in keeps its counters (domain/day-buckets.ts). */
+export { bucketRange as summaryBuckets, quarterHour as taskBucket } from './day-buckets';
 
 /** The counter attribute of one type in one status. */
 export const counterName = (type: TaskType, status: TaskStatus) => `${type}#${status}`;
@@ -183,14 +173,12 @@ export const counterNames = taskTypes.flatMap((type) =>
 );
 
 /**
- * The counter attribute of an agent's calls in one status. Only calls are counted per agent, by
- * status and not by type, to keep a quarter hour's counter item bounded: a name is under 50 bytes,
- * so 5 statuses of the 500 agents an enterprise org may own (plus any shared into it) all active
- * in one quarter hour come to about 125 KB, well inside DynamoDB's 400 KB item limit.
+ * Only calls are counted per agent, by status and not by type, to keep a quarter hour's counter
+ * item bounded: a name is under 50 bytes, so 5 statuses of the 500 agents an enterprise org may
+ * own (plus any shared into it) all active in one quarter hour come to about 125 KB, well inside
+ * DynamoDB's 400 KB item limit.
  */
-export const agentCounterPrefix = 'agent#';
-export const agentCounterName = (agentId: string, status: TaskStatus) =>
-  `${agentCounterPrefix}${agentId}#${status}`;
+export { agentCounterPrefix } from './day-buckets';
 
 function countersOf(task: Task): string[] {
   const names = [counterName(task.type, task.status)];
@@ -210,61 +198,33 @@ export function counterDeltas(before: Task | undefined, after: Task | undefined)
   return [...deltas].filter(([, delta]) => delta !== 0);
 }
 
-/** The first and last quarter hour of the local days [from, to) in `tz`. */
-export function summaryBuckets(from: string, to: string, tz: string): { first: string; last: string } {
-  return {
-    first: taskBucket(instantOf(tz, from, 0)),
-    last: taskBucket(instantOf(tz, to, 0) - bucketMs),
-  };
-}
-
-export interface TaskCounts {
-  bucket: string;
-  counts: Record<string, number>;
-}
+export type TaskCounts = BucketCounts;
 
 type DayCounts = TaskSummary['days'][number]['byType'];
 
-const statusCounts = () => Object.fromEntries(taskStatuses.map((s) => [s, 0])) as Record<TaskStatus, number>;
-
-function emptyDay(): DayCounts {
-  return { call: statusCounts(), email: statusCounts(), other: statusCounts() };
-}
+const statusCounts = (counts: Counts, name: (status: TaskStatus) => string) =>
+  Object.fromEntries(taskStatuses.map((s) => [s, counts[name(s)] ?? 0])) as Record<TaskStatus, number>;
 
 const totalOf = (byStatus: Record<TaskStatus, number>) => taskStatuses.reduce((n, s) => n + byStatus[s], 0);
 
 /** Folds quarter-hour counters into every local day of [from, to) in `tz`, empty days included. */
 export function summarize(from: string, to: string, tz: string, buckets: readonly TaskCounts[]): TaskSummary {
-  const days = new Map<string, DayCounts>();
-  for (let date = from; date < to; date = addDays(date, 1)) days.set(date, emptyDay());
-  const agents = new Map<string, Record<TaskStatus, number>>();
-  for (const { bucket, counts } of buckets) {
-    const day = days.get(wallClock(tz, Date.parse(bucket)).date);
-    if (!day) continue;
-    for (const type of taskTypes) {
-      for (const status of taskStatuses) day[type][status] += counts[counterName(type, status)] ?? 0;
-    }
-    for (const [name, count] of Object.entries(counts)) {
-      if (!name.startsWith(agentCounterPrefix) || count === 0) continue;
-      const at = name.lastIndexOf('#');
-      const agentId = name.slice(agentCounterPrefix.length, at);
-      const status = name.slice(at + 1) as TaskStatus;
-      const byStatus = agents.get(agentId) ?? statusCounts();
-      byStatus[status] += count;
-      agents.set(agentId, byStatus);
-    }
-  }
+  const days = foldDays(from, to, tz, buckets);
   return {
     from,
     to,
     tz,
-    days: [...days].map(([date, byType]) => ({
-      date,
-      total: taskTypes.reduce((n, type) => n + totalOf(byType[type]), 0),
-      byType,
-    })),
-    agents: [...agents]
-      .map(([agentId, byStatus]) => ({ agentId, calls: totalOf(byStatus), byStatus }))
+    days: days.map(({ date, counts }) => {
+      const byType = Object.fromEntries(
+        taskTypes.map((type) => [type, statusCounts(counts, (s) => counterName(type, s))]),
+      ) as DayCounts;
+      return { date, total: taskTypes.reduce((n, type) => n + totalOf(byType[type]), 0), byType };
+    }),
+    agents: [...agentTotals(days)]
+      .map(([agentId, counts]) => {
+        const byStatus = statusCounts(counts, (s) => s);
+        return { agentId, calls: totalOf(byStatus), byStatus };
+      })
       .filter((agent) => agent.calls > 0)
       .sort((a, b) => b.calls - a.calls || (a.agentId < b.agentId ? -1 : 1)),
   };

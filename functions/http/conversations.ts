@@ -6,6 +6,7 @@ import { monthlyTokens } from '../api/plans';
 import {
   createConversation,
   getConversation,
+  getConversationSummary,
   getConversationUsage,
   listConversationMessages,
   listConversations,
@@ -17,6 +18,7 @@ import * as conversations from '../data/conversations';
 import { retrieve } from '../data/knowledge';
 import * as orgs from '../data/orgs';
 import { systemPromptOf } from '../data/prompts';
+import { summarizeConversations } from '../domain/conversation-summary';
 import {
   citationsOf,
   conversationRefusals,
@@ -29,6 +31,7 @@ import {
   systemPrompt,
   userMessage,
 } from '../domain/conversations';
+import { bucketRange } from '../domain/day-buckets';
 import { enforce, Refusal, refusals } from '../domain/refusal';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
@@ -131,7 +134,7 @@ export const handler = httpHandler([
         { citations: citationsOf(answer.text, retrieved.passages), model, latencyMs: Date.now() - started },
         new Date(),
       );
-      await conversations.appendReply(params.orgId, reply, month);
+      await conversations.appendReply(params.orgId, agent.id, reply, month);
       await stream?.done(reply.id);
       return { body: { message: question, reply } };
     } catch (error) {
@@ -143,7 +146,7 @@ export const handler = httpHandler([
         new Date(),
       );
       try {
-        await conversations.appendReply(params.orgId, failed, month);
+        await conversations.appendReply(params.orgId, agent.id, failed, month);
       } catch (storing) {
         logger.warn('failed reply not stored', { conversationId: params.conversationId, error: storing });
       }
@@ -155,6 +158,12 @@ export const handler = httpHandler([
   implement(listConversations, async ({ params, query }) => ({
     body: await conversations.listConversations(params.orgId, query),
   })),
+
+  implement(getConversationSummary, async ({ params, query }) => {
+    const { first, last } = bucketRange(query.from, query.to, query.tz);
+    const counters = await conversations.readConversationCounters(params.orgId, first, last);
+    return { body: summarizeConversations(query.from, query.to, query.tz, counters) };
+  }),
 
   implement(getConversationUsage, async ({ params, query, now }) => {
     const month = query.month ?? monthOf(now);

@@ -1,12 +1,13 @@
 /** Conversations with agents: chat sessions, their messages (answered by the agent's LLM) and token usage. */
 import { route } from '../route';
-import { ListQuery, page } from '../schemas/common';
+import { DayRangeQuery, ListQuery, page } from '../schemas/common';
 import {
   AgentConversationParams,
   Conversation,
   ConversationListQuery,
   ConversationMessage,
   ConversationParams,
+  ConversationSummary,
   ConversationUsage,
   CreateConversationBody,
   Exchange,
@@ -92,5 +93,19 @@ export const getConversationUsage = route({
   params: OrgParams,
   query: UsageQuery,
   response: ConversationUsage,
+  successStatus: 200,
+});
+
+export const getConversationSummary = route({
+  operationId: 'getConversationSummary',
+  method: 'GET',
+  path: '/orgs/{orgId}/conversations/summary',
+  module: 'conversations',
+  summary:
+    'Conversations started and replies answered or failed per local day of [from, to) in tz and per agent, with tokens and latency (from counters kept on write)',
+  auth: { kind: 'org', permission: 'conversations:read' },
+  params: OrgParams,
+  query: DayRangeQuery,
+  response: ConversationSummary,
   successStatus: 200,
 });

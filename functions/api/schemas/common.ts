@@ -81,3 +81,28 @@ export const Problem = z
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });
+
+/** A summary covers at most about a quarter of local days. */
+export const maxSummaryDays = 92;
+
+const dayMs = 86_400_000;
+
+/** The local days [from, to) in `tz` a summary counts (the tasks and the conversations summaries). */
+export const DayRangeQuery = z
+  .strictObject({
+    /** The first local day counted (YYYY-MM-DD in `tz`). */
+    from: z.iso.date(),
+    /** The day after the last one counted: [from, to). */
+    to: z.iso.date(),
+    tz: TimeZone.default('UTC'),
+  })
+  .superRefine((query, ctx) => {
+    const days = (Date.parse(query.to) - Date.parse(query.from)) / dayMs;
+    if (days < 1 || days > maxSummaryDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must be 1 to ${maxSummaryDays} days after from`,
+      });
+    }
+  });

@@ -129,3 +129,42 @@ export const ConversationUsage = z
   })
   .meta({ id: 'ConversationUsage' });
 export type ConversationUsage = z.infer<typeof ConversationUsage>;
+
+/** A span's counts: replies answered or failed, model tokens, and the answered replies' latency. */
+const ReplyCounts = {
+  answered: z.number().int(),
+  failed: z.number().int(),
+  /** Summed over the answered replies: add spans' sums and answers to average across them. */
+  latencyMs: z.number().int(),
+  /** latencyMs / answered, rounded; null when nothing was answered. */
+  averageLatencyMs: z.number().int().nullable(),
+};
+
+export const ConversationSummary = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    tz: z.string(),
+    /** Every local day of [from, to): conversations started that day, replies given that day. */
+    days: z.array(
+      z.object({
+        date: z.string(),
+        conversations: z.number().int(),
+        ...ReplyCounts,
+        inputTokens: z.number().int(),
+        outputTokens: z.number().int(),
+      }),
+    ),
+    /** The whole range per agent, most conversations first; agents without any left out. */
+    agents: z.array(
+      z.object({
+        agentId: z.string(),
+        conversations: z.number().int(),
+        ...ReplyCounts,
+        /** Input and output together. */
+        tokens: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'ConversationSummary' });
+export type ConversationSummary = z.infer<typeof ConversationSummary>;

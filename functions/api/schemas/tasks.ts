@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { canonicalEmail } from '../../lib/email';
-import { AgentId, Email, IsoDateTime, ListQuery, TimeZone } from './common';
+import { AgentId, DayRangeQuery, Email, IsoDateTime, ListQuery } from './common';
 import { UserId } from './members';
 import { OrgId } from './orgs';
 import { E164 } from './phone-numbers';
@@ -120,30 +120,7 @@ export const TaskListQuery = ListQuery.extend({
   }
 });
 
-const LocalDate = z.iso.date();
-
-export const maxSummaryDays = 92;
-
-const dayMs = 86_400_000;
-
-export const TaskSummaryQuery = z
-  .strictObject({
-    /** The first local day counted (YYYY-MM-DD in `tz`). */
-    from: LocalDate,
-    /** The day after the last one counted: [from, to). */
-    to: LocalDate,
-    tz: TimeZone.default('UTC'),
-  })
-  .superRefine((query, ctx) => {
-    const days = (Date.parse(query.to) - Date.parse(query.from)) / dayMs;
-    if (days < 1 || days > maxSummaryDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `must be 1 to ${maxSummaryDays} days after from`,
-      });
-    }
-  });
+export const TaskSummaryQuery = DayRangeQuery;
 
 export const TaskCreator = z
   .object({ kind: z.enum(creatorKinds), id: z.string() })
