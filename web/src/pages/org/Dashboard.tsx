@@ -1,7 +1,8 @@
 /**
  * The org's dashboard: tasks per day by type and by status and calls per agent (the tasks
  * summary, read from its counters, in the profile's time zone), calendar sync health (the org's
- * connections for managers, the caller's own for members), a date range, and the summary as CSV.
+ * connections for managers, the caller's own for members), a date range, and the summary as CSV;
+ * conversations over the same range and the month's token budget (DashboardConversations.tsx).
  * Charts are @mantine/charts (recharts): this page is its own lazy chunk, so they never weigh on
  * the initial load.
  */
@@ -22,6 +23,7 @@ import { useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { Empty, Loaded } from '../../components/feedback';
+import { ConversationsSection } from './DashboardConversations';
 
 const dayMs = 86_400_000;
 const addDays = (date: string, days: number) =>
@@ -302,6 +304,7 @@ export function Dashboard() {
       <Loaded query={{ ...summary, data: summary.data?.data }} rows={4}>
         {(s) => <Charts orgId={orgId} summary={s} />}
       </Loaded>
+      <ConversationsSection orgId={orgId} from={from} to={addDays(to, 1)} tz={profile.timezone} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {role &&
           (can(role, 'calendar:readOthers') ? (
