@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { atBothSizes, desktop, expectScreenBarsMet, pick, screenshots, signIn } from '../support/console';
+import {
+  atBothSizes,
+  desktop,
+  expectScreenBarsMet,
+  openSection,
+  pick,
+  screenshots,
+  signIn,
+} from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 /**
@@ -64,12 +72,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     const partner = await api(owner, 'POST', '/orgs', { name: 'Partner Co' });
 
     // The side navigation leads to an empty list that says what to do.
-    await page.goto(`${url}/#/orgs/${home.id}`);
-    await page
-      .getByRole('navigation', { name: 'Organization' })
-      .getByRole('link', { name: 'Agents' })
-      .click();
-    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+    await openSection(page, url, home.id, 'Agents');
     await page.getByText('No agents yet').waitFor();
     await both(page, 'empty');
 

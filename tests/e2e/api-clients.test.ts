@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, openSection, screenshots, signIn } from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 describeInBrowser('API clients in the console (Chromium against npm start)', (suite) => {
@@ -16,12 +16,7 @@ describeInBrowser('API clients in the console (Chromium against npm start)', (su
     const owner = await devToken(url, email);
     const org = await api(owner, 'POST', '/orgs', { name: 'Clients Co' });
 
-    await page.goto(`${url}/#/orgs/${org.id}`);
-    await page
-      .getByRole('navigation', { name: 'Organization' })
-      .getByRole('link', { name: 'API clients' })
-      .click();
-    await page.getByRole('heading', { name: 'API clients', level: 1 }).waitFor();
+    await openSection(page, url, org.id, 'API clients');
     await page.getByText('No API clients yet').waitFor();
     await both(page, 'empty');
 

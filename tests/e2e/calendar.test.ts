@@ -1,6 +1,14 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { desktop, expectScreenBarsMet, phone, pick, screenshots, signIn } from '../support/console';
+import {
+  desktop,
+  expectScreenBarsMet,
+  openSection,
+  phone,
+  pick,
+  screenshots,
+  signIn,
+} from '../support/console';
 import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 const zone = 'Europe/Madrid';
@@ -57,14 +65,9 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     // An org with a second member (Mia, a plain member) through the API.
     const owner = await devToken(url, email);
     const org = await api(owner, 'POST', '/orgs', { name: 'Calendar Co' });
-    const _mia = await joinOrg(url, owner, org.id, 'mia@acme.test', 'member');
+    await joinOrg(url, owner, org.id, 'mia@acme.test', 'member');
 
-    await page.goto(`${url}/#/orgs/${org.id}`);
-    await page
-      .getByRole('navigation', { name: 'Organization' })
-      .getByRole('link', { name: 'Calendar' })
-      .click();
-    await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
+    await openSection(page, url, org.id, 'Calendar');
     const status = page.getByTestId('calendar-status');
     await expect.poll(() => status.textContent()).toBe('Not connected');
     await expectScreenBarsMet(page);

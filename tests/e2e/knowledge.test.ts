@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { atBothSizes, desktop, pick, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, openSection, pick, screenshots, signIn } from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 const refunds = [
@@ -33,12 +33,7 @@ describeInBrowser('Knowledge bank in the console (Chromium against npm start)', 
     const org = await api(owner, 'POST', '/orgs', { name: 'Knowledge Co' });
     await api(owner, 'POST', `/orgs/${org.id}/agents`, { name: 'Front desk', type: 'chat' });
 
-    await page.goto(`${url}/#/orgs/${org.id}`);
-    await page
-      .getByRole('navigation', { name: 'Organization' })
-      .getByRole('link', { name: 'Knowledge' })
-      .click();
-    await page.getByRole('heading', { name: 'Knowledge', level: 1 }).waitFor();
+    await openSection(page, url, org.id, 'Knowledge');
     await page.getByText('No knowledge yet').waitFor();
     await both(page, 'empty');
 

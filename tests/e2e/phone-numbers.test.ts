@@ -1,6 +1,13 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { atBothSizes, desktop, expectScreenBarsMet, screenshots, signIn } from '../support/console';
+import {
+  atBothSizes,
+  desktop,
+  expectScreenBarsMet,
+  openSection,
+  screenshots,
+  signIn,
+} from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 describeInBrowser('Phone numbers in the console (Chromium against npm start)', (suite) => {
@@ -22,12 +29,7 @@ describeInBrowser('Phone numbers in the console (Chromium against npm start)', (
     const rivalOrg = await api(rival, 'POST', '/orgs', { name: 'Elsewhere' });
     await api(rival, 'POST', `/orgs/${rivalOrg.id}/phone-numbers`, { e164: '+14155550999' });
 
-    await page.goto(`${url}/#/orgs/${org.id}`);
-    await page
-      .getByRole('navigation', { name: 'Organization' })
-      .getByRole('link', { name: 'Phone numbers' })
-      .click();
-    await page.getByRole('heading', { name: 'Phone numbers', level: 1 }).waitFor();
+    await openSection(page, url, org.id, 'Phone numbers');
     await page.getByText('No phone numbers yet').waitFor();
     await page.getByText('The organization’s plan allows 1 phone number.').waitFor();
     await both(page, 'empty');

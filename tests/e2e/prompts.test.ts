@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, openSection, screenshots, signIn } from '../support/console';
 import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 /** The API's own message for a field of a refused request. */
@@ -28,12 +28,7 @@ describeInBrowser('Prompts in the console (Chromium against npm start)', (suite)
     const owner = await devToken(url, email);
     const org = await api(owner, 'POST', '/orgs', { name: 'Prompt Co' });
 
-    await page.goto(`${url}/#/orgs/${org.id}`);
-    await page
-      .getByRole('navigation', { name: 'Organization' })
-      .getByRole('link', { name: 'Prompts' })
-      .click();
-    await page.getByRole('heading', { name: 'Prompts', level: 1 }).waitFor();
+    await openSection(page, url, org.id, 'Prompts');
     await page.getByText('No prompts yet').waitFor();
     await both(page, 'empty');
 

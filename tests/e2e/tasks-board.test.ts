@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser, launchChromium } from '../support/browser';
-import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, openSection, screenshots, signIn } from '../support/console';
 import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 describeInBrowser('Tasks board with live updates (two Chromium browsers against npm start)', (suite) => {
@@ -13,7 +13,7 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
 
     const olivia = await devToken(url, 'olivia@board.test');
     const org = await api(olivia, 'POST', '/orgs', { name: 'Board Co' });
-    const _max = await joinOrg(url, olivia, org.id, 'max@board.test', 'manager');
+    await joinOrg(url, olivia, org.id, 'max@board.test', 'manager');
     const task = await api(olivia, 'POST', `/orgs/${org.id}/tasks`, {
       type: 'call',
       subject: 'Call back Dana',
@@ -31,12 +31,7 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
       ] as const) {
         await page.setViewportSize(desktop);
         await signIn(page, url, email);
-        await page.goto(`${url}/#/orgs/${org.id}`);
-        await page
-          .getByRole('navigation', { name: 'Organization' })
-          .getByRole('link', { name: 'Tasks' })
-          .click();
-        await page.getByRole('heading', { name: 'Tasks', level: 1 }).waitFor();
+        await openSection(page, url, org.id, 'Tasks');
       }
       const column = (page: Page, name: string) => page.getByRole('region', { name });
       await column(mine, 'Pending').getByText('Call back Dana').waitFor();

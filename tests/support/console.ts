@@ -77,6 +77,13 @@ export async function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
 
+/** Opens the org's `section` through its side navigation and waits for the section's heading. */
+export async function openSection(page: Page, url: string, orgId: string, section: string): Promise<void> {
+  await page.goto(`${url}/#/orgs/${orgId}`);
+  await page.getByRole('navigation', { name: 'Organization' }).getByRole('link', { name: section }).click();
+  await page.getByRole('heading', { name: section, level: 1 }).waitFor();
+}
+
 /**
  * The bars every screen meets: no serious or critical axe violations and no sideways scrolling.
  * The pointer moves off the page first: a hovered control is its own, darker state, not the page's.
