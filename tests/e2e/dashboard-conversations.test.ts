@@ -83,7 +83,7 @@ describeInBrowser('Dashboard conversations (Chromium against npm start and its L
     expect(await page.getByTestId('token-usage').textContent()).toBe(
       `${n.format(input + output)} of 2,000,000 tokens used (${percent}%)`,
     );
-    const bar = page.getByRole('progressbar', { name: /Model tokens used this month/ });
+    const bar = page.getByRole('progressbar', { name: /Monthly model budget used/ });
     expect(await bar.getAttribute('aria-valuenow')).toBe(String(percent));
     // Agents by conversations, named from the agents list.
     const byAgent = page.getByTestId('chart-conversations-by-agent');

@@ -19,6 +19,7 @@ import { getTaskSummary } from '../../../../functions/api/routes/tasks';
 import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import type { TaskSummary } from '../../../../functions/api/schemas/tasks';
 import { taskStatuses, taskTypes } from '../../../../functions/api/schemas/tasks';
+import { csvOf, downloadCsv } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
@@ -53,17 +54,11 @@ function summaryCsv(summary: TaskSummary): string {
       return [day.date, type, ...counts, counts.reduce((a, b) => a + b, 0)];
     }),
   );
-  return `${[header, ...rows].map((row) => row.join(',')).join('\n')}\n`;
+  return csvOf([header, ...rows]);
 }
 
-function download(summary: TaskSummary) {
-  const url = URL.createObjectURL(new Blob([summaryCsv(summary)], { type: 'text/csv' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `tasks-${summary.from}-to-${summary.to}.csv`;
-  link.click();
-  URL.revokeObjectURL(url);
-}
+const download = (summary: TaskSummary) =>
+  downloadCsv(`tasks-${summary.from}-to-${summary.to}.csv`, summaryCsv(summary));
 
 function CallsPerAgent({ orgId, summary }: { orgId: string; summary: TaskSummary }) {
   const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });

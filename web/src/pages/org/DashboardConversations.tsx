@@ -10,6 +10,7 @@ import { IconDownload, IconMessages } from '@tabler/icons-react';
 import { listAgents } from '../../../../functions/api/routes/agents';
 import { getConversationSummary, getConversationUsage } from '../../../../functions/api/routes/conversations';
 import type { ConversationSummary, ConversationUsage } from '../../../../functions/api/schemas/conversations';
+import { csvOf, downloadCsv } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { Empty, Loaded } from '../../components/feedback';
 
@@ -35,17 +36,11 @@ function summaryCsv(summary: ConversationSummary): string {
     d.inputTokens,
     d.outputTokens,
   ]);
-  return `${[header, ...rows].map((row) => row.join(',')).join('\n')}\n`;
+  return csvOf([header, ...rows]);
 }
 
-function download(summary: ConversationSummary) {
-  const url = URL.createObjectURL(new Blob([summaryCsv(summary)], { type: 'text/csv' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `conversations-${summary.from}-to-${summary.to}.csv`;
-  link.click();
-  URL.revokeObjectURL(url);
-}
+const download = (summary: ConversationSummary) =>
+  downloadCsv(`conversations-${summary.from}-to-${summary.to}.csv`, summaryCsv(summary));
 
 /** The share of the budget from which the bar warns, and from which it alarms. */
 const warnAt = 0.8;
@@ -68,7 +63,8 @@ function TokenBudget({ usage }: { usage: ConversationUsage }) {
           value={percent}
           color={color}
           size="lg"
-          aria-label={`Model tokens used this month: ${percent}% of the ${usage.plan} plan's budget`}
+          // Worded without "to": the page's date inputs are found by the label "To".
+          aria-label={`Monthly model budget used: ${percent}% (${usage.plan} plan)`}
         />
         <Text size="sm" c={share >= warnAt ? color : 'dimmed'}>
           {share >= 1
@@ -111,7 +107,13 @@ function Totals({ summary }: { summary: ConversationSummary }) {
   );
 }
 
-function RepliesPerAgent({ orgId, summary }: { orgId: string; summary: ConversationSummary }) {
+const activitySeries = [
+  { name: 'conversations', color: 'blue.7' },
+  { name: 'answered', label: 'replies', color: 'teal.7' },
+  { name: 'failed', label: 'failed', color: 'red.7' },
+];
+
+function ConversationsPerAgent({ orgId, summary }: { orgId: string; summary: ConversationSummary }) {
   const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
   const names = new Map((agents.data?.data.items ?? []).map((a) => [a.id, a.name]));
   const data = summary.agents.map((agent) => ({
@@ -134,11 +136,7 @@ function RepliesPerAgent({ orgId, summary }: { orgId: string; summary: Conversat
           withLegend
           xAxisProps={{ allowDecimals: false }}
           yAxisProps={{ width: 110 }}
-          series={[
-            { name: 'conversations', color: 'blue.7' },
-            { name: 'answered', label: 'replies', color: 'teal.7' },
-            { name: 'failed', label: 'failed', color: 'red.7' },
-          ]}
+          series={activitySeries}
         />
       </div>
     </Card>
@@ -166,20 +164,10 @@ function Charts({ orgId, summary }: { orgId: string; summary: ConversationSummar
             Conversations and replies per day
           </Title>
           <div role="img" aria-labelledby="conversations-per-day" data-testid="chart-conversations-per-day">
-            <BarChart
-              h={240}
-              data={days}
-              dataKey="date"
-              withLegend
-              series={[
-                { name: 'conversations', color: 'blue.7' },
-                { name: 'answered', label: 'replies', color: 'teal.7' },
-                { name: 'failed', label: 'failed', color: 'red.7' },
-              ]}
-            />
+            <BarChart h={240} data={days} dataKey="date" withLegend series={activitySeries} />
           </div>
         </Card>
-        <RepliesPerAgent orgId={orgId} summary={summary} />
+        <ConversationsPerAgent orgId={orgId} summary={summary} />
         <Card withBorder>
           <Title order={2} size="h4" mb="sm" id="tokens-per-day">
             Tokens per day
