@@ -107,7 +107,8 @@ function usePromptChoices(orgId: string, saved: AgentPromptRef | null) {
   const prompts = useRoute(listPrompts, { params: { orgId }, query: { limit: 100 } });
   const items = prompts.data?.data.items ?? [];
   const options = items.map((p) => ({ value: p.id, label: p.name }));
-  if (saved && !items.some((p) => p.id === saved.promptId)) {
+  // Once the list is in: a saved prompt beyond its first page is still offered, by its id.
+  if (prompts.isSuccess && saved && !items.some((p) => p.id === saved.promptId)) {
     options.push({ value: saved.promptId, label: saved.promptId });
   }
   return { prompts, items, options };
@@ -170,7 +171,7 @@ export function ModelForm({
   const [stale, setStale] = useState(false);
   const update = useChange(updateAgent, { orgId });
   const { form, problem, run } = useApiForm<ModelValues>(UpdateAgentBody, { initialValues: valuesOf(agent) });
-  const { options } = usePromptChoices(orgId, agent.prompt);
+  const { prompts, options } = usePromptChoices(orgId, agent.prompt);
   const values = form.getValues();
   const llm = values.llm;
   const save = async (body: UpdateAgentBody, done: string) => {
@@ -327,10 +328,10 @@ export function ModelForm({
               onChange={(version) => form.setFieldValue('prompt.version', version)}
             />
           )}
-          {options.length === 0 && (
-            <Text size="sm" c="dimmed">
+          {prompts.isSuccess && options.length === 0 && (
+            <Text size="sm">
               No prompts yet.{' '}
-              <Anchor component={Link} to={`/orgs/${orgId}/prompts`}>
+              <Anchor component={Link} to={`/orgs/${orgId}/prompts`} underline="always">
                 Write one on the Prompts page
               </Anchor>{' '}
               to give the agent its instructions.
