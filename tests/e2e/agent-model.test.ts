@@ -114,5 +114,15 @@ describeInBrowser('An agent’s model and prompt in the console (Chromium agains
     expect(await section.getByLabel('Base URL').inputValue()).toBe('https://llm.example.com/v1');
     expect(await page.content()).not.toContain(modelKey);
     await both(page, 'openai-key-set');
+
+    // The agents list names each agent's model.
+    await page.goto(`${url}/#/orgs/${org.id}/agents`);
+    const list = page.getByRole('table', { name: 'Agents' });
+    await list
+      .getByRole('row')
+      .filter({ hasText: 'Concierge' })
+      .getByText('small at llm.example.com')
+      .waitFor();
+    await both(page, 'list-names-model');
   }, 120_000);
 });

@@ -32,7 +32,7 @@ import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { isStale, StaleAlert } from '../../components/editing';
 import { announceDone, announceFailure, ProblemAlert } from '../../components/feedback';
-import { Field, KeyField, keyText } from './agent-parts';
+import { defaultLabel, Field, KeyField, keyText, llmText, modelLabels } from './agent-parts';
 
 type LlmChoice = 'default' | 'bedrock' | 'openai-compatible';
 /** The model settings as the form holds them: the key is only ever a new one being typed. */
@@ -50,23 +50,6 @@ type LlmValues =
 interface ModelValues extends Record<string, unknown> {
   llm: LlmValues | null;
   prompt: AgentPromptRef | null;
-}
-
-const modelLabels: Record<(typeof bedrockModels)[number], string> = {
-  'amazon.nova-micro-v1:0': 'Amazon Nova Micro',
-  'amazon.nova-lite-v1:0': 'Amazon Nova Lite',
-  'amazon.nova-pro-v1:0': 'Amazon Nova Pro',
-  'anthropic.claude-3-haiku-20240307-v1:0': 'Anthropic Claude 3 Haiku',
-  'anthropic.claude-3-5-haiku-20241022-v1:0': 'Anthropic Claude 3.5 Haiku',
-};
-
-const defaultLabel = `Platform default (Bedrock, ${modelLabels[defaultLlm.modelId]})`;
-
-/** One line naming the model an agent answers with, for its page and the agents list. */
-export function llmText(llm: Agent['llm']): string {
-  if (!llm) return defaultLabel;
-  if (llm.provider === 'bedrock') return `Bedrock, ${modelLabels[llm.modelId] ?? llm.modelId}`;
-  return `${llm.model} at ${new URL(llm.baseUrl).host}`;
 }
 
 function valuesOf(agent: Agent): ModelValues {

@@ -32,7 +32,15 @@ import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { ResponsiveList } from '../../components/ResponsiveList';
-import { AgentFields, nullableText, SharedBadge, StatusBadge, statusLabels, typeLabels } from './agent-parts';
+import {
+  AgentFields,
+  llmText,
+  nullableText,
+  SharedBadge,
+  StatusBadge,
+  statusLabels,
+  typeLabels,
+} from './agent-parts';
 
 const pageSize = 25;
 
@@ -219,6 +227,7 @@ function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: b
                     <StatusBadge status={a.status} />
                     {a.shared && <SharedBadge />}
                   </Group>
+                  <Text size="sm">Model: {llmText(a.llm)}</Text>
                   <Text size="sm" c="dimmed">
                     Changed {format.dateTime(a.updatedAt)}
                   </Text>
@@ -243,6 +252,7 @@ function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: b
                 },
                 { header: 'Type', cell: (a) => typeLabels[a.type] },
                 { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+                { header: 'Model', cell: (a) => llmText(a.llm) },
                 { header: 'Changed', cell: (a) => format.dateTime(a.updatedAt) },
               ]}
             />

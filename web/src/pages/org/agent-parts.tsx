@@ -14,6 +14,7 @@ import {
 import type { UseFormReturnType } from '@mantine/form';
 import { IconKey, IconX } from '@tabler/icons-react';
 import { useId } from 'react';
+import { type bedrockModels, defaultLlm } from '../../../../functions/api/llm';
 import { type Agent, agentStatuses, agentTypes } from '../../../../functions/api/schemas/agents';
 import { confirmDestructive } from '../../components/confirm';
 
@@ -226,4 +227,21 @@ export function Field({ label, children }: { label: string; children: React.Reac
       <Text style={{ overflowWrap: 'anywhere' }}>{children}</Text>
     </div>
   );
+}
+
+export const modelLabels: Record<(typeof bedrockModels)[number], string> = {
+  'amazon.nova-micro-v1:0': 'Amazon Nova Micro',
+  'amazon.nova-lite-v1:0': 'Amazon Nova Lite',
+  'amazon.nova-pro-v1:0': 'Amazon Nova Pro',
+  'anthropic.claude-3-haiku-20240307-v1:0': 'Anthropic Claude 3 Haiku',
+  'anthropic.claude-3-5-haiku-20241022-v1:0': 'Anthropic Claude 3.5 Haiku',
+};
+
+export const defaultLabel = `Platform default (Bedrock, ${modelLabels[defaultLlm.modelId]})`;
+
+/** One line naming the model an agent answers with, for its page and the agents list. */
+export function llmText(llm: Agent['llm']): string {
+  if (!llm) return defaultLabel;
+  if (llm.provider === 'bedrock') return `Bedrock, ${modelLabels[llm.modelId] ?? llm.modelId}`;
+  return `${llm.model} at ${new URL(llm.baseUrl).host}`;
 }
