@@ -52,6 +52,9 @@ interface ModelValues extends Record<string, unknown> {
   prompt: AgentPromptRef | null;
 }
 
+const keyBeingCleared = (llm: { provider: string; apiKey?: string | null } | null | undefined) =>
+  llm?.provider === 'openai-compatible' && llm.apiKey === null;
+
 function valuesOf(agent: Agent): ModelValues {
   const llm = agent.llm;
   return {
@@ -284,7 +287,7 @@ export function ModelForm({
               onChange={(v) => form.setFieldValue('llm.apiKey', v)}
               onClear={clearKey}
               error={form.errors['llm.apiKey']}
-              clearing={update.isPending && update.variables?.body?.llm?.provider === 'openai-compatible'}
+              clearing={update.isPending && keyBeingCleared(update.variables?.body?.llm)}
             />
           )}
           <Select
