@@ -3,9 +3,9 @@
  * the handlers trust, set in the environment before any handler module reads its config.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { createDevIdentity } from '../../infra/local/dev-identity';
 import { ensureTable, localCredentials } from '../../infra/local/dynamodb';
 
@@ -35,6 +35,9 @@ const rawClient = new DynamoDBClient({
   credentials: localCredentials,
 });
 await ensureTable(rawClient, tableName);
+// The run shares one DynamoDB Local: a file's table (and its stream) goes with the file, or later
+// files pay for every earlier file's items (the 10,000-event syncs made the last files crawl).
+afterAll(() => rawClient.send(new DeleteTableCommand({ TableName: tableName })));
 
 /** Direct table access for assertions (what is stored, what is not). */
 export const testDb = DynamoDBDocumentClient.from(rawClient);
