@@ -1,5 +1,5 @@
 /**
- * Google failing in the middle of a 10,000-event full sync (500 and 429 on a given page): the sync
+ * Google failing in the middle of a full sync of four pages (500 and 429 on page 3): the sync
  * retries and completes, or hands the message back for SQS to redeliver; it never loses a page and
  * stores a sync token only after the last page. After the fault and the retry, the stored events are
  * exactly the emulator's. (Google answering slowly: calendar-sync-slow.test.ts, with a short timeout
@@ -11,12 +11,18 @@ import { ddb } from '../../functions/data/client';
 import { syncConnection } from '../../functions/jobs/sync-connection';
 import { countRoundTrips } from '../support/api';
 import { fault, google, googleControl, stats, timedEvent } from '../support/calendar';
-import { atGoogle, connectedWithEvents, deliver, eventCount, stored } from '../support/calendar-faults';
+import {
+  atGoogle,
+  connectedWithEvents,
+  deliver,
+  eventCount,
+  pageSize,
+  stored,
+} from '../support/calendar-faults';
 
 afterAll(() => google.stop());
 
-/** Google's largest page, which the adapter asks for: 10,000 events are 4 pages. */
-const pageSize = 2500;
+beforeAll(() => google.emulator.capPageSize(pageSize));
 
 /**
  * The adapter with every listed page and every stored sync token written down in order, so a test
@@ -46,7 +52,7 @@ function recording() {
   return { adapter, log, stop: () => ddb().middlewareStack.remove(name) };
 }
 
-describe('a 500 on page 3 of a 10,000-event full sync', () => {
+describe('a 500 on page 3 of a four-page full sync', () => {
   const as = 'fault500@example.com';
   let orgId: string;
   let userId: string;
