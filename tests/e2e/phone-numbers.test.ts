@@ -41,7 +41,7 @@ describeInBrowser('Phone numbers in the console (Chromium against npm start)', (
     await field.fill('0415 555 0123');
     await add.getByRole('button', { name: 'Add number' }).click();
     await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
-    expect(await fieldError.textContent()).toMatch(/must be an E\.164 number/);
+    await expect.poll(() => fieldError.textContent()).toMatch(/must be an E\.164 number/);
     await field.fill('+14155550999');
     await add.getByRole('button', { name: 'Add number' }).click();
     await expect.poll(() => fieldError.textContent()).toBe('This number belongs to another organization.');
@@ -51,7 +51,7 @@ describeInBrowser('Phone numbers in the console (Chromium against npm start)', (
     await add.getByRole('button', { name: 'Add number' }).click();
     const list = page.getByRole('list', { name: 'Phone numbers' });
     await list.getByText('+14155550123', { exact: true }).waitFor();
-    expect(await field.inputValue()).toBe('');
+    await expect.poll(() => field.inputValue()).toBe('');
 
     // Assign the agent; the API holds it.
     const select = list.getByLabel('Answered by +14155550123');
