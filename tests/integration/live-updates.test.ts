@@ -4,39 +4,26 @@
  * authorizer the deployed API does; task changes come from DynamoDB Local's stream through the
  * same publisher the Lambda runs, whichever path wrote them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { channelOf } from '../../functions/api/live';
-import { freePort } from '../../infra/local/ports';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack';
-import { connectLive, type LiveTestClient } from '../support/live';
+import { type LiveTestClient, liveStack } from '../support/live';
 import { devToken, stackApi } from '../support/local-stack';
 
-let stack: LocalStack;
+const suite = liveStack();
 let api: ReturnType<typeof stackApi>;
 const people = { alice: '', bob: '' };
 let orgA: string;
 let orgB: string;
-const clients: LiveTestClient[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: await freePort() });
-  api = stackApi(stack.url);
-  people.alice = await devToken(stack.url, 'alice.live@example.com', 'Alice');
-  people.bob = await devToken(stack.url, 'bob.live@example.com', 'Bob');
+  api = stackApi(suite.stack.url);
+  people.alice = await devToken(suite.stack.url, 'alice.live@example.com', 'Alice');
+  people.bob = await devToken(suite.stack.url, 'bob.live@example.com', 'Bob');
   orgA = (await api(people.alice, 'POST', '/orgs', { name: 'Live A' })).id;
   orgB = (await api(people.bob, 'POST', '/orgs', { name: 'Live B' })).id;
 }, 60_000);
 
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await stack?.stop();
-});
-
-async function connect(token: string) {
-  const client = await connectLive(stack.url, token);
-  clients.push(client);
-  return client;
-}
+const connect = (token: string) => suite.connect(token);
 
 /** Subscribes and expects success; returns the subscription id. */
 async function subscribed(client: LiveTestClient, channel: string): Promise<string> {
@@ -128,7 +115,11 @@ describe('live task channels', () => {
 
 describe('a suspended org', () => {
   it('refuses its members’ subscriptions and presence until it is reactivated', async () => {
-    const operator = await devToken(stack.url, String(process.env.PLATFORM_SUPERADMIN_EMAIL), 'Operator');
+    const operator = await devToken(
+      suite.stack.url,
+      String(process.env.PLATFORM_SUPERADMIN_EMAIL),
+      'Operator',
+    );
     const orgC = (await api(people.alice, 'POST', '/orgs', { name: 'Live C' })).id;
     const alice = await connect(people.alice);
     await subscribed(alice, channelOf(orgC, 'tasks'));

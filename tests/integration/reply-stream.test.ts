@@ -5,25 +5,21 @@
  * org's member cannot listen; a stream that breaks mid-answer ends in `failed` beside the stored
  * failed reply.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { channelOf, type ReplyStreamEvent } from '../../functions/api/live';
-import { freePort } from '../../infra/local/ports';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack';
-import { connectLive, type LiveTestClient } from '../support/live';
+import { type LiveTestClient, liveStack } from '../support/live';
 import { devToken, stackApi } from '../support/local-stack';
 
-let stack: LocalStack;
+const suite = liveStack();
 let api: ReturnType<typeof stackApi>;
 const people = { alice: '', bob: '' };
 let orgA: string;
 let agentId: string;
-const clients: LiveTestClient[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: await freePort() });
-  api = stackApi(stack.url);
-  people.alice = await devToken(stack.url, 'alice.stream@example.com', 'Alice');
-  people.bob = await devToken(stack.url, 'bob.stream@example.com', 'Bob');
+  api = stackApi(suite.stack.url);
+  people.alice = await devToken(suite.stack.url, 'alice.stream@example.com', 'Alice');
+  people.bob = await devToken(suite.stack.url, 'bob.stream@example.com', 'Bob');
   orgA = (await api(people.alice, 'POST', '/orgs', { name: 'Stream A' })).id;
   await api(people.bob, 'POST', '/orgs', { name: 'Stream B' });
   agentId = (await api(people.alice, 'POST', `/orgs/${orgA}/agents`, { name: 'Help desk', type: 'chat' })).id;
@@ -34,16 +30,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await stack?.stop();
-});
-
-async function connect(token: string) {
-  const client = await connectLive(stack.url, token);
-  clients.push(client);
-  return client;
-}
+const connect = (token: string) => suite.connect(token);
 
 async function conversation(): Promise<string> {
   return (
@@ -54,7 +41,7 @@ async function conversation(): Promise<string> {
 /** Sends as Alice over HTTP; the status and body, whatever they are. */
 async function send(conversationId: string, text: string) {
   const res = await fetch(
-    `${stack.url}/api/orgs/${orgA}/agents/${agentId}/conversations/${conversationId}/messages`,
+    `${suite.stack.url}/api/orgs/${orgA}/agents/${agentId}/conversations/${conversationId}/messages`,
     {
       method: 'POST',
       headers: { authorization: `Bearer ${people.alice}`, 'content-type': 'application/json' },

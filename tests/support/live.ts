@@ -1,6 +1,9 @@
 /** A test client for the live channels, speaking the AppSync Events WebSocket protocol over a real socket. */
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
+import { freePort } from '../../infra/local/ports';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack';
 
 export interface LiveMessage {
   type: string;
@@ -90,4 +93,28 @@ export async function connectLive(stackUrl: string, token: string): Promise<Live
       messages.filter((m) => m.type === 'data' && m.id === subscriptionId).map((m) => JSON.parse(m.event!)),
     close: () => socket.close(),
   };
+}
+
+/**
+ * A local stack for a live-channel test file: started before its tests, stopped after them together
+ * with every client `connect` opened.
+ */
+export function liveStack() {
+  const clients: LiveTestClient[] = [];
+  const suite = {
+    stack: undefined as unknown as LocalStack,
+    async connect(token: string) {
+      const client = await connectLive(suite.stack.url, token);
+      clients.push(client);
+      return client;
+    },
+  };
+  beforeAll(async () => {
+    suite.stack = await startLocalStack({ port: await freePort() });
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await suite.stack?.stop();
+  });
+  return suite;
 }
