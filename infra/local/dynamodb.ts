@@ -99,7 +99,13 @@ export async function startDynamoLocal(
   }
 }
 
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options?: Parameters<typeof createTableInput>[1],
+): Promise<void> {
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-  if (!TableNames.includes(tableName)) await client.send(new CreateTableCommand(createTableInput(tableName)));
+  if (!TableNames.includes(tableName)) {
+    await client.send(new CreateTableCommand(createTableInput(tableName, options)));
+  }
 }

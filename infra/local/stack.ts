@@ -3,7 +3,7 @@
  * definition, the dev identity provider and the local API gateway in front of the real handlers,
  * plus the built admin site. `npm start` (start.ts) and the end-to-end tests both use this.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,6 +108,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
   const devIdentity = createDevIdentity(`${url}/dev`);
+  // Without --persist the secrets live as long as the in-memory table that refers to them.
+  const secretsDir = options.dataDir
+    ? resolve(options.dataDir, '..', 'secrets')
+    : mkdtempSync(join(tmpdir(), 'acp-secrets-'));
 
   Object.assign(process.env, {
     STAGE: 'local',
@@ -120,9 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     DEV_ISSUER_JWKS: JSON.stringify(devIdentity.jwks),
     WEB_ORIGIN: url,
     LIVE_EVENTS_URL: `${url}${publishPath}`,
-    LOCAL_SECRETS_DIR: options.dataDir
-      ? resolve(options.dataDir, '..', 'secrets')
-      : mkdtempSync(join(tmpdir(), 'acp-secrets-')),
+    LOCAL_SECRETS_DIR: secretsDir,
   });
   // The local stack's platform superadmin (README "Platform administration"), unless one is given.
   process.env.PLATFORM_SUPERADMIN_EMAIL ??= 'platform@example.com';
@@ -222,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await dynamo.stop();
+      if (!options.dataDir) rmSync(secretsDir, { recursive: true, force: true });
     },
   };
 }

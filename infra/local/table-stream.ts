@@ -54,7 +54,8 @@ function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
 async function streamArnOf(client: DynamoDBClient, tableName: string): Promise<string> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   if (Table?.LatestStreamArn && Table.StreamSpecification?.StreamEnabled) return Table.LatestStreamArn;
-  // A table kept with --persist from before streams were part of the definition.
+  // A test table (created without a stream, see createTableInput) or one kept with --persist from
+  // before streams were part of the definition.
   await client.send(
     new UpdateTableCommand({
       TableName: tableName,

@@ -34,9 +34,10 @@ const rawClient = new DynamoDBClient({
   region: 'local',
   credentials: localCredentials,
 });
-await ensureTable(rawClient, tableName);
-// The run shares one DynamoDB Local: a file's table (and its stream) goes with the file, or later
-// files pay for every earlier file's items (the 10,000-event syncs made the last files crawl).
+// No stream unless a file starts the local stack, whose poller turns it on (createTableInput).
+await ensureTable(rawClient, tableName, { stream: false });
+// The run shares one DynamoDB Local: a file's table goes with the file, so later files do not
+// carry earlier files' items.
 afterAll(() => rawClient.send(new DeleteTableCommand({ TableName: tableName })));
 
 /** Direct table access for assertions (what is stored, what is not). */
