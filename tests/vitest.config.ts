@@ -9,9 +9,9 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     setupFiles: ['tests/support/env.ts'],
     pool: 'forks',
-    // Late in a full run DynamoDB Local answers several times slower than alone (README "Tests");
-    // the bound is for hangs, not speed, which npm run bench measures.
-    testTimeout: 90_000,
+    // Over twice the longest browser journey: the bound is for hangs, not speed, which npm run
+    // bench measures (README "Tests").
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './tests/support/summary-reporter.ts'],
   },

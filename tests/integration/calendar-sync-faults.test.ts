@@ -1,5 +1,5 @@
 /**
- * Google failing in the middle of a full sync of four pages (500 and 429 on page 3): the sync
+ * Google failing in the middle of a 10,000-event full sync of four pages (500 and 429 on page 3): the sync
  * retries and completes, or hands the message back for SQS to redeliver; it never loses a page and
  * stores a sync token only after the last page. After the fault and the retry, the stored events are
  * exactly the emulator's. (Google answering slowly: calendar-sync-slow.test.ts, with a short timeout
