@@ -16,7 +16,7 @@ const dynamo = shared
     }
   : await startDynamoLocal();
 const identity = createDevIdentity('http://127.0.0.1:9/dev');
-await ensureTable(dynamo.client, 'bench-warm');
+await ensureTable(dynamo.client, 'bench-warm', { stream: false });
 Object.assign(process.env, {
   STAGE: 'local',
   TABLE_NAME: 'bench-warm',
