@@ -25,6 +25,7 @@ import {
   endpointRefusal,
   hintsOf,
   type KeyChanges,
+  type KeyHints,
   keyChangesOf,
   llmEndpointRefusal,
   llmKeyChange,
@@ -35,27 +36,45 @@ import {
 import { enforce, refusals } from '../domain/refusal';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
-import { httpHandler, implement } from './pipeline/handler';
+import { type HandlerRequest, httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found } from './pipeline/refusals';
 
 const agentTarget = (agent: AgentState) => ({ type: 'agent', id: agent.id });
 
 /**
- * Writes changed keys to the agent's secret, then `save`s the item; if saving is refused, the
- * previous keys are put back, so the secret never holds keys of a change that did not happen.
+ * Saves a change to an agent with its audit entry. Changed keys go to the agent's secret first; if
+ * saving is refused, the previous keys are put back, so the secret never holds keys of a change
+ * that did not happen. `change` builds the new agent from the key hints it will show.
  */
-async function withKeys(agent: AgentState, changes: KeyChanges, save: (keys: AgentKeys) => Promise<void>) {
+async function saveChange(
+  current: AgentState,
+  changes: KeyChanges,
+  change: (keyHints: KeyHints) => AgentState,
+  {
+    action,
+    audit,
+    ifMatch,
+  }: { action: string; audit: HandlerRequest<typeof updateAgent>['audit']; ifMatch: number | undefined },
+): Promise<AgentState> {
   const asked = keyChangesOf(changes);
-  if (Object.keys(asked).length === 0) return save({});
-  const before = await readAgentKeys(agent.orgId, agent.id);
+  const keysChange = Object.keys(asked).length > 0;
+  const before = keysChange ? await readAgentKeys(current.orgId, current.id) : {};
   const after = applyKeyChanges(before, asked);
-  await writeAgentKeys(agent.orgId, agent.id, after);
+  const updated = change(keysChange ? hintsOf(after) : current.keyHints);
+  if (keysChange) await writeAgentKeys(current.orgId, current.id, after);
   try {
-    await save(after);
+    await agents.saveAgent(
+      updated,
+      current.version,
+      audit({ action, target: agentTarget(current), before: agentView(current), after: agentView(updated) }),
+      ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
+      current.prompt,
+    );
   } catch (error) {
-    await writeAgentKeys(agent.orgId, agent.id, before);
+    if (keysChange) await writeAgentKeys(current.orgId, current.id, before);
     throw error;
   }
+  return updated;
 }
 
 export const handler = httpHandler([
@@ -111,24 +130,12 @@ export const handler = httpHandler([
     checkIfMatch(ifMatch, current);
     enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
     enforce(llmEndpointRefusal(body.llm, config().agentEndpointsAllowPrivate));
-    let updated = current;
-    const changes = { chatbot: body.chatbotKey, llm: llmKeyChange(body.llm) };
-    await withKeys(current, changes, async (keys) => {
-      const keysChanged = Object.keys(keyChangesOf(changes)).length > 0;
-      updated = applyAgentUpdate(current, body, keysChanged ? hintsOf(keys) : current.keyHints, now);
-      await agents.saveAgent(
-        updated,
-        current.version,
-        audit({
-          action: 'agent.updated',
-          target: agentTarget(current),
-          before: agentView(current),
-          after: agentView(updated),
-        }),
-        ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
-        current.prompt,
-      );
-    });
+    const updated = await saveChange(
+      current,
+      { chatbot: body.chatbotKey, llm: llmKeyChange(body.llm) },
+      (keyHints) => applyAgentUpdate(current, body, keyHints, now),
+      { action: 'agent.updated', audit, ifMatch },
+    );
     return { body: agentView(updated) };
   }),
 
@@ -136,24 +143,12 @@ export const handler = httpHandler([
     const current = found(await agents.getAgent(params.orgId, params.agentId));
     enforce(ownerOnlyRefusal(current));
     checkIfMatch(ifMatch, current);
-    const changes = { tts: body.ttsConfig.apiKey, stt: body.sttConfig.apiKey };
-    let configured = current;
-    await withKeys(current, changes, async (keys) => {
-      const keysChanged = Object.keys(keyChangesOf(changes)).length > 0;
-      configured = applyAgentConfig(current, body, keysChanged ? hintsOf(keys) : current.keyHints, now);
-      await agents.saveAgent(
-        configured,
-        current.version,
-        audit({
-          action: 'agent.configured',
-          target: agentTarget(current),
-          before: agentView(current),
-          after: agentView(configured),
-        }),
-        ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
-        current.prompt,
-      );
-    });
+    const configured = await saveChange(
+      current,
+      { tts: body.ttsConfig.apiKey, stt: body.sttConfig.apiKey },
+      (keyHints) => applyAgentConfig(current, body, keyHints, now),
+      { action: 'agent.configured', audit, ifMatch },
+    );
     return { body: agentView(configured) };
   }),
 
