@@ -9,7 +9,7 @@ import type { TxItem } from './transact';
 const retentionSeconds = 400 * 86_400;
 
 /** The audit item as stored: the entry, written once and never changed, aged out by TTL. */
-const AuditItem = z.object({
+export const AuditItem = z.object({
   id: z.string(),
   orgId: z.string(),
   at: z.string(),

@@ -7,8 +7,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { platformRoles } from '../api/permissions';
 import type { PlatformAdmin, PlatformAuditEntry } from '../api/schemas/admin';
-import { AuditActor } from '../api/schemas/audit';
 import { platformRefusals } from '../domain/platform';
+import { AuditItem } from './audit';
 import { batchGet } from './batch';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
@@ -26,17 +26,8 @@ const GrantItem = z.object({
   grantedAt: z.string(),
 });
 
-const PlatformAuditItem = z.object({
-  id: z.string(),
-  orgId: z.string().nullable(),
-  at: z.string(),
-  actor: AuditActor,
-  action: z.string(),
-  target: z.object({ type: z.string(), id: z.string() }),
-  requestId: z.string(),
-  before: z.record(z.string(), z.unknown()).nullable(),
-  after: z.record(z.string(), z.unknown()).nullable(),
-});
+/** A platform audit item: an org's audit item whose org is absent for platform-wide actions. */
+const PlatformAuditItem = AuditItem.extend({ orgId: z.string().nullable() });
 
 export async function getPlatformGrant(userId: string): Promise<PlatformAdmin | undefined> {
   const { Item } = await ddb().send(
