@@ -8,6 +8,7 @@ import { type ReactNode, useState } from 'react';
 import { useParams } from 'react-router';
 import { getOrg, listAudit, listMembers } from '../../../../functions/api/routes/tenancy';
 import type { AuditEntry } from '../../../../functions/api/schemas/audit';
+import { addDays, instantOf } from '../../../../functions/domain/zoned-time';
 import { usePagedRoute } from '../../app/paging';
 import { useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
@@ -99,31 +100,9 @@ function partsOf(value: object, other: unknown): string {
     .join(', ');
 }
 
-// Offsets of a zone at an instant, from Intl (the browser's own zone plays no part).
-function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
-/** The UTC instant of midnight starting `date` (YYYY-MM-DD, plus `addDays`) in `timeZone`. */
-function midnightIn(date: string, timeZone: string, addDays = 0): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d + addDays);
-  // Twice: the offset at the first guess may differ from the offset at midnight itself (DST).
-  const guess = wall - zoneOffsetMs(wall, timeZone);
-  return new Date(wall - zoneOffsetMs(guess, timeZone)).toISOString();
-}
+/** The instant (ISO) of midnight starting `date` (YYYY-MM-DD, plus `days`) in `timeZone`. */
+const midnightIn = (date: string, timeZone: string, days = 0) =>
+  new Date(instantOf(timeZone, addDays(date, days), 0)).toISOString();
 
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

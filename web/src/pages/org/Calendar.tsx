@@ -53,6 +53,7 @@ import {
   type CalendarConnectionView,
   type CalendarEvent,
 } from '../../../../functions/api/schemas/calendar';
+import { addDays, instantOf, wallClock } from '../../../../functions/domain/zoned-time';
 import { ApiError, problemText } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { routeKey, useChange, useRoute } from '../../app/queries';
@@ -62,53 +63,15 @@ import { confirmDestructive } from '../../components/confirm';
 import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 
 // ---------------------------------------------------------------------------------------------
-// Days in a time zone, without a date library: a day is its ISO date (YYYY-MM-DD) in the zone.
+// Days in a time zone: a day is its ISO date (YYYY-MM-DD) in the zone (functions/domain/zoned-time).
 
 const dayMs = 86_400_000;
 
-function zoneParts(ms: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return {
-    y: get('year'),
-    m: get('month'),
-    d: get('day'),
-    h: get('hour') % 24,
-    mi: get('minute'),
-    s: get('second'),
-  };
-}
-
 /** The ISO date the instant falls on in the zone. */
-function dayIn(ms: number, timeZone: string): string {
-  const p = zoneParts(ms, timeZone);
-  return `${String(p.y).padStart(4, '0')}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
-}
-
-function offsetAt(ms: number, timeZone: string): number {
-  const p = zoneParts(ms, timeZone);
-  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - (ms - (((ms % 1000) + 1000) % 1000));
-}
+const dayIn = (ms: number, timeZone: string) => wallClock(timeZone, ms).date;
 
 /** The instant a day starts in the zone. */
-function startOfDay(day: string, timeZone: string): number {
-  const utc = Date.parse(`${day}T00:00:00Z`);
-  const guess = utc - offsetAt(utc, timeZone);
-  return utc - offsetAt(guess, timeZone);
-}
-
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * dayMs).toISOString().slice(0, 10);
-}
+const startOfDay = (day: string, timeZone: string) => instantOf(timeZone, day, 0);
 
 /** Monday of the day's week. */
 function mondayOf(day: string): string {

@@ -19,6 +19,7 @@ import { getTaskSummary } from '../../../../functions/api/routes/tasks';
 import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import type { TaskSummary } from '../../../../functions/api/schemas/tasks';
 import { taskStatuses, taskTypes } from '../../../../functions/api/schemas/tasks';
+import { addDays, wallClock } from '../../../../functions/domain/zoned-time';
 import { csvOf, downloadCsv } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
@@ -26,14 +27,8 @@ import { useFormat } from '../../app/time';
 import { Empty, Loaded } from '../../components/feedback';
 import { ConversationsSection } from './DashboardConversations';
 
-const dayMs = 86_400_000;
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(date) + days * dayMs).toISOString().slice(0, 10);
-
 /** Today as YYYY-MM-DD in the profile's zone. */
-function today(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
-}
+const today = (timeZone: string) => wallClock(timeZone, Date.now()).date;
 
 const typeColors = { call: 'blue.7', email: 'grape.7', other: 'gray.7' } as const;
 const statusColors = {
