@@ -30,6 +30,8 @@ import { localQueue } from '../../functions/adapters/queue';
 import { routes } from '../../functions/api/routes';
 import { ddb } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
+import { membershipPut } from '../../functions/data/memberships';
+import { newMembership } from '../../functions/domain/memberships';
 import { syncConnection } from '../../functions/jobs/sync-connection';
 import { devSubject } from '../../infra/local/dev-identity';
 import { localCredentials } from '../../infra/local/dynamodb';
@@ -72,26 +74,8 @@ const seedDb = ddb();
 // Members straight into the table (the invite flow's rate limits are not what this measures).
 for (let i = 0; i < seededMembers; i++) {
   const email = `member${i}@load.example.com`;
-  const userId = devSubject(email);
-  const at = new Date().toISOString();
-  await seedDb.send(
-    new PutCommand({
-      TableName: localTableName,
-      Item: {
-        ...keys.membership(orgId, userId),
-        ...keys.membershipUserIndex(userId, orgId),
-        type: 'MEMBERSHIP',
-        orgId,
-        userId,
-        email,
-        role: 'member',
-        additionalRoles: [],
-        joinedAt: at,
-        updatedAt: at,
-        version: 1,
-      },
-    }),
-  );
+  const member = newMembership(orgId, { id: devSubject(email), email }, 'member', [], new Date());
+  await seedDb.send(new TransactWriteCommand({ TransactItems: [membershipPut(member)] }));
 }
 await seedDb.send(
   new UpdateCommand({

@@ -1,15 +1,17 @@
 /** Writes orgs and memberships straight into the table, for tests that are not about tenancy. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { OrgRole } from '../../functions/api/permissions';
 import { keys } from '../../functions/data/keys';
+import { membershipPut } from '../../functions/data/memberships';
+import { newMembership } from '../../functions/domain/memberships';
 import { devSubject } from '../../infra/local/dev-identity';
 import { call } from './api';
 import { tableName, testDb } from './env';
 
 export async function seedOrg(members: Record<string, OrgRole>, name = 'Seeded org') {
   const orgId = `org_${ulid()}`;
-  const at = new Date().toISOString();
+  const now = new Date();
   const entries = Object.entries(members);
   await testDb.send(
     new PutCommand({
@@ -26,25 +28,9 @@ export async function seedOrg(members: Record<string, OrgRole>, name = 'Seeded o
     }),
   );
   for (const [email, role] of entries) {
-    const userId = devSubject(email);
-    await testDb.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...keys.membership(orgId, userId),
-          ...keys.membershipUserIndex(userId, orgId),
-          type: 'MEMBERSHIP',
-          orgId,
-          userId,
-          email: email.toLowerCase(),
-          role,
-          additionalRoles: [],
-          joinedAt: at,
-          updatedAt: at,
-          version: 1,
-        },
-      }),
-    );
+    const user = { id: devSubject(email), email: email.toLowerCase() };
+    const member = newMembership(orgId, user, role, [], now);
+    await testDb.send(new TransactWriteCommand({ TransactItems: [membershipPut(member)] }));
   }
   return orgId;
 }
