@@ -8,8 +8,8 @@
  */
 import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconChartBar, IconDownload } from '@tabler/icons-react';
+import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconChartBar } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { can } from '../../../../functions/api/permissions';
@@ -24,6 +24,7 @@ import { csvOf, downloadCsv } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
+import { ChartCard, CsvExportButton } from '../../components/charts';
 import { Empty, Loaded } from '../../components/feedback';
 import { ConversationsSection } from './DashboardConversations';
 
@@ -63,31 +64,30 @@ function CallsPerAgent({ orgId, summary }: { orgId: string; summary: TaskSummary
     ...agent.byStatus,
   }));
   return (
-    <Card withBorder>
-      <Title order={2} size="h4" mb="sm" id="by-agent">
-        Calls per agent
-      </Title>
-      {data.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No calls handled by an agent in these days. Calls an agent takes, and tasks of type call with an
-          agent set, show here.
-        </Text>
-      ) : (
-        <div role="img" aria-labelledby="by-agent" data-testid="chart-by-agent">
-          <BarChart
-            h={Math.max(160, 44 * data.length + 60)}
-            data={data}
-            dataKey="agent"
-            orientation="vertical"
-            type="stacked"
-            withLegend
-            xAxisProps={{ allowDecimals: false }}
-            yAxisProps={{ width: 110 }}
-            series={taskStatuses.map((s) => ({ name: s, label: statusLabel(s), color: statusColors[s] }))}
-          />
-        </div>
-      )}
-    </Card>
+    <ChartCard
+      id="by-agent"
+      title="Calls per agent"
+      empty={
+        data.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No calls handled by an agent in these days. Calls an agent takes, and tasks of type call with an
+            agent set, show here.
+          </Text>
+        ) : undefined
+      }
+    >
+      <BarChart
+        h={Math.max(160, 44 * data.length + 60)}
+        data={data}
+        dataKey="agent"
+        orientation="vertical"
+        type="stacked"
+        withLegend
+        xAxisProps={{ allowDecimals: false }}
+        yAxisProps={{ width: 110 }}
+        series={taskStatuses.map((s) => ({ name: s, label: statusLabel(s), color: statusColors[s] }))}
+      />
+    </ChartCard>
   );
 }
 
@@ -112,36 +112,26 @@ function Charts({ orgId, summary }: { orgId: string; summary: TaskSummary }) {
   }
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="sm" id="by-type">
-          Tasks per day by type
-        </Title>
-        <div role="img" aria-labelledby="by-type" data-testid="chart-by-type">
-          <BarChart
-            h={240}
-            data={byType}
-            dataKey="date"
-            type="stacked"
-            withLegend
-            series={taskTypes.map((t) => ({ name: t, color: typeColors[t] }))}
-          />
-        </div>
-      </Card>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="sm" id="by-status">
-          Tasks per day by status
-        </Title>
-        <div role="img" aria-labelledby="by-status" data-testid="chart-by-status">
-          <BarChart
-            h={240}
-            data={byStatus}
-            dataKey="date"
-            type="stacked"
-            withLegend
-            series={taskStatuses.map((s) => ({ name: s, label: statusLabel(s), color: statusColors[s] }))}
-          />
-        </div>
-      </Card>
+      <ChartCard id="by-type" title="Tasks per day by type">
+        <BarChart
+          h={240}
+          data={byType}
+          dataKey="date"
+          type="stacked"
+          withLegend
+          series={taskTypes.map((t) => ({ name: t, color: typeColors[t] }))}
+        />
+      </ChartCard>
+      <ChartCard id="by-status" title="Tasks per day by status">
+        <BarChart
+          h={240}
+          data={byStatus}
+          dataKey="date"
+          type="stacked"
+          withLegend
+          series={taskStatuses.map((s) => ({ name: s, label: statusLabel(s), color: statusColors[s] }))}
+        />
+      </ChartCard>
       <CallsPerAgent orgId={orgId} summary={summary} />
     </SimpleGrid>
   );
@@ -278,14 +268,9 @@ export function Dashboard() {
         <Group align="end" wrap="wrap" gap="sm">
           <TextInput type="date" label="From" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
           <TextInput type="date" label="To" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
-          <Button
-            variant="light"
-            leftSection={<IconDownload size={16} />}
-            disabled={!summary.data}
-            onClick={() => summary.data && download(summary.data.data)}
-          >
+          <CsvExportButton data={summary.data?.data} download={download}>
             Export CSV
-          </Button>
+          </CsvExportButton>
         </Group>
       </Group>
       <Text size="sm" c="dimmed">

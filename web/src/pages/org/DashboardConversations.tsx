@@ -5,13 +5,14 @@
  * plan's budget, and the summary as CSV. Part of the dashboard's lazy chunk.
  */
 import { BarChart, LineChart } from '@mantine/charts';
-import { Button, Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconDownload, IconMessages } from '@tabler/icons-react';
+import { Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconMessages } from '@tabler/icons-react';
 import { listAgents } from '../../../../functions/api/routes/agents';
 import { getConversationSummary, getConversationUsage } from '../../../../functions/api/routes/conversations';
 import type { ConversationSummary, ConversationUsage } from '../../../../functions/api/schemas/conversations';
 import { csvOf, downloadCsv } from '../../app/csv';
 import { useRoute } from '../../app/queries';
+import { ChartCard, CsvExportButton } from '../../components/charts';
 import { Empty, Loaded } from '../../components/feedback';
 
 const number = new Intl.NumberFormat('en-US');
@@ -123,23 +124,18 @@ function ConversationsPerAgent({ orgId, summary }: { orgId: string; summary: Con
     failed: agent.failed,
   }));
   return (
-    <Card withBorder>
-      <Title order={2} size="h4" mb="sm" id="conversations-by-agent">
-        Conversations per agent
-      </Title>
-      <div role="img" aria-labelledby="conversations-by-agent" data-testid="chart-conversations-by-agent">
-        <BarChart
-          h={Math.max(160, 56 * data.length + 60)}
-          data={data}
-          dataKey="agent"
-          orientation="vertical"
-          withLegend
-          xAxisProps={{ allowDecimals: false }}
-          yAxisProps={{ width: 110 }}
-          series={activitySeries}
-        />
-      </div>
-    </Card>
+    <ChartCard id="conversations-by-agent" title="Conversations per agent">
+      <BarChart
+        h={Math.max(160, 56 * data.length + 60)}
+        data={data}
+        dataKey="agent"
+        orientation="vertical"
+        withLegend
+        xAxisProps={{ allowDecimals: false }}
+        yAxisProps={{ width: 110 }}
+        series={activitySeries}
+      />
+    </ChartCard>
   );
 }
 
@@ -159,47 +155,32 @@ function Charts({ orgId, summary }: { orgId: string; summary: ConversationSummar
     <Stack gap="md">
       <Totals summary={summary} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Card withBorder>
-          <Title order={2} size="h4" mb="sm" id="conversations-per-day">
-            Conversations and replies per day
-          </Title>
-          <div role="img" aria-labelledby="conversations-per-day" data-testid="chart-conversations-per-day">
-            <BarChart h={240} data={days} dataKey="date" withLegend series={activitySeries} />
-          </div>
-        </Card>
+        <ChartCard id="conversations-per-day" title="Conversations and replies per day">
+          <BarChart h={240} data={days} dataKey="date" withLegend series={activitySeries} />
+        </ChartCard>
         <ConversationsPerAgent orgId={orgId} summary={summary} />
-        <Card withBorder>
-          <Title order={2} size="h4" mb="sm" id="tokens-per-day">
-            Tokens per day
-          </Title>
-          <div role="img" aria-labelledby="tokens-per-day" data-testid="chart-tokens-per-day">
-            <BarChart
-              h={220}
-              data={days}
-              dataKey="date"
-              type="stacked"
-              withLegend
-              series={[
-                { name: 'inputTokens', label: 'input', color: 'indigo.7' },
-                { name: 'outputTokens', label: 'output', color: 'grape.7' },
-              ]}
-            />
-          </div>
-        </Card>
-        <Card withBorder>
-          <Title order={2} size="h4" mb="sm" id="latency-per-day">
-            Average reply latency per day (ms)
-          </Title>
-          <div role="img" aria-labelledby="latency-per-day" data-testid="chart-latency-per-day">
-            <LineChart
-              h={220}
-              data={days}
-              dataKey="date"
-              connectNulls
-              series={[{ name: 'averageLatencyMs', label: 'average latency (ms)', color: 'orange.8' }]}
-            />
-          </div>
-        </Card>
+        <ChartCard id="tokens-per-day" title="Tokens per day">
+          <BarChart
+            h={220}
+            data={days}
+            dataKey="date"
+            type="stacked"
+            withLegend
+            series={[
+              { name: 'inputTokens', label: 'input', color: 'indigo.7' },
+              { name: 'outputTokens', label: 'output', color: 'grape.7' },
+            ]}
+          />
+        </ChartCard>
+        <ChartCard id="latency-per-day" title="Average reply latency per day (ms)">
+          <LineChart
+            h={220}
+            data={days}
+            dataKey="date"
+            connectNulls
+            series={[{ name: 'averageLatencyMs', label: 'average latency (ms)', color: 'orange.8' }]}
+          />
+        </ChartCard>
       </SimpleGrid>
     </Stack>
   );
@@ -225,14 +206,9 @@ export function ConversationsSection({
         <Title order={2} size="h3" id="conversations-heading">
           Conversations
         </Title>
-        <Button
-          variant="light"
-          leftSection={<IconDownload size={16} />}
-          disabled={!summary.data}
-          onClick={() => summary.data && download(summary.data.data)}
-        >
+        <CsvExportButton data={summary.data?.data} download={download}>
           Export conversations CSV
-        </Button>
+        </CsvExportButton>
       </Group>
       <Loaded query={{ ...usage, data: usage.data?.data }} rows={2}>
         {(u) => <TokenBudget usage={u} />}
