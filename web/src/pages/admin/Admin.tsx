@@ -52,6 +52,7 @@ import {
   LoadMore,
   ProblemAlert,
 } from '../../components/feedback';
+import { NameLink } from '../../components/forms';
 
 function usePlatformRole(): PlatformRole | null | undefined {
   return useRoute(getMe).data?.data.platformRole;
@@ -161,14 +162,7 @@ function OrgResults({ search }: { search: { name?: string; domain?: string } }) 
       card={(org) => (
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Stack gap={0} style={{ minWidth: 0 }}>
-            <Anchor
-              component={Link}
-              to={`/admin/orgs/${org.id}`}
-              fw={600}
-              style={{ overflowWrap: 'anywhere' }}
-            >
-              {org.name}
-            </Anchor>
+            <NameLink to={`/admin/orgs/${org.id}`}>{org.name}</NameLink>
             <Text size="sm" c="dimmed">
               {org.domain ?? 'no domain'} · {org.plan} · {org.memberCount} members
             </Text>

@@ -3,21 +3,10 @@
  * phones, "Load more" a page at a time) with the shared-in ones marked, and, for admins, the form
  * that creates one. The chatbot key is written once and never shown again.
  */
-import {
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  NativeSelect,
-  PasswordInput,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, PasswordInput, Stack, Text } from '@mantine/core';
 import { IconFilterOff, IconPlus, IconRobot } from '@tabler/icons-react';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { createAgent, listAgents } from '../../../../functions/api/routes/agents';
 import {
   type Agent,
@@ -31,6 +20,7 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { FormActions, FormCard, NameLink, PageHeading } from '../../components/forms';
 import { ResponsiveList } from '../../components/ResponsiveList';
 import {
   AgentFields,
@@ -69,57 +59,40 @@ function CreateAgentForm({ orgId, onCancel }: { orgId: string; onCancel(): void 
   const create = useChange(createAgent, { orgId });
   const { form, problem, run } = useApiForm<CreateValues>(CreateAgentBody, { initialValues: emptyAgent });
   return (
-    <Card withBorder>
-      <form
-        aria-label="Create an agent"
-        onSubmit={run(async (values) => {
-          // Empty optional fields are left out rather than sent as null.
-          const body = Object.fromEntries(
-            Object.entries(values).filter(([, v]) => v !== null && v !== ''),
-          ) as CreateAgentBody;
-          const { data } = await create.mutateAsync({ params: { orgId }, body });
-          form.reset();
-          announceDone(`Agent ${data.name} created.`);
-          navigate(`/orgs/${orgId}/agents/${data.id}`);
-        })}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Create an agent
-          </Title>
-          <ProblemAlert error={problem} />
-          <AgentFields form={form} />
-          <PasswordInput
-            label="Chatbot key"
-            description="Stored write-only: after saving only its last four characters are shown."
-            autoComplete="new-password"
-            {...nullableText(form, 'chatbotKey')}
-          />
-          <Group>
-            <Button type="submit" leftSection={<IconPlus size={16} />} loading={create.isPending}>
-              Create agent
-            </Button>
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard
+      label="Create an agent"
+      title="Create an agent"
+      onSubmit={run(async (values) => {
+        // Empty optional fields are left out rather than sent as null.
+        const body = Object.fromEntries(
+          Object.entries(values).filter(([, v]) => v !== null && v !== ''),
+        ) as CreateAgentBody;
+        const { data } = await create.mutateAsync({ params: { orgId }, body });
+        form.reset();
+        announceDone(`Agent ${data.name} created.`);
+        navigate(`/orgs/${orgId}/agents/${data.id}`);
+      })}
+    >
+      <ProblemAlert error={problem} />
+      <AgentFields form={form} />
+      <PasswordInput
+        label="Chatbot key"
+        description="Stored write-only: after saving only its last four characters are shown."
+        autoComplete="new-password"
+        {...nullableText(form, 'chatbotKey')}
+      />
+      <FormActions
+        submit="Create agent"
+        icon={<IconPlus size={16} />}
+        pending={create.isPending}
+        onCancel={onCancel}
+      />
+    </FormCard>
   );
 }
 
 function AgentLink({ orgId, agent }: { orgId: string; agent: Agent }) {
-  return (
-    <Anchor
-      component={Link}
-      to={`/orgs/${orgId}/agents/${agent.id}`}
-      fw={600}
-      style={{ overflowWrap: 'anywhere' }}
-    >
-      {agent.name}
-    </Anchor>
-  );
+  return <NameLink to={`/orgs/${orgId}/agents/${agent.id}`}>{agent.name}</NameLink>;
 }
 
 function Filters({
@@ -270,16 +243,17 @@ export function Agents() {
   const mayCreate = may('agents:create');
   return (
     <Stack maw={1100} gap="lg">
-      <Group justify="space-between" wrap="wrap" gap="sm">
-        <Title order={1} size="h2">
-          Agents
-        </Title>
-        {mayCreate && !creating && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-            New agent
-          </Button>
-        )}
-      </Group>
+      <PageHeading
+        title="Agents"
+        action={
+          mayCreate &&
+          !creating && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+              New agent
+            </Button>
+          )
+        }
+      />
       {creating && <CreateAgentForm orgId={orgId} onCancel={() => setCreating(false)} />}
       <Loaded query={membership}>
         {() => <AgentList orgId={orgId} mayCreate={mayCreate} onCreate={() => setCreating(true)} />}

@@ -45,6 +45,7 @@ import {
   LoadMore,
   ProblemAlert,
 } from '../../components/feedback';
+import { FormActions, FormCard } from '../../components/forms';
 
 type ClientRole = ApiClient['role'];
 const clientRoles: ClientRole[] = ['admin', 'manager', 'member', 'viewer'];
@@ -114,47 +115,34 @@ function CreateClientForm({ orgId, myRole }: { orgId: string; myRole: OrgRole })
   });
   if (created) return <NewSecret client={created} onDone={() => setCreated(undefined)} />;
   return (
-    <Card withBorder>
-      <form
-        aria-label="Create an API client"
-        onSubmit={run(async (values) => {
-          const { data } = await create.mutateAsync({ params: { orgId }, body: values });
-          form.reset();
-          setCreated(data);
-          announceDone(`API client ${data.name} created.`);
-        })}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Create an API client
-          </Title>
-          <ProblemAlert error={problem} />
-          <TextInput
-            label="Name"
-            description="What it is for, such as “CRM sync”."
-            required
-            autoComplete="off"
-            {...form.getInputProps('name')}
-          />
-          <NativeSelect
-            label="Role"
-            description="It acts in this organization with this role; never above your own."
-            data={clientRoles
-              .filter((role) => rank(role) <= rank(myRole))
-              .map((role) => ({ value: role, label: role[0]!.toUpperCase() + role.slice(1) }))}
-            {...form.getInputProps('role')}
-          />
-          <Button
-            type="submit"
-            w="fit-content"
-            leftSection={<IconPlus size={16} />}
-            loading={create.isPending}
-          >
-            Create client
-          </Button>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard
+      label="Create an API client"
+      title="Create an API client"
+      onSubmit={run(async (values) => {
+        const { data } = await create.mutateAsync({ params: { orgId }, body: values });
+        form.reset();
+        setCreated(data);
+        announceDone(`API client ${data.name} created.`);
+      })}
+    >
+      <ProblemAlert error={problem} />
+      <TextInput
+        label="Name"
+        description="What it is for, such as “CRM sync”."
+        required
+        autoComplete="off"
+        {...form.getInputProps('name')}
+      />
+      <NativeSelect
+        label="Role"
+        description="It acts in this organization with this role; never above your own."
+        data={clientRoles
+          .filter((role) => rank(role) <= rank(myRole))
+          .map((role) => ({ value: role, label: role[0]!.toUpperCase() + role.slice(1) }))}
+        {...form.getInputProps('role')}
+      />
+      <FormActions submit="Create client" icon={<IconPlus size={16} />} pending={create.isPending} />
+    </FormCard>
   );
 }
 

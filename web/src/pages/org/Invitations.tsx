@@ -8,7 +8,6 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
   CopyButton,
   Group,
   NativeSelect,
@@ -39,6 +38,7 @@ import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { FormActions, FormCard } from '../../components/forms';
 import { ResponsiveList } from '../../components/ResponsiveList';
 
 const pageSize = 50;
@@ -67,54 +67,41 @@ function InviteForm({ orgId, me, onIssued }: { orgId: string; me: Member; onIssu
     { initialValues: { email: '', role: 'member', additionalRoles: [] } },
   );
   return (
-    <Card withBorder>
-      <form
-        aria-label="Invite someone"
-        onSubmit={run(async (values) => {
-          const { data } = await create.mutateAsync({ params: { orgId }, body: values });
-          onIssued({ inviteId: data.id, email: data.email, acceptUrl: data.acceptUrl });
-          announceDone(`Invitation sent to ${data.email}.`);
-          form.reset();
-        })}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Invite someone
-          </Title>
-          <Group align="flex-start" wrap="wrap" gap="sm">
-            <TextInput
-              label="Email"
-              type="email"
-              autoComplete="off"
-              placeholder="name@example.com"
-              w={{ base: '100%', sm: 280 }}
-              {...form.getInputProps('email')}
-            />
-            <NativeSelect
-              label="Role"
-              data={grantable(me.role)}
-              w={{ base: '100%', sm: 160 }}
-              {...form.getInputProps('role')}
-            />
-            <TagsInput
-              label="Additional roles"
-              description="Optional labels, such as sales"
-              w={{ base: '100%', sm: 280 }}
-              {...form.getInputProps('additionalRoles')}
-            />
-          </Group>
-          <ProblemAlert error={problem} />
-          <Button
-            type="submit"
-            leftSection={<IconSend size={16} />}
-            loading={create.isPending}
-            w="fit-content"
-          >
-            Send invitation
-          </Button>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard
+      label="Invite someone"
+      title="Invite someone"
+      onSubmit={run(async (values) => {
+        const { data } = await create.mutateAsync({ params: { orgId }, body: values });
+        onIssued({ inviteId: data.id, email: data.email, acceptUrl: data.acceptUrl });
+        announceDone(`Invitation sent to ${data.email}.`);
+        form.reset();
+      })}
+    >
+      <Group align="flex-start" wrap="wrap" gap="sm">
+        <TextInput
+          label="Email"
+          type="email"
+          autoComplete="off"
+          placeholder="name@example.com"
+          w={{ base: '100%', sm: 280 }}
+          {...form.getInputProps('email')}
+        />
+        <NativeSelect
+          label="Role"
+          data={grantable(me.role)}
+          w={{ base: '100%', sm: 160 }}
+          {...form.getInputProps('role')}
+        />
+        <TagsInput
+          label="Additional roles"
+          description="Optional labels, such as sales"
+          w={{ base: '100%', sm: 280 }}
+          {...form.getInputProps('additionalRoles')}
+        />
+      </Group>
+      <ProblemAlert error={problem} />
+      <FormActions submit="Send invitation" icon={<IconSend size={16} />} pending={create.isPending} />
+    </FormCard>
   );
 }
 

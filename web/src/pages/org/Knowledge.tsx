@@ -3,18 +3,7 @@
  * time, optionally one tag's), and "Test retrieval": the passages a question retrieves, ranked as
  * an agent answering it would get them.
  */
-import {
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  NativeSelect,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, Card, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconBook, IconFilterOff, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -27,22 +16,14 @@ import { usePagedRoute } from '../../app/paging';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { NameLink, PageHeading } from '../../components/forms';
 import { ResponsiveList } from '../../components/ResponsiveList';
 import { AgentsLimitedTo, useAgentNames } from './knowledge-parts';
 
 const pageSize = 25;
 
 function EntryLink({ orgId, entry }: { orgId: string; entry: { id: string; title: string } }) {
-  return (
-    <Anchor
-      component={Link}
-      to={`/orgs/${orgId}/knowledge/${entry.id}`}
-      fw={600}
-      style={{ overflowWrap: 'anywhere' }}
-    >
-      {entry.title}
-    </Anchor>
-  );
+  return <NameLink to={`/orgs/${orgId}/knowledge/${entry.id}`}>{entry.title}</NameLink>;
 }
 
 /** An entry's tags, each a button that lists only that tag's entries. */
@@ -263,16 +244,16 @@ export function Knowledge() {
   const mayWrite = may('knowledge:write');
   return (
     <Stack maw={1100} gap="lg">
-      <Group justify="space-between" wrap="wrap" gap="sm">
-        <Title order={1} size="h2">
-          Knowledge
-        </Title>
-        {mayWrite && (
-          <Button component={Link} to={`/orgs/${orgId}/knowledge/new`} leftSection={<IconPlus size={16} />}>
-            New entry
-          </Button>
-        )}
-      </Group>
+      <PageHeading
+        title="Knowledge"
+        action={
+          mayWrite && (
+            <Button component={Link} to={`/orgs/${orgId}/knowledge/new`} leftSection={<IconPlus size={16} />}>
+              New entry
+            </Button>
+          )
+        }
+      />
       <Loaded query={membership}>
         {() => (
           <>

@@ -32,6 +32,7 @@ import {
   LoadMore,
   ProblemAlert,
 } from '../../components/feedback';
+import { FormActions, FormCard } from '../../components/forms';
 
 const pageSize = 25;
 
@@ -41,40 +42,27 @@ function AddNumberForm({ orgId }: { orgId: string }) {
     initialValues: { e164: '' },
   });
   return (
-    <Card withBorder>
-      <form
-        aria-label="Add a phone number"
-        onSubmit={run(async (values) => {
-          const { data } = await create.mutateAsync({ params: { orgId }, body: values });
-          form.reset();
-          announceDone(`${data.e164} added.`);
-        })}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Add a phone number
-          </Title>
-          <ProblemAlert error={problem} />
-          <TextInput
-            label="Phone number"
-            description="In E.164 form: + then the country code and the number, without spaces, such as +14155550123."
-            placeholder="+14155550123"
-            inputMode="tel"
-            autoComplete="off"
-            required
-            {...form.getInputProps('e164')}
-          />
-          <Button
-            type="submit"
-            w="fit-content"
-            leftSection={<IconPlus size={16} />}
-            loading={create.isPending}
-          >
-            Add number
-          </Button>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard
+      label="Add a phone number"
+      title="Add a phone number"
+      onSubmit={run(async (values) => {
+        const { data } = await create.mutateAsync({ params: { orgId }, body: values });
+        form.reset();
+        announceDone(`${data.e164} added.`);
+      })}
+    >
+      <ProblemAlert error={problem} />
+      <TextInput
+        label="Phone number"
+        description="In E.164 form: + then the country code and the number, without spaces, such as +14155550123."
+        placeholder="+14155550123"
+        inputMode="tel"
+        autoComplete="off"
+        required
+        {...form.getInputProps('e164')}
+      />
+      <FormActions submit="Add number" icon={<IconPlus size={16} />} pending={create.isPending} />
+    </FormCard>
   );
 }
 

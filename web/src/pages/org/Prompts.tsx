@@ -3,10 +3,10 @@
  * each prompt at its latest version, and, for admins, the form that creates one (its text becomes
  * version 1).
  */
-import { Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { IconPlus, IconPrompt } from '@tabler/icons-react';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { createPrompt, listPrompts } from '../../../../functions/api/routes/prompts';
 import { CreatePromptBody, type Prompt } from '../../../../functions/api/schemas/prompts';
 import { useApiForm } from '../../app/forms';
@@ -15,6 +15,7 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { announceDone, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { FormActions, FormCard, NameLink, PageHeading } from '../../components/forms';
 import { ResponsiveList } from '../../components/ResponsiveList';
 import { PromptFields, type PromptValues, usedByText } from './prompt-parts';
 
@@ -27,47 +28,30 @@ function CreatePromptForm({ orgId, onCancel }: { orgId: string; onCancel(): void
   const create = useChange(createPrompt, { orgId });
   const { form, problem, run } = useApiForm<PromptValues>(CreatePromptBody, { initialValues: emptyPrompt });
   return (
-    <Card withBorder>
-      <form
-        aria-label="Create a prompt"
-        onSubmit={run(async ({ note, ...values }) => {
-          const body: CreatePromptBody = { ...values, ...(note ? { note } : {}) };
-          const { data } = await create.mutateAsync({ params: { orgId }, body });
-          announceDone(`Prompt ${data.name} created.`);
-          navigate(`/orgs/${orgId}/prompts/${data.id}`);
-        })}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Create a prompt
-          </Title>
-          <ProblemAlert error={problem} />
-          <PromptFields form={form} />
-          <Group>
-            <Button type="submit" leftSection={<IconPlus size={16} />} loading={create.isPending}>
-              Create prompt
-            </Button>
-            <Button variant="default" onClick={onCancel}>
-              Cancel
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <FormCard
+      label="Create a prompt"
+      title="Create a prompt"
+      onSubmit={run(async ({ note, ...values }) => {
+        const body: CreatePromptBody = { ...values, ...(note ? { note } : {}) };
+        const { data } = await create.mutateAsync({ params: { orgId }, body });
+        announceDone(`Prompt ${data.name} created.`);
+        navigate(`/orgs/${orgId}/prompts/${data.id}`);
+      })}
+    >
+      <ProblemAlert error={problem} />
+      <PromptFields form={form} />
+      <FormActions
+        submit="Create prompt"
+        icon={<IconPlus size={16} />}
+        pending={create.isPending}
+        onCancel={onCancel}
+      />
+    </FormCard>
   );
 }
 
 function PromptLink({ orgId, prompt }: { orgId: string; prompt: Prompt }) {
-  return (
-    <Anchor
-      component={Link}
-      to={`/orgs/${orgId}/prompts/${prompt.id}`}
-      fw={600}
-      style={{ overflowWrap: 'anywhere' }}
-    >
-      {prompt.name}
-    </Anchor>
-  );
+  return <NameLink to={`/orgs/${orgId}/prompts/${prompt.id}`}>{prompt.name}</NameLink>;
 }
 
 function VersionBadge({ version }: { version: number }) {
@@ -151,16 +135,17 @@ export function Prompts() {
   const mayCreate = may('prompts:write');
   return (
     <Stack maw={1100} gap="lg">
-      <Group justify="space-between" wrap="wrap" gap="sm">
-        <Title order={1} size="h2">
-          Prompts
-        </Title>
-        {mayCreate && !creating && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-            New prompt
-          </Button>
-        )}
-      </Group>
+      <PageHeading
+        title="Prompts"
+        action={
+          mayCreate &&
+          !creating && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+              New prompt
+            </Button>
+          )
+        }
+      />
       {creating && <CreatePromptForm orgId={orgId} onCancel={() => setCreating(false)} />}
       <Loaded query={membership}>
         {() => <PromptList orgId={orgId} mayCreate={mayCreate} onCreate={() => setCreating(true)} />}
