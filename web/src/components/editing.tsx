@@ -1,8 +1,9 @@
 /**
  * What editors of one org resource share: loading it with the caller's role, the copy the forms
- * send If-Match against, the refusal of a stale save, and a size counter for long text.
+ * send If-Match against, saving over it, the refusal of a stale save, and a size counter for long text.
  */
 import { Alert, Button, Stack, Text } from '@mantine/core';
+import type { UseFormReturnType } from '@mantine/form';
 import { IconAlertTriangle, IconRefresh } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
@@ -11,7 +12,8 @@ import type { OrgRole } from '../../../functions/api/permissions';
 import { getMyMembership } from '../../../functions/api/routes/tenancy';
 import { ApiError, type Result } from '../app/api';
 import { useRoute } from '../app/queries';
-import { Empty, Loaded } from './feedback';
+import { announceDone, Empty, Loaded, ProblemAlert } from './feedback';
+import { FormActions } from './forms';
 
 export const isStale = (error: unknown) => error instanceof ApiError && error.problem.status === 412;
 
@@ -110,4 +112,63 @@ export function useEditBase<T>(initial: Result<T>, refetch: () => Promise<{ data
     setGeneration((g) => g + 1);
   };
   return { base, adopt: setBase, reload: () => void reload(), generation };
+}
+
+/**
+ * Saving one form of an editor: the page adopts what the API answers and the form starts again
+ * from the saved values (a write-only key leaves it); a 412 sets `stale` instead of failing the
+ * form, since nothing was saved and only a reload helps.
+ */
+export function useSaveOverBase<T, Values extends Record<string, unknown>>(
+  form: UseFormReturnType<Values>,
+  adopt: (result: Result<T>) => void,
+  valuesOf: (saved: T) => Values,
+) {
+  const [stale, setStale] = useState(false);
+  /** `done` is the success message, or says it from what was saved. */
+  const save = async (send: () => Promise<Result<T>>, done: string | ((saved: T) => string)) => {
+    setStale(false);
+    try {
+      const result = await send();
+      adopt(result);
+      const fresh = valuesOf(result.data);
+      form.setInitialValues(fresh);
+      form.setValues(fresh);
+      form.resetDirty(fresh);
+      announceDone(typeof done === 'string' ? done : done(result.data));
+    } catch (error) {
+      if (isStale(error)) {
+        setStale(true);
+        return;
+      }
+      throw error;
+    }
+  };
+  return { stale, setStale, save };
+}
+
+/** The end of an editor's form: the stale refusal with its reload, the API's detail, and Save. */
+export function SaveBar({
+  what,
+  stale,
+  onReload,
+  problem,
+  submit,
+  pending,
+}: {
+  /** What is edited, as in "Someone changed this agent meanwhile". */
+  what: string;
+  stale: boolean;
+  onReload(): void;
+  problem: unknown;
+  submit: string;
+  pending: boolean;
+}) {
+  return (
+    <>
+      {stale && <StaleAlert what={what} onReload={onReload} />}
+      <ProblemAlert error={problem} />
+      <FormActions submit={submit} pending={pending} />
+    </>
+  );
 }

@@ -46,8 +46,9 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { isStale, OrgResource, StaleAlert, useEditBase } from '../../components/editing';
+import { isStale, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, announceFailure, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { FormCard } from '../../components/forms';
 import { ModelForm, ReadOnlyModel } from './AgentModel';
 import { AgentFields, Field, KeyField, keyText, SharedBadge, StatusBadge, typeLabels } from './agent-parts';
 
@@ -97,11 +98,11 @@ interface Shared {
 
 function DetailsForm({ orgId, base, adopt, reload }: Shared) {
   const agent = base.data;
-  const [stale, setStale] = useState(false);
   const update = useChange(updateAgent, { orgId });
   const { form, problem, run } = useApiForm<DetailValues>(UpdateAgentBody, {
     initialValues: detailsOf(agent),
   });
+  const { stale, setStale, save } = useSaveOverBase(form, adopt, detailsOf);
   const values = form.getValues();
   const clearKey = () =>
     update.mutate(
@@ -115,66 +116,50 @@ function DetailsForm({ orgId, base, adopt, reload }: Shared) {
       },
     );
   return (
-    <Card withBorder>
-      <form
-        aria-label="Agent details"
-        onSubmit={run(async (submitted) => {
-          setStale(false);
-          const before = detailsOf(agent);
-          const body: UpdateAgentBody = Object.fromEntries(
-            detailNames.filter((n) => submitted[n] !== before[n]).map((n) => [n, submitted[n]]),
-          );
-          if (submitted.chatbotKey !== undefined) body.chatbotKey = submitted.chatbotKey;
-          if (Object.keys(body).length === 0) {
-            announceDone('Nothing to save: the agent is unchanged.');
-            return;
-          }
-          try {
-            const result = await update.mutateAsync({
+    <FormCard
+      label="Agent details"
+      title="Details"
+      onSubmit={run(async (submitted) => {
+        setStale(false);
+        const before = detailsOf(agent);
+        const body: UpdateAgentBody = Object.fromEntries(
+          detailNames.filter((n) => submitted[n] !== before[n]).map((n) => [n, submitted[n]]),
+        );
+        if (submitted.chatbotKey !== undefined) body.chatbotKey = submitted.chatbotKey;
+        if (Object.keys(body).length === 0) {
+          announceDone('Nothing to save: the agent is unchanged.');
+          return;
+        }
+        await save(
+          () =>
+            update.mutateAsync({
               params: { orgId, agentId: agent.id },
               body,
               etag: base.etag,
-            });
-            adopt(result);
-            const fresh = detailsOf(result.data);
-            // The key leaves the form as soon as it is saved.
-            form.setInitialValues(fresh);
-            form.setValues(fresh);
-            form.resetDirty(fresh);
-            announceDone('Agent saved.');
-          } catch (error) {
-            if (isStale(error)) {
-              setStale(true);
-              return;
-            }
-            throw error;
-          }
-        })}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Details
-          </Title>
-          <AgentFields form={form} />
-          <KeyField
-            label="Chatbot key"
-            state={agent.chatbotKey}
-            value={values.chatbotKey}
-            onChange={(v) => form.setFieldValue('chatbotKey', v)}
-            onClear={clearKey}
-            error={form.errors.chatbotKey}
-            clearing={update.isPending && update.variables?.body?.chatbotKey === null}
-          />
-          {stale && <StaleAlert what="agent" onReload={reload} />}
-          <ProblemAlert error={problem} />
-          <Group>
-            <Button type="submit" loading={update.isPending}>
-              Save agent
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+            }),
+          'Agent saved.',
+        );
+      })}
+    >
+      <AgentFields form={form} />
+      <KeyField
+        label="Chatbot key"
+        state={agent.chatbotKey}
+        value={values.chatbotKey}
+        onChange={(v) => form.setFieldValue('chatbotKey', v)}
+        onClear={clearKey}
+        error={form.errors.chatbotKey}
+        clearing={update.isPending && update.variables?.body?.chatbotKey === null}
+      />
+      <SaveBar
+        what="agent"
+        stale={stale}
+        onReload={reload}
+        problem={problem}
+        submit="Save agent"
+        pending={update.isPending}
+      />
+    </FormCard>
   );
 }
 
@@ -213,36 +198,19 @@ function configOf(agent: Agent, providers: Providers): ConfigValues {
 function SpeechForm({ orgId, base, adopt, reload, providers }: Shared & { providers: Providers }) {
   const agent = base.data;
   const speedId = useId();
-  const [stale, setStale] = useState(false);
   const configure = useChange(configureAgent, { orgId });
   const { form, problem, run } = useApiForm<ConfigValues>(AgentConfigBody, {
     initialValues: configOf(agent, providers),
   });
+  const { stale, save: saveOver } = useSaveOverBase(form, adopt, (saved) => configOf(saved, providers));
   const values = form.getValues();
   const tts = providers.tts.find((p) => p.id === values.ttsConfig.provider);
   const stt = providers.stt.find((p) => p.id === values.sttConfig.provider);
-  const save = async (body: AgentConfigBody, done: string) => {
-    setStale(false);
-    try {
-      const result = await configure.mutateAsync({
-        params: { orgId, agentId: agent.id },
-        body,
-        etag: base.etag,
-      });
-      adopt(result);
-      const fresh = configOf(result.data, providers);
-      form.setInitialValues(fresh);
-      form.setValues(fresh);
-      form.resetDirty(fresh);
-      announceDone(done);
-    } catch (error) {
-      if (isStale(error)) {
-        setStale(true);
-        return;
-      }
-      throw error;
-    }
-  };
+  const save = (body: AgentConfigBody, done: string) =>
+    saveOver(
+      () => configure.mutateAsync({ params: { orgId, agentId: agent.id }, body, etag: base.etag }),
+      done,
+    );
   /** Clearing a key sends the saved configuration with that key null (and keeps the other). */
   const clearKey = (slot: 'ttsConfig' | 'sttConfig') => {
     const saved = configOf(agent, providers);
@@ -267,130 +235,127 @@ function SpeechForm({ orgId, base, adopt, reload, providers }: Shared & { provid
     form.setFieldValue('sttConfig', { ...values.sttConfig, provider, model: p.models[0] ?? '' });
   };
   return (
-    <Card withBorder>
-      <form
-        aria-label="Speech configuration"
-        onSubmit={run((submitted) => save(submitted as AgentConfigBody, 'Speech configuration saved.'))}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Speech
-          </Title>
-          {!agent.ttsConfig && (
-            <Text size="sm" c="dimmed">
-              Not configured yet: choose the voice and the transcription the agent uses, then save.
-            </Text>
-          )}
-          <Title order={3} size="h5">
-            Text to speech
-          </Title>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <NativeSelect
-              label="Text-to-speech provider"
-              data={providers.tts.map((p) => ({ value: p.id, label: p.label }))}
-              {...form.getInputProps('ttsConfig.provider')}
-              onChange={(e) => pickTts(e.currentTarget.value)}
-            />
-            <NativeSelect
-              label="Text-to-speech model"
-              data={tts?.models ?? []}
-              {...form.getInputProps('ttsConfig.model')}
-            />
-            {tts && tts.voices.length > 0 ? (
-              <NativeSelect label="Voice" data={tts.voices} {...form.getInputProps('ttsConfig.voiceId')} />
-            ) : (
-              <TextInput
-                label="Voice id"
-                description={`The id of a voice in your ${tts?.label ?? 'provider'} account.`}
-                autoComplete="off"
-                {...form.getInputProps('ttsConfig.voiceId')}
-              />
-            )}
-            <TextInput
-              label="Voice language"
-              description="A BCP 47 tag, such as en-US or pt-BR."
-              autoComplete="off"
-              {...form.getInputProps('ttsConfig.language')}
-            />
-          </SimpleGrid>
-          <Stack gap={4}>
-            <Text id={speedId} size="sm" fw={500}>
-              Speed: {values.ttsConfig.speed.toFixed(2)}×
-            </Text>
-            <Slider
-              min={0.5}
-              max={2}
-              step={0.05}
-              thumbLabel="Speed"
-              thumbProps={{
-                'aria-labelledby': speedId,
-                'aria-valuetext': `${values.ttsConfig.speed.toFixed(2)} times`,
-              }}
-              label={(v) => `${v.toFixed(2)}×`}
-              marks={[
-                { value: 0.5, label: '0.5×' },
-                { value: 1, label: '1×' },
-                { value: 1.5, label: '1.5×' },
-                { value: 2, label: '2×' },
-              ]}
-              mb="md"
-              mx="xs"
-              value={values.ttsConfig.speed}
-              onChange={(v) => form.setFieldValue('ttsConfig.speed', v)}
-            />
-            {form.errors['ttsConfig.speed'] && (
-              <Text size="sm" c="red.9">
-                {form.errors['ttsConfig.speed']}
-              </Text>
-            )}
-          </Stack>
-          <KeyField
-            label="Text-to-speech key"
-            state={agent.ttsConfig?.apiKey}
-            value={values.ttsConfig.apiKey}
-            onChange={(v) => form.setFieldValue('ttsConfig.apiKey', v)}
-            onClear={() => clearKey('ttsConfig')}
-            error={form.errors['ttsConfig.apiKey']}
+    <FormCard
+      label="Speech configuration"
+      title="Speech"
+      onSubmit={run((submitted) => save(submitted as AgentConfigBody, 'Speech configuration saved.'))}
+    >
+      {!agent.ttsConfig && (
+        <Text size="sm" c="dimmed">
+          Not configured yet: choose the voice and the transcription the agent uses, then save.
+        </Text>
+      )}
+      <Title order={3} size="h5">
+        Text to speech
+      </Title>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <NativeSelect
+          label="Text-to-speech provider"
+          data={providers.tts.map((p) => ({ value: p.id, label: p.label }))}
+          {...form.getInputProps('ttsConfig.provider')}
+          onChange={(e) => pickTts(e.currentTarget.value)}
+        />
+        <NativeSelect
+          label="Text-to-speech model"
+          data={tts?.models ?? []}
+          {...form.getInputProps('ttsConfig.model')}
+        />
+        {tts && tts.voices.length > 0 ? (
+          <NativeSelect label="Voice" data={tts.voices} {...form.getInputProps('ttsConfig.voiceId')} />
+        ) : (
+          <TextInput
+            label="Voice id"
+            description={`The id of a voice in your ${tts?.label ?? 'provider'} account.`}
+            autoComplete="off"
+            {...form.getInputProps('ttsConfig.voiceId')}
           />
-          <Divider />
-          <Title order={3} size="h5">
-            Speech to text
-          </Title>
-          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <NativeSelect
-              label="Speech-to-text provider"
-              data={providers.stt.map((p) => ({ value: p.id, label: p.label }))}
-              {...form.getInputProps('sttConfig.provider')}
-              onChange={(e) => pickStt(e.currentTarget.value)}
-            />
-            <NativeSelect
-              label="Speech-to-text model"
-              data={stt?.models ?? []}
-              {...form.getInputProps('sttConfig.model')}
-            />
-            <TextInput
-              label="Transcription language"
-              description="A BCP 47 tag, such as en-US."
-              autoComplete="off"
-              {...form.getInputProps('sttConfig.language')}
-            />
-          </SimpleGrid>
-          <KeyField
-            label="Speech-to-text key"
-            state={agent.sttConfig?.apiKey}
-            value={values.sttConfig.apiKey}
-            onChange={(v) => form.setFieldValue('sttConfig.apiKey', v)}
-            onClear={() => clearKey('sttConfig')}
-            error={form.errors['sttConfig.apiKey']}
-          />
-          {stale && <StaleAlert what="agent" onReload={reload} />}
-          <ProblemAlert error={problem} />
-          <Button type="submit" w="fit-content" loading={configure.isPending}>
-            Save speech configuration
-          </Button>
-        </Stack>
-      </form>
-    </Card>
+        )}
+        <TextInput
+          label="Voice language"
+          description="A BCP 47 tag, such as en-US or pt-BR."
+          autoComplete="off"
+          {...form.getInputProps('ttsConfig.language')}
+        />
+      </SimpleGrid>
+      <Stack gap={4}>
+        <Text id={speedId} size="sm" fw={500}>
+          Speed: {values.ttsConfig.speed.toFixed(2)}×
+        </Text>
+        <Slider
+          min={0.5}
+          max={2}
+          step={0.05}
+          thumbLabel="Speed"
+          thumbProps={{
+            'aria-labelledby': speedId,
+            'aria-valuetext': `${values.ttsConfig.speed.toFixed(2)} times`,
+          }}
+          label={(v) => `${v.toFixed(2)}×`}
+          marks={[
+            { value: 0.5, label: '0.5×' },
+            { value: 1, label: '1×' },
+            { value: 1.5, label: '1.5×' },
+            { value: 2, label: '2×' },
+          ]}
+          mb="md"
+          mx="xs"
+          value={values.ttsConfig.speed}
+          onChange={(v) => form.setFieldValue('ttsConfig.speed', v)}
+        />
+        {form.errors['ttsConfig.speed'] && (
+          <Text size="sm" c="red.9">
+            {form.errors['ttsConfig.speed']}
+          </Text>
+        )}
+      </Stack>
+      <KeyField
+        label="Text-to-speech key"
+        state={agent.ttsConfig?.apiKey}
+        value={values.ttsConfig.apiKey}
+        onChange={(v) => form.setFieldValue('ttsConfig.apiKey', v)}
+        onClear={() => clearKey('ttsConfig')}
+        error={form.errors['ttsConfig.apiKey']}
+      />
+      <Divider />
+      <Title order={3} size="h5">
+        Speech to text
+      </Title>
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+        <NativeSelect
+          label="Speech-to-text provider"
+          data={providers.stt.map((p) => ({ value: p.id, label: p.label }))}
+          {...form.getInputProps('sttConfig.provider')}
+          onChange={(e) => pickStt(e.currentTarget.value)}
+        />
+        <NativeSelect
+          label="Speech-to-text model"
+          data={stt?.models ?? []}
+          {...form.getInputProps('sttConfig.model')}
+        />
+        <TextInput
+          label="Transcription language"
+          description="A BCP 47 tag, such as en-US."
+          autoComplete="off"
+          {...form.getInputProps('sttConfig.language')}
+        />
+      </SimpleGrid>
+      <KeyField
+        label="Speech-to-text key"
+        state={agent.sttConfig?.apiKey}
+        value={values.sttConfig.apiKey}
+        onChange={(v) => form.setFieldValue('sttConfig.apiKey', v)}
+        onClear={() => clearKey('sttConfig')}
+        error={form.errors['sttConfig.apiKey']}
+      />
+      <SaveBar
+        what="agent"
+        stale={stale}
+        onReload={reload}
+        problem={problem}
+        submit="Save speech configuration"
+        pending={configure.isPending}
+      />
+    </FormCard>
   );
 }
 

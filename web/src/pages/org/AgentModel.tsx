@@ -6,7 +6,6 @@
  */
 import {
   Anchor,
-  Button,
   Card,
   Group,
   NativeSelect,
@@ -19,7 +18,6 @@ import {
   Title,
 } from '@mantine/core';
 import { IconMessageChatbot } from '@tabler/icons-react';
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { bedrockModels, defaultLlm } from '../../../../functions/api/llm';
 import { updateAgent } from '../../../../functions/api/routes/agents';
@@ -30,8 +28,8 @@ import type { Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { isStale, StaleAlert } from '../../components/editing';
-import { announceDone, announceFailure, ProblemAlert } from '../../components/feedback';
+import { SaveBar, useSaveOverBase } from '../../components/editing';
+import { announceDone, announceFailure } from '../../components/feedback';
 import { defaultLabel, Field, KeyField, keyText, llmText, modelLabels } from './agent-parts';
 
 type LlmChoice = 'default' | 'bedrock' | 'openai-compatible';
@@ -154,35 +152,14 @@ export function ModelForm({
   reload(): void;
 }) {
   const agent = base.data;
-  const [stale, setStale] = useState(false);
   const update = useChange(updateAgent, { orgId });
   const { form, problem, run } = useApiForm<ModelValues>(UpdateAgentBody, { initialValues: valuesOf(agent) });
+  const { stale, save: saveOver } = useSaveOverBase(form, adopt, valuesOf);
   const { prompts, options } = usePromptChoices(orgId, agent.prompt);
   const values = form.getValues();
   const llm = values.llm;
-  const save = async (body: UpdateAgentBody, done: string) => {
-    setStale(false);
-    try {
-      const result = await update.mutateAsync({
-        params: { orgId, agentId: agent.id },
-        body,
-        etag: base.etag,
-      });
-      adopt(result);
-      const fresh = valuesOf(result.data);
-      // A new key leaves the form as soon as it is saved.
-      form.setInitialValues(fresh);
-      form.setValues(fresh);
-      form.resetDirty(fresh);
-      announceDone(done);
-    } catch (error) {
-      if (isStale(error)) {
-        setStale(true);
-        return;
-      }
-      throw error;
-    }
-  };
+  const save = (body: UpdateAgentBody, done: string) =>
+    saveOver(() => update.mutateAsync({ params: { orgId, agentId: agent.id }, body, etag: base.etag }), done);
   const clearKey = () => {
     const saved = valuesOf(agent).llm;
     if (saved?.provider !== 'openai-compatible') return;
@@ -323,11 +300,14 @@ export function ModelForm({
               to give the agent its instructions.
             </Text>
           )}
-          {stale && <StaleAlert what="agent" onReload={reload} />}
-          <ProblemAlert error={problem} />
-          <Button type="submit" w="fit-content" loading={update.isPending}>
-            Save model and prompt
-          </Button>
+          <SaveBar
+            what="agent"
+            stale={stale}
+            onReload={reload}
+            problem={problem}
+            submit="Save model and prompt"
+            pending={update.isPending}
+          />
         </Stack>
       </form>
     </Card>

@@ -4,9 +4,8 @@
  * meanwhile is never overwritten, and deletion; everyone else reads it. `NewKnowledgeEntry` is
  * the same editor creating one.
  */
-import { Alert, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Code, Stack, Text, Title } from '@mantine/core';
 import { IconBook, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
 import {
@@ -25,8 +24,9 @@ import { useApiForm } from '../../app/forms';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { isStale, OrgResource, StaleAlert, useEditBase } from '../../components/editing';
+import { OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, announceFailure, ProblemAlert } from '../../components/feedback';
+import { FormActions, FormCard } from '../../components/forms';
 import { AgentsLimitedTo, EntryFields, type EntryValues, TagBadges, useAgentNames } from './knowledge-parts';
 
 function EntryTitle({ orgId, entryId }: { orgId: string; entryId: string }) {
@@ -61,29 +61,23 @@ export function NewKnowledgeEntry() {
       <Title order={1} size="h2">
         New knowledge entry
       </Title>
-      <Card withBorder>
-        <form
-          aria-label="Create a knowledge entry"
-          onSubmit={run(async (values) => {
-            const { data } = await create.mutateAsync({ params: { orgId }, body: values });
-            announceDone(`Entry ${data.title} added; agents find it from now on.`);
-            navigate(`/orgs/${orgId}/knowledge/${data.id}`);
-          })}
-        >
-          <Stack gap="sm">
-            <EntryFields form={form} orgId={orgId} />
-            <ProblemAlert error={problem} />
-            <Group>
-              <Button type="submit" leftSection={<IconPlus size={16} />} loading={create.isPending}>
-                Add entry
-              </Button>
-              <Button variant="default" onClick={() => navigate(`/orgs/${orgId}/knowledge`)}>
-                Cancel
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Card>
+      <FormCard
+        label="Create a knowledge entry"
+        onSubmit={run(async (values) => {
+          const { data } = await create.mutateAsync({ params: { orgId }, body: values });
+          announceDone(`Entry ${data.title} added; agents find it from now on.`);
+          navigate(`/orgs/${orgId}/knowledge/${data.id}`);
+        })}
+      >
+        <EntryFields form={form} orgId={orgId} />
+        <ProblemAlert error={problem} />
+        <FormActions
+          submit="Add entry"
+          icon={<IconPlus size={16} />}
+          pending={create.isPending}
+          onCancel={() => navigate(`/orgs/${orgId}/knowledge`)}
+        />
+      </FormCard>
     </Stack>
   );
 }
@@ -97,59 +91,46 @@ interface Shared {
 
 function EditForm({ orgId, base, adopt, reload }: Shared) {
   const entry = base.data;
-  const [stale, setStale] = useState(false);
   const update = useChange(updateKnowledgeEntry, { orgId });
   const { form, problem, run } = useApiForm<EntryValues>(UpdateKnowledgeBody, {
     initialValues: valuesOf(entry),
   });
+  const { stale, setStale, save } = useSaveOverBase(form, adopt, valuesOf);
   return (
-    <Card withBorder>
-      <form
-        aria-label="Edit the entry"
-        onSubmit={run(async (submitted) => {
-          setStale(false);
-          const body: UpdateKnowledgeBody = Object.fromEntries(
-            fields
-              .filter((n) => JSON.stringify(submitted[n]) !== JSON.stringify(entry[n]))
-              .map((n) => [n, submitted[n]]),
-          );
-          if (Object.keys(body).length === 0) {
-            announceDone('Nothing to save: the entry is unchanged.');
-            return;
-          }
-          try {
-            const result = await update.mutateAsync({
+    <FormCard
+      label="Edit the entry"
+      onSubmit={run(async (submitted) => {
+        setStale(false);
+        const body: UpdateKnowledgeBody = Object.fromEntries(
+          fields
+            .filter((n) => JSON.stringify(submitted[n]) !== JSON.stringify(entry[n]))
+            .map((n) => [n, submitted[n]]),
+        );
+        if (Object.keys(body).length === 0) {
+          announceDone('Nothing to save: the entry is unchanged.');
+          return;
+        }
+        await save(
+          () =>
+            update.mutateAsync({
               params: { orgId, entryId: entry.id },
               body,
               etag: base.etag,
-            });
-            adopt(result);
-            const fresh = valuesOf(result.data);
-            form.setInitialValues(fresh);
-            form.setValues(fresh);
-            form.resetDirty(fresh);
-            announceDone('Entry saved; the next search uses it.');
-          } catch (error) {
-            if (isStale(error)) {
-              setStale(true);
-              return;
-            }
-            throw error;
-          }
-        })}
-      >
-        <Stack gap="sm">
-          <EntryFields form={form} orgId={orgId} />
-          {stale && <StaleAlert what="entry" onReload={reload} />}
-          <ProblemAlert error={problem} />
-          <Group>
-            <Button type="submit" loading={update.isPending}>
-              Save entry
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+            }),
+          'Entry saved; the next search uses it.',
+        );
+      })}
+    >
+      <EntryFields form={form} orgId={orgId} />
+      <SaveBar
+        what="entry"
+        stale={stale}
+        onReload={reload}
+        problem={problem}
+        submit="Save entry"
+        pending={update.isPending}
+      />
+    </FormCard>
   );
 }
 

@@ -39,8 +39,9 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { isStale, OrgResource, StaleAlert, useEditBase } from '../../components/editing';
+import { OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { FormCard } from '../../components/forms';
 import { monospace, PromptFields, type PromptValues, usedByText } from './prompt-parts';
 
 /** The prompt's name in the breadcrumbs, from the cache the page fills. */
@@ -73,67 +74,52 @@ interface Shared {
 
 function EditForm({ orgId, base, adopt, reload }: Shared) {
   const prompt = base.data;
-  const [stale, setStale] = useState(false);
   const update = useChange(updatePrompt, { orgId });
   const { form, problem, run } = useApiForm<PromptValues>(UpdatePromptBody, {
     initialValues: valuesOf(prompt),
   });
+  const { stale, setStale, save } = useSaveOverBase(form, adopt, valuesOf);
   return (
-    <Card withBorder>
-      <form
-        aria-label="Edit the prompt"
-        onSubmit={run(async ({ note, ...submitted }) => {
-          setStale(false);
-          const body: UpdatePromptBody = Object.fromEntries(
-            (['name', 'description', 'text'] as const)
-              .filter((n) => submitted[n] !== prompt[n])
-              .map((n) => [n, submitted[n]]),
-          );
-          if (Object.keys(body).length === 0) {
-            announceDone('Nothing to save: the prompt is unchanged.');
-            return;
-          }
-          if (note) body.note = note;
-          try {
-            const result = await update.mutateAsync({
+    <FormCard
+      label="Edit the prompt"
+      title="Edit"
+      onSubmit={run(async ({ note, ...submitted }) => {
+        setStale(false);
+        const body: UpdatePromptBody = Object.fromEntries(
+          (['name', 'description', 'text'] as const)
+            .filter((n) => submitted[n] !== prompt[n])
+            .map((n) => [n, submitted[n]]),
+        );
+        if (Object.keys(body).length === 0) {
+          announceDone('Nothing to save: the prompt is unchanged.');
+          return;
+        }
+        if (note) body.note = note;
+        await save(
+          () =>
+            update.mutateAsync({
               params: { orgId, promptId: prompt.id },
               body,
               etag: base.etag,
-            });
-            adopt(result);
-            const fresh = valuesOf(result.data);
-            form.setInitialValues(fresh);
-            form.setValues(fresh);
-            form.resetDirty(fresh);
-            announceDone(`Saved as version ${result.data.version}.`);
-          } catch (error) {
-            if (isStale(error)) {
-              setStale(true);
-              return;
-            }
-            throw error;
-          }
-        })}
-      >
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            Edit
-          </Title>
-          <Text size="sm" c="dimmed">
-            Saving writes version {prompt.version + 1}; earlier versions never change, and agents pinned to
-            one keep it.
-          </Text>
-          <PromptFields form={form} editing />
-          {stale && <StaleAlert what="prompt" onReload={reload} />}
-          <ProblemAlert error={problem} />
-          <Group>
-            <Button type="submit" loading={update.isPending}>
-              Save new version
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+            }),
+          (saved) => `Saved as version ${saved.version}.`,
+        );
+      })}
+    >
+      <Text size="sm" c="dimmed">
+        Saving writes version {prompt.version + 1}; earlier versions never change, and agents pinned to one
+        keep it.
+      </Text>
+      <PromptFields form={form} editing />
+      <SaveBar
+        what="prompt"
+        stale={stale}
+        onReload={reload}
+        problem={problem}
+        submit="Save new version"
+        pending={update.isPending}
+      />
+    </FormCard>
   );
 }
 
