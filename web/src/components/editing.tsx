@@ -2,9 +2,9 @@
  * What editors of one org resource share: loading it with the caller's role, the copy the forms
  * send If-Match against, saving over it, the refusal of a stale save, and a size counter for long text.
  */
-import { Alert, Button, Stack, Text } from '@mantine/core';
+import { Alert, Button, Card, Stack, Text, Title } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
-import { IconAlertTriangle, IconRefresh } from '@tabler/icons-react';
+import { IconAlertTriangle, IconRefresh, IconTrash } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -12,6 +12,7 @@ import type { OrgRole } from '../../../functions/api/permissions';
 import { getMyMembership } from '../../../functions/api/routes/tenancy';
 import { ApiError, type Result } from '../app/api';
 import { useRoute } from '../app/queries';
+import { confirmDestructive } from './confirm';
 import { announceDone, Empty, Loaded, ProblemAlert } from './feedback';
 import { FormActions } from './forms';
 
@@ -170,5 +171,49 @@ export function SaveBar({
       <ProblemAlert error={problem} />
       <FormActions submit={submit} pending={pending} />
     </>
+  );
+}
+
+/**
+ * An editor's "Delete" card: what deleting does, and the button (`label`, also the confirmation's
+ * title and its button) that asks with `message` before `onDelete`. `children` follow the button.
+ */
+export function DeleteCard({
+  explanation,
+  label,
+  message,
+  pending,
+  onDelete,
+  children,
+}: {
+  explanation: ReactNode;
+  label: string;
+  message: string;
+  pending: boolean;
+  onDelete(): void;
+  children?: ReactNode;
+}) {
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Delete
+        </Title>
+        <Text size="sm">{explanation}</Text>
+        <Button
+          color="red"
+          variant="light"
+          w="fit-content"
+          leftSection={<IconTrash size={16} />}
+          loading={pending}
+          onClick={() =>
+            confirmDestructive({ title: label, message, confirmLabel: label, onConfirm: onDelete })
+          }
+        >
+          {label}
+        </Button>
+        {children}
+      </Stack>
+    </Card>
   );
 }

@@ -4,8 +4,8 @@
  * meanwhile is never overwritten, and deletion; everyone else reads it. `NewKnowledgeEntry` is
  * the same editor creating one.
  */
-import { Alert, Button, Card, Code, Stack, Text, Title } from '@mantine/core';
-import { IconBook, IconInfoCircle, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Alert, Card, Code, Stack, Text, Title } from '@mantine/core';
+import { IconBook, IconInfoCircle, IconPlus } from '@tabler/icons-react';
 import { useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
 import {
@@ -23,8 +23,7 @@ import type { Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { confirmDestructive } from '../../components/confirm';
-import { OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
+import { DeleteCard, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, announceFailure, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
 import { AgentsLimitedTo, EntryFields, type EntryValues, TagBadges, useAgentNames } from './knowledge-parts';
@@ -159,35 +158,18 @@ function DeleteEntry({ orgId, entry }: { orgId: string; entry: Entry }) {
     },
   });
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Delete
-        </Title>
-        <Text size="sm">Deleting takes the entry out of every search at once.</Text>
-        <Button
-          color="red"
-          variant="light"
-          w="fit-content"
-          leftSection={<IconTrash size={16} />}
-          loading={remove.isPending}
-          onClick={() =>
-            confirmDestructive({
-              title: 'Delete entry',
-              message: `Delete ${entry.title}? Agents no longer answer from it. This cannot be undone.`,
-              confirmLabel: 'Delete entry',
-              onConfirm: () =>
-                remove.mutate(
-                  { params: { orgId, entryId: entry.id } },
-                  { onError: (error) => announceFailure('Entry not deleted', error) },
-                ),
-            })
-          }
-        >
-          Delete entry
-        </Button>
-      </Stack>
-    </Card>
+    <DeleteCard
+      explanation="Deleting takes the entry out of every search at once."
+      label="Delete entry"
+      message={`Delete ${entry.title}? Agents no longer answer from it. This cannot be undone.`}
+      pending={remove.isPending}
+      onDelete={() =>
+        remove.mutate(
+          { params: { orgId, entryId: entry.id } },
+          { onError: (error) => announceFailure('Entry not deleted', error) },
+        )
+      }
+    />
   );
 }
 

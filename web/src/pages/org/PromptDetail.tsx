@@ -19,7 +19,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconGitCompare, IconInfoCircle, IconPrompt, IconTrash } from '@tabler/icons-react';
+import { IconGitCompare, IconInfoCircle, IconPrompt } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
@@ -38,8 +38,7 @@ import { useApiForm } from '../../app/forms';
 import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { confirmDestructive } from '../../components/confirm';
-import { OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
+import { DeleteCard, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import { FormCard } from '../../components/forms';
 import { monospace, PromptFields, type PromptValues, usedByText } from './prompt-parts';
@@ -370,35 +369,15 @@ function DeletePrompt({ orgId, prompt }: { orgId: string; prompt: Prompt }) {
     },
   });
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Delete
-        </Title>
-        <Text size="sm">
-          Deleting removes the prompt and all its versions. It is refused while agents use it: point them at
-          another prompt first.
-        </Text>
-        <Button
-          color="red"
-          variant="light"
-          w="fit-content"
-          leftSection={<IconTrash size={16} />}
-          loading={remove.isPending}
-          onClick={() =>
-            confirmDestructive({
-              title: 'Delete prompt',
-              message: `Delete ${prompt.name} and its ${prompt.version} ${prompt.version === 1 ? 'version' : 'versions'}? This cannot be undone.`,
-              confirmLabel: 'Delete prompt',
-              onConfirm: () => remove.mutate({ params: { orgId, promptId: prompt.id } }),
-            })
-          }
-        >
-          Delete prompt
-        </Button>
-        <ProblemAlert error={remove.error} title="Prompt not deleted" />
-      </Stack>
-    </Card>
+    <DeleteCard
+      explanation="Deleting removes the prompt and all its versions. It is refused while agents use it: point them at another prompt first."
+      label="Delete prompt"
+      message={`Delete ${prompt.name} and its ${prompt.version} ${prompt.version === 1 ? 'version' : 'versions'}? This cannot be undone.`}
+      pending={remove.isPending}
+      onDelete={() => remove.mutate({ params: { orgId, promptId: prompt.id } })}
+    >
+      <ProblemAlert error={remove.error} title="Prompt not deleted" />
+    </DeleteCard>
   );
 }
 
