@@ -1,11 +1,18 @@
 /** Sections 5 and 6 of REPORT.md, from what tests/bench/load.ts printed. */
 
-interface Measured {
+export interface Measured {
   rps: number;
   p50: number;
   p99: number;
   failed: number;
+  /** What the failed requests were: a status code, `timeout` or `error`, with how many. */
+  failedAs?: Record<string, number>;
 }
+
+const failedAs = (m: Measured) =>
+  Object.entries(m.failedAs ?? {})
+    .map(([what, n]) => `${what} ×${n}`)
+    .join(', ');
 interface SyncRun {
   ms: number;
   pages: number;
@@ -36,7 +43,9 @@ export function loadSections(load: LoadResult): { text: string; failures: string
   const rows = load.throughput.flatMap((t) =>
     t.cells.map((c, i) => {
       if (c.route.failed)
-        failures.push(`${t.route} at concurrency ${c.concurrency}: ${c.route.failed} failed requests`);
+        failures.push(
+          `${t.route} at concurrency ${c.concurrency}: ${c.route.failed} failed requests (${failedAs(c.route)})`,
+        );
       const first = i === 0;
       return `| ${first ? t.route : ''} | ${first ? t.commands.join(' → ') : ''} | ${c.concurrency} | ${c.route.rps.toFixed(0)} | ${c.floor.rps.toFixed(0)} | ${ratio(
         c.route.rps / c.floor.rps,

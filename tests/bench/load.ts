@@ -38,6 +38,7 @@ import { localCredentials } from '../../infra/local/dynamodb';
 import { freePort } from '../../infra/local/ports';
 import { localTableName, startLocalStack } from '../../infra/local/stack';
 import { setEntitlements } from '../../infra/scripts/set-entitlements';
+import type { Measured } from './load-report';
 
 const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const concurrencies = (process.env.BENCH_LOAD_CONCURRENCY ?? '1,8,32').split(',').map(Number);
@@ -183,13 +184,6 @@ const floorDb = DynamoDBDocumentClient.from(
   { marshallOptions: { removeUndefinedValues: true } },
 );
 
-interface Measured {
-  rps: number;
-  p50: number;
-  p99: number;
-  failed: number;
-}
-
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
 
@@ -274,12 +268,21 @@ function autocannon(
         non2xx: number;
         errors: number;
         timeouts: number;
+        statusCodeStats: Record<string, { count: number }>;
       };
+      const failedAs: Record<string, number> = {};
+      for (const [status, { count }] of Object.entries(r.statusCodeStats)) {
+        if (!status.startsWith('2')) failedAs[status] = count;
+      }
+      if (r.timeouts) failedAs.timeout = r.timeouts;
+      if (r.errors - r.timeouts > 0) failedAs.error = r.errors - r.timeouts;
       resolve({
         rps: r.requests.total / r.duration,
         p50: r.latency.p50,
         p99: r.latency.p99,
-        failed: r.non2xx + r.errors + r.timeouts,
+        // autocannon counts a timeout among its errors too.
+        failed: r.non2xx + r.errors,
+        failedAs,
       });
     });
   });
