@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/ports';
 import { devToken, processGroupAlive, startNpmStack, useNpmStack } from '../support/local-stack';
+import { tempDir } from '../support/temp-dir';
 
 describe('npm start (the local stack over real HTTP)', () => {
   const stack = useNpmStack();
@@ -101,6 +101,8 @@ function run(command: string, args: string[], env: Record<string, string>) {
 }
 
 describe('npm start failures', () => {
+  const bin = tempDir('nojava-');
+
   it('reports a port already in use in one line', async () => {
     const port = await freePort();
     const blocker = createServer();
@@ -117,7 +119,6 @@ describe('npm start failures', () => {
   });
 
   it('says in one line that Java is missing instead of a stack trace', async () => {
-    const bin = mkdtempSync(join(tmpdir(), 'nojava-'));
     symlinkSync(process.execPath, join(bin, 'node'));
     const result = await run(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['infra/local/start.ts'], {
       PATH: `${bin}:${dirname(process.execPath)}`,
@@ -130,8 +131,9 @@ describe('npm start failures', () => {
 });
 
 describe('npm start -- --persist', () => {
+  const dir = tempDir('acp-data-');
+
   it('keeps data across restarts in the data folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'acp-data-'));
     const me = async (url: string, init: RequestInit = {}) => {
       const token = await devToken(url, 'kept@example.com');
       return fetch(`${url}/api/me`, {
@@ -139,23 +141,19 @@ describe('npm start -- --persist', () => {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       });
     };
-    try {
-      const first = await startNpmStack({ LOCAL_DATA_DIR: dir }, ['--persist']);
-      expect(first.output()).toContain(join(dir, 'dynamodb'));
-      const saved = await me(first.url, {
-        method: 'PATCH',
-        body: JSON.stringify({ timezone: 'Pacific/Auckland' }),
-      });
-      expect(saved.status).toBe(200);
-      await first.interrupt();
+    const first = await startNpmStack({ LOCAL_DATA_DIR: dir }, ['--persist']);
+    expect(first.output()).toContain(join(dir, 'dynamodb'));
+    const saved = await me(first.url, {
+      method: 'PATCH',
+      body: JSON.stringify({ timezone: 'Pacific/Auckland' }),
+    });
+    expect(saved.status).toBe(200);
+    await first.interrupt();
 
-      const second = await startNpmStack({ LOCAL_DATA_DIR: dir }, ['--persist']);
-      const profile = await (await me(second.url)).json();
-      await second.interrupt();
-      expect(profile).toMatchObject({ timezone: 'Pacific/Auckland', welcomeFormCompleted: true, version: 2 });
-      expect(existsSync(join(dir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const second = await startNpmStack({ LOCAL_DATA_DIR: dir }, ['--persist']);
+    const profile = await (await me(second.url)).json();
+    await second.interrupt();
+    expect(profile).toMatchObject({ timezone: 'Pacific/Auckland', welcomeFormCompleted: true, version: 2 });
+    expect(existsSync(join(dir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
   }, 120_000);
 });

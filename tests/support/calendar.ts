@@ -3,9 +3,6 @@
  * secrets in a temp dir, and helpers to connect a calendar through the real OAuth redirect and to
  * run the queued syncs through the real worker handler.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { expect } from 'vitest';
@@ -15,9 +12,10 @@ import { handler as worker } from '../../functions/jobs/sync-worker';
 import { startGoogleEmulator } from '../../infra/local/google-emulator';
 import { call } from './api';
 import { tableName, testDb } from './env';
+import { tempDir } from './temp-dir';
 
 export const google = await startGoogleEmulator();
-export const secretsDir = mkdtempSync(join(tmpdir(), 'acp-test-secrets-'));
+export const secretsDir = tempDir('acp-test-secrets-');
 
 Object.assign(process.env, {
   GOOGLE_EMULATOR_URL: google.url,

@@ -1,15 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encryptedFileStore, type SecretStore, secretsManagerStore } from '../../functions/adapters/secrets';
 import { startSecretsManagerEmulator } from '../support/secrets-manager-emulator';
+import { tempDir } from '../support/temp-dir';
 
 const emulator = await startSecretsManagerEmulator();
 process.env.SECRETS_ENDPOINT = emulator.endpoint;
 afterAll(() => emulator.stop());
 
-const fileDir = mkdtempSync(join(tmpdir(), 'acp-secrets-contract-'));
+const fileDir = tempDir('acp-secrets-contract-');
 const stores: [string, SecretStore][] = [
   ['encrypted files', encryptedFileStore(fileDir)],
   ['Secrets Manager', secretsManagerStore({ prefix: 'acp/test/', kmsKeyId: 'alias/acp-test' })],
@@ -56,8 +56,10 @@ describe('Secrets Manager adapter, reconnecting', () => {
 });
 
 describe('encrypted file store', () => {
+  const dirs = { swapped: tempDir('acp-secrets-files-'), shared: tempDir('acp-secrets-key-') };
+
   it('keeps values unreadable on disk and refuses a file swapped in from another secret', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'acp-secrets-files-'));
+    const dir = dirs.swapped;
     const store = encryptedFileStore(dir);
     await store.put('first', 'plain-text-token-1');
     await store.put('second', 'plain-text-token-2');
@@ -72,7 +74,7 @@ describe('encrypted file store', () => {
   });
 
   it('reuses the key it generated, so a second process reads the same secrets', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'acp-secrets-key-'));
+    const dir = dirs.shared;
     await encryptedFileStore(dir).put('shared', 'value');
     expect(await encryptedFileStore(dir).get('shared')).toBe('value');
     expect(readFileSync(join(dir, 'key'))).toHaveLength(32);
