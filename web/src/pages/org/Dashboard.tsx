@@ -13,13 +13,13 @@ import { IconChartBar } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { can } from '../../../../functions/api/permissions';
-import { listAgents } from '../../../../functions/api/routes/agents';
 import { getCalendarConnection, listOrgCalendarConnections } from '../../../../functions/api/routes/calendar';
 import { getTaskSummary } from '../../../../functions/api/routes/tasks';
 import { getMyMembership } from '../../../../functions/api/routes/tenancy';
 import type { TaskSummary } from '../../../../functions/api/schemas/tasks';
 import { taskStatuses, taskTypes } from '../../../../functions/api/schemas/tasks';
 import { addDays, wallClock } from '../../../../functions/domain/zoned-time';
+import { useAgentNames } from '../../app/agent-names';
 import { csvOf, downloadCsv } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
@@ -57,10 +57,9 @@ const download = (summary: TaskSummary) =>
   downloadCsv(`tasks-${summary.from}-to-${summary.to}.csv`, summaryCsv(summary));
 
 function CallsPerAgent({ orgId, summary }: { orgId: string; summary: TaskSummary }) {
-  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
-  const names = new Map((agents.data?.data.items ?? []).map((a) => [a.id, a.name]));
+  const agents = useAgentNames(orgId);
   const data = summary.agents.map((agent) => ({
-    agent: names.get(agent.agentId) ?? (agents.isPending ? '…' : 'Deleted agent'),
+    agent: agents.nameOf(agent.agentId, agents.loading ? '…' : 'Deleted agent'),
     ...agent.byStatus,
   }));
   return (

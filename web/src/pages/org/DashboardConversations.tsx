@@ -7,9 +7,9 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import { Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconMessages } from '@tabler/icons-react';
-import { listAgents } from '../../../../functions/api/routes/agents';
 import { getConversationSummary, getConversationUsage } from '../../../../functions/api/routes/conversations';
 import type { ConversationSummary, ConversationUsage } from '../../../../functions/api/schemas/conversations';
+import { useAgentNames } from '../../app/agent-names';
 import { csvOf, downloadCsv } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { ChartCard, CsvExportButton } from '../../components/charts';
@@ -115,10 +115,9 @@ const activitySeries = [
 ];
 
 function ConversationsPerAgent({ orgId, summary }: { orgId: string; summary: ConversationSummary }) {
-  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
-  const names = new Map((agents.data?.data.items ?? []).map((a) => [a.id, a.name]));
+  const agents = useAgentNames(orgId);
   const data = summary.agents.map((agent) => ({
-    agent: names.get(agent.agentId) ?? (agents.isPending ? '…' : 'Deleted agent'),
+    agent: agents.nameOf(agent.agentId, agents.loading ? '…' : 'Deleted agent'),
     conversations: agent.conversations,
     answered: agent.answered,
     failed: agent.failed,

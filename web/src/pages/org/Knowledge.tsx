@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { listKnowledgeEntries, searchKnowledge } from '../../../../functions/api/routes/knowledge';
 import { type KnowledgeEntrySummary, KnowledgeSearchBody } from '../../../../functions/api/schemas/knowledge';
+import { useAgentNames } from '../../app/agent-names';
 import { useApiForm } from '../../app/forms';
 import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
@@ -18,7 +19,7 @@ import { useFormat } from '../../app/time';
 import { Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { NameLink, PageHeading } from '../../components/forms';
 import { ResponsiveList } from '../../components/ResponsiveList';
-import { AgentsLimitedTo, useAgentNames } from './knowledge-parts';
+import { AgentsLimitedTo } from './knowledge-parts';
 
 const pageSize = 25;
 
@@ -111,7 +112,7 @@ function EntryList({ orgId, mayWrite }: { orgId: string; mayWrite: boolean }) {
                 <>
                   <EntryLink orgId={orgId} entry={e} />
                   <Tags entry={e} onTag={setTag} />
-                  <AgentsLimitedTo agentIds={e.agentIds} nameOf={agents.nameOf} />
+                  <AgentsLimitedTo agentIds={e.agentIds} agents={agents} />
                   <Text size="sm" c="dimmed">
                     Changed {format.dateTime(e.updatedAt)}
                   </Text>
@@ -122,7 +123,7 @@ function EntryList({ orgId, mayWrite }: { orgId: string; mayWrite: boolean }) {
                 { header: 'Tags', cell: (e) => <Tags entry={e} onTag={setTag} /> },
                 {
                   header: 'Agents',
-                  cell: (e) => <AgentsLimitedTo agentIds={e.agentIds} nameOf={agents.nameOf} />,
+                  cell: (e) => <AgentsLimitedTo agentIds={e.agentIds} agents={agents} />,
                 },
                 { header: 'Changed', cell: (e) => format.dateTime(e.updatedAt) },
               ]}

@@ -19,6 +19,7 @@ import {
   type KnowledgeEntry as Entry,
   UpdateKnowledgeBody,
 } from '../../../../functions/api/schemas/knowledge';
+import { useAgentNames } from '../../app/agent-names';
 import type { Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { useChange, useRoute } from '../../app/queries';
@@ -26,7 +27,7 @@ import { useFormat } from '../../app/time';
 import { DeleteCard, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, announceFailure, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
-import { AgentsLimitedTo, EntryFields, type EntryValues, TagBadges, useAgentNames } from './knowledge-parts';
+import { AgentsLimitedTo, EntryFields, type EntryValues, TagBadges } from './knowledge-parts';
 
 function EntryTitle({ orgId, entryId }: { orgId: string; entryId: string }) {
   const entry = useRoute(getKnowledgeEntry, { params: { orgId, entryId } });
@@ -139,7 +140,7 @@ function ReadOnlyEntry({ orgId, entry }: { orgId: string; entry: Entry }) {
     <Card withBorder>
       <Stack gap="sm">
         <TagBadges tags={entry.tags} />
-        <AgentsLimitedTo agentIds={entry.agentIds} nameOf={agents.nameOf} />
+        <AgentsLimitedTo agentIds={entry.agentIds} agents={agents} />
         <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
           {entry.content}
         </Code>

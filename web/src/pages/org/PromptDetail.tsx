@@ -23,7 +23,6 @@ import { IconGitCompare, IconInfoCircle, IconPrompt } from '@tabler/icons-react'
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
-import { listAgents } from '../../../../functions/api/routes/agents';
 import {
   deletePrompt,
   getPrompt,
@@ -32,6 +31,7 @@ import {
 } from '../../../../functions/api/routes/prompts';
 import type { AuditActor } from '../../../../functions/api/schemas/audit';
 import { type Prompt, type PromptVersion, UpdatePromptBody } from '../../../../functions/api/schemas/prompts';
+import { useAgentNames } from '../../app/agent-names';
 import type { Result } from '../../app/api';
 import { type DiffLine, diffLines, diffStats } from '../../app/diff';
 import { useApiForm } from '../../app/forms';
@@ -139,8 +139,7 @@ function ReadOnlyPrompt({ prompt }: { prompt: Prompt }) {
 }
 
 function UsedBy({ orgId, prompt }: { orgId: string; prompt: Prompt }) {
-  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
-  const names = new Map((agents.data?.data.items ?? []).map((a) => [a.id, a.name]));
+  const agents = useAgentNames(orgId);
   if (prompt.agentIds.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -153,7 +152,7 @@ function UsedBy({ orgId, prompt }: { orgId: string; prompt: Prompt }) {
       <Text size="sm">Used by</Text>
       {prompt.agentIds.map((id) => (
         <Anchor key={id} component={Link} to={`/orgs/${orgId}/agents/${id}`} size="sm">
-          {names.get(id) ?? id}
+          {agents.nameOf(id, id)}
         </Anchor>
       ))}
     </Group>

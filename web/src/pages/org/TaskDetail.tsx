@@ -6,9 +6,7 @@ import { Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } fro
 import { IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { can } from '../../../../functions/api/permissions';
-import { listAgents } from '../../../../functions/api/routes/agents';
 import { deleteTask, getTask } from '../../../../functions/api/routes/tasks';
-import { getMyMembership, listMembers } from '../../../../functions/api/routes/tenancy';
 import type { Task } from '../../../../functions/api/schemas/tasks';
 import { useLiveTasks } from '../../app/live';
 import { useChange, useRoute } from '../../app/queries';
@@ -16,7 +14,7 @@ import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Loaded } from '../../components/feedback';
-import { MoveButtons, mayMove, statusLabels, TaskBadges, taskTitle } from './task-parts';
+import { MoveButtons, mayMove, statusLabels, TaskBadges, taskTitle, useTaskPeople } from './task-parts';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -35,25 +33,16 @@ function TaskView({ orgId, task }: { orgId: string; task: Task }) {
   const { profile } = useSession();
   const format = useFormat();
   const navigate = useNavigate();
-  const me = useRoute(getMyMembership, { params: { orgId } });
-  const role = me.data?.data.role;
-  const members = useRoute(
-    listMembers,
-    { params: { orgId }, query: { limit: 100 } },
-    !!role && can(role, 'members:read'),
-  );
-  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
+  const { role, emailOf, agents } = useTaskPeople(orgId);
   const remove = useChange(deleteTask, { orgId });
   const title = taskTitle(task);
   const when = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
   const assignee = task.assignedTo
     ? task.assignedTo === profile.id
       ? 'You'
-      : (members.data?.data.items.find((m) => m.userId === task.assignedTo)?.email ?? 'A member')
+      : emailOf(task.assignedTo, 'A member')
     : 'Nobody yet';
-  const agent = task.agentId
-    ? (agents.data?.data.items.find((a) => a.id === task.agentId)?.name ?? 'An agent')
-    : 'None';
+  const agent = task.agentId ? agents.nameOf(task.agentId, 'An agent') : 'None';
   const creator =
     task.createdBy.kind === 'member' && task.createdBy.id === profile.id ? 'You' : task.createdBy.kind;
   const confirmDelete = () =>

@@ -25,9 +25,7 @@ import { Link, useParams } from 'react-router';
 import * as z from 'zod';
 import type { PresenceEvent } from '../../../../functions/api/live';
 import { can } from '../../../../functions/api/permissions';
-import { listAgents } from '../../../../functions/api/routes/agents';
 import { createTask, listTasks } from '../../../../functions/api/routes/tasks';
-import { getMyMembership, listMembers } from '../../../../functions/api/routes/tenancy';
 import type { Member } from '../../../../functions/api/schemas/members';
 import {
   CreateTaskBody,
@@ -43,7 +41,15 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
-import { MoveButtons, mayMove, statusLabels, TaskBadges, taskTitle, typeLabels } from './task-parts';
+import {
+  MoveButtons,
+  mayMove,
+  statusLabels,
+  TaskBadges,
+  taskTitle,
+  typeLabels,
+  useTaskPeople,
+} from './task-parts';
 
 const columnSize = 25;
 
@@ -317,16 +323,7 @@ export function Tasks() {
   const { profile } = useSession();
   useLiveTasks(orgId);
   const online = usePresence(orgId);
-  const me = useRoute(getMyMembership, { params: { orgId } });
-  const role = me.data?.data.role;
-  const members = useRoute(
-    listMembers,
-    { params: { orgId }, query: { limit: 100 } },
-    !!role && can(role, 'members:read'),
-  );
-  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
-  const memberList = members.data?.data.items ?? [];
-  const agentList = agents.data?.data.items ?? [];
+  const { role, members: memberList, emailOf, agents } = useTaskPeople(orgId);
   const [filter, setFilter] = useState<Filter>({});
   const [creating, setCreating] = useState(false);
 
@@ -334,9 +331,9 @@ export function Tasks() {
     const assignee = task.assignedTo
       ? task.assignedTo === profile.id
         ? 'Assigned to you'
-        : `Assigned to ${memberList.find((m) => m.userId === task.assignedTo)?.email ?? 'a member'}`
+        : `Assigned to ${emailOf(task.assignedTo, 'a member')}`
       : undefined;
-    const agent = agentList.find((a) => a.id === task.agentId)?.name;
+    const agent = task.agentId ? agents.nameOf(task.agentId, undefined) : undefined;
     return [assignee, agent && `Agent: ${agent}`].filter(Boolean).join(' · ') || undefined;
   };
   const render = (task: Task) => (
@@ -381,10 +378,7 @@ export function Tasks() {
         <NativeSelect
           label="Agent"
           description="One filter at a time"
-          data={[
-            { value: '', label: 'Any agent' },
-            ...agentList.map((a) => ({ value: a.id, label: a.name })),
-          ]}
+          data={[{ value: '', label: 'Any agent' }, ...agents.options]}
           value={filter.agentId ?? ''}
           onChange={(e) => setFilter(e.currentTarget.value ? { agentId: e.currentTarget.value } : {})}
           w={{ base: '100%', xs: 240 }}
@@ -404,7 +398,7 @@ export function Tasks() {
         <NewTaskForm
           orgId={orgId}
           members={memberList}
-          agents={agentList}
+          agents={agents.items}
           onDone={() => setCreating(false)}
         />
       </Modal>

@@ -1,13 +1,15 @@
-/** What the knowledge list and an entry's page share: agent names, and the fields an entry is written with. */
+/**
+ * What the knowledge list and an entry's page share: the agents an entry is limited to, and the
+ * fields an entry is written with.
+ */
 import { Badge, Group, MultiSelect, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
-import { listAgents } from '../../../../functions/api/routes/agents';
 import {
   maxKnowledgeAgents,
   maxKnowledgeContentBytes,
   maxKnowledgeTags,
 } from '../../../../functions/api/schemas/knowledge';
-import { useRoute } from '../../app/queries';
+import { type AgentNames, useAgentNames } from '../../app/agent-names';
 import { SizeCounter } from '../../components/editing';
 import { monospace } from './prompt-parts';
 
@@ -18,16 +20,7 @@ export interface EntryValues extends Record<string, unknown> {
   agentIds: string[];
 }
 
-/** The org's agents (its own and shared-in ones) by id, for names and the agent pickers. */
-export function useAgentNames(orgId: string) {
-  const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
-  const items = agents.data?.data.items ?? [];
-  return {
-    options: items.map((a) => ({ value: a.id, label: a.name })),
-    nameOf: (id: string) => items.find((a) => a.id === id)?.name ?? 'Deleted agent',
-    loading: agents.isPending,
-  };
-}
+const deletedAgent = 'Deleted agent';
 
 export function TagBadges({ tags }: { tags: string[] }) {
   if (tags.length === 0) return <Text size="sm">No tags</Text>;
@@ -42,8 +35,14 @@ export function TagBadges({ tags }: { tags: string[] }) {
   );
 }
 
-export function AgentsLimitedTo({ agentIds, nameOf }: { agentIds: string[]; nameOf(id: string): string }) {
-  return <Text size="sm">{agentIds.length === 0 ? 'All agents' : agentIds.map(nameOf).join(', ')}</Text>;
+export function AgentsLimitedTo({ agentIds, agents }: { agentIds: string[]; agents: AgentNames }) {
+  return (
+    <Text size="sm">
+      {agentIds.length === 0
+        ? 'All agents'
+        : agentIds.map((id) => agents.nameOf(id, deletedAgent)).join(', ')}
+    </Text>
+  );
 }
 
 export function EntryFields({ form, orgId }: { form: UseFormReturnType<EntryValues>; orgId: string }) {
@@ -54,7 +53,7 @@ export function EntryFields({ form, orgId }: { form: UseFormReturnType<EntryValu
     ...agents.options,
     ...values.agentIds
       .filter((id) => !agents.options.some((o) => o.value === id))
-      .map((id) => ({ value: id, label: agents.nameOf(id) })),
+      .map((id) => ({ value: id, label: agents.nameOf(id, deletedAgent) })),
   ];
   return (
     <Stack gap="sm">

@@ -1,12 +1,15 @@
 /**
  * What the tasks board and a task's page share: the status and type vocabulary, the moves a task
- * can make from its status, the buttons that make them, and who may press them.
+ * can make from its status, the buttons that make them, who may press them, and the people and
+ * agents tasks name.
  */
 import { Badge, Button, Group } from '@mantine/core';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
 import { updateTask } from '../../../../functions/api/routes/tasks';
+import { getMyMembership, listMembers } from '../../../../functions/api/routes/tenancy';
 import type { Task, TaskStatus } from '../../../../functions/api/schemas/tasks';
-import { useChange } from '../../app/queries';
+import { useAgentNames } from '../../app/agent-names';
+import { useChange, useRoute } from '../../app/queries';
 import { announceDone, announceFailure } from '../../components/feedback';
 
 export const statusLabels: Record<TaskStatus, string> = {
@@ -44,6 +47,30 @@ const moves: Record<TaskStatus, { to: TaskStatus; verb: string }[]> = {
   failed: [],
   cancelled: [],
 };
+
+/**
+ * The caller's role, and who tasks name: the org's first 100 members (read only when the role may)
+ * with `emailOf`, and its agents.
+ */
+export function useTaskPeople(orgId: string) {
+  const me = useRoute(getMyMembership, { params: { orgId } });
+  const role = me.data?.data.role;
+  const members = useRoute(
+    listMembers,
+    { params: { orgId }, query: { limit: 100 } },
+    !!role && can(role, 'members:read'),
+  );
+  const agents = useAgentNames(orgId);
+  const memberList = members.data?.data.items ?? [];
+  return {
+    role,
+    members: memberList,
+    /** `fallback` stands for someone not in the list, or a list the role may not read. */
+    emailOf: (userId: string, fallback: string) =>
+      memberList.find((m) => m.userId === userId)?.email ?? fallback,
+    agents,
+  };
+}
 
 /** Managers and up change any task; members those assigned to them; viewers none. */
 export function mayMove(role: OrgRole | undefined, userId: string, task: Task): boolean {
