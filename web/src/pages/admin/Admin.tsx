@@ -20,7 +20,7 @@ import {
   Title,
 } from '@mantine/core';
 import { IconBuilding, IconSearch, IconShieldLock, IconUserSearch } from '@tabler/icons-react';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, NavLink, Outlet, useParams } from 'react-router';
 import { canPlatform, type PlatformRole } from '../../../../functions/api/permissions';
 import { plans } from '../../../../functions/api/plans';
@@ -44,15 +44,9 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import {
-  announceDone,
-  announceFailure,
-  Empty,
-  Loaded,
-  LoadMore,
-  ProblemAlert,
-} from '../../components/feedback';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { NameLink } from '../../components/forms';
+import { PagedCardList } from '../../components/PagedCardList';
 
 function usePlatformRole(): PlatformRole | null | undefined {
   return useRoute(getMe).data?.data.platformRole;
@@ -87,59 +81,6 @@ export function AdminLayout() {
   );
 }
 
-/**
- * A paged list of cards, each an item of a named list (ordered for the audit trail), or the empty
- * state saying what to do.
- */
-function PagedCards<T>({
-  list,
-  rows,
-  label,
-  ordered,
-  empty,
-  keyOf,
-  card,
-}: {
-  list: Parameters<typeof LoadMore>[0]['list'] & {
-    items?: T[];
-    error: unknown;
-    isPending: boolean;
-    refetch(): unknown;
-  };
-  rows: number;
-  label: string;
-  ordered?: boolean;
-  empty: ReactNode;
-  keyOf(item: T): string;
-  card(item: T): ReactNode;
-}) {
-  return (
-    <Loaded query={{ ...list, data: list.items }} rows={rows}>
-      {(items) =>
-        items.length === 0 ? (
-          empty
-        ) : (
-          <Stack
-            gap="xs"
-            component={ordered ? 'ol' : 'ul'}
-            aria-label={label}
-            p={0}
-            m={0}
-            style={{ listStyle: 'none' }}
-          >
-            {items.map((item) => (
-              <Card key={keyOf(item)} component="li" withBorder padding="sm">
-                {card(item)}
-              </Card>
-            ))}
-            <LoadMore list={list} />
-          </Stack>
-        )
-      }
-    </Loaded>
-  );
-}
-
 function StatusBadge({ status }: { status: Organization['status'] }) {
   return <Badge color={status === 'active' ? 'teal.9' : 'red.9'}>{status}</Badge>;
 }
@@ -147,7 +88,7 @@ function StatusBadge({ status }: { status: Organization['status'] }) {
 function OrgResults({ search }: { search: { name?: string; domain?: string } }) {
   const list = usePagedRoute(searchOrgsAsAdmin, { query: { ...search, limit: 25 } });
   return (
-    <PagedCards
+    <PagedCardList
       list={list}
       rows={4}
       label="Organizations found"
@@ -516,7 +457,7 @@ export function AdminAdmins() {
       <Text size="sm" c="dimmed">
         The deployment’s configured superadmin holds the role without a grant and is not listed.
       </Text>
-      <PagedCards
+      <PagedCardList
         list={list}
         rows={3}
         label="Platform admins"
@@ -564,7 +505,7 @@ export function AdminAudit() {
   const format = useFormat();
   const list = usePagedRoute(listPlatformAudit, { query: { limit: 25 } });
   return (
-    <PagedCards
+    <PagedCardList
       list={list}
       rows={6}
       label="Platform audit entries"

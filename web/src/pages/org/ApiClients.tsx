@@ -37,15 +37,9 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import {
-  announceDone,
-  announceFailure,
-  Empty,
-  Loaded,
-  LoadMore,
-  ProblemAlert,
-} from '../../components/feedback';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
+import { PagedCardList } from '../../components/PagedCardList';
 
 type ClientRole = ApiClient['role'];
 const clientRoles: ClientRole[] = ['admin', 'manager', 'member', 'viewer'];
@@ -146,7 +140,8 @@ function CreateClientForm({ orgId, myRole }: { orgId: string; myRole: OrgRole })
   );
 }
 
-function ClientCard({ orgId, client }: { orgId: string; client: ApiClient }) {
+/** An API client's card: what it is, who made it, and Delete. */
+function ClientCardContent({ orgId, client }: { orgId: string; client: ApiClient }) {
   const remove = useChange(deleteApiClient, { orgId });
   const { dateTime } = useFormat();
   const confirmDelete = () =>
@@ -164,60 +159,51 @@ function ClientCard({ orgId, client }: { orgId: string; client: ApiClient }) {
         ),
     });
   return (
-    <Card withBorder role="listitem" padding="sm">
-      <Group justify="space-between" align="center" gap="sm" wrap="wrap">
-        <Stack gap={4} miw={0}>
-          <Group gap="xs">
-            <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
-              {client.name}
-            </Text>
-            <Badge variant="light">{client.role}</Badge>
-          </Group>
-          <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-            {client.clientId}
+    <Group justify="space-between" align="center" gap="sm" wrap="wrap">
+      <Stack gap={4} miw={0}>
+        <Group gap="xs">
+          <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+            {client.name}
           </Text>
-          <Text size="sm" c="dimmed">
-            Created {dateTime(client.createdAt)} by {client.createdBy.email}
-          </Text>
-        </Stack>
-        <Button
-          variant="light"
-          color="red"
-          leftSection={<IconTrash size={16} />}
-          onClick={confirmDelete}
-          loading={remove.isPending}
-          aria-label={`Delete ${client.name}`}
-        >
-          Delete
-        </Button>
-      </Group>
-    </Card>
+          <Badge variant="light">{client.role}</Badge>
+        </Group>
+        <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+          {client.clientId}
+        </Text>
+        <Text size="sm" c="dimmed">
+          Created {dateTime(client.createdAt)} by {client.createdBy.email}
+        </Text>
+      </Stack>
+      <Button
+        variant="light"
+        color="red"
+        leftSection={<IconTrash size={16} />}
+        onClick={confirmDelete}
+        loading={remove.isPending}
+        aria-label={`Delete ${client.name}`}
+      >
+        Delete
+      </Button>
+    </Group>
   );
 }
 
 function ClientList({ orgId }: { orgId: string }) {
   const clients = usePagedRoute(listApiClients, { params: { orgId }, query: { limit: 25 } });
   return (
-    <Loaded query={{ ...clients, data: clients.items }}>
-      {(items) =>
-        items.length === 0 ? (
-          <Empty
-            icon={<IconKey size={28} />}
-            title="No API clients yet"
-            description="Create one above for each integration that calls this organization’s API."
-          />
-        ) : (
-          <Stack gap="sm">
-            <Stack gap="xs" role="list" aria-label="API clients">
-              {items.map((c) => (
-                <ClientCard key={c.clientId} orgId={orgId} client={c} />
-              ))}
-            </Stack>
-            <LoadMore list={clients} />
-          </Stack>
-        )
+    <PagedCardList
+      list={clients}
+      label="API clients"
+      empty={
+        <Empty
+          icon={<IconKey size={28} />}
+          title="No API clients yet"
+          description="Create one above for each integration that calls this organization’s API."
+        />
       }
-    </Loaded>
+      keyOf={(c) => c.clientId}
+      card={(c) => <ClientCardContent orgId={orgId} client={c} />}
+    />
   );
 }
 

@@ -4,7 +4,7 @@
  * agents or unassign it, and release it after confirming. The API's messages appear beside the
  * field they name.
  */
-import { Button, Card, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconPhone, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
@@ -24,15 +24,9 @@ import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { confirmDestructive } from '../../components/confirm';
-import {
-  announceDone,
-  announceFailure,
-  Empty,
-  Loaded,
-  LoadMore,
-  ProblemAlert,
-} from '../../components/feedback';
+import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
+import { PagedCardList } from '../../components/PagedCardList';
 
 const pageSize = 25;
 
@@ -66,7 +60,8 @@ function AddNumberForm({ orgId }: { orgId: string }) {
   );
 }
 
-function NumberCard({
+/** A number's card: the number, and the agent that answers it (a picker for those who manage numbers). */
+function NumberCardContent({
   orgId,
   number,
   agents,
@@ -113,45 +108,43 @@ function NumberCard({
         ),
     });
   return (
-    <Card withBorder role="listitem" padding="sm">
-      <Group justify="space-between" align="center" gap="sm" wrap="wrap">
-        <Stack gap={4} miw={0}>
-          <Text fw={600} ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-            {number.e164}
-          </Text>
-          {!mayManage && (
-            <Text size="sm">{assigned ? `Answered by ${assigned.name}` : 'Not assigned to an agent'}</Text>
-          )}
-        </Stack>
-        {mayManage && (
-          <Group align="flex-end" gap="sm" wrap="wrap">
-            <NativeSelect
-              label="Answered by"
-              // Each card's select says which number it is for; the visible label stays short.
-              aria-label={`Answered by ${number.e164}`}
-              data={[
-                { value: '', label: 'Not assigned' },
-                ...agents.map((a) => ({ value: a.id, label: a.name })),
-              ]}
-              value={number.agentId ?? ''}
-              onChange={(e) => assign(e.currentTarget.value || null)}
-              disabled={update.isPending}
-              error={agentError}
-              w={{ base: '100%', xs: 240 }}
-            />
-            <Button
-              variant="light"
-              color="red"
-              leftSection={<IconTrash size={16} />}
-              onClick={confirmRelease}
-              loading={remove.isPending}
-            >
-              Release
-            </Button>
-          </Group>
+    <Group justify="space-between" align="center" gap="sm" wrap="wrap">
+      <Stack gap={4} miw={0}>
+        <Text fw={600} ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+          {number.e164}
+        </Text>
+        {!mayManage && (
+          <Text size="sm">{assigned ? `Answered by ${assigned.name}` : 'Not assigned to an agent'}</Text>
         )}
-      </Group>
-    </Card>
+      </Stack>
+      {mayManage && (
+        <Group align="flex-end" gap="sm" wrap="wrap">
+          <NativeSelect
+            label="Answered by"
+            // Each card's select says which number it is for; the visible label stays short.
+            aria-label={`Answered by ${number.e164}`}
+            data={[
+              { value: '', label: 'Not assigned' },
+              ...agents.map((a) => ({ value: a.id, label: a.name })),
+            ]}
+            value={number.agentId ?? ''}
+            onChange={(e) => assign(e.currentTarget.value || null)}
+            disabled={update.isPending}
+            error={agentError}
+            w={{ base: '100%', xs: 240 }}
+          />
+          <Button
+            variant="light"
+            color="red"
+            leftSection={<IconTrash size={16} />}
+            onClick={confirmRelease}
+            loading={remove.isPending}
+          >
+            Release
+          </Button>
+        </Group>
+      )}
+    </Group>
   );
 }
 
@@ -161,30 +154,23 @@ function NumberList({ orgId, mayManage }: { orgId: string; mayManage: boolean })
   const agents = useRoute(listAgents, { params: { orgId }, query: { limit: 100 } });
   const own = (agents.data?.data.items ?? []).filter((a) => !a.shared);
   return (
-    <Loaded query={{ ...numbers, data: numbers.items }}>
-      {(items) =>
-        items.length === 0 ? (
-          <Empty
-            icon={<IconPhone size={28} />}
-            title="No phone numbers yet"
-            description={
-              mayManage
-                ? 'Add the organization’s first number above, then choose the agent that answers it.'
-                : 'An admin of the organization adds its numbers.'
-            }
-          />
-        ) : (
-          <Stack gap="sm">
-            <Stack gap="xs" role="list" aria-label="Phone numbers">
-              {items.map((n) => (
-                <NumberCard key={n.e164} orgId={orgId} number={n} agents={own} mayManage={mayManage} />
-              ))}
-            </Stack>
-            <LoadMore list={numbers} />
-          </Stack>
-        )
+    <PagedCardList
+      list={numbers}
+      label="Phone numbers"
+      empty={
+        <Empty
+          icon={<IconPhone size={28} />}
+          title="No phone numbers yet"
+          description={
+            mayManage
+              ? 'Add the organization’s first number above, then choose the agent that answers it.'
+              : 'An admin of the organization adds its numbers.'
+          }
+        />
       }
-    </Loaded>
+      keyOf={(n) => n.e164}
+      card={(n) => <NumberCardContent orgId={orgId} number={n} agents={own} mayManage={mayManage} />}
+    />
   );
 }
 
