@@ -19,6 +19,7 @@
  */
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { synonymsOf } from '../adapters/thesaurus';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { KnowledgeEntrySummary, Passage } from '../api/schemas/knowledge';
 import {
@@ -373,5 +374,8 @@ export async function retrieve(
   options: { agentId?: string | undefined; limit: number },
 ): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
   const { version, index } = await indexOf(orgId);
-  return { passages: searchIndex(index, query, options), knowledgeVersion: version };
+  return {
+    passages: searchIndex(index, query, { ...options, synonyms: synonymsOf }),
+    knowledgeVersion: version,
+  };
 }

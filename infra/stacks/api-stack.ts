@@ -17,10 +17,11 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { thesaurusFile } from '../../functions/adapters/thesaurus';
 import { type RouteSpec, routeKey } from '../../functions/api/route';
 import type { DeployConfig } from '../config';
 import type { AccessTargets } from './access-policy';
-import { AppFunction } from './constructs/app-function';
+import { AppFunction, type AppFunctionProps } from './constructs/app-function';
 import { functionEnvironment, type MachineCallers, type TrustedIssuer } from './environment';
 import { accessFor } from './function-access';
 
@@ -39,6 +40,12 @@ export const throttling = {
   default: { rateLimit: 100, burstLimit: 200 },
   publicRoute: { rateLimit: 10, burstLimit: 20 },
 } as const;
+
+/** Data files a handler module reads beside its bundle: the thesaurus for knowledge search. */
+export const filesBeside: Record<string, AppFunctionProps['files']> = {
+  knowledge: [thesaurusFile],
+  conversations: [thesaurusFile],
+};
 
 /** `oauth-callback` -> `OauthCallback`: the construct id of a handler module's function. */
 export function functionId(module: string): string {
@@ -128,6 +135,7 @@ export class ApiStack extends Stack {
         retainLogs: !config.isDev,
         // Just under the HTTP API's 30 s integration limit: handlers that call Google retry within it.
         timeout: Duration.seconds(29),
+        files: filesBeside[module],
       });
       this.functions.set(module, fn);
       integrations.set(module, new HttpLambdaIntegration(`${functionId(module)}Integration`, fn.function));

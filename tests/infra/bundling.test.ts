@@ -1,12 +1,16 @@
 /**
  * What esbuild actually produces for a Lambda (the other infra tests skip bundling): one
  * minified ESM file with a source map, the AWS SDK inside, and a require() shim for the CommonJS
- * parts. Bundles only the Sync stack's two functions to stay fast.
+ * parts; data files shipped beside the bundle. Bundles only the Sync stack's two functions and the
+ * knowledge handler to stay fast.
  */
-import { readFileSync, statSync } from 'node:fs';
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/api/routes';
 import { logicalIdOf } from '../../infra/stacks/nag';
 import { buildApp, removeOutputs } from './synth';
 
@@ -38,4 +42,21 @@ describe('Lambda bundle', () => {
   it('starts with the require() shim bundled CommonJS code relies on', () => {
     expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
   });
+});
+
+describe('files beside the bundle', () => {
+  it('ships the knowledge search thesaurus as a file of the package, not inside the bundle', () => {
+    const knowledgeRoutes = routes.filter((r) => r.module === 'knowledge');
+    const { app, plane } = buildApp(undefined, knowledgeRoutes, ['Api']);
+    const template = Template.fromStack(plane.api);
+    const id = logicalIdOf(plane.api.functions.get('knowledge')!.function);
+    const fn = template.findResources('AWS::Lambda::Function')[id]!;
+    const asset = join(app.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    // Where functions/adapters/thesaurus.ts looks: beside the bundle's own file.
+    const file = join(asset, 'thesaurus.cjs');
+    expect(existsSync(file)).toBe(true);
+    const dictionary = createRequire(file)(file) as Record<string, Record<string, string[]>>;
+    expect(dictionary.annually?.r).toContain('yearly');
+    expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).not.toContain('oleaginousness');
+  }, 60_000);
 });

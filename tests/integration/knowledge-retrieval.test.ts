@@ -3,10 +3,10 @@
  * entry by entry, then every question is searched; the top-3 hit rate (the expected entry among the
  * first three passages) is printed; the README quotes it with its misses.
  *
- * The issue asks for 0.9. Lexical retrieval measures 0.88 here (30 of 34): the four misses share no
- * word with their answer ("annually" vs "yearly", "spreadsheet" vs "CSV"), which is what the hybrid
- * design in the README (Bedrock embeddings) is for. The floor below guards against regressions at
- * the measured level rather than at a figure reached by fitting term lists to these questions.
+ * The issue asks for 0.9. BM25 alone measured 0.88 here (30 of 34): the misses share no word with
+ * their answer. With WordNet synonyms (a general thesaurus, nothing fitted to these questions) it
+ * measures 0.91 (31 of 34: "pay annually" finds "yearly billing"); the three left need meaning
+ * rather than words ("spreadsheet" vs "CSV"), which is what the hybrid design in the README is for.
  */
 import { describe, expect, it } from 'vitest';
 import { corpus, questions } from '../fixtures/knowledge-corpus';
@@ -14,7 +14,7 @@ import { call } from '../support/api';
 import { createOrg } from '../support/tenancy';
 
 describe('retrieval quality', () => {
-  it('finds the expected entry in the top 3 for at least 85% of the questions (measured: 0.88)', async () => {
+  it('finds the expected entry in the top 3 for at least 90% of the questions (measured: 0.91)', async () => {
     const owner = 'owner@kb-quality.test';
     const org = await createOrg(owner, { plan: 'starter' });
     const ids = new Map<string, string>();
@@ -47,6 +47,6 @@ describe('retrieval quality', () => {
     console.log(
       `retrieval quality: top-3 hit rate ${rate.toFixed(3)} (${top3}/${questions.length}), top-1 ${(top1 / questions.length).toFixed(3)}; misses: ${misses.join(' | ') || 'none'}`,
     );
-    expect(rate).toBeGreaterThanOrEqual(0.85);
+    expect(rate).toBeGreaterThanOrEqual(0.9);
   });
 });

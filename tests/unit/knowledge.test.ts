@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { synonymsOf } from '../../functions/adapters/thesaurus';
 import { chunkMarkdown, chunkOverlap, chunkTarget } from '../../functions/domain/knowledge';
 import { buildIndex, processTerm, searchIndex, stem } from '../../functions/domain/retrieval';
 
@@ -142,5 +143,36 @@ describe('retrieval', () => {
     expect(asVip.sort()).toEqual(['kbe_refunds', 'kbe_vip']);
     expect(searchIndex(index, 'refund', { limit: 1 })).toHaveLength(1);
     expect(searchIndex(index, 'the and of', { limit: 5 })).toEqual([]);
+  });
+
+  it('matches the question’s words through their synonyms, below the words themselves', () => {
+    const index = buildIndex([
+      chunk('kbe_billing', 'Billing', 'Yearly billing saves two months.'),
+      chunk('kbe_annual', 'Annual report', 'We pay out dividends annually.'),
+      chunk('kbe_hours', 'Opening hours', 'We are open from eight to six on weekdays.'),
+    ]);
+    const thesaurus: Record<string, string[]> = {
+      annually: ['yearly'],
+      pay: ['earnings'],
+      open: ['unfastened'],
+    };
+    const synonyms = (word: string) => thesaurus[word] ?? [];
+    const search = (query: string, withSynonyms: boolean) =>
+      searchIndex(index, query, { limit: 3, ...(withSynonyms ? { synonyms } : {}) }).map((p) => p.entryId);
+
+    expect(search('discount for paying annually', false)).toEqual(['kbe_annual']);
+    // The word itself outranks the synonym; the synonym still finds what shares no word.
+    expect(search('discount for paying annually', true)).toEqual(['kbe_annual', 'kbe_billing']);
+    // Stop words are not expanded, and a question with no synonyms searches as before.
+    expect(search('when are you open', true)).toEqual(search('when are you open', false));
+  });
+
+  it('reads single-word WordNet synonyms from the thesaurus', () => {
+    expect(synonymsOf('annually')).toEqual(['yearly']);
+    // The dictionary's lists also hold the headword, phrases and part-of-speech marks.
+    expect(synonymsOf('leave')).toEqual(['result', 'lead', 'allow', 'provide', 'depart']);
+    expect(synonymsOf('qwertyuiop')).toEqual([]);
+    // Words are data, not keys into the object's prototype.
+    expect(synonymsOf('constructor')).toEqual([]);
   });
 });

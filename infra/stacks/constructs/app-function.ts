@@ -4,10 +4,11 @@
  * its own log group, and its own role holding exactly the statements its access declaration
  * produces, so no function inherits another's permissions or the broad managed execution policy.
  */
+import { createRequire } from 'node:module';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type AccessTargets, accessStatements, runtimeSecretPaths } from '../access-policy';
@@ -25,11 +26,29 @@ export interface AppFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   reservedConcurrentExecutions?: number;
+  /**
+   * Files shipped beside the bundle instead of inside it: data a handler reads at run time, which
+   * every cold start would otherwise parse. `source` is a module path, resolved from the project.
+   */
+  files?: readonly { name: string; source: string }[];
 }
 
 // Some bundled CommonJS dependencies call require(); ESM output has none unless we provide it.
 const requireShim =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+const projectRequire = createRequire(`${projectRoot}/package.json`);
+
+/** Bundling's command hooks that copy `files` into the function's package. */
+function copying(files: NonNullable<AppFunctionProps['files']>): ICommandHooks {
+  const sources = files.map((file) => ({ name: file.name, path: projectRequire.resolve(file.source) }));
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) =>
+      sources.map(({ name, path }) => `cp "${path}" "${outputDir}/${name}"`),
+  };
+}
 
 export class AppFunction extends Construct {
   readonly function: NodejsFunction;
@@ -90,6 +109,7 @@ export class AppFunction extends Construct {
         sourcesContent: false,
         externalModules: [],
         forceDockerBundling: false,
+        ...(props.files?.length ? { commandHooks: copying(props.files) } : {}),
       },
     });
     Validations.of(this.function).acknowledge({
