@@ -303,6 +303,16 @@ function EntryList({ orgId, filters, onClear }: { orgId: string; filters: Filter
   );
 }
 
+/**
+ * A filter's clear button, named for its filter and reachable by keyboard and screen readers
+ * (Mantine hides it from both by default, leaving only the mouse).
+ */
+const clearButton = (filter: string) => ({
+  'aria-label': `Clear the ${filter} filter`,
+  'aria-hidden': false,
+  tabIndex: 0,
+});
+
 function Field({ children }: { children: ReactNode }) {
   return <div style={{ minWidth: 0 }}>{children}</div>;
 }
@@ -336,11 +346,7 @@ export function Audit() {
               searchable
               clearable
               nothingFoundMessage="No member with that email"
-              clearButtonProps={{
-                'aria-label': 'Clear the person filter',
-                'aria-hidden': false,
-                tabIndex: 0,
-              }}
+              clearButtonProps={clearButton('person')}
             />
           </Field>
           <Field>
@@ -352,11 +358,7 @@ export function Audit() {
               onChange={(action) => set({ action })}
               searchable
               clearable
-              clearButtonProps={{
-                'aria-label': 'Clear the action filter',
-                'aria-hidden': false,
-                tabIndex: 0,
-              }}
+              clearButtonProps={clearButton('action')}
             />
           </Field>
           <Field>
