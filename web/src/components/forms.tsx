@@ -1,5 +1,8 @@
-/** How the console's forms sit on a page: a card holding one named form, and its buttons. */
-import { Anchor, Button, Card, Group, Stack, Title } from '@mantine/core';
+/**
+ * How the console's forms sit on a page: a card holding one named form, and its buttons; a titled
+ * card that says what its action does.
+ */
+import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import type { FormEventHandler, ReactNode } from 'react';
 import { Link } from 'react-router';
 
@@ -27,6 +30,31 @@ export function FormCard({
           {children}
         </Stack>
       </form>
+    </Card>
+  );
+}
+
+/** A part of a page under its heading, with what it does (such as leaving the organization) said first. */
+export function SectionCard({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          {title}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {description}
+        </Text>
+        {children}
+      </Stack>
     </Card>
   );
 }

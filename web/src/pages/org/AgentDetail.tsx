@@ -48,7 +48,7 @@ import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { isStale, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, announceFailure, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
-import { FormCard } from '../../components/forms';
+import { FormCard, SectionCard } from '../../components/forms';
 import { ModelForm, ReadOnlyModel } from './AgentModel';
 import { AgentFields, Field, KeyField, keyText, SharedBadge, StatusBadge, typeLabels } from './agent-parts';
 
@@ -422,90 +422,82 @@ function Sharing({ orgId, agent }: { orgId: string; agent: Agent }) {
   const shareError = share.error instanceof ApiError ? share.error : undefined;
   const fieldMessage = shareError?.problem.errors?.find((e) => e.field === 'targetOrgId')?.message;
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Sharing
-        </Title>
-        <Text size="sm" c="dimmed">
-          Share the agent into another organization you administer. It is read-only there; you keep changing
-          it here.
-        </Text>
-        <Loaded query={{ ...shares, data: shares.data?.data.items }} rows={1}>
-          {(items) =>
-            items.length === 0 ? (
-              <Text size="sm">Not shared with any organization.</Text>
-            ) : (
-              <Stack gap="xs" role="list" aria-label="Shared with">
-                {items.map((s) => (
-                  <Group key={s.orgId} justify="space-between" wrap="wrap" gap="xs" role="listitem">
-                    <div style={{ minWidth: 0 }}>
-                      <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
-                        {s.name}
-                      </Text>
-                      <Text size="sm" c="dimmed">
-                        Since {format.dateTime(s.sharedAt)}
-                      </Text>
-                    </div>
-                    <Button
-                      variant="subtle"
-                      color="red"
-                      size="xs"
-                      aria-label={`Stop sharing with ${s.name}`}
-                      onClick={() =>
-                        confirmDestructive({
-                          title: 'Stop sharing',
-                          message: `Stop sharing ${agent.name} with ${s.name}? It disappears from that organization at once.`,
-                          confirmLabel: 'Stop sharing',
-                          onConfirm: () =>
-                            unshare.mutate(
-                              { params: { orgId, agentId: agent.id, targetOrgId: s.orgId } },
-                              {
-                                onSuccess: () =>
-                                  announceDone(`${agent.name} is no longer shared with ${s.name}.`),
-                                onError: (error) => announceFailure('Still shared', error),
-                              },
-                            ),
-                        })
-                      }
-                    >
-                      Stop sharing
-                    </Button>
-                  </Group>
-                ))}
-              </Stack>
-            )
+    <SectionCard
+      title="Sharing"
+      description="Share the agent into another organization you administer. It is read-only there; you keep changing it here."
+    >
+      <Loaded query={{ ...shares, data: shares.data?.data.items }} rows={1}>
+        {(items) =>
+          items.length === 0 ? (
+            <Text size="sm">Not shared with any organization.</Text>
+          ) : (
+            <Stack gap="xs" role="list" aria-label="Shared with">
+              {items.map((s) => (
+                <Group key={s.orgId} justify="space-between" wrap="wrap" gap="xs" role="listitem">
+                  <div style={{ minWidth: 0 }}>
+                    <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                      {s.name}
+                    </Text>
+                    <Text size="sm" c="dimmed">
+                      Since {format.dateTime(s.sharedAt)}
+                    </Text>
+                  </div>
+                  <Button
+                    variant="subtle"
+                    color="red"
+                    size="xs"
+                    aria-label={`Stop sharing with ${s.name}`}
+                    onClick={() =>
+                      confirmDestructive({
+                        title: 'Stop sharing',
+                        message: `Stop sharing ${agent.name} with ${s.name}? It disappears from that organization at once.`,
+                        confirmLabel: 'Stop sharing',
+                        onConfirm: () =>
+                          unshare.mutate(
+                            { params: { orgId, agentId: agent.id, targetOrgId: s.orgId } },
+                            {
+                              onSuccess: () =>
+                                announceDone(`${agent.name} is no longer shared with ${s.name}.`),
+                              onError: (error) => announceFailure('Still shared', error),
+                            },
+                          ),
+                      })
+                    }
+                  >
+                    Stop sharing
+                  </Button>
+                </Group>
+              ))}
+            </Stack>
+          )
+        }
+      </Loaded>
+      <Group align="flex-start" wrap="wrap" gap="sm">
+        <Select
+          label="Share with"
+          placeholder={candidates.length ? 'Choose an organization' : 'No other organization you administer'}
+          data={candidates}
+          value={target}
+          onChange={setTarget}
+          searchable
+          disabled={candidates.length === 0}
+          error={fieldMessage}
+          w={{ base: '100%', xs: 300 }}
+        />
+        <Button
+          mt={{ base: 0, xs: 25 }}
+          leftSection={<IconShare size={16} />}
+          disabled={!target}
+          loading={share.isPending}
+          onClick={() =>
+            target && share.mutate({ params: { orgId, agentId: agent.id }, body: { targetOrgId: target } })
           }
-        </Loaded>
-        <Group align="flex-start" wrap="wrap" gap="sm">
-          <Select
-            label="Share with"
-            placeholder={
-              candidates.length ? 'Choose an organization' : 'No other organization you administer'
-            }
-            data={candidates}
-            value={target}
-            onChange={setTarget}
-            searchable
-            disabled={candidates.length === 0}
-            error={fieldMessage}
-            w={{ base: '100%', xs: 300 }}
-          />
-          <Button
-            mt={{ base: 0, xs: 25 }}
-            leftSection={<IconShare size={16} />}
-            disabled={!target}
-            loading={share.isPending}
-            onClick={() =>
-              target && share.mutate({ params: { orgId, agentId: agent.id }, body: { targetOrgId: target } })
-            }
-          >
-            Share
-          </Button>
-        </Group>
-        {share.error && !fieldMessage && <ProblemAlert error={share.error} />}
-      </Stack>
-    </Card>
+        >
+          Share
+        </Button>
+      </Group>
+      {share.error && !fieldMessage && <ProblemAlert error={share.error} />}
+    </SectionCard>
   );
 }
 
@@ -519,34 +511,28 @@ function DeleteAgent({ orgId, agent }: { orgId: string; agent: Agent }) {
     },
   });
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Delete agent
-        </Title>
-        <Text size="sm" c="dimmed">
-          The agent stops at once, its seat is freed, it leaves every organization it is shared with, and its
-          keys are deleted after 7 days.
-        </Text>
-        <ProblemAlert error={remove.error} />
-        <Button
-          color="red"
-          w="fit-content"
-          leftSection={<IconTrash size={16} />}
-          loading={remove.isPending}
-          onClick={() =>
-            confirmDestructive({
-              title: 'Delete agent',
-              message: `Delete ${agent.name}? This cannot be undone.`,
-              confirmLabel: 'Delete agent',
-              onConfirm: () => remove.mutate({ params: { orgId, agentId: agent.id } }),
-            })
-          }
-        >
-          Delete agent
-        </Button>
-      </Stack>
-    </Card>
+    <SectionCard
+      title="Delete agent"
+      description="The agent stops at once, its seat is freed, it leaves every organization it is shared with, and its keys are deleted after 7 days."
+    >
+      <ProblemAlert error={remove.error} />
+      <Button
+        color="red"
+        w="fit-content"
+        leftSection={<IconTrash size={16} />}
+        loading={remove.isPending}
+        onClick={() =>
+          confirmDestructive({
+            title: 'Delete agent',
+            message: `Delete ${agent.name}? This cannot be undone.`,
+            confirmLabel: 'Delete agent',
+            onConfirm: () => remove.mutate({ params: { orgId, agentId: agent.id } }),
+          })
+        }
+      >
+        Delete agent
+      </Button>
+    </SectionCard>
   );
 }
 

@@ -5,7 +5,6 @@
 import {
   Badge,
   Button,
-  Card,
   Group,
   NativeSelect,
   Select,
@@ -33,6 +32,7 @@ import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
+import { SectionCard } from '../../components/forms';
 import { ResponsiveList } from '../../components/ResponsiveList';
 
 const pageSize = 100;
@@ -232,47 +232,39 @@ function TransferOwnership({ orgId, me }: { orgId: string; me: Member }) {
     .map((m) => ({ value: m.userId, label: m.email }));
   const chosen = candidates.find((c) => c.value === userId);
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Transfer ownership
-        </Title>
-        <Text size="sm" c="dimmed">
-          Make another member the owner. You become an admin.
-        </Text>
-        <Group align="flex-end" wrap="wrap">
-          <Select
-            label="New owner"
-            placeholder={candidates.length ? 'Choose a member' : 'No other members yet'}
-            data={candidates}
-            value={userId}
-            onChange={setUserId}
-            searchable
-            disabled={candidates.length === 0}
-            w={{ base: '100%', xs: 300 }}
-          />
-          <Button
-            color="red"
-            variant="light"
-            leftSection={<IconCrown size={16} />}
-            disabled={!chosen}
-            loading={transfer.isPending}
-            onClick={() =>
-              chosen &&
-              confirmDestructive({
-                title: 'Transfer ownership',
-                message: `Make ${chosen.label} the owner of this organization? You become an admin and cannot undo this yourself.`,
-                confirmLabel: 'Transfer ownership',
-                onConfirm: () => transfer.mutate({ params: { orgId }, body: { userId: chosen.value } }),
-              })
-            }
-          >
-            Transfer
-          </Button>
-        </Group>
-        <ProblemAlert error={transfer.error} />
-      </Stack>
-    </Card>
+    <SectionCard title="Transfer ownership" description="Make another member the owner. You become an admin.">
+      <Group align="flex-end" wrap="wrap">
+        <Select
+          label="New owner"
+          placeholder={candidates.length ? 'Choose a member' : 'No other members yet'}
+          data={candidates}
+          value={userId}
+          onChange={setUserId}
+          searchable
+          disabled={candidates.length === 0}
+          w={{ base: '100%', xs: 300 }}
+        />
+        <Button
+          color="red"
+          variant="light"
+          leftSection={<IconCrown size={16} />}
+          disabled={!chosen}
+          loading={transfer.isPending}
+          onClick={() =>
+            chosen &&
+            confirmDestructive({
+              title: 'Transfer ownership',
+              message: `Make ${chosen.label} the owner of this organization? You become an admin and cannot undo this yourself.`,
+              confirmLabel: 'Transfer ownership',
+              onConfirm: () => transfer.mutate({ params: { orgId }, body: { userId: chosen.value } }),
+            })
+          }
+        >
+          Transfer
+        </Button>
+      </Group>
+      <ProblemAlert error={transfer.error} />
+    </SectionCard>
   );
 }
 
@@ -285,34 +277,29 @@ function LeaveOrganization({ orgId }: { orgId: string }) {
     },
   });
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Leave organization
-        </Title>
-        <Text size="sm" c="dimmed">
-          You lose access to this organization; someone must invite you again to come back.
-        </Text>
-        <ProblemAlert error={leave.error} />
-        <Button
-          color="red"
-          variant="light"
-          w="fit-content"
-          leftSection={<IconDoorExit size={16} />}
-          loading={leave.isPending}
-          onClick={() =>
-            confirmDestructive({
-              title: 'Leave organization',
-              message: 'Leave this organization? You lose access at once.',
-              confirmLabel: 'Leave organization',
-              onConfirm: () => leave.mutate({ params: { orgId } }),
-            })
-          }
-        >
-          Leave organization
-        </Button>
-      </Stack>
-    </Card>
+    <SectionCard
+      title="Leave organization"
+      description="You lose access to this organization; someone must invite you again to come back."
+    >
+      <ProblemAlert error={leave.error} />
+      <Button
+        color="red"
+        variant="light"
+        w="fit-content"
+        leftSection={<IconDoorExit size={16} />}
+        loading={leave.isPending}
+        onClick={() =>
+          confirmDestructive({
+            title: 'Leave organization',
+            message: 'Leave this organization? You lose access at once.',
+            confirmLabel: 'Leave organization',
+            onConfirm: () => leave.mutate({ params: { orgId } }),
+          })
+        }
+      >
+        Leave organization
+      </Button>
+    </SectionCard>
   );
 }
 
