@@ -6,7 +6,7 @@ import type { AuditEntry } from '../api/schemas/audit';
 import type { Member } from '../api/schemas/members';
 import type { Organization } from '../api/schemas/orgs';
 import { applyEntitlements, type Entitlements, searchName } from '../domain/orgs';
-import { orRefuse, refusals, refuse } from '../domain/refusal';
+import { orRefuse, type Refusal, refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchDelete } from './batch';
 import { ddb, tableName } from './client';
@@ -113,6 +113,7 @@ async function writeOrgFields(
   expectedVersion: number,
   audit: AuditEntry,
   alsoWrite: TxItem[] = [],
+  ifChanged: () => Refusal = refusals.stale,
 ): Promise<void> {
   const fields = [...names, 'limits', 'updatedAt', 'version'] as const;
   // Every write refreshes the search keys, so a renamed org is found by its new name (and an org
@@ -150,13 +151,18 @@ async function writeOrgFields(
   const version = outcome.failed.includes(0)
     ? outcome.old[0]?.version?.N
     : String((await getOrg(org.id))?.version);
-  if (version !== String(expectedVersion)) throw refusals.stale();
+  if (version !== String(expectedVersion)) throw ifChanged();
   throw refuse('refused', 'Members joined meanwhile; the new limit is below the member count.', 'maxUsers');
 }
 
-/** The customer's settings. */
-export function updateOrg(org: Organization, expectedVersion: number, audit: AuditEntry) {
-  return writeOrgFields(org, settingNames, expectedVersion, audit);
+/** The customer's settings; `ifChanged` answers a write that lost its race to another. */
+export function updateOrg(
+  org: Organization,
+  expectedVersion: number,
+  audit: AuditEntry,
+  ifChanged: () => Refusal,
+) {
+  return writeOrgFields(org, settingNames, expectedVersion, audit, [], ifChanged);
 }
 
 /**

@@ -33,11 +33,11 @@ import {
   ownerOnlyRefusal,
   shareRefusal,
 } from '../domain/agents';
-import { enforce, refusals } from '../domain/refusal';
+import { enforce } from '../domain/refusal';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { type HandlerRequest, httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch, found } from './pipeline/refusals';
+import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
 const agentTarget = (agent: AgentState) => ({ type: 'agent', id: agent.id });
 
@@ -67,7 +67,7 @@ async function saveChange(
       updated,
       current.version,
       audit({ action, target: agentTarget(current), before: agentView(current), after: agentView(updated) }),
-      ifMatch === undefined ? () => refusals.changedMeanwhile('agent') : refusals.stale,
+      lostRace(ifMatch, 'agent'),
       current.prompt,
     );
   } catch (error) {

@@ -9,9 +9,9 @@ import {
 import * as agents from '../data/agents';
 import * as knowledge from '../data/knowledge';
 import { applyEntryUpdate, entryView, newEntry, summaryOf } from '../domain/knowledge';
-import { refusals, refuse } from '../domain/refusal';
+import { refuse } from '../domain/refusal';
 import { httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch, found } from './pipeline/refusals';
+import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
 const entryTarget = (entry: { id: string }) => ({ type: 'knowledge_entry', id: entry.id });
 
@@ -49,7 +49,7 @@ export const handler = httpHandler([
         before: summaryOf(current),
         after: { ...summaryOf(entry), contentChanged: chunks !== null },
       }),
-      ifMatch === undefined ? () => refusals.changedMeanwhile('knowledge entry') : refusals.stale,
+      lostRace(ifMatch, 'knowledge entry'),
     );
     return { body: entryView(entry) };
   }),

@@ -2,11 +2,10 @@ import { getMe, updateMe } from '../api/routes/profile';
 import { getPlatformGrant } from '../data/platform';
 import { dynamoUserStore } from '../data/users';
 import { effectivePlatformRole } from '../domain/platform';
-import { refusals } from '../domain/refusal';
 import { applyWelcomeForm } from '../domain/users';
 import { config } from '../lib/config';
 import { httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch } from './pipeline/refusals';
+import { checkIfMatch, lostRace } from './pipeline/refusals';
 
 export const handler = httpHandler([
   // The platform role tells the console whether to offer the admin area.
@@ -28,7 +27,7 @@ export const handler = httpHandler([
       { profile: updated, issuer: caller.identity.issuer },
       current.version,
     );
-    if (!saved) throw refusals.stale();
+    if (!saved) throw lostRace(ifMatch, 'profile')();
     return { body: updated };
   }),
 ]);

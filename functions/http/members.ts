@@ -17,7 +17,7 @@ import {
 } from '../domain/memberships';
 import { enforce, refusals } from '../domain/refusal';
 import { httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch, found } from './pipeline/refusals';
+import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
 const memberTarget = (userId: string) => ({ type: 'member', id: userId });
 
@@ -48,7 +48,7 @@ export const handler = httpHandler([
         before: target,
         after: updated,
       }),
-      refusals.stale,
+      lostRace(ifMatch, 'membership'),
     );
     return { body: updated };
   }),

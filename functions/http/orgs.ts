@@ -15,7 +15,7 @@ import {
 import { enforce, orRefuse, refusals, refuse } from '../domain/refusal';
 import { logger } from '../lib/logger';
 import { httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch, found } from './pipeline/refusals';
+import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
 export const handler = httpHandler([
   implement(createOrg, async ({ caller, body, audit, now }) => {
@@ -51,6 +51,7 @@ export const handler = httpHandler([
         before: current,
         after: updated,
       }),
+      lostRace(ifMatch, 'organization'),
     );
     return { body: updated };
   }),

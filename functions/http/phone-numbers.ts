@@ -9,10 +9,9 @@ import type { PhoneNumber } from '../api/schemas/phone-numbers';
 import * as orgs from '../data/orgs';
 import * as phoneNumbers from '../data/phone-numbers';
 import { assignPhoneNumber, newPhoneNumber } from '../domain/phone-numbers';
-import { refusals } from '../domain/refusal';
 import { logger } from '../lib/logger';
 import { httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch, found } from './pipeline/refusals';
+import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
 const numberTarget = (number: PhoneNumber) => ({ type: 'phone_number', id: number.e164 });
 
@@ -80,7 +79,7 @@ export const handler = httpHandler([
           before: current,
           after: updated,
         }),
-        ifMatch === undefined ? () => refusals.changedMeanwhile('phone number') : refusals.stale,
+        lostRace(ifMatch, 'phone number'),
       );
     } catch (error) {
       await routing.undo().catch((undoError: unknown) =>

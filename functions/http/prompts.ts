@@ -12,7 +12,7 @@ import * as prompts from '../data/prompts';
 import { applyPromptUpdate, newPrompt, versionOf } from '../domain/prompts';
 import { refusals } from '../domain/refusal';
 import { httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch, found } from './pipeline/refusals';
+import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
 const promptTarget = (prompt: Prompt) => ({ type: 'prompt', id: prompt.id });
 /** What the audit log keeps of a prompt: the history itself lives in its versions. */
@@ -49,7 +49,7 @@ export const handler = httpHandler([
       versionOf(updated, entry.actor, body.note),
       current.version,
       entry,
-      ifMatch === undefined ? () => refusals.changedMeanwhile('prompt') : refusals.stale,
+      lostRace(ifMatch, 'prompt'),
     );
     return { body: updated };
   }),

@@ -1,7 +1,7 @@
 import { createTask, deleteTask, getTask, getTaskSummary, listTasks, updateTask } from '../api/routes/tasks';
 import type { Task } from '../api/schemas/tasks';
 import * as tasks from '../data/tasks';
-import { enforce, orRefuse, refusals } from '../domain/refusal';
+import { enforce, orRefuse } from '../domain/refusal';
 import {
   applyTaskChange,
   creatorOf,
@@ -12,7 +12,7 @@ import {
   taskEditRefusal,
 } from '../domain/tasks';
 import { httpHandler, implement } from './pipeline/handler';
-import { checkIfMatch, found } from './pipeline/refusals';
+import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
 const taskTarget = (task: Task) => ({ type: 'task', id: task.id });
 
@@ -56,7 +56,7 @@ export const handler = httpHandler([
         before: current,
         after: updated,
       }),
-      ifChanged: ifMatch === undefined ? () => refusals.changedMeanwhile('task') : refusals.stale,
+      ifChanged: lostRace(ifMatch, 'task'),
     });
     return { body: updated };
   }),
@@ -66,7 +66,7 @@ export const handler = httpHandler([
     checkIfMatch(ifMatch, current);
     await tasks.deleteTask(current, {
       audit: audit({ action: 'task.deleted', target: taskTarget(current), before: current }),
-      ifChanged: ifMatch === undefined ? () => refusals.changedMeanwhile('task') : refusals.stale,
+      ifChanged: lostRace(ifMatch, 'task'),
     });
     return {};
   }),

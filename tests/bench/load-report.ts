@@ -77,7 +77,7 @@ cannot avoid; the gap is JWT verification, validation, the pipeline, HTTP and th
 sharing 2 cores with DynamoDB Local. PATCH spreads its connections over ${Math.max(
     ...load.throughput.flatMap((t) => t.cells.map((c) => c.concurrency)),
   )} orgs (one each), so it measures writes, not refusals of racing writes to one item (those are
-412s, by design). Ratios: req/s route ÷ floor (1.00x = as fast as the floor), latency route ÷ floor.
+409s without If-Match, by design). Ratios: req/s route ÷ floor (1.00x = as fast as the floor), latency route ÷ floor.
 "failed" is non-2xx or errors, route / floor.
 
 | route | commands per request | c | req/s | floor req/s | ratio | p50 ms | floor p50 | ratio | p99 ms | floor p99 | ratio | failed |

@@ -152,6 +152,24 @@ describe('GET and PATCH /orgs/{orgId}', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
   });
 
+  it('answers writers without If-Match that lose a race with 409, not a 412 for a precondition they never sent', async () => {
+    const as = 'race-blind@example.com';
+    const org = await createOrg(as);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call('PATCH', `/orgs/${org.id}`, { as, body: { name: `Name ${i}` } }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(409);
+    expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    const lost = results.find((r) => r.status === 409)!;
+    expect(lost.body.detail).toBe('The organization changed meanwhile; reload and retry.');
+    const winners = statuses.filter((s) => s === 200).length;
+    expect((await call('GET', `/orgs/${org.id}`, { as })).body.version).toBe(1 + winners);
+  });
+
   it('refuses bad settings, names the field and changes nothing', async () => {
     const as = 'badpatch@example.com';
     const org = await createOrg(as);

@@ -36,5 +36,5 @@ export const updateMe = route({
   body: UpdateMeBody,
   response: UserProfile,
   successStatus: 200,
-  errors: [412],
+  errors: [409, 412],
 });

@@ -69,7 +69,7 @@ export const updateOrg = route({
   body: UpdateOrgBody,
   response: Organization,
   successStatus: 200,
-  errors: [412, 422],
+  errors: [409, 412, 422],
 });
 
 export const deleteOrg = route({

@@ -31,3 +31,11 @@ export function found<T>(value: T | undefined): T {
 export function checkIfMatch(ifMatch: number | undefined, current: { version: number }): void {
   if (ifMatch !== undefined && ifMatch !== current.version) throw refusals.stale();
 }
+
+/**
+ * What a write that lost a race to another writer answers: 412 when the caller named the version
+ * it read (If-Match), otherwise 409, since a precondition the request did not carry cannot fail.
+ */
+export function lostRace(ifMatch: number | undefined, what: string): () => Refusal {
+  return ifMatch === undefined ? () => refusals.changedMeanwhile(what) : refusals.stale;
+}
