@@ -1,6 +1,7 @@
 // The load generator for tests/bench/load.ts, in a process of its own so it does not share the
 // gateway's event loop. Each connection keeps to one of the given paths (connection i takes path
-// i mod n), so writes spread over several orgs instead of racing on one item.
+// i mod n), so writes spread over several orgs instead of racing on one item. Set per client:
+// autocannon clears a request's context after every request, so a path kept there moves on.
 //   node autocannon.mjs '<json: {url, paths, method, headers, body, connections, duration}>'
 import autocannon from 'autocannon';
 
@@ -11,15 +12,15 @@ const result = await autocannon({
   connections: options.connections,
   duration: options.duration,
   headers: options.headers,
-  requests: [
-    {
-      method: options.method,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      setupRequest: (req, context) => {
-        context.path ??= options.paths[next++ % options.paths.length];
-        return { ...req, path: context.path };
+  setupClient: (client) => {
+    client.setRequests([
+      {
+        method: options.method,
+        path: options.paths[next++ % options.paths.length],
+        headers: options.headers,
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       },
-    },
-  ],
+    ]);
+  },
 });
 console.log(JSON.stringify(result));
