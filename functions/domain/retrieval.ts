@@ -73,8 +73,13 @@ export function stem(word: string): string {
   return w;
 }
 
+/** Lower case, accents and apostrophes gone: the form stop words and the thesaurus are keyed by. */
+function fold(term: string): string {
+  return term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]/g, '');
+}
+
 export function processTerm(term: string): string | null {
-  const folded = term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]/g, '');
+  const folded = fold(term);
   if (!folded || stopWords.has(folded)) return null;
   return stem(folded);
 }
@@ -108,11 +113,10 @@ export type Synonyms = (word: string) => readonly string[];
  */
 export const synonymWeight = 0.3;
 
-const wordsOf = (text: string) => text.split(/[\n\r\p{Z}\p{P}]+/u).filter(Boolean);
-
 /** The synonyms of the question's words that are not stop words or words of the question already. */
 function expansion(query: string, synonyms: Synonyms): string[] {
-  const words = wordsOf(query.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
+  // The index's own tokenizer, so the words are the ones the question is searched by.
+  const words = (MiniSearch.getDefault('tokenize') as (text: string) => string[])(query).map(fold);
   const own = new Set(words);
   const found = new Set<string>();
   for (const word of words) {

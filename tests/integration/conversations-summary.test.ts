@@ -10,9 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Conversation, ConversationMessage } from '../../functions/api/schemas/conversations';
 import { keys } from '../../functions/data/keys';
 import { startLlmStandin } from '../../infra/local/llm-standin';
+import { createAgents } from '../support/agents';
 import { call } from '../support/api';
 import { expectDayRangeRules } from '../support/day-range';
 import { tableName, testDb } from '../support/env';
+import { seededRandom } from '../support/seeded-random';
 import { createOrg } from '../support/tenancy';
 
 const standin = await startLlmStandin({ slowMs: 10_000 });
@@ -25,14 +27,6 @@ Object.assign(process.env, {
 afterAll(() => standin.stop());
 
 /** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
 const zones = ['UTC', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Pacific/Kiritimati'];
 
 async function queryAll(pk: string, prefix: string) {
@@ -109,14 +103,8 @@ describe('conversations summary', () => {
       as: owner,
       body: { title: 'Parking', content: 'Visitors park in the basement garage beside the lifts.' },
     });
-    const agents: string[] = [];
-    for (const name of ['Ada', 'Bea', 'Cy']) {
-      const res = await call('POST', `/orgs/${orgId}/agents`, { as: owner, body: { name, type: 'chat' } });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      agents.push(res.body.id);
-    }
-    const next = random(13);
-    const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+    const agents = await createAgents(orgId, owner, 'chat', ['Ada', 'Bea', 'Cy']);
+    const { next, pick } = seededRandom(13);
     const open: { agentId: string; id: string }[] = [];
     const statuses = new Map<number, number>();
     for (let step = 0; step < 40; step++) {

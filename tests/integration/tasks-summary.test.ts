@@ -12,20 +12,14 @@ import { keys } from '../../functions/data/keys';
 import * as tasks from '../../functions/data/tasks';
 import { orRefuse, refusals } from '../../functions/domain/refusal';
 import { applyTaskChange, newTask, taskTransitions } from '../../functions/domain/tasks';
+import { createAgents } from '../support/agents';
 import { call } from '../support/api';
 import { expectDayRangeRules } from '../support/day-range';
 import { tableName, testDb } from '../support/env';
+import { seededRandom } from '../support/seeded-random';
 import { createOrg } from '../support/tenancy';
 
 /** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
 const zones = [
   'UTC',
   'Asia/Kathmandu',
@@ -88,14 +82,8 @@ describe('task summary', () => {
   it('equals a recount after 500 random writes, in every zone', async () => {
     const owner = 'owner@task-summary.test';
     const orgId = (await createOrg(owner, { plan: 'starter' })).id;
-    const agents: string[] = [];
-    for (const name of ['Ada', 'Bea', 'Cy']) {
-      const res = await call('POST', `/orgs/${orgId}/agents`, { as: owner, body: { name, type: 'voice' } });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      agents.push(res.body.id);
-    }
-    const next = random(12);
-    const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+    const agents = await createAgents(orgId, owner, 'voice', ['Ada', 'Bea', 'Cy']);
+    const { next, pick } = seededRandom(12);
     const agentOrNone = () => (next() < 0.25 ? null : pick(agents));
     // Whole quarter hours from 32 days ago, so the range also covers the API's writes of today.
     const start = Math.floor(Date.now() / 900_000) * 900_000 - 32 * 86_400_000;

@@ -37,12 +37,22 @@ export function SizeCounter({ text, maxBytes }: { text: string; maxBytes: number
 }
 
 /** A save refused because someone changed the thing since it was read (412): nothing was saved. */
-export function StaleAlert({ what, onReload }: { what: string; onReload(): void }) {
+export function StaleAlert({
+  what,
+  subject = `this ${what}`,
+  onReload,
+}: {
+  /** What the reload button reloads. */
+  what: string;
+  /** How the title names it, when not "this <what>" ("these settings"). */
+  subject?: string;
+  onReload(): void;
+}) {
   return (
     <Alert
       variant="light"
       icon={<IconAlertTriangle size={18} />}
-      title={`Someone changed this ${what} meanwhile`}
+      title={`Someone changed ${subject} meanwhile`}
       role="alert"
     >
       <Stack gap="xs">

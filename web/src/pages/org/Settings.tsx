@@ -4,7 +4,6 @@
  * and the danger zone, where an owner deletes the organization after typing its name.
  */
 import {
-  Alert,
   Button,
   Card,
   Divider,
@@ -18,7 +17,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconAlertTriangle, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconTrash } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -26,11 +25,12 @@ import { can } from '../../../../functions/api/permissions';
 import { planLimits } from '../../../../functions/api/plans';
 import { deleteOrg, getMyMembership, getOrg, updateOrg } from '../../../../functions/api/routes/tenancy';
 import { type Organization, type OrgSettings, UpdateOrgBody } from '../../../../functions/api/schemas/orgs';
-import { ApiError, type Result } from '../../app/api';
+import type { Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { orgKey, useChange, useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { confirmByTyping } from '../../components/confirm';
+import { isStale, StaleAlert } from '../../components/editing';
 import { announceDone, Loaded, ProblemAlert } from '../../components/feedback';
 
 const settingNames = [
@@ -123,7 +123,7 @@ function SettingsForm({
             adopt(result);
             announceDone('Settings saved.');
           } catch (error) {
-            if (error instanceof ApiError && error.problem.status === 412) {
+            if (isStale(error)) {
               setStale(true);
               return;
             }
@@ -195,29 +195,7 @@ function SettingsForm({
             {...form.getInputProps('allowOtherCalendarAccounts', { type: 'checkbox' })}
           />
 
-          {stale && (
-            <Alert
-              variant="light"
-              icon={<IconAlertTriangle size={18} />}
-              title="Someone changed these settings meanwhile"
-              role="alert"
-            >
-              <Stack gap="xs">
-                <Text size="sm">
-                  Nothing was saved. Reload to see their changes (your edits here are replaced), then make
-                  yours again.
-                </Text>
-                <Button
-                  variant="filled"
-                  w="fit-content"
-                  leftSection={<IconRefresh size={16} />}
-                  onClick={reload}
-                >
-                  Reload settings
-                </Button>
-              </Stack>
-            </Alert>
-          )}
+          {stale && <StaleAlert what="settings" subject="these settings" onReload={() => void reload()} />}
           <ProblemAlert error={problem} />
           <Group>
             <Button type="submit" loading={update.isPending}>
