@@ -22,13 +22,14 @@ export function bucketRange(from: string, to: string, tz: string): { first: stri
   };
 }
 
-/** One quarter hour's counters by attribute name. */
+/** Counters by attribute name. */
+export type Counts = Record<string, number>;
+
+/** One quarter hour's counters. */
 export interface BucketCounts {
   bucket: string;
-  counts: Record<string, number>;
+  counts: Counts;
 }
-
-export type Counts = Record<string, number>;
 
 /**
  * The counters summed per local day of [from, to) in `tz`, in date order with empty days
