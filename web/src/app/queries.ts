@@ -42,6 +42,11 @@ export function useChange<R extends RouteSpec>(
     onMutate: (input) => ({ rollback: options.onMutate?.(input) }),
     onError: (_error, _input, context) => context?.rollback?.(),
     onSuccess: (result, input) => options.onSuccess?.(result, input),
-    onSettled: () => client.invalidateQueries(options.orgId ? { queryKey: orgKey(options.orgId) } : {}),
+    // Not awaited: a mutation kept pending until the reload ends would finish after the reloaded
+    // list dropped the row that started it (a delete), and TanStack skips the callbacks given to
+    // mutate() once their component is gone, so "deleted" would sometimes never be said.
+    onSettled: () => {
+      void client.invalidateQueries(options.orgId ? { queryKey: orgKey(options.orgId) } : {});
+    },
   });
 }
