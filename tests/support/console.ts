@@ -72,9 +72,23 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** True when the page scrolls sideways (the phone-size bar: it never should). */
-export async function scrollsSideways(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+/**
+ * What makes the page scroll sideways (the phone-size bar: it never should): empty when it does
+ * not, else the elements reaching past the right edge, so a failure names its cause.
+ */
+export async function scrollsSideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    if (document.documentElement.scrollWidth <= width + 1) return [];
+    const past = [...document.body.querySelectorAll('*')].filter(
+      (e) => e.getBoundingClientRect().right > width + 1,
+    );
+    const described = past.map((e) => {
+      const text = (e.textContent ?? '').trim().slice(0, 40);
+      return `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') ?? ''}"> right=${Math.round(e.getBoundingClientRect().right)} "${text}"`;
+    });
+    return [`scrollWidth ${document.documentElement.scrollWidth} > ${width}`, ...described.slice(0, 8)];
+  });
 }
 
 /** Opens the org's `section` through its side navigation and waits for the section's heading. */
@@ -92,7 +106,7 @@ export async function expectScreenBarsMet(page: Page, name = page.url()): Promis
   const size = page.viewportSize()!;
   await page.mouse.move(size.width - 2, size.height - 2);
   expect(JSON.stringify(await seriousViolations(page), null, 1), name).toBe('[]');
-  expect(await scrollsSideways(page), `${name} scrolls sideways`).toBe(false);
+  expect(await scrollsSideways(page), `${name} scrolls sideways`).toEqual([]);
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   UnstyledButton,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { useDisclosure } from '@mantine/hooks';
 import {
   IconBook,
   IconCalendar,
@@ -46,6 +46,7 @@ import { can } from '../../../functions/api/permissions';
 import { getMe } from '../../../functions/api/routes/profile';
 import { getMyMembership, listMyOrgs } from '../../../functions/api/routes/tenancy';
 import { useRoute } from '../app/queries';
+import { usePhoneScreen } from '../app/screen';
 import { useSession } from '../app/session';
 
 /** What a route shows in the breadcrumbs (react-router `handle`). */
@@ -203,7 +204,7 @@ function Crumbs() {
 export function AppLayout() {
   const { orgId } = useParams();
   const [opened, { toggle, close }] = useDisclosure();
-  const phone = useMediaQuery('(max-width: 48em)');
+  const phone = usePhoneScreen();
   return (
     <AppShell
       header={{ height: 60 }}

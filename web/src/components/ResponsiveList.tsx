@@ -3,8 +3,8 @@
  * a card per item on phones (a table would scroll sideways there), and the next page on request.
  */
 import { Card, Stack, Table } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
+import { usePhoneScreen } from '../app/screen';
 import { LoadMore } from './feedback';
 
 export interface Column<T> {
@@ -31,7 +31,7 @@ export function ResponsiveList<T>({
   card(item: T): ReactNode;
   paging: Parameters<typeof LoadMore>[0]['list'];
 }) {
-  const phone = useMediaQuery('(max-width: 48em)');
+  const phone = usePhoneScreen();
   return (
     <Stack gap="sm">
       {phone ? (
