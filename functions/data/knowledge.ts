@@ -21,7 +21,7 @@ import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { synonymsOf } from '../adapters/thesaurus';
 import type { AuditEntry } from '../api/schemas/audit';
-import type { KnowledgeEntrySummary, Passage } from '../api/schemas/knowledge';
+import { KnowledgeEntrySummary, type Passage } from '../api/schemas/knowledge';
 import {
   type Chunk,
   type EntryState,
@@ -40,19 +40,7 @@ import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
 import { type TxItem, transact } from './transact';
 
-const EntryItem = z.object({
-  id: z.string(),
-  orgId: z.string(),
-  title: z.string(),
-  tags: z.array(z.string()),
-  agentIds: z.array(z.string()),
-  contentBytes: z.number().int(),
-  chunkCount: z.number().int(),
-  rev: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().int(),
-});
+const EntryItem = KnowledgeEntrySummary.extend({ rev: z.string() });
 type EntryItem = z.infer<typeof EntryItem>;
 
 const ContentItem = z.object({ entryId: z.string(), content: z.string() });

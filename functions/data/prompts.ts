@@ -12,8 +12,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
-import { AuditActor, type AuditEntry } from '../api/schemas/audit';
-import type { AgentPromptRef, Prompt, PromptVersion } from '../api/schemas/prompts';
+import type { AuditEntry } from '../api/schemas/audit';
+import { type AgentPromptRef, Prompt, PromptVersion } from '../api/schemas/prompts';
 import { promptRefusals } from '../domain/prompts';
 import { type Refusal, refusals } from '../domain/refusal';
 import { auditPut } from './audit';
@@ -23,28 +23,9 @@ import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
 import { type TxItem, transact } from './transact';
 
-const PromptItem = z.object({
-  id: z.string(),
-  orgId: z.string(),
-  name: z.string(),
-  description: z.string().nullable(),
-  text: z.string(),
-  version: z.number().int(),
+const PromptItem = Prompt.omit({ agentIds: true }).extend({
   // A string set: DynamoDB drops the attribute when its last member is removed.
   usedBy: z.set(z.string()).optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-const PromptVersionItem = z.object({
-  promptId: z.string(),
-  version: z.number().int(),
-  name: z.string(),
-  description: z.string().nullable(),
-  text: z.string(),
-  note: z.string().nullable(),
-  author: AuditActor,
-  createdAt: z.string(),
 });
 
 function promptOf(item: Record<string, unknown>): Prompt {
@@ -59,7 +40,7 @@ function versionPut(orgId: string, version: PromptVersion): TxItem {
       Item: {
         ...keys.promptVersion(orgId, version.promptId, version.version),
         type: 'PROMPT_VERSION',
-        ...PromptVersionItem.parse(version),
+        ...PromptVersion.parse(version),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
@@ -184,7 +165,7 @@ export async function listPromptVersions(
     cursor: options.cursor,
     newestFirst: true,
   });
-  return { ...page, items: page.items.map((item) => PromptVersionItem.parse(item)) };
+  return { ...page, items: page.items.map((item) => PromptVersion.parse(item)) };
 }
 
 export async function getPromptVersion(
@@ -195,7 +176,7 @@ export async function getPromptVersion(
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.promptVersion(orgId, promptId, version) }),
   );
-  return Item ? PromptVersionItem.parse(Item) : undefined;
+  return Item ? PromptVersion.parse(Item) : undefined;
 }
 
 /**
