@@ -5,7 +5,7 @@ import { atBothSizes, desktop, openSection, screenshots, signIn } from '../suppo
 import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 describeInBrowser('Tasks board with live updates (two Chromium browsers against npm start)', (suite) => {
-  it('shows both members online; a move or a new task in one browser appears in the other without a reload', async () => {
+  it('shows both members online; a move (by button or drag) or a new task in one browser appears in the other without a reload', async () => {
     const shot = screenshots('tasks-board');
     const url = suite.stack.url;
     const api = stackApi(url);
@@ -65,6 +65,21 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
       await mine.getByText('“Email the quote” was added to Pending.').waitFor();
       await column(theirs, 'Pending').getByText('Email the quote').waitFor({ timeout: 10_000 });
       await both(theirs, 'new-task-seen-by-the-other');
+
+      // Dragged with the mouse: only the columns the task may move to take it; Max sees the move.
+      await mine.getByRole('listitem').filter({ hasText: 'Email the quote' }).hover();
+      await mine.mouse.down();
+      await column(mine, 'In progress').hover();
+      await column(mine, 'In progress').hover();
+      const targets = mine.locator('section[data-drop-target]');
+      await expect
+        .poll(() => targets.evaluateAll((s) => s.map((e) => e.querySelector('h2')?.textContent)))
+        .toEqual(['In progress', 'Cancelled']);
+      await shot(mine, 'dragging-a-task');
+      await mine.mouse.up();
+      await mine.getByText('“Email the quote” is in progress.').waitFor();
+      await column(theirs, 'In progress').getByText('Email the quote').waitFor({ timeout: 10_000 });
+      expect(await targets.count()).toBe(0);
 
       // The task's page, kept fresh too: Max completes it there, Olivia's board follows.
       await theirs.getByRole('link', { name: 'Call back Dana' }).click();

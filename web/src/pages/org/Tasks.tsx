@@ -1,5 +1,6 @@
 /**
- * The tasks board: a column per status with buttons for the moves each task can make, filters by
+ * The tasks board: a column per status with buttons for the moves each task can make (and, with a
+ * pointer, a card dragged onto a column it may move to), filters by
  * assignee or agent (the API lists by one of them at a time), a form for a new task, and who of the
  * org has the site open. Changes from anywhere (another member, an agent, a webhook) arrive over
  * the org's live channel and refresh the board without a reload.
@@ -42,18 +43,28 @@ import { useChange, useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import {
+  canMove,
   MoveButtons,
   mayMove,
   statusLabels,
   TaskBadges,
   taskTitle,
   typeLabels,
+  useMoveTask,
   useTaskPeople,
 } from './task-parts';
 
 const columnSize = 25;
 
 type Filter = { assignedTo?: string; agentId?: string };
+
+/** The card being dragged across the board, and what dropping it on a column does. */
+interface BoardDrag {
+  task: Task | null;
+  start(task: Task): void;
+  end(): void;
+  drop(to: TaskStatus): void;
+}
 
 /** A form's blank text fields are absent, as the API reads them, not empty strings it would refuse. */
 const blankless = (values: Record<string, unknown>) =>
@@ -169,14 +180,34 @@ function TaskCard({
   task,
   mayChange,
   who,
+  drag,
 }: {
   orgId: string;
   task: Task;
   mayChange: boolean;
   who?: string;
+  drag: BoardDrag;
 }) {
+  const movable = mayChange && taskStatuses.some((to) => canMove(task.status, to));
   return (
-    <Card withBorder padding="sm" role="listitem" data-task-id={task.id}>
+    <Card
+      withBorder
+      padding="sm"
+      role="listitem"
+      data-task-id={task.id}
+      draggable={movable}
+      style={movable ? { cursor: 'grab' } : undefined}
+      onDragStart={
+        movable
+          ? (e: React.DragEvent) => {
+              e.dataTransfer.effectAllowed = 'move';
+              e.dataTransfer.setData('text/plain', taskTitle(task));
+              drag.start(task);
+            }
+          : undefined
+      }
+      onDragEnd={movable ? drag.end : undefined}
+    >
       <Stack gap={6}>
         <Text fw={600} component={Link} to={task.id} style={{ overflowWrap: 'anywhere' }}>
           {taskTitle(task)}
@@ -198,13 +229,17 @@ function Column({
   tasks,
   footer,
   render,
+  drag,
 }: {
   status: TaskStatus;
   tasks: Task[];
   footer?: React.ReactNode;
   render(task: Task): React.ReactNode;
+  drag: BoardDrag;
 }) {
   const headingId = `column-${status}`;
+  // Only the columns the dragged task may move to accept it, and they show it.
+  const target = drag.task !== null && canMove(drag.task.status, status);
   return (
     <Card
       withBorder
@@ -212,6 +247,26 @@ function Column({
       bg="var(--mantine-color-default-hover)"
       component="section"
       aria-labelledby={headingId}
+      data-drop-target={target || undefined}
+      style={
+        target ? { outline: '2px dashed var(--mantine-primary-color-filled)', outlineOffset: -2 } : undefined
+      }
+      onDragOver={
+        target
+          ? (e: React.DragEvent) => {
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'move';
+            }
+          : undefined
+      }
+      onDrop={
+        target
+          ? (e: React.DragEvent) => {
+              e.preventDefault();
+              drag.drop(status);
+            }
+          : undefined
+      }
     >
       <Stack gap="xs">
         <Group justify="space-between" gap="xs">
@@ -240,15 +295,19 @@ function StatusColumn({
   orgId,
   status,
   render,
+  drag,
 }: {
   orgId: string;
   status: TaskStatus;
   render(t: Task): React.ReactNode;
+  drag: BoardDrag;
 }) {
   const list = usePagedRoute(listTasks, { params: { orgId }, query: { status, limit: columnSize } });
   return (
     <Loaded query={{ ...list, data: list.items }} rows={2}>
-      {(items) => <Column status={status} tasks={items} render={render} footer={<LoadMore list={list} />} />}
+      {(items) => (
+        <Column status={status} tasks={items} render={render} drag={drag} footer={<LoadMore list={list} />} />
+      )}
     </Loaded>
   );
 }
@@ -258,10 +317,12 @@ function FilteredColumns({
   orgId,
   filter,
   render,
+  drag,
 }: {
   orgId: string;
   filter: Filter;
   render(t: Task): React.ReactNode;
+  drag: BoardDrag;
 }) {
   const list = usePagedRoute(listTasks, { params: { orgId }, query: { ...filter, limit: 100 } });
   return (
@@ -275,6 +336,7 @@ function FilteredColumns({
                 status={status}
                 tasks={items.filter((t) => t.status === status)}
                 render={render}
+                drag={drag}
               />
             ))}
           </Board>
@@ -326,6 +388,17 @@ export function Tasks() {
   const { role, members: memberList, emailOf, agents } = useTaskPeople(orgId);
   const [filter, setFilter] = useState<Filter>({});
   const [creating, setCreating] = useState(false);
+  const [dragged, setDragged] = useState<Task | null>(null);
+  const { move } = useMoveTask(orgId);
+  const drag: BoardDrag = {
+    task: dragged,
+    start: setDragged,
+    end: () => setDragged(null),
+    drop: (to) => {
+      if (dragged) move(dragged, to);
+      setDragged(null);
+    },
+  };
 
   const who = (task: Task) => {
     const assignee = task.assignedTo
@@ -343,6 +416,7 @@ export function Tasks() {
       task={task}
       who={who(task)}
       mayChange={mayMove(role, profile.id, task)}
+      drag={drag}
     />
   );
   const filtered = filter.assignedTo || filter.agentId;
@@ -385,11 +459,11 @@ export function Tasks() {
         />
       </Group>
       {filtered ? (
-        <FilteredColumns orgId={orgId} filter={filter} render={render} />
+        <FilteredColumns orgId={orgId} filter={filter} render={render} drag={drag} />
       ) : (
         <Board>
           {taskStatuses.map((status) => (
-            <StatusColumn key={status} orgId={orgId} status={status} render={render} />
+            <StatusColumn key={status} orgId={orgId} status={status} render={render} drag={drag} />
           ))}
         </Board>
       )}

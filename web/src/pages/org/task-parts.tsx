@@ -93,14 +93,34 @@ export function TaskBadges({ task }: { task: Task }) {
 
 export const taskTitle = (task: Task) => task.subject || `${typeLabels[task.type]} task`;
 
-/** The buttons for the moves a task can make now; each sends the version it was shown, so a stale move is refused. */
-export function MoveButtons({ orgId, task }: { orgId: string; task: Task }) {
-  const title = taskTitle(task);
-  // Announced as the change lands, before the refresh moves this card (and these buttons) away.
+/** True when the state machine lets a task in `from` move to `to` (a drop target on the board). */
+export const canMove = (from: TaskStatus, to: TaskStatus) => moves[from].some((m) => m.to === to);
+
+/**
+ * Moving a task, by button or by drag: sends the version the task was shown at, so a stale move
+ * is refused, and says so when the change lands (before the refresh moves its card away).
+ */
+export function useMoveTask(orgId: string) {
   const move = useChange(updateTask, {
     orgId,
-    onSuccess: ({ data }) => announceDone(`“${title}” is ${statusLabels[data.status].toLowerCase()}.`),
+    onSuccess: ({ data }) =>
+      announceDone(`“${taskTitle(data)}” is ${statusLabels[data.status].toLowerCase()}.`),
   });
+  return {
+    move: (task: Task, to: TaskStatus) =>
+      move.mutate(
+        { params: { orgId, taskId: task.id }, body: { status: to }, etag: `"${task.version}"` },
+        { onError: (error) => announceFailure(`“${taskTitle(task)}” did not move`, error) },
+      ),
+    /** The status a move under way is heading to, if any. */
+    pendingTo: move.isPending ? move.variables?.body?.status : undefined,
+  };
+}
+
+/** The buttons for the moves a task can make now: the keyboard's (and the phone's) way to move it. */
+export function MoveButtons({ orgId, task }: { orgId: string; task: Task }) {
+  const title = taskTitle(task);
+  const { move, pendingTo } = useMoveTask(orgId);
   return (
     <Group gap={6} wrap="wrap">
       {moves[task.status].map(({ to, verb }, i) => (
@@ -110,14 +130,9 @@ export function MoveButtons({ orgId, task }: { orgId: string; task: Task }) {
           // The way forward stands out; the others are plain (light colours fail contrast here).
           variant={i === 0 ? 'light' : 'default'}
           aria-label={`${verb}: ${title}`}
-          loading={move.isPending && move.variables?.body?.status === to}
-          disabled={move.isPending}
-          onClick={() =>
-            move.mutate(
-              { params: { orgId, taskId: task.id }, body: { status: to }, etag: `"${task.version}"` },
-              { onError: (error) => announceFailure(`“${title}” did not move`, error) },
-            )
-          }
+          loading={pendingTo === to}
+          disabled={pendingTo !== undefined}
+          onClick={() => move(task, to)}
         >
           {verb}
         </Button>
