@@ -39,7 +39,7 @@ import {
   IconUser,
   IconUsers,
 } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation, useMatches, useNavigate, useParams } from 'react-router';
 import type { Permission } from '../../../functions/api/permissions';
 import { can } from '../../../functions/api/permissions';
@@ -89,6 +89,15 @@ function OrgSwitcher({ orgId }: { orgId: string | undefined }) {
     value: o.org.id,
     label: o.org.displayName ?? o.org.name,
   }));
+  // An org joined since the list was loaded (an invite accepted elsewhere, a membership added
+  // through the API) is not in it yet: reload the list once for it, or the picker shows no org.
+  const missing = !!orgId && orgs.isSuccess && !data.some((o) => o.value === orgId);
+  const reloadedFor = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!missing || reloadedFor.current === orgId) return;
+    reloadedFor.current = orgId;
+    orgs.refetch();
+  }, [missing, orgId, orgs]);
   return (
     <Select
       aria-label="Organization"
