@@ -55,6 +55,7 @@ describeInBrowser('Platform admin and dashboard (Chromium against npm start)', (
     const member = await launchChromium();
     try {
       const memberPage = await member.browser.newPage();
+      const memberShot = atBothSizes(screenshots('platform-admin-member'));
       await memberPage.setViewportSize(desktop);
       await signIn(memberPage, url, ownerEmail);
       await memberPage.goto(`${url}/#/orgs/${org.id}`);
@@ -89,13 +90,13 @@ describeInBrowser('Platform admin and dashboard (Chromium against npm start)', (
         .getByText(/This organization is suspended by the platform operator/)
         .first()
         .waitFor();
-      await atBothSizes(screenshots('platform-admin-member'))(memberPage, 'locked-out');
+      await memberShot(memberPage, 'locked-out');
 
       await page.getByRole('button', { name: 'Reactivate organization' }).click();
       await page.getByRole('button', { name: 'Suspend organization' }).waitFor();
       await memberPage.reload();
       await memberPage.getByRole('heading', { name: 'Suspense Rockets', level: 1 }).waitFor();
-      await atBothSizes(screenshots('platform-admin-member'))(memberPage, 'back-in');
+      await memberShot(memberPage, 'back-in');
 
       // Both actions, and the reads before them, are in the platform audit log.
       await page

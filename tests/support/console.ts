@@ -2,7 +2,7 @@
  * Driving the admin console in Chromium: sign in, the welcome form, screenshots of each step
  * (under test-output/, ignored by git) and axe-core accessibility checks.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -40,6 +40,8 @@ export async function signIn(page: Page, url: string, email: string, timeZone = 
 /** Saves numbered screenshots of one test's steps under test-output/screenshots/<test>/. */
 export function screenshots(test: string) {
   const dir = join(outputRoot, test);
+  // A fresh folder per run: an earlier run's shots, numbered otherwise, would read as this one's.
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let step = 0;
   return async (page: Page, name: string) => {
@@ -99,12 +101,25 @@ export async function openSection(page: Page, url: string, orgId: string, sectio
 }
 
 /**
+ * Waits for running CSS transitions to end (the navigation drawer sliding away after a resize, a
+ * hover fading): the bars judge, and the screenshots show, the screen as it settles.
+ */
+export async function transitionsSettled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.getAnimations().some((a) => a instanceof CSSTransition && a.playState === 'running'),
+    undefined,
+    { timeout: 5_000 },
+  );
+}
+
+/**
  * The bars every screen meets: no serious or critical axe violations and no sideways scrolling.
  * The pointer moves off the page first: a hovered control is its own, darker state, not the page's.
  */
 export async function expectScreenBarsMet(page: Page, name = page.url()): Promise<void> {
   const size = page.viewportSize()!;
   await page.mouse.move(size.width - 2, size.height - 2);
+  await transitionsSettled(page);
   expect(JSON.stringify(await seriousViolations(page), null, 1), name).toBe('[]');
   expect(await scrollsSideways(page), `${name} scrolls sideways`).toEqual([]);
 }
