@@ -40,7 +40,7 @@ import {
   IconUsers,
 } from '@tabler/icons-react';
 import { type ReactNode, useEffect, useRef } from 'react';
-import { Link, Outlet, useLocation, useMatches, useNavigate, useParams } from 'react-router';
+import { Link, Outlet, useLocation, useMatch, useMatches, useNavigate, useParams } from 'react-router';
 import type { Permission } from '../../../functions/api/permissions';
 import { can } from '../../../functions/api/permissions';
 import { getMe } from '../../../functions/api/routes/profile';
@@ -211,7 +211,9 @@ function Crumbs() {
 }
 
 export function AppLayout() {
-  const { orgId } = useParams();
+  // The org being worked in: only under /orgs/ (the platform admin's /admin/orgs/:orgId views an
+  // org from outside; it gets no org navigation and no org in the picker).
+  const orgId = useMatch('/orgs/:orgId/*')?.params.orgId;
   const [opened, { toggle, close }] = useDisclosure();
   const phone = usePhoneScreen();
   return (

@@ -362,7 +362,8 @@ function OnlineNow({ people, members }: { people: PresenceEvent[]; members: Memb
   return (
     <Group gap="xs" aria-label="Online now" role="group">
       <Text size="sm">Online now</Text>
-      <Avatar.Group>
+      {/* A slight overlap only: the default hides the second initial of every avatar but the last. */}
+      <Avatar.Group spacing={4}>
         {people.map((p) => (
           <Tooltip key={p.userId} label={nameOf(p)} withArrow>
             <Avatar
