@@ -33,6 +33,7 @@ import {
 import { refusals } from '../domain/refusal';
 import { buildIndex, type IndexedChunk, type KnowledgeIndex, searchIndex } from '../domain/retrieval';
 import { logger } from '../lib/logger';
+import { usableAgentCheck } from './agent-use';
 import { auditPut } from './audit';
 import { batchDelete, batchWrite } from './batch';
 import { ddb, tableName } from './client';
@@ -94,19 +95,6 @@ function versionBump(orgId: string, entries: number, bytes: number): TxItem {
   };
 }
 
-/** Each named agent is the org's own (not deleted) or shared into it, checked where the write commits. */
-function agentChecks(orgId: string, agentIds: readonly string[]): TxItem[] {
-  return agentIds.map((agentId) => ({
-    ConditionCheck: {
-      TableName: tableName(),
-      Key: keys.agent(orgId, agentId),
-      ConditionExpression: '#type = :shared OR (#type = :agent AND #status <> :deleted)',
-      ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-      ExpressionAttributeValues: { ':shared': 'AGENT_SHARED', ':agent': 'AGENT', ':deleted': 'deleted' },
-    },
-  }));
-}
-
 /**
  * Writes an entry (new, or replacing `previous`), its content when it changed and its chunks when
  * given, as described at the top. Refusals: stale or changed meanwhile, the bank full, an agent
@@ -163,7 +151,9 @@ async function writeEntry(
         ]),
   ];
   const checksAt = fixed.length;
-  fixed.push(...(agentsChanged ? agentChecks(entry.orgId, entry.agentIds) : []));
+  fixed.push(
+    ...(agentsChanged ? entry.agentIds.map((agentId) => usableAgentCheck(entry.orgId, agentId)) : []),
+  );
   const fresh = chunks ? chunkPuts(entry, chunks) : [];
   const stale = chunks && previous ? chunkKeys(previous) : [];
   const inline = fixed.length + fresh.length + stale.length <= maxTransactionItems;

@@ -21,6 +21,7 @@ import {
   taskRefusals,
   transitionRefusal,
 } from '../domain/tasks';
+import { usableAgentCheck } from './agent-use';
 import { auditPut } from './audit';
 import { ddb, tableName } from './client';
 import { counterAdd as addToCounter, readCounters } from './counters';
@@ -89,19 +90,6 @@ function taskPut(task: Task, condition: string, values: Record<string, unknown> 
 const counterAdd = (task: Task, deltas: [string, number][]): TxItem =>
   addToCounter(keys.taskCounter(task.orgId, taskBucket(task.createdAt)), 'TASK_COUNT', deltas);
 
-/** The org's own agent (not deleted) or an agent shared into it. */
-function agentCheck(orgId: string, agentId: string): TxItem {
-  return {
-    ConditionCheck: {
-      TableName: tableName(),
-      Key: keys.agent(orgId, agentId),
-      ConditionExpression: '(#type = :agent AND #status <> :deleted) OR #type = :shared',
-      ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-      ExpressionAttributeValues: { ':agent': 'AGENT', ':deleted': 'deleted', ':shared': 'AGENT_SHARED' },
-    },
-  };
-}
-
 function memberCheck(orgId: string, userId: string): TxItem {
   return {
     ConditionCheck: {
@@ -137,7 +125,7 @@ function idempotencyPut(task: Task, marker: IdempotencyMarker): TxItem {
 function referenceChecks(task: Task, before?: Task) {
   const checks: { item: TxItem; refusal: () => Refusal }[] = [];
   if (task.agentId && task.agentId !== before?.agentId)
-    checks.push({ item: agentCheck(task.orgId, task.agentId), refusal: taskRefusals.noSuchAgent });
+    checks.push({ item: usableAgentCheck(task.orgId, task.agentId), refusal: taskRefusals.noSuchAgent });
   if (task.assignedTo && task.assignedTo !== before?.assignedTo)
     checks.push({ item: memberCheck(task.orgId, task.assignedTo), refusal: taskRefusals.noSuchMember });
   return checks;
