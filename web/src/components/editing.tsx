@@ -2,7 +2,7 @@
  * What editors of one org resource share: loading it with the caller's role, the copy the forms
  * send If-Match against, saving over it, the refusal of a stale save, and a size counter for long text.
  */
-import { Alert, Button, Card, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Stack, Text } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import { IconAlertTriangle, IconRefresh, IconTrash } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
@@ -14,7 +14,7 @@ import { ApiError, type Result } from '../app/api';
 import { useRoute } from '../app/queries';
 import { confirmDestructive } from './confirm';
 import { announceDone, Empty, Loaded, ProblemAlert } from './feedback';
-import { FormActions } from './forms';
+import { FormActions, SectionCard } from './forms';
 
 export const isStale = (error: unknown) => error instanceof ApiError && error.problem.status === 412;
 
@@ -185,45 +185,42 @@ export function SaveBar({
 }
 
 /**
- * An editor's "Delete" card: what deleting does, and the button (`label`, also the confirmation's
- * title and its button) that asks with `message` before `onDelete`. `children` follow the button.
+ * A card for an action that cannot be undone (deleting, leaving): what it does, and the button
+ * (`label`, also the confirmation's title and its button) that asks with `message` before
+ * `onConfirm`. `children` (the refusal, if any) follow the button.
  */
-export function DeleteCard({
+export function DangerCard({
+  title = 'Delete',
   explanation,
   label,
+  icon = <IconTrash size={16} />,
   message,
   pending,
-  onDelete,
+  onConfirm,
   children,
 }: {
-  explanation: ReactNode;
+  title?: string;
+  explanation: string;
   label: string;
+  icon?: ReactNode;
   message: string;
   pending: boolean;
-  onDelete(): void;
+  onConfirm(): void;
   children?: ReactNode;
 }) {
   return (
-    <Card withBorder>
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Delete
-        </Title>
-        <Text size="sm">{explanation}</Text>
-        <Button
-          color="red"
-          variant="light"
-          w="fit-content"
-          leftSection={<IconTrash size={16} />}
-          loading={pending}
-          onClick={() =>
-            confirmDestructive({ title: label, message, confirmLabel: label, onConfirm: onDelete })
-          }
-        >
-          {label}
-        </Button>
-        {children}
-      </Stack>
-    </Card>
+    <SectionCard title={title} description={explanation}>
+      <Button
+        color="red"
+        variant="light"
+        w="fit-content"
+        leftSection={icon}
+        loading={pending}
+        onClick={() => confirmDestructive({ title: label, message, confirmLabel: label, onConfirm })}
+      >
+        {label}
+      </Button>
+      {children}
+    </SectionCard>
   );
 }

@@ -46,7 +46,14 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import { isStale, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
+import {
+  DangerCard,
+  isStale,
+  OrgResource,
+  SaveBar,
+  useEditBase,
+  useSaveOverBase,
+} from '../../components/editing';
 import { announceDone, announceFailure, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import { FormCard, SectionCard } from '../../components/forms';
 import { ModelForm, ReadOnlyModel } from './AgentModel';
@@ -511,28 +518,16 @@ function DeleteAgent({ orgId, agent }: { orgId: string; agent: Agent }) {
     },
   });
   return (
-    <SectionCard
+    <DangerCard
       title="Delete agent"
-      description="The agent stops at once, its seat is freed, it leaves every organization it is shared with, and its keys are deleted after 7 days."
+      explanation="The agent stops at once, its seat is freed, it leaves every organization it is shared with, and its keys are deleted after 7 days."
+      label="Delete agent"
+      message={`Delete ${agent.name}? This cannot be undone.`}
+      pending={remove.isPending}
+      onConfirm={() => remove.mutate({ params: { orgId, agentId: agent.id } })}
     >
       <ProblemAlert error={remove.error} />
-      <Button
-        color="red"
-        w="fit-content"
-        leftSection={<IconTrash size={16} />}
-        loading={remove.isPending}
-        onClick={() =>
-          confirmDestructive({
-            title: 'Delete agent',
-            message: `Delete ${agent.name}? This cannot be undone.`,
-            confirmLabel: 'Delete agent',
-            onConfirm: () => remove.mutate({ params: { orgId, agentId: agent.id } }),
-          })
-        }
-      >
-        Delete agent
-      </Button>
-    </SectionCard>
+    </DangerCard>
   );
 }
 

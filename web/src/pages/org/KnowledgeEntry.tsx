@@ -24,7 +24,7 @@ import type { Result } from '../../app/api';
 import { useApiForm } from '../../app/forms';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { DeleteCard, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
+import { DangerCard, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, announceFailure, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
 import { AgentsLimitedTo, EntryFields, type EntryValues, TagBadges } from './knowledge-parts';
@@ -159,12 +159,12 @@ function DeleteEntry({ orgId, entry }: { orgId: string; entry: Entry }) {
     },
   });
   return (
-    <DeleteCard
+    <DangerCard
       explanation="Deleting takes the entry out of every search at once."
       label="Delete entry"
       message={`Delete ${entry.title}? Agents no longer answer from it. This cannot be undone.`}
       pending={remove.isPending}
-      onDelete={() =>
+      onConfirm={() =>
         remove.mutate(
           { params: { orgId, entryId: entry.id } },
           { onError: (error) => announceFailure('Entry not deleted', error) },

@@ -31,6 +31,7 @@ import { pagedKey, updatePagedItems, usePagedRoute } from '../../app/paging';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
+import { DangerCard } from '../../components/editing';
 import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { SectionCard } from '../../components/forms';
 import { ResponsiveList } from '../../components/ResponsiveList';
@@ -277,29 +278,17 @@ function LeaveOrganization({ orgId }: { orgId: string }) {
     },
   });
   return (
-    <SectionCard
+    <DangerCard
       title="Leave organization"
-      description="You lose access to this organization; someone must invite you again to come back."
+      explanation="You lose access to this organization; someone must invite you again to come back."
+      label="Leave organization"
+      icon={<IconDoorExit size={16} />}
+      message="Leave this organization? You lose access at once."
+      pending={leave.isPending}
+      onConfirm={() => leave.mutate({ params: { orgId } })}
     >
       <ProblemAlert error={leave.error} />
-      <Button
-        color="red"
-        variant="light"
-        w="fit-content"
-        leftSection={<IconDoorExit size={16} />}
-        loading={leave.isPending}
-        onClick={() =>
-          confirmDestructive({
-            title: 'Leave organization',
-            message: 'Leave this organization? You lose access at once.',
-            confirmLabel: 'Leave organization',
-            onConfirm: () => leave.mutate({ params: { orgId } }),
-          })
-        }
-      >
-        Leave organization
-      </Button>
-    </SectionCard>
+    </DangerCard>
   );
 }
 

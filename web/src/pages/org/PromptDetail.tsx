@@ -38,7 +38,7 @@ import { useApiForm } from '../../app/forms';
 import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { DeleteCard, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
+import { DangerCard, OrgResource, SaveBar, useEditBase, useSaveOverBase } from '../../components/editing';
 import { announceDone, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
 import { FormCard } from '../../components/forms';
 import { monospace, PromptFields, type PromptValues, usedByText } from './prompt-parts';
@@ -368,15 +368,15 @@ function DeletePrompt({ orgId, prompt }: { orgId: string; prompt: Prompt }) {
     },
   });
   return (
-    <DeleteCard
+    <DangerCard
       explanation="Deleting removes the prompt and all its versions. It is refused while agents use it: point them at another prompt first."
       label="Delete prompt"
       message={`Delete ${prompt.name} and its ${prompt.version} ${prompt.version === 1 ? 'version' : 'versions'}? This cannot be undone.`}
       pending={remove.isPending}
-      onDelete={() => remove.mutate({ params: { orgId, promptId: prompt.id } })}
+      onConfirm={() => remove.mutate({ params: { orgId, promptId: prompt.id } })}
     >
       <ProblemAlert error={remove.error} title="Prompt not deleted" />
-    </DeleteCard>
+    </DangerCard>
   );
 }
 
