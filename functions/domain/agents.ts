@@ -96,6 +96,37 @@ export function llmEndpointRefusal(
     : null;
 }
 
+const originOf = (url: string | null | undefined) => (url ? new URL(url).origin : null);
+
+/**
+ * A stored key is only ever sent to the server it was given for: moving the chatbot endpoint or an
+ * openai-compatible LLM's base URL to another origin must give the key again (or null to clear
+ * it). Otherwise whoever may edit the agent could point it at their own server and receive a key
+ * they were never shown.
+ */
+export function keyMoveRefusal(agent: AgentState, patch: UpdateAgentBody): Refusal | null {
+  const message = 'give the key again, or null to clear it, when its address moves to another server';
+  const { chatbotEndpoint, chatbotKey, llm } = patch;
+  if (
+    chatbotEndpoint &&
+    chatbotKey === undefined &&
+    agent.keyHints.chatbot !== undefined &&
+    originOf(chatbotEndpoint) !== originOf(agent.chatbotEndpoint)
+  ) {
+    return refuse('invalid', message, 'chatbotKey');
+  }
+  const storedBase = agent.llm?.provider === 'openai-compatible' ? agent.llm.baseUrl : null;
+  if (
+    llm?.provider === 'openai-compatible' &&
+    llm.apiKey === undefined &&
+    agent.keyHints.llm !== undefined &&
+    originOf(llm.baseUrl) !== originOf(storedBase)
+  ) {
+    return refuse('invalid', message, 'llm.apiKey');
+  }
+  return null;
+}
+
 /**
  * The key change an LLM setting asks for: absent keeps the key, null (no LLM) or Bedrock (no key
  * there) clears it, an openai-compatible setting sets, clears or keeps it as its apiKey says.

@@ -27,6 +27,7 @@ import {
   type KeyChanges,
   type KeyHints,
   keyChangesOf,
+  keyMoveRefusal,
   llmEndpointRefusal,
   llmKeyChange,
   newAgent,
@@ -130,6 +131,7 @@ export const handler = httpHandler([
     checkIfMatch(ifMatch, current);
     enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
     enforce(llmEndpointRefusal(body.llm, config().agentEndpointsAllowPrivate));
+    enforce(keyMoveRefusal(current, body));
     const updated = await saveChange(
       current,
       { chatbot: body.chatbotKey, llm: llmKeyChange(body.llm) },

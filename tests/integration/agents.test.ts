@@ -166,6 +166,71 @@ describe('agents', () => {
     });
   });
 
+  it('sends a stored key only to the server it was given for: moving its address needs the key again', async () => {
+    const { org, owner } = await team('agents-key-move');
+    const made = await create(org.id, owner, {
+      name: 'Moving',
+      type: 'chat',
+      chatbotEndpoint: 'https://bot.example.com/chat',
+      chatbotKey: 'cb-STAYS-HOME-abcd',
+      llm: {
+        provider: 'openai-compatible',
+        baseUrl: 'https://llm.example.com/v1',
+        model: 'm',
+        apiKey: 'llm-STAYS-wxyz',
+      },
+    });
+    const path = `/orgs/${org.id}/agents/${made.body.id}`;
+    const before = await tenantSnapshot(org.id);
+    const moves: [Record<string, unknown>, string][] = [
+      [{ chatbotEndpoint: 'https://attacker.example.net/collect' }, 'chatbotKey'],
+      [{ chatbotEndpoint: 'https://bot.example.com:8443/chat' }, 'chatbotKey'],
+      [
+        { llm: { provider: 'openai-compatible', baseUrl: 'https://attacker.example.net/v1', model: 'm' } },
+        'llm.apiKey',
+      ],
+    ];
+    for (const [body, field] of moves) {
+      const refused = await call('PATCH', path, { as: owner, body });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(fieldsOf(refused.body)).toEqual([field]);
+    }
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+    expect(await readAgentKeys(org.id, made.body.id)).toEqual({
+      chatbot: 'cb-STAYS-HOME-abcd',
+      llm: 'llm-STAYS-wxyz',
+    });
+
+    // Another path on the same server keeps the key; a move with its key, or clearing it, is allowed.
+    const samePlace = await call('PATCH', path, {
+      as: owner,
+      body: {
+        chatbotEndpoint: 'https://bot.example.com/v2/chat',
+        llm: { provider: 'openai-compatible', baseUrl: 'https://llm.example.com/v2', model: 'm' },
+      },
+    });
+    expect(samePlace.status).toBe(200);
+    expect(samePlace.body.chatbotKey).toEqual({ set: true, last4: 'abcd' });
+    const moved = await call('PATCH', path, {
+      as: owner,
+      body: { chatbotEndpoint: 'https://bots.example.org/chat', chatbotKey: 'cb-NEW-HOME-9999' },
+    });
+    expect(moved.body.chatbotKey).toEqual({ set: true, last4: '9999' });
+    const cleared = await call('PATCH', path, {
+      as: owner,
+      body: {
+        llm: {
+          provider: 'openai-compatible',
+          baseUrl: 'https://other.example.org/v1',
+          model: 'm',
+          apiKey: null,
+        },
+      },
+    });
+    expect(cleared.body.llm.apiKey).toEqual({ set: false });
+    expect(await readAgentKeys(org.id, made.body.id)).toEqual({ chatbot: 'cb-NEW-HOME-9999' });
+  });
+
   it('keeps concurrent creates within the plan’s maxAgents, and deleting frees a place', async () => {
     const { org, owner } = await team('agents-limit');
     const results = await Promise.all(
