@@ -18,7 +18,9 @@ import {
 } from '../domain/phone-numbers';
 import { type Refusal, refusals } from '../domain/refusal';
 import { logger } from '../lib/logger';
+import { isOwnAgent, ownAgentCheck } from './agent-use';
 import { auditPut } from './audit';
+import { batchGet } from './batch';
 import { ddb, tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
@@ -88,6 +90,27 @@ export async function getPhoneNumber(orgId: string, e164: string): Promise<Store
   return Item ? phoneNumberOf(Item) : undefined;
 }
 
+/**
+ * The number and, when it is to be assigned to `agentId`, whether that agent may take it (the
+ * org's own, not deleted), in one read: the assignment routes LiveKit before it writes, and must
+ * not send a number's calls to an agent it would then refuse.
+ */
+export async function getPhoneNumberFor(
+  orgId: string,
+  e164: string,
+  agentId: string | null,
+): Promise<{ number: StoredPhoneNumber | undefined; agentMayTake: boolean }> {
+  const numberKey = keys.phoneNumber(orgId, e164);
+  const agentKey = agentId ? keys.agent(orgId, agentId) : undefined;
+  const items = await batchGet(agentKey ? [numberKey, agentKey] : [numberKey]);
+  const itemAt = (key: { sk: string }) => items.find((item) => item.sk === key.sk);
+  const number = itemAt(numberKey);
+  return {
+    number: number ? phoneNumberOf(number) : undefined,
+    agentMayTake: agentKey ? isOwnAgent(itemAt(agentKey)) : true,
+  };
+}
+
 /** The number, its platform-wide claim, its place under the plan's limit and the audit entry, all or nothing. */
 export async function createPhoneNumber(
   number: PhoneNumber,
@@ -128,22 +151,9 @@ export async function savePhoneNumber(
   audit: AuditEntry,
   ifChanged: () => Refusal,
 ): Promise<void> {
-  const agentCheck: TxItem[] = number.agentId
-    ? [
-        {
-          ConditionCheck: {
-            TableName: tableName(),
-            Key: keys.agent(number.orgId, number.agentId),
-            ConditionExpression: '#type = :agent AND #status <> :deleted',
-            ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-            ExpressionAttributeValues: { ':agent': 'AGENT', ':deleted': 'deleted' },
-          },
-        },
-      ]
-    : [];
   const outcome = await transact([
     numberPut(number, 'version = :expected', { ':expected': expectedVersion }),
-    ...agentCheck,
+    ...(number.agentId ? [ownAgentCheck(number.orgId, number.agentId)] : []),
     auditPut(audit),
   ]);
   if (outcome.ok) return;

@@ -8,7 +8,7 @@ import {
 import type { PhoneNumber } from '../api/schemas/phone-numbers';
 import * as orgs from '../data/orgs';
 import * as phoneNumbers from '../data/phone-numbers';
-import { assignPhoneNumber, newPhoneNumber } from '../domain/phone-numbers';
+import { assignPhoneNumber, newPhoneNumber, phoneNumberRefusals } from '../domain/phone-numbers';
 import { logger } from '../lib/logger';
 import { httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found, lostRace } from './pipeline/refusals';
@@ -65,8 +65,14 @@ export const handler = httpHandler([
   })),
 
   implement(updatePhoneNumber, async ({ params, body, ifMatch, audit, now }) => {
-    const current = found(await phoneNumbers.getPhoneNumber(params.orgId, params.e164));
+    const { number, agentMayTake } = await phoneNumbers.getPhoneNumberFor(
+      params.orgId,
+      params.e164,
+      body.agentId,
+    );
+    const current = found(number);
     checkIfMatch(ifMatch, current);
+    if (!agentMayTake) throw phoneNumberRefusals.noSuchAgent();
     const routing = await reroute(current, body.agentId);
     const updated = { ...assignPhoneNumber(current, body.agentId, now), sipDispatchRuleId: routing.ruleId };
     try {

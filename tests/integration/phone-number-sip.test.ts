@@ -85,6 +85,21 @@ describe('phone numbers with a SIP trunk', () => {
     expect(await storedRule(org.id, e164)).toBeNull();
   });
 
+  it('never routes a number to an agent it may not take: another org’s or a deleted one is refused before LiveKit', async () => {
+    const e164 = '+14155550164';
+    const { owner, org, a } = await setup('sip-foreign-agent', e164);
+    const other = await setup('sip-foreign-owner', '+14155550165');
+    expect((await call('DELETE', `/orgs/${org.id}/agents/${a}`, { as: owner })).status).toBe(204);
+    const sent = standin.requests.length;
+    for (const agentId of [other.a, a]) {
+      const refused = await call('PATCH', numberPath(org.id, e164), { as: owner, body: { agentId } });
+      expect(refused.status).toBe(404);
+      expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['agentId']);
+    }
+    expect(standin.requests.slice(sent)).toEqual([]);
+    expect(rulesFor(e164)).toEqual([]);
+  });
+
   it('LiveKit refusing the rule is a 502 and nothing is written', async () => {
     const e164 = '+14155550163';
     const { owner, org, a } = await setup('sip-refused', e164);
