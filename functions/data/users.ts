@@ -94,8 +94,12 @@ export const dynamoUserStore: UserStore = {
   },
 };
 
-/** Users holding this email (one per identity provider at most in practice). */
-export async function findUserIdsByEmail(email: string): Promise<string[]> {
+/**
+ * Users holding this email (one per identity provider at most in practice); with `verifiedOnly`,
+ * only those whose provider vouched for it, for decisions that must not land on someone who
+ * merely typed the address.
+ */
+export async function findUserIdsByEmail(email: string, { verifiedOnly = false } = {}): Promise<string[]> {
   const { gsi1pk, gsi1sk } = keys.userEmailIndex(email);
   const { Items } = await ddb().send(
     new QueryCommand({
@@ -103,9 +107,11 @@ export async function findUserIdsByEmail(email: string): Promise<string[]> {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
       ExpressionAttributeValues: { ':pk': gsi1pk, ':sk': gsi1sk },
-      ProjectionExpression: 'id',
+      ProjectionExpression: 'id, emailVerified',
       Limit: 10,
     }),
   );
-  return (Items ?? []).map((item) => String(item.id));
+  return (Items ?? [])
+    .filter((item) => !verifiedOnly || item.emailVerified === true)
+    .map((item) => String(item.id));
 }

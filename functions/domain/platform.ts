@@ -54,8 +54,17 @@ export const platformRefusals = {
   noSuchPerson: (field: string) =>
     refuse(
       'not_found',
-      'Nobody has signed in with that email or user id yet; they must sign in once first.',
+      field === 'email'
+        ? 'Nobody has signed in with that email, verified, yet; they must sign in once first.'
+        : 'Nobody has signed in with that user id yet; they must sign in once first.',
       field,
+    ),
+  /** Several people's verified profiles carry the email (one per identity provider): say which. */
+  emailOfSeveral: () =>
+    refuse(
+      'refused',
+      'Several people have signed in with that email through different identity providers; grant the role by userId.',
+      'email',
     ),
   notAnAdmin: () => refuse('not_found', 'That person holds no granted platform role.'),
   suspended: () =>

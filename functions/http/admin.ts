@@ -221,7 +221,10 @@ export const handler = httpHandler([
   implement(grantPlatformRole, async (request) => {
     const { body, caller, now } = request;
     const field = body.userId ? 'userId' : 'email';
-    const userId = body.userId ?? (await findUserIdsByEmail(body.email!))[0];
+    const [userId, ...others] = body.userId
+      ? [body.userId]
+      : await findUserIdsByEmail(body.email!, { verifiedOnly: true });
+    if (others.length > 0) throw platformRefusals.emailOfSeveral();
     const person = userId ? await dynamoUserStore.get(userId) : undefined;
     if (!person) throw platformRefusals.noSuchPerson(field);
     enforce(grantRefusal(caller.profile.id, person.profile.id, field));

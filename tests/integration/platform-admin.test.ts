@@ -160,6 +160,15 @@ describe('who is a platform admin', () => {
     });
     expect(nobody.status).toBe(404);
     expect(nobody.body.errors).toEqual([{ field: 'email', message: expect.stringMatching(/sign in once/) }]);
+    // Someone who signed in claiming the address, unverified, is nobody to grant a role to by it.
+    const claimant = identity.mint('claimed@platform.test', undefined, { email_verified: false });
+    expect((await call('GET', '/me', { token: claimant })).status).toBe(200);
+    const claimed = await call('POST', '/admin/admins', {
+      as: root,
+      body: { email: 'claimed@platform.test', role: 'admin' },
+    });
+    expect(claimed.status).toBe(404);
+    expect(claimed.body.errors).toEqual([{ field: 'email', message: expect.stringMatching(/verified/) }]);
     expect((await call('GET', '/admin/admins', { as: root })).body).toEqual(before.body);
   });
 });
