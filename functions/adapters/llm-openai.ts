@@ -3,6 +3,8 @@
  * server-sent events. The key travels only in the Authorization header: no error, log line or
  * Refusal built here contains it or the response body.
  */
+import { lookup } from 'node:dns/promises';
+import { isPrivateAddress } from '../domain/agents';
 import { type LlmPort, type LlmReply, type LlmRequest, llmRefusals } from '../domain/llm';
 import { Refusal } from '../domain/refusal';
 import { config } from '../lib/config';
@@ -46,6 +48,19 @@ function parse(text: string): Completion {
   }
 }
 
+/**
+ * Whether every address the host resolves to now is public. The base URL was checked by name when
+ * it was saved; this catches a public name that points (or was re-pointed) at a private address,
+ * just before the key is sent there.
+ */
+export async function resolvesPublic(url: URL): Promise<boolean> {
+  if (isPrivateAddress(url.hostname)) return false;
+  const addresses = await lookup(url.hostname.replace(/^\[|\]$/g, ''), { all: true }).catch(() => {
+    throw llmRefusals.failed('unreachable');
+  });
+  return addresses.every(({ address }) => !isPrivateAddress(address));
+}
+
 export function openAiLlm(target: OpenAiTarget): LlmPort {
   return {
     model: `openai-compatible:${target.model}`,
@@ -54,8 +69,13 @@ export function openAiLlm(target: OpenAiTarget): LlmPort {
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), timeoutMs);
       try {
+        if (!config().agentEndpointsAllowPrivate && !(await resolvesPublic(new URL(target.baseUrl)))) {
+          throw llmRefusals.failed('its address is on a private network');
+        }
         const response = await fetch(`${target.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
           method: 'POST',
+          // A redirect could lead the key somewhere the base URL's checks never saw.
+          redirect: 'error',
           headers: {
             'content-type': 'application/json',
             ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),

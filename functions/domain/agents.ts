@@ -44,8 +44,13 @@ export function keyState(hints: KeyHints, slot: KeySlot) {
 
 const privateSuffixes = ['.localhost', '.local', '.internal', '.home.arpa'];
 
-function isPrivateAddress(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+/** A host name or address (IPv6 in brackets or not) on a private, loopback or link-local network. */
+export function isPrivateAddress(host: string): boolean {
+  // A trailing dot names the same host ("localhost." is localhost).
+  const bare = host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (bare === 'localhost' || privateSuffixes.some((s) => bare.endsWith(s))) return true;
   const version = isIP(bare);
   if (version === 4) {

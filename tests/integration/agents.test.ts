@@ -117,6 +117,7 @@ describe('agents', () => {
     ['https://169.254.169.254/latest/meta-data', 'a link-local address (instance metadata)'],
     ['https://[::1]/chat', 'an IPv6 loopback'],
     ['https://router.localhost/chat', 'a localhost name'],
+    ['https://localhost./chat', 'localhost with a trailing dot'],
   ])('refuses a chatbot endpoint %s (%s) with a 400 naming it', async (chatbotEndpoint) => {
     const { org, owner } = await team(`agents-url-${chatbotEndpoint.replace(/\W/g, '').slice(0, 20)}`);
     const before = await tenantSnapshot(org.id);

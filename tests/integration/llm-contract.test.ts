@@ -4,6 +4,8 @@
  * the request each adapter sends is what the provider reads, the answer and token counts come back
  * through the one port, and every fault (slow, 429, 500, malformed) is the Refusal the port promises.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bedrockLlm } from '../../functions/adapters/llm-bedrock';
 import { openAiLlm } from '../../functions/adapters/llm-openai';
@@ -166,5 +168,25 @@ describe('the stand-in’s answer', () => {
     );
     expect(refusal.kind).toBe('upstream');
     expect(refusal.message).not.toContain(apiKey);
+  });
+
+  it('a redirect is not followed: the key goes nowhere the base URL did not name', async () => {
+    const redirector = createServer((_req, res) =>
+      res.writeHead(307, { location: `${standin.openAiBaseUrl}/chat/completions` }).end(),
+    );
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const before = standin.requests.length;
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const refusal = await refusalOf(
+        openAiLlm({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', apiKey }).complete(
+          request('x', false),
+        ),
+      );
+      expect(refusal.kind).toBe('upstream');
+      expect(standin.requests.length).toBe(before);
+    } finally {
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
   });
 });
