@@ -24,11 +24,26 @@ export async function readAgentKeys(orgId: string, agentId: string): Promise<Age
   return raw ? StoredKeys.parse(JSON.parse(raw)) : {};
 }
 
-/** Replaces the agent's keys; with none left the secret goes at once. */
-export async function writeAgentKeys(orgId: string, agentId: string, keys: AgentKeys): Promise<void> {
+/**
+ * Replaces the agent's keys; with none left the secret goes at once. With `forVersion` (the agent
+ * version the keys belong to) the write claims that version: of two changes made from the same
+ * agent, the second to write throws SecretVersionTaken instead of overwriting the first's keys.
+ */
+export async function writeAgentKeys(
+  orgId: string,
+  agentId: string,
+  keys: AgentKeys,
+  forVersion?: number,
+): Promise<void> {
   const name = agentKeysSecretName(orgId, agentId);
   if (Object.keys(keys).length === 0) await secretStore().delete(name);
-  else await secretStore().put(name, JSON.stringify(keys));
+  else
+    await secretStore().put(
+      name,
+      JSON.stringify(keys),
+      // Secrets Manager wants 32 to 64 characters; an agent id is 30.
+      forVersion === undefined ? {} : { version: `${agentId}.version-${forVersion}` },
+    );
 }
 
 /** A deleted agent's keys stay restorable for a week, then Secrets Manager removes them. */

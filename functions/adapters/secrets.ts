@@ -3,9 +3,9 @@
  * the stack's KMS key. Locally: AES-256-GCM files under .data/secrets with a key generated on
  * first use. Values never pass through the logger; errors name the secret, never its value.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CreateSecretCommand,
@@ -19,9 +19,24 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { config } from '../lib/config';
 
+/**
+ * A write that named a version (`put`'s `version`) another value was already written under: a
+ * concurrent writer claimed it first.
+ */
+export class SecretVersionTaken extends Error {
+  constructor(name: string) {
+    super(`another value was already written as this version of ${name}`);
+  }
+}
+
 export interface SecretStore {
-  /** Creates or replaces the secret `name` (relative to the configured prefix). */
-  put(name: string, value: string): Promise<void>;
+  /**
+   * Creates or replaces the secret `name` (relative to the configured prefix). With `version`, the
+   * write claims that version: if another value was written under it, it throws
+   * SecretVersionTaken and changes nothing (the same value again is a retry and succeeds). Two
+   * writers deriving the version from what they both read cannot both win.
+   */
+  put(name: string, value: string, options?: { version?: string }): Promise<void>;
   get(name: string): Promise<string | undefined>;
   /**
    * Deleting a missing secret is not an error. Without a recovery window the secret is gone now;
@@ -49,9 +64,21 @@ export function secretsManagerStore(options: { prefix: string; kmsKeyId?: string
   return {
     // Replace first: most writes are refreshed tokens of an existing secret, and the worker that
     // writes them then needs no CreateSecret permission.
-    async put(name, value) {
+    async put(name, value, { version } = {}) {
+      // Secrets Manager's idempotency token is the version: a second value under it is refused.
+      const token = version ? { ClientRequestToken: version } : {};
+      const replace = async () => {
+        try {
+          await secretsManager().send(
+            new PutSecretValueCommand({ SecretId: id(name), SecretString: value, ...token }),
+          );
+        } catch (error) {
+          if (error instanceof ResourceExistsException) throw new SecretVersionTaken(name);
+          throw error;
+        }
+      };
       try {
-        await secretsManager().send(new PutSecretValueCommand({ SecretId: id(name), SecretString: value }));
+        await replace();
         return;
       } catch (error) {
         if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -62,18 +89,14 @@ export function secretsManagerStore(options: { prefix: string; kmsKeyId?: string
             new CreateSecretCommand({
               Name: id(name),
               SecretString: value,
+              ...token,
               ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
             }),
           );
           return;
         } catch (error) {
-          // Created meanwhile by a concurrent writer: replace its value.
-          if (error instanceof ResourceExistsException) {
-            await secretsManager().send(
-              new PutSecretValueCommand({ SecretId: id(name), SecretString: value }),
-            );
-            return;
-          }
+          // Created meanwhile by a concurrent writer: replace its value (or lose the version to it).
+          if (error instanceof ResourceExistsException) return replace();
           // A force-deleted name (disconnect, then reconnect) is unavailable for a few seconds.
           if (!(error instanceof InvalidRequestException) || attempt >= 5) throw error;
           await new Promise((r) => setTimeout(r, attempt * 1000));
@@ -128,6 +151,13 @@ function loadOrCreateKey(dir: string): Buffer {
   }
 }
 
+/** Writes beside the file, then renames over it: a reader sees the old contents or the new, never half. */
+async function replaceFile(path: string, data: string | Buffer): Promise<void> {
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, data, { mode: 0o600 });
+  await rename(temporary, path);
+}
+
 export function encryptedFileStore(dir: string): SecretStore {
   let key: Buffer | undefined;
   const keyOf = () => {
@@ -136,15 +166,46 @@ export function encryptedFileStore(dir: string): SecretStore {
   };
   // Hashed file names: secret names carry org and user ids, which need not show on disk.
   const fileOf = (name: string) => join(dir, `${createHash('sha256').update(name).digest('hex')}.secret`);
+  // The versions written, as an HMAC of their values under the store key (no value on disk in clear).
+  const versionsOf = (name: string) => `${fileOf(name)}.versions`;
+  const fingerprint = (value: string) => createHmac('sha256', keyOf()).update(value).digest('hex');
+  // One writer per name at a time in this process (the local stack runs every handler in one),
+  // so a version is checked and claimed in one step.
+  const writing = new Map<string, Promise<unknown>>();
+  const serially = <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const next = (writing.get(name) ?? Promise.resolve()).catch(() => undefined).then(work);
+    writing.set(name, next);
+    void next
+      .catch(() => undefined)
+      .then(() => {
+        if (writing.get(name) === next) writing.delete(name);
+      });
+    return next;
+  };
+  const seal = async (name: string, value: string) => {
+    const iv = randomBytes(ivBytes);
+    const cipher = createCipheriv('aes-256-gcm', keyOf(), iv);
+    // The name is authenticated data, so a file copied over another secret's file fails to open.
+    cipher.setAAD(Buffer.from(name));
+    const sealed = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+    await replaceFile(fileOf(name), Buffer.concat([iv, cipher.getAuthTag(), sealed]));
+  };
+  const claim = async (name: string, version: string, value: string) => {
+    const versions = JSON.parse(await readFile(versionsOf(name), 'utf8').catch(() => '{}')) as Record<
+      string,
+      string
+    >;
+    const claimed = versions[version];
+    if (claimed !== undefined && claimed !== fingerprint(value)) throw new SecretVersionTaken(name);
+    versions[version] = fingerprint(value);
+    await replaceFile(versionsOf(name), JSON.stringify(versions));
+  };
   return {
-    async put(name, value) {
-      const iv = randomBytes(ivBytes);
-      const cipher = createCipheriv('aes-256-gcm', keyOf(), iv);
-      // The name is authenticated data, so a file copied over another secret's file fails to open.
-      cipher.setAAD(Buffer.from(name));
-      const sealed = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-      await writeFile(fileOf(name), Buffer.concat([iv, cipher.getAuthTag(), sealed]), { mode: 0o600 });
-    },
+    put: (name, value, { version } = {}) =>
+      serially(name, async () => {
+        if (version) await claim(name, version, value);
+        await seal(name, value);
+      }),
     async get(name) {
       let data: Buffer;
       try {
@@ -159,9 +220,12 @@ export function encryptedFileStore(dir: string): SecretStore {
         'utf8',
       );
     },
-    async delete(name) {
-      await rm(fileOf(name), { force: true });
-    },
+    // Like a force delete in Secrets Manager, the name's versions go too.
+    delete: (name) =>
+      serially(name, async () => {
+        await rm(fileOf(name), { force: true });
+        await rm(versionsOf(name), { force: true });
+      }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { readAgentKeys, scheduleAgentKeysDeletion, writeAgentKeys } from '../adapters/agent-keys';
+import { SecretVersionTaken } from '../adapters/secrets';
 import { sttProviders, ttsProviders } from '../api/providers';
 import {
   configureAgent,
@@ -62,7 +63,13 @@ async function saveChange(
   const before = keysChange ? await readAgentKeys(current.orgId, current.id) : {};
   const after = applyKeyChanges(before, asked);
   const updated = change(keysChange ? hintsOf(after) : current.keyHints);
-  if (keysChange) await writeAgentKeys(current.orgId, current.id, after);
+  if (keysChange) {
+    // Claimed for the version this change makes: a concurrent change from the same version loses
+    // here, before it can overwrite the winner's keys (and later "restore" the ones it read).
+    await writeAgentKeys(current.orgId, current.id, after, updated.version).catch((error: unknown) => {
+      throw error instanceof SecretVersionTaken ? lostRace(ifMatch, 'agent')() : error;
+    });
+  }
   try {
     await agents.saveAgent(
       updated,

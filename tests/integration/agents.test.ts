@@ -232,6 +232,24 @@ describe('agents', () => {
     expect(await readAgentKeys(org.id, made.body.id)).toEqual({ chatbot: 'cb-NEW-HOME-9999' });
   });
 
+  it('keeps the secret and the shown key in step when two admins rotate a key at once', async () => {
+    const { org, owner } = await team('agents-key-race');
+    const made = await create(org.id, owner, { name: 'Raced', type: 'chat', chatbotKey: 'cb-START-0000' });
+    const path = `/orgs/${org.id}/agents/${made.body.id}`;
+    for (let round = 1; round <= 8; round++) {
+      const keys = [`cb-ROUND-${round}-A-aaa${round}`, `cb-ROUND-${round}-B-bbb${round}`];
+      const results = await Promise.all(
+        keys.map((chatbotKey) => call('PATCH', path, { as: owner, body: { chatbotKey } })),
+      );
+      expect(results.map((r) => r.status).sort()).toContain(200);
+      for (const r of results) expect([200, 409]).toContain(r.status);
+      const shown = (await call('GET', path, { as: owner })).body.chatbotKey;
+      const stored = (await readAgentKeys(org.id, made.body.id)).chatbot;
+      expect(stored?.slice(-4), `round ${round}`).toBe(shown.last4);
+      expect(keys).toContain(stored);
+    }
+  });
+
   it('keeps concurrent creates within the plan’s maxAgents, and deleting frees a place', async () => {
     const { org, owner } = await team('agents-limit');
     const results = await Promise.all(

@@ -5,6 +5,8 @@ import { listenLocal } from '../../infra/local/ports';
 interface Stored {
   value: string;
   kmsKeyId: string | undefined;
+  /** Values by ClientRequestToken: a token names one version, a second value under it is refused. */
+  versions: Map<string, string>;
 }
 
 export async function startSecretsManagerEmulator() {
@@ -29,11 +31,21 @@ export async function startSecretsManagerEmulator() {
         case 'CreateSecret':
           if (secrets.has(id)) return fail('ResourceExistsException');
           if (deleting.delete(id)) return fail('InvalidRequestException');
-          secrets.set(id, { value: input.SecretString, kmsKeyId: input.KmsKeyId });
+          secrets.set(id, {
+            value: input.SecretString,
+            kmsKeyId: input.KmsKeyId,
+            versions: new Map(
+              input.ClientRequestToken ? [[input.ClientRequestToken, input.SecretString]] : [],
+            ),
+          });
           return reply(200, { ARN: arn, Name: id, VersionId: 'v1' });
         case 'PutSecretValue': {
           const current = secrets.get(id);
           if (!current) return fail('ResourceNotFoundException');
+          const token = input.ClientRequestToken as string | undefined;
+          const earlier = token === undefined ? undefined : current.versions.get(token);
+          if (earlier !== undefined && earlier !== input.SecretString) return fail('ResourceExistsException');
+          if (token !== undefined) current.versions.set(token, input.SecretString);
           secrets.set(id, { ...current, value: input.SecretString });
           return reply(200, { ARN: arn, Name: id, VersionId: 'v2' });
         }

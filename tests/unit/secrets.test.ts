@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encryptedFileStore, type SecretStore, secretsManagerStore } from '../../functions/adapters/secrets';
+import {
+  encryptedFileStore,
+  type SecretStore,
+  SecretVersionTaken,
+  secretsManagerStore,
+} from '../../functions/adapters/secrets';
 import { startSecretsManagerEmulator } from '../support/secrets-manager-emulator';
 import { tempDir } from '../support/temp-dir';
 
@@ -31,6 +36,22 @@ describe.each(stores)('secret store contract: %s', (_name, store) => {
     await store.delete('to/delete');
   });
 
+  it('lets one value claim a version: another value under it is refused and changes nothing', async () => {
+    await store.put('versioned', 'first', { version: 'agt_01ARZ3NDEKTSV4RRFFQ69G5FAV.v2' });
+    await expect(
+      store.put('versioned', 'second', { version: 'agt_01ARZ3NDEKTSV4RRFFQ69G5FAV.v2' }),
+    ).rejects.toBeInstanceOf(SecretVersionTaken);
+    expect(await store.get('versioned')).toBe('first');
+    // The same value again is a retry; the next version is free.
+    await store.put('versioned', 'first', { version: 'agt_01ARZ3NDEKTSV4RRFFQ69G5FAV.v2' });
+    await store.put('versioned', 'third', { version: 'agt_01ARZ3NDEKTSV4RRFFQ69G5FAV.v3' });
+    expect(await store.get('versioned')).toBe('third');
+    const raced = await Promise.allSettled(
+      ['a', 'b', 'c'].map((v) => store.put('versioned', v, { version: 'agt_01ARZ3NDEKTSV4RRFFQ69G5FAV.v4' })),
+    );
+    expect(raced.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
   it('keeps secrets apart by name', async () => {
     await store.put('a', 'value-a');
     await store.put('b', 'value-b');
@@ -41,7 +62,7 @@ describe.each(stores)('secret store contract: %s', (_name, store) => {
 describe('Secrets Manager adapter', () => {
   it('names every secret under the prefix and encrypts with the stack key', async () => {
     await secretsManagerStore({ prefix: 'acp/test/', kmsKeyId: 'alias/acp-test' }).put('k', 'v');
-    expect(emulator.secrets.get('acp/test/k')).toEqual({ value: 'v', kmsKeyId: 'alias/acp-test' });
+    expect(emulator.secrets.get('acp/test/k')).toMatchObject({ value: 'v', kmsKeyId: 'alias/acp-test' });
   });
 });
 
