@@ -191,10 +191,9 @@ export function encryptedFileStore(dir: string): SecretStore {
     await replaceFile(fileOf(name), Buffer.concat([iv, cipher.getAuthTag(), sealed]));
   };
   const claim = async (name: string, version: string, value: string) => {
-    const versions = JSON.parse(await readFile(versionsOf(name), 'utf8').catch(() => '{}')) as Record<
-      string,
-      string
-    >;
+    const versions: Record<string, string> = JSON.parse(
+      await readFile(versionsOf(name), 'utf8').catch(() => '{}'),
+    );
     const claimed = versions[version];
     if (claimed !== undefined && claimed !== fingerprint(value)) throw new SecretVersionTaken(name);
     versions[version] = fingerprint(value);

@@ -63,11 +63,12 @@ async function saveChange(
   const before = keysChange ? await readAgentKeys(current.orgId, current.id) : {};
   const after = applyKeyChanges(before, asked);
   const updated = change(keysChange ? hintsOf(after) : current.keyHints);
+  const lost = lostRace(ifMatch, 'agent');
   if (keysChange) {
     // Claimed for the version this change makes: a concurrent change from the same version loses
     // here, before it can overwrite the winner's keys (and later "restore" the ones it read).
     await writeAgentKeys(current.orgId, current.id, after, updated.version).catch((error: unknown) => {
-      throw error instanceof SecretVersionTaken ? lostRace(ifMatch, 'agent')() : error;
+      throw error instanceof SecretVersionTaken ? lost() : error;
     });
   }
   try {
@@ -75,7 +76,7 @@ async function saveChange(
       updated,
       current.version,
       audit({ action, target: agentTarget(current), before: agentView(current), after: agentView(updated) }),
-      lostRace(ifMatch, 'agent'),
+      lost,
       current.prompt,
     );
   } catch (error) {

@@ -93,11 +93,12 @@ function OrgSwitcher({ orgId }: { orgId: string | undefined }) {
   // through the API) is not in it yet: reload the list once for it, or the picker shows no org.
   const missing = !!orgId && orgs.isSuccess && !data.some((o) => o.value === orgId);
   const reloadedFor = useRef<string | undefined>(undefined);
+  const { refetch } = orgs;
   useEffect(() => {
     if (!missing || reloadedFor.current === orgId) return;
     reloadedFor.current = orgId;
-    orgs.refetch();
-  }, [missing, orgId, orgs]);
+    refetch();
+  }, [missing, orgId, refetch]);
   return (
     <Select
       aria-label="Organization"

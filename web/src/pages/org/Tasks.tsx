@@ -201,6 +201,7 @@ function TaskCard({
         movable
           ? (e: React.DragEvent) => {
               e.dataTransfer.effectAllowed = 'move';
+              // Some browsers start a drag only with data set; the board itself reads `drag.task`.
               e.dataTransfer.setData('text/plain', taskTitle(task));
               drag.start(task);
             }
