@@ -218,7 +218,11 @@ export async function saveAgent(
 }
 
 /** Marks the agent deleted, frees its place under the limit, then unassigns its phone numbers. */
-export async function deleteAgent(agent: AgentState, audit: AuditEntry): Promise<void> {
+export async function deleteAgent(
+  agent: AgentState,
+  audit: AuditEntry,
+  ifChanged: () => Refusal,
+): Promise<void> {
   const outcome = await transact([
     {
       Update: {
@@ -240,7 +244,7 @@ export async function deleteAgent(agent: AgentState, audit: AuditEntry): Promise
     ...promptUseItems(agent.orgId, agent.id, agent.prompt, null),
     { Delete: { TableName: tableName(), Key: keys.agentRef(agent.id) } },
   ]);
-  if (!outcome.ok) throw refusals.changedMeanwhile('agent');
+  if (!outcome.ok) throw ifChanged();
   await unassignAgentNumbers(agent.orgId, agent.id, audit);
 }
 

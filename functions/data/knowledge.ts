@@ -30,7 +30,7 @@ import {
   maxEntriesPerOrg,
   summaryOf,
 } from '../domain/knowledge';
-import { refusals } from '../domain/refusal';
+import { type Refusal, refusals } from '../domain/refusal';
 import { buildIndex, type IndexedChunk, type KnowledgeIndex, searchIndex } from '../domain/retrieval';
 import { logger } from '../lib/logger';
 import { usableAgentCheck } from './agent-use';
@@ -230,21 +230,30 @@ export async function getEntrySummary(orgId: string, entryId: string) {
   return item && { summary: summaryOf(item), item };
 }
 
-/** Removes the entry from retrieval in one transaction, then every chunk it ever had. */
-export async function deleteEntry(item: EntryItem, audit: AuditEntry): Promise<void> {
+/**
+ * Removes the entry from retrieval in one transaction, if it is still the version that was read,
+ * then every chunk it ever had.
+ */
+export async function deleteEntry(
+  item: EntryItem,
+  audit: AuditEntry,
+  ifChanged: () => Refusal,
+): Promise<void> {
   const outcome = await transact([
     {
       Delete: {
         TableName: tableName(),
         Key: keys.knowledgeEntry(item.orgId, item.id),
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': item.version },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
     { Delete: { TableName: tableName(), Key: keys.knowledgeContent(item.orgId, item.id) } },
     versionBump(item.orgId, -1, -item.contentBytes),
     auditPut(audit),
   ]);
-  if (!outcome.ok) throw refusals.notFound();
+  if (!outcome.ok) throw outcome.old[0] ? ifChanged() : refusals.notFound();
   const leftover: { pk: unknown; sk: unknown }[] = [];
   await queryEveryPage(
     {

@@ -155,7 +155,15 @@ export async function updateMembers(
   throw outcome.failed.includes(items.length) ? refusals.lastOwner('role') : ifChanged();
 }
 
-export async function removeMember(member: Member, audit: AuditEntry): Promise<void> {
+/**
+ * Removes the membership if it is still the version that was read; `ifChanged` answers otherwise
+ * (409 by default: leaving reads the caller's own membership, no client named a version).
+ */
+export async function removeMember(
+  member: Member,
+  audit: AuditEntry,
+  ifChanged: () => Refusal = () => refusals.changedMeanwhile('membership'),
+): Promise<void> {
   const outcome = await transact([
     {
       Delete: {
@@ -169,7 +177,7 @@ export async function removeMember(member: Member, audit: AuditEntry): Promise<v
     auditPut(audit),
   ]);
   if (outcome.ok) return;
-  throw outcome.failed.includes(1) ? refusals.lastOwner('userId') : refusals.changedMeanwhile('membership');
+  throw outcome.failed.includes(1) ? refusals.lastOwner('userId') : ifChanged();
 }
 
 export async function listMembers(

@@ -1,5 +1,5 @@
 /** Organizations: the org item (settings, member and owner counters) and deleting a whole tenant. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
@@ -10,6 +10,7 @@ import { orRefuse, type Refusal, refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchDelete } from './batch';
 import { ddb, tableName } from './client';
+import { isConditionFailure } from './errors';
 import { childPartitions, isTenantPartition, keys, mirrorKeys, orgPk } from './keys';
 import { membershipPut } from './memberships';
 import { type Page, queryEveryPage, queryPage } from './page';
@@ -277,13 +278,30 @@ function holdingsOf(items: readonly Record<string, unknown>[]): TenantHoldings {
  * member, and a delete that stopped part-way can be repeated by any remaining owner.
  * `beforeDeleting` gets what the tenant holds outside the table from the same Query, while the
  * items naming it still exist (a failure there leaves them for the repeat); the holdings are also
- * returned.
+ * returned. With `ifMatch`, the org item goes only if it is that version (else 412, nothing
+ * deleted); an org item already gone still lets the repeat finish.
  */
 export async function deleteTenant(
   orgId: string,
+  ifMatch: number | undefined,
   beforeDeleting: (held: TenantHoldings) => Promise<void>,
 ): Promise<TenantHoldings> {
-  await batchDelete([keys.org(orgId)]);
+  await ddb()
+    .send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.org(orgId),
+        ...(ifMatch === undefined
+          ? {}
+          : {
+              ConditionExpression: 'attribute_not_exists(pk) OR version = :expected',
+              ExpressionAttributeValues: { ':expected': ifMatch },
+            }),
+      }),
+    )
+    .catch((error: unknown) => {
+      throw isConditionFailure(error) ? refusals.stale() : error;
+    });
   const orgItems = await allKeys(orgPk(orgId));
   const partitions = new Set([keys.auditPk(orgId)]);
   for (const item of orgItems) for (const pk of childPartitions(orgId, String(item.sk))) partitions.add(pk);

@@ -108,14 +108,22 @@ export async function savePrompt(
 
 const oldItem = (raw: Record<string, AttributeValue> | undefined) => (raw ? unmarshall(raw) : undefined);
 
-/** Deletes the head (unless agents use it), then its versions: none is reachable once the head is gone. */
-export async function deletePrompt(prompt: Prompt, audit: AuditEntry): Promise<void> {
+/**
+ * Deletes the head (unless agents use it, or it moved past the version that was read), then its
+ * versions: none is reachable once the head is gone.
+ */
+export async function deletePrompt(
+  prompt: Prompt,
+  audit: AuditEntry,
+  ifChanged: () => Refusal,
+): Promise<void> {
   const outcome = await transact([
     {
       Delete: {
         TableName: tableName(),
         Key: keys.prompt(prompt.orgId, prompt.id),
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedBy)',
+        ConditionExpression: 'attribute_not_exists(usedBy) AND version = :expected',
+        ExpressionAttributeValues: { ':expected': prompt.version },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
@@ -123,7 +131,9 @@ export async function deletePrompt(prompt: Prompt, audit: AuditEntry): Promise<v
   ]);
   if (!outcome.ok) {
     const old = oldItem(outcome.old[0]);
-    throw old ? promptRefusals.inUse(promptOf(old).agentIds) : refusals.notFound();
+    if (!old) throw refusals.notFound();
+    const { agentIds } = promptOf(old);
+    throw agentIds.length > 0 ? promptRefusals.inUse(agentIds) : ifChanged();
   }
   const versions: { pk: unknown; sk: unknown }[] = [];
   await queryEveryPage(

@@ -162,12 +162,14 @@ export const handler = httpHandler([
     return { body: agentView(configured) };
   }),
 
-  implement(deleteAgent, async ({ params, audit }) => {
+  implement(deleteAgent, async ({ params, ifMatch, audit }) => {
     const current = found(await agents.getAgent(params.orgId, params.agentId));
     enforce(ownerOnlyRefusal(current));
+    checkIfMatch(ifMatch, current);
     await agents.deleteAgent(
       current,
       audit({ action: 'agent.deleted', target: agentTarget(current), before: agentView(current) }),
+      lostRace(ifMatch, 'agent'),
     );
     await agents.removeShares(current.orgId, current.id);
     try {

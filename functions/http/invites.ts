@@ -39,7 +39,7 @@ import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import type { Caller } from './pipeline/handler';
 import { httpHandler, implement } from './pipeline/handler';
-import { found } from './pipeline/refusals';
+import { checkIfMatch, found } from './pipeline/refusals';
 
 function acceptUrl(token: string, event: APIGatewayProxyEventV2): string {
   const origin = config().webOrigin ?? `http://${event.requestContext.domainName}`;
@@ -123,9 +123,10 @@ export const handler = httpHandler([
     return { body: { ...page, items: page.items.map((i) => ({ ...i, status: currentStatus(i, now) })) } };
   }),
 
-  implement(revokeInvite, async ({ params, membership, audit, now }) => {
+  implement(revokeInvite, async ({ params, membership, ifMatch, audit, now }) => {
     const { invite } = found(await invites.getInvite(params.orgId, params.inviteId));
     enforce(manageRefusal(membership, invite) ?? revokeRefusal(invite, now));
+    checkIfMatch(ifMatch, invite);
     const revoked: Invite = { ...invite, status: 'revoked', version: invite.version + 1 };
     await invites.revokeInvite(invite, now, audit(inviteChange('invite.revoked', revoked, invite)));
     return {};

@@ -54,11 +54,13 @@ export const handler = httpHandler([
     return { body: entryView(entry) };
   }),
 
-  implement(deleteKnowledgeEntry, async ({ params, audit }) => {
+  implement(deleteKnowledgeEntry, async ({ params, ifMatch, audit }) => {
     const current = found(await knowledge.getEntrySummary(params.orgId, params.entryId));
+    checkIfMatch(ifMatch, current.item);
     await knowledge.deleteEntry(
       current.item,
       audit({ action: 'knowledge.deleted', target: entryTarget(current.summary), before: current.summary }),
+      lostRace(ifMatch, 'knowledge entry'),
     );
     return {};
   }),

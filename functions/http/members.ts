@@ -53,12 +53,14 @@ export const handler = httpHandler([
     return { body: updated };
   }),
 
-  implement(removeMember, async ({ params, membership, audit, now }) => {
+  implement(removeMember, async ({ params, membership, ifMatch, audit, now }) => {
     const target = found(await memberships.getMembership(params.orgId, params.userId));
+    checkIfMatch(ifMatch, target);
     enforce(removalRefusal(membership, target));
     await memberships.removeMember(
       target,
       audit({ action: 'member.removed', target: memberTarget(target.userId), before: target }),
+      lostRace(ifMatch, 'membership'),
     );
     await offboardCalendars(target.orgId, [target.userId], now);
     return {};

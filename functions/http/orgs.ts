@@ -56,12 +56,13 @@ export const handler = httpHandler([
     return { body: updated };
   }),
 
-  implement(deleteOrg, async ({ params, caller, now }) => {
-    // The audit partition goes with the tenant, so the deletion itself is recorded in the log.
-    logger.info('organization deleted', { orgId: params.orgId, actorId: caller.profile.id });
+  implement(deleteOrg, async ({ params, caller, ifMatch, now }) => {
     // Queued before the items go: afterwards nothing would name whose Google grants to revoke, nor
     // which dispatch rules and app clients to delete.
-    const { agentIds } = await orgs.deleteTenant(params.orgId, async (held) => {
+    const { agentIds } = await orgs.deleteTenant(params.orgId, ifMatch, async (held) => {
+      // The audit partition goes with the tenant, so the deletion itself is recorded in the log
+      // (once the org item is gone: a stale If-Match deletes nothing and is not logged).
+      logger.info('organization deleted', { orgId: params.orgId, actorId: caller.profile.id });
       await offboardCalendars(params.orgId, held.calendarUserIds, now);
       await releaseOrgResources(params.orgId, held);
     });

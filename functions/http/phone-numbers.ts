@@ -100,8 +100,11 @@ export const handler = httpHandler([
     return { body: updated };
   }),
 
-  implement(deletePhoneNumber, async ({ params, audit }) => {
+  implement(deletePhoneNumber, async ({ params, ifMatch, audit }) => {
     const current = found(await phoneNumbers.getPhoneNumber(params.orgId, params.e164));
+    // Checked before LiveKit is called: once the rule is gone the release is under way, and the
+    // delete below is not refused for a version change (that would leave a number that rings nowhere).
+    checkIfMatch(ifMatch, current);
     // The rule goes first: a released number may be another org's tomorrow, and must not ring here.
     if (current.sipDispatchRuleId) await deleteDispatchRule(current.sipDispatchRuleId);
     await phoneNumbers.deletePhoneNumber(

@@ -54,11 +54,13 @@ export const handler = httpHandler([
     return { body: updated };
   }),
 
-  implement(deletePrompt, async ({ params, audit }) => {
+  implement(deletePrompt, async ({ params, ifMatch, audit }) => {
     const current = found(await prompts.getPrompt(params.orgId, params.promptId));
+    checkIfMatch(ifMatch, current);
     await prompts.deletePrompt(
       current,
       audit({ action: 'prompt.deleted', target: promptTarget(current), before: audited(current) }),
+      lostRace(ifMatch, 'prompt'),
     );
     return {};
   }),

@@ -85,11 +85,12 @@ export const deleteAgent = route({
   method: 'DELETE',
   path: '/orgs/{orgId}/agents/{agentId}',
   module: 'agents',
-  summary: 'Delete an agent: marked deleted, its keys scheduled for deletion, its seat freed',
+  summary:
+    'Delete an agent (honours If-Match): marked deleted, its keys scheduled for deletion, its seat freed',
   auth: { kind: 'org', permission: 'agents:delete' },
   params: AgentParams,
   successStatus: 204,
-  errors: [409],
+  errors: [409, 412],
 });
 
 export const configureAgent = route({

@@ -80,10 +80,11 @@ export const deleteKnowledgeEntry = route({
   method: 'DELETE',
   path: '/orgs/{orgId}/knowledge/{entryId}',
   module: 'knowledge',
-  summary: 'Delete an entry and its chunks; it is out of every search at once',
+  summary: 'Delete an entry and its chunks (honours If-Match); it is out of every search at once',
   auth: { kind: 'org', permission: 'knowledge:write' },
   params: KnowledgeEntryParams,
   successStatus: 204,
+  errors: [409, 412],
 });
 
 export const searchKnowledge = route({

@@ -58,10 +58,10 @@ export const deletePhoneNumber = route({
   method: 'DELETE',
   path: '/orgs/{orgId}/phone-numbers/{e164}',
   module: 'phone-numbers',
-  summary: 'Release the number: any org may add it afterwards',
+  summary: 'Release the number (honours If-Match): any org may add it afterwards',
   auth: { kind: 'org', permission: 'phoneNumbers:manage' },
   params: PhoneNumberParams,
   successStatus: 204,
   // 502: LiveKit refused or failed to delete the number's dispatch rule.
-  errors: [502],
+  errors: [412, 502],
 });

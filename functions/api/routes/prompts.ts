@@ -69,11 +69,12 @@ export const deletePrompt = route({
   method: 'DELETE',
   path: '/orgs/{orgId}/prompts/{promptId}',
   module: 'prompts',
-  summary: 'Delete a prompt and its versions; refused (409, naming them) while agents use it',
+  summary:
+    'Delete a prompt and its versions (honours If-Match); refused (409, naming them) while agents use it',
   auth: { kind: 'org', permission: 'prompts:write' },
   params: PromptParams,
   successStatus: 204,
-  errors: [409],
+  errors: [409, 412],
 });
 
 export const listPromptVersions = route({

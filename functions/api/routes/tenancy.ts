@@ -77,10 +77,11 @@ export const deleteOrg = route({
   method: 'DELETE',
   path: '/orgs/{orgId}',
   module: 'orgs',
-  summary: 'Delete the organization and every item it owns',
+  summary: 'Delete the organization and every item it owns (honours If-Match)',
   auth: { kind: 'org', permission: 'org:delete' },
   params: OrgParams,
   successStatus: 204,
+  errors: [412],
 });
 
 export const joinOrg = route({
@@ -140,11 +141,11 @@ export const removeMember = route({
   method: 'DELETE',
   path: '/orgs/{orgId}/members/{userId}',
   module: 'members',
-  summary: 'Remove a member',
+  summary: 'Remove a member (honours If-Match)',
   auth: { kind: 'org', permission: 'members:remove' },
   params: MemberParams,
   successStatus: 204,
-  errors: [409, 422],
+  errors: [409, 412, 422],
 });
 
 export const leaveOrg = route({
@@ -205,11 +206,11 @@ export const revokeInvite = route({
   method: 'DELETE',
   path: '/orgs/{orgId}/invites/{inviteId}',
   module: 'invites',
-  summary: 'Revoke a pending invite; its link stops working',
+  summary: 'Revoke a pending invite (honours If-Match); its link stops working',
   auth: { kind: 'org', permission: 'invites:revoke' },
   params: InviteParams,
   successStatus: 204,
-  errors: [409, 410],
+  errors: [409, 410, 412],
 });
 
 export const resendInvite = route({
