@@ -5,7 +5,7 @@
  * the org's client counter (its condition keeps concurrent creates within the cap) and the audit
  * entry. Neither holds the client secret: Cognito keeps it, the creator saw it once.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { type ApiClient, ApiClientRole } from '../api/schemas/api-clients';
 import type { AuditEntry } from '../api/schemas/audit';
@@ -13,6 +13,7 @@ import { type ApiClientGrant, apiClientLimitRefusal, maxApiClientsPerOrg } from 
 import { refusals } from '../domain/refusal';
 import { auditPut } from './audit';
 import { ddb, tableName } from './client';
+import { isConditionFailure } from './errors';
 import { keys } from './keys';
 import { type Page, queryPage } from './page';
 import { type TxItem, transact } from './transact';
@@ -31,6 +32,8 @@ const LookupItem = z.object({
   orgId: z.string(),
   name: z.string(),
   role: ApiClientRole,
+  // Absent on lookups written before clients were bound to their creator, until the backfill.
+  creatorId: z.string().optional(),
 });
 
 function counter(orgId: string, delta: 1 | -1): TxItem {
@@ -53,7 +56,8 @@ function counter(orgId: string, delta: 1 | -1): TxItem {
 }
 
 export async function createApiClient(client: ApiClient, audit: AuditEntry): Promise<void> {
-  const { createdBy: _, createdAt: __, ...grant } = ApiClientItem.parse(client);
+  const { createdBy, createdAt: _, ...granted } = ApiClientItem.parse(client);
+  const grant: ApiClientGrant = { ...granted, creatorId: createdBy.userId };
   const outcome = await transact([
     {
       Put: {
@@ -93,12 +97,35 @@ export async function getApiClient(orgId: string, clientId: string): Promise<Api
   return Item && ApiClientItem.parse(Item);
 }
 
-/** The pipeline's one read for a client's call: which org and role its token acts as. */
+/** The pipeline's first read for a client's call: which org and role its token acts as, and for whom. */
 export async function findApiClientGrant(clientId: string): Promise<ApiClientGrant | undefined> {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.apiClientLookup(clientId) }),
   );
   return Item && LookupItem.parse(Item);
+}
+
+/**
+ * For infra/scripts/backfill-client-creators.ts: a lookup written before clients were bound to
+ * their creator gets the creator's id (from the client's org item); the pipeline refuses a client
+ * whose lookup has none. A lookup deleted meanwhile stays deleted.
+ */
+export async function restoreClientCreator(clientId: string, creatorId: string): Promise<'written' | 'gone'> {
+  try {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.apiClientLookup(clientId),
+        UpdateExpression: 'SET creatorId = :creator',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':creator': creatorId },
+      }),
+    );
+    return 'written';
+  } catch (error) {
+    if (isConditionFailure(error)) return 'gone';
+    throw error;
+  }
 }
 
 export async function listApiClients(

@@ -2,7 +2,7 @@
  * Org API clients: machine callers (Cognito app clients with the client-credentials grant) that act
  * in one org with a recorded role. README "Machine callers" has the design.
  */
-import type { OrgRole } from '../api/permissions';
+import { type OrgRole, rank } from '../api/permissions';
 import type { ApiClient, CreateApiClientBody } from '../api/schemas/api-clients';
 import type { Member } from '../api/schemas/members';
 import { grantRefusal } from './memberships';
@@ -23,6 +23,31 @@ export interface ApiClientGrant {
   orgId: string;
   name: string;
   role: Exclude<OrgRole, 'owner'>;
+  /** The person who created it: the client acts with at most their current role. */
+  creatorId?: string;
+}
+
+/**
+ * A credential someone set up acts with at most its creator's rights today: the lower of the
+ * client's role and the creator's current role, and nothing once the creator has left (null).
+ * Removing or demoting a person therefore revokes or caps what they handed out, with no write.
+ */
+export function effectiveClientRole(
+  grant: Pick<ApiClientGrant, 'role'>,
+  creatorRole: OrgRole | undefined,
+): OrgRole | null {
+  if (!creatorRole) return null;
+  return rank(creatorRole) < rank(grant.role) ? creatorRole : grant.role;
+}
+
+export const unboundClientSentence =
+  'This API client predates clients bound to their creator and is refused until the platform operator runs the backfill; an admin can create a new one.';
+
+export const creatorGoneSentence =
+  'The person who created this API client is no longer a member of the organization, so the client no longer works; an admin can create a new one.';
+
+export function cappedClientSentence(role: OrgRole): string {
+  return `This API client acts with at most the current role of the person who created it (${role}), which cannot do this.`;
 }
 
 /** The creator hands out the role as they would to a person: never above their own. */

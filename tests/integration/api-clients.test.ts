@@ -11,6 +11,7 @@ import { createOrgClient, deleteOrgClient } from '../../functions/adapters/ident
 import { keys } from '../../functions/data/keys';
 import { devUserPoolId } from '../../infra/local/dev-cognito';
 import { localCredentials } from '../../infra/local/dynamodb';
+import { backfillClientCreators } from '../../infra/scripts/backfill-client-creators';
 import { call, captureLogs } from '../support/api';
 import { clientToken, cognito, runtimeToken } from '../support/dev-cognito';
 import { tableName, testDb } from '../support/env';
@@ -227,6 +228,93 @@ describe('org API clients', () => {
     expect(
       (await call('DELETE', `/orgs/${org.id}/api-clients/${created.clientId}`, { as: admin })).status,
     ).toBe(404);
+  });
+
+  describe('a client acts with at most its creator’s current role', () => {
+    async function adminWithClient(tag: string) {
+      const { org, owner, admin } = await team(tag);
+      const adminId = (await call('GET', '/me', { as: admin })).body.id as string;
+      const created = await newClient(org.id, admin, 'admin', `${tag} provisioner`);
+      const token = await clientToken(created.clientId, created.clientSecret);
+      const agent = await call('POST', `/orgs/${org.id}/agents`, {
+        token,
+        body: { name: 'Before', type: 'chat' },
+      });
+      expect(agent.status).toBe(201);
+      return { org, owner, admin, adminId, token };
+    }
+    const gone =
+      'The person who created this API client is no longer a member of the organization, so the client no longer works; an admin can create a new one.';
+
+    it('removing the creator stops the client (401), changing nothing', async () => {
+      const { org, owner, adminId, token } = await adminWithClient('removed');
+      expect((await call('DELETE', `/orgs/${org.id}/members/${adminId}`, { as: owner })).status).toBe(204);
+      const before = await tenantSnapshot(org.id);
+      for (const [method, path, body] of [
+        ['GET', `/orgs/${org.id}/members`, undefined],
+        ['POST', `/orgs/${org.id}/agents`, { name: 'After', type: 'chat' }],
+      ] as const) {
+        const res = await call(method, path, { token, body });
+        expect([path, res.status, res.body.detail]).toEqual([path, 401, gone]);
+      }
+      expect(await tenantSnapshot(org.id)).toEqual(before);
+    });
+
+    it('a creator who leaves takes the client’s access with them', async () => {
+      const { org, admin, token } = await adminWithClient('leaving');
+      expect((await call('POST', `/orgs/${org.id}/leave`, { as: admin })).status).toBe(204);
+      const res = await call('GET', `/orgs/${org.id}/members`, { token });
+      expect([res.status, res.body.detail]).toEqual([401, gone]);
+    });
+
+    it('demoting the creator caps the client: it reads as a viewer and cannot promote its creator back', async () => {
+      const { org, owner, adminId, token } = await adminWithClient('demoted');
+      const demoted = await call('PATCH', `/orgs/${org.id}/members/${adminId}`, {
+        as: owner,
+        body: { role: 'viewer' },
+      });
+      expect(demoted.status).toBe(200);
+      const before = await tenantSnapshot(org.id);
+      expect((await call('GET', `/orgs/${org.id}/members`, { token })).status).toBe(200);
+      const write = await call('POST', `/orgs/${org.id}/agents`, {
+        token,
+        body: { name: 'After', type: 'chat' },
+      });
+      expect([write.status, write.body.detail]).toEqual([
+        403,
+        'This API client acts with at most the current role of the person who created it (viewer), which cannot do this.',
+      ]);
+      const promote = await call('PATCH', `/orgs/${org.id}/members/${adminId}`, {
+        token,
+        body: { role: 'admin' },
+      });
+      expect(promote.status).toBe(403);
+      expect(await tenantSnapshot(org.id)).toEqual(before);
+      // Promoted again, the client gets its own role back, never more.
+      await call('PATCH', `/orgs/${org.id}/members/${adminId}`, { as: owner, body: { role: 'admin' } });
+      expect(
+        (await call('POST', `/orgs/${org.id}/agents`, { token, body: { name: 'Again', type: 'chat' } }))
+          .status,
+      ).toBe(201);
+    });
+  });
+
+  it('a client stored before it was bound to its creator is refused until the backfill gives its lookup the creator', async () => {
+    const { org, admin } = await team('legacy');
+    const created = await newClient(org.id, admin, 'viewer', 'Legacy');
+    const adminId = (await call('GET', '/me', { as: admin })).body.id;
+    await testDb.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.apiClientLookup(created.clientId),
+        UpdateExpression: 'REMOVE creatorId',
+      }),
+    );
+    const token = await clientToken(created.clientId, created.clientSecret);
+    expect((await call('GET', `/orgs/${org.id}/members`, { token })).status).toBe(401);
+    expect((await backfillClientCreators()).written).toBeGreaterThanOrEqual(1);
+    expect((await lookup(created.clientId))?.creatorId).toBe(adminId);
+    expect((await call('GET', `/orgs/${org.id}/members`, { token })).status).toBe(200);
   });
 
   it('deleting the org deletes its clients’ lookups and its agents’ lookups', async () => {

@@ -22,10 +22,16 @@ import type { AuditActor, AuditEntry } from '../../api/schemas/audit';
 import type { UserProfile } from '../../api/schemas/me';
 import { findApiClientGrant } from '../../data/api-clients';
 import { getMembershipWithOrgStatus, type Membership } from '../../data/memberships';
-import { isSuspended } from '../../data/orgs';
 import { getPlatformGrant } from '../../data/platform';
 import { dynamoUserStore } from '../../data/users';
-import { type MachineIdentity, machineScope } from '../../domain/api-clients';
+import {
+  cappedClientSentence,
+  creatorGoneSentence,
+  effectiveClientRole,
+  type MachineIdentity,
+  machineScope,
+  unboundClientSentence,
+} from '../../domain/api-clients';
 import { type AuditChange, auditEntry } from '../../domain/audit';
 import { effectivePlatformRole, platformRefusals } from '../../domain/platform';
 import { Refusal } from '../../domain/refusal';
@@ -197,16 +203,23 @@ async function authorizeMachine(spec: RouteSpec, machine: MachineIdentity, event
     throw problems.forbidden(`The token lacks the ${machineScope(resourceServer, 'org')} scope.`);
   }
   const orgId = event.pathParameters?.orgId ?? '';
-  // The org's status is read beside the grant (in parallel): a suspended org's clients stop too.
-  const [grant, suspended] = await Promise.all([findApiClientGrant(machine.clientId), isSuspended(orgId)]);
+  const grant = await findApiClientGrant(machine.clientId);
   if (!grant) throw problems.unauthorized('This API client has been deleted.');
   // Another org's path looks exactly as it does to a person who is not a member there.
   if (grant.orgId !== orgId) throw problems.notFound();
+  if (!grant.creatorId) throw problems.unauthorized(unboundClientSentence);
+  // The creator's membership and the org's status in one BatchGet, on every call: a client acts
+  // with at most its creator's rights today (README "Machine callers").
+  const { membership: creator, suspended } = await getMembershipWithOrgStatus(orgId, grant.creatorId);
   if (suspended) throw platformRefusals.suspended();
-  if (!can(grant.role, spec.auth.permission)) throw problems.forbidden();
+  const role = effectiveClientRole(grant, creator?.role);
+  if (!role) throw problems.unauthorized(creatorGoneSentence);
+  if (!can(role, spec.auth.permission)) {
+    throw problems.forbidden(role === grant.role ? undefined : cappedClientSentence(role));
+  }
   return {
     caller: personOnly<Caller>({}, ['identity', 'profile']),
-    membership: personOnly<Membership>({ orgId: grant.orgId, role: grant.role, additionalRoles: [] }, [
+    membership: personOnly<Membership>({ orgId: grant.orgId, role, additionalRoles: [] }, [
       'userId',
       'email',
       'joinedAt',
