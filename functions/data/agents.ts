@@ -302,12 +302,15 @@ export async function listAgents(
   return { ...page, items };
 }
 
-/** Shares the agent into another org: both sides of the share, the target still existing, the agent not deleted. */
+/**
+ * Shares the agent into another org: both sides of the share, the target still existing, the agent
+ * not deleted, and an audit entry in each org's log (`audits`: the owner's and the target's).
+ */
 export async function shareAgent(
   agent: AgentState,
   targetOrgId: string,
   at: string,
-  audit: AuditEntry,
+  audits: readonly [AuditEntry, AuditEntry],
 ): Promise<void> {
   const outcome = await transact([
     {
@@ -352,7 +355,7 @@ export async function shareAgent(
         ExpressionAttributeValues: { ':deleted': 'deleted' },
       },
     },
-    auditPut(audit),
+    ...audits.map(auditPut),
   ]);
   if (outcome.ok) return;
   if (outcome.failed.includes(0))
@@ -362,11 +365,12 @@ export async function shareAgent(
     : refusals.changedMeanwhile('agent');
 }
 
+/** Ends a share: both sides, with an audit entry in each org's log (the owner's and the target's). */
 export async function unshareAgent(
   ownerOrgId: string,
   agentId: string,
   targetOrgId: string,
-  audit: AuditEntry,
+  audits: readonly [AuditEntry, AuditEntry],
 ) {
   const outcome = await transact([
     {
@@ -377,7 +381,7 @@ export async function unshareAgent(
       },
     },
     { Delete: { TableName: tableName(), Key: keys.sharedAgent(targetOrgId, agentId) } },
-    auditPut(audit),
+    ...audits.map(auditPut),
   ]);
   if (!outcome.ok) throw refusals.notFound();
 }

@@ -31,7 +31,13 @@ import {
   summaryOf,
 } from '../domain/knowledge';
 import { type Refusal, refusals } from '../domain/refusal';
-import { buildIndex, type IndexedChunk, type KnowledgeIndex, searchIndex } from '../domain/retrieval';
+import {
+  buildIndex,
+  type IndexedChunk,
+  type KnowledgeIndex,
+  mergePassages,
+  searchIndex,
+} from '../domain/retrieval';
 import { logger } from '../lib/logger';
 import { usableAgentCheck } from './agent-use';
 import { auditPut } from './audit';
@@ -358,11 +364,39 @@ async function indexOf(orgId: string): Promise<{ version: number; index: Knowled
 export async function retrieve(
   orgId: string,
   query: string,
-  options: { agentId?: string | undefined; limit: number },
+  options: { agentId?: string | undefined; limitedOnly?: boolean; limit: number },
 ): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
   const { version, index } = await indexOf(orgId);
   return {
     passages: searchIndex(index, query, { ...options, synonyms: synonymsOf }),
     knowledgeVersion: version,
+  };
+}
+
+/**
+ * The passages `agent` uses when it answers in `orgId`: the one rule both a conversation and the
+ * knowledge search's "as agent" follow, so testing retrieval shows what the agent will be sent.
+ * An org's own agent searches the org's bank (entries for every agent and those limited to it).
+ * An agent shared in from another org searches its owner's bank and this org's, but only entries
+ * limited to it by name in either: sharing an agent shares no knowledge its owner did not give it
+ * (the owner's entries for every agent, today's and later ones, stay the owner's), and this org's
+ * entries for every agent are not sent to a model the other org configured. The version is this
+ * org's.
+ */
+export async function retrieveForAgent(
+  orgId: string,
+  agent: { id: string; sharedFrom?: string | undefined },
+  query: string,
+  limit: number,
+): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
+  if (!agent.sharedFrom) return retrieve(orgId, query, { agentId: agent.id, limit });
+  const only = { agentId: agent.id, limitedOnly: true, limit };
+  const [owners, here] = await Promise.all([
+    retrieve(agent.sharedFrom, query, only),
+    retrieve(orgId, query, only),
+  ]);
+  return {
+    passages: mergePassages([owners.passages, here.passages], limit),
+    knowledgeVersion: here.knowledgeVersion,
   };
 }

@@ -137,17 +137,25 @@ export function buildIndex(chunks: readonly IndexedChunk[]): KnowledgeIndex {
 }
 
 /**
- * The best passages for a question. With an agent, entries limited to other agents are left out;
- * without one (an admin testing the whole bank) every entry counts.
+ * The best passages for a question. With an agent, entries limited to other agents are left out,
+ * and with `limitedOnly` the entries for every agent too (what an agent shared into another org
+ * may use: only what was given to it by name); without an agent (an admin testing the whole bank)
+ * every entry counts.
  */
 export function searchIndex(
   index: KnowledgeIndex,
   query: string,
-  { agentId, limit, synonyms }: { agentId?: string | undefined; limit: number; synonyms?: Synonyms },
+  {
+    agentId,
+    limitedOnly = false,
+    limit,
+    synonyms,
+  }: { agentId?: string | undefined; limitedOnly?: boolean; limit: number; synonyms?: Synonyms },
 ): Passage[] {
   const visible = (result: SearchResult) => {
     const agents = result.agentIds as string[];
-    return agentId === undefined || agents.length === 0 || agents.includes(agentId);
+    if (agentId === undefined) return true;
+    return agents.includes(agentId) || (agents.length === 0 && !limitedOnly);
   };
   const extra = synonyms ? expansion(query, synonyms) : [];
   // Exact synonyms only: their prefixes and typos would stretch a loose match further.
@@ -166,4 +174,12 @@ export function searchIndex(
       text: r.text as string,
       score: Math.round(r.score * 1000) / 1000,
     }));
+}
+
+/** Passages of several searches as one answer: best first, at most `limit`. */
+export function mergePassages(lists: readonly (readonly Passage[])[], limit: number): Passage[] {
+  return lists
+    .flat()
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit);
 }

@@ -191,12 +191,16 @@ export const handler = httpHandler([
     const inTarget = await getMembership(body.targetOrgId, caller.profile.id);
     enforce(shareRefusal(params.orgId, body.targetOrgId, inTarget?.role));
     const at = now.toISOString();
-    await agents.shareAgent(
-      agent,
-      body.targetOrgId,
-      at,
+    // Recorded in the target's log too: its admins see what came in, and from where.
+    await agents.shareAgent(agent, body.targetOrgId, at, [
       audit({ action: 'agent.shared', target: agentTarget(agent), after: { targetOrgId: body.targetOrgId } }),
-    );
+      audit({
+        orgId: body.targetOrgId,
+        action: 'agent.shared_in',
+        target: agentTarget(agent),
+        after: { ownerOrgId: agent.orgId },
+      }),
+    ]);
     const target = (await batchGetOrgs([body.targetOrgId])).get(body.targetOrgId);
     return {
       body: {
@@ -225,16 +229,16 @@ export const handler = httpHandler([
   }),
 
   implement(unshareAgent, async ({ params, audit }) => {
-    await agents.unshareAgent(
-      params.orgId,
-      params.agentId,
-      params.targetOrgId,
+    const target = { type: 'agent', id: params.agentId };
+    await agents.unshareAgent(params.orgId, params.agentId, params.targetOrgId, [
+      audit({ action: 'agent.unshared', target, before: { targetOrgId: params.targetOrgId } }),
       audit({
-        action: 'agent.unshared',
-        target: { type: 'agent', id: params.agentId },
-        before: { targetOrgId: params.targetOrgId },
+        orgId: params.targetOrgId,
+        action: 'agent.unshared_in',
+        target,
+        before: { ownerOrgId: params.orgId },
       }),
-    );
+    ]);
     return {};
   }),
 ]);

@@ -15,7 +15,7 @@ import {
 import type { Citation } from '../api/schemas/conversations';
 import * as agents from '../data/agents';
 import * as conversations from '../data/conversations';
-import { retrieve } from '../data/knowledge';
+import { retrieveForAgent } from '../data/knowledge';
 import * as orgs from '../data/orgs';
 import { systemPromptOf } from '../data/prompts';
 import { summarizeConversations } from '../domain/conversation-summary';
@@ -104,9 +104,9 @@ export const handler = httpHandler([
     let model = llmSettings.provider === 'bedrock' ? `bedrock:${llmSettings.modelId}` : 'openai-compatible';
     let citations: Citation[] = [];
     try {
-      // A shared-in agent brings its owner's prompt and knowledge.
+      // A shared-in agent brings its owner's prompt, and only the knowledge limited to it by name.
       const [retrieved, prompt, apiKey] = await Promise.all([
-        retrieve(agent.orgId, body.text, { agentId: agent.id, limit: settings.passages }),
+        retrieveForAgent(params.orgId, agent, body.text, settings.passages),
         systemPromptOf(agent.orgId, agent.prompt),
         llmSettings.provider === 'openai-compatible'
           ? readAgentKeys(agent.orgId, agent.id).then((keys) => keys.llm)

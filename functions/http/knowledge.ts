@@ -66,9 +66,9 @@ export const handler = httpHandler([
   }),
 
   implement(searchKnowledge, async ({ params, body }) => {
-    if (body.agentId && !(await agents.getAgent(params.orgId, body.agentId))) {
-      throw refuse('not_found', 'No such agent in this organization.', 'agentId');
-    }
-    return { body: await knowledge.retrieve(params.orgId, body.query, body) };
+    if (!body.agentId) return { body: await knowledge.retrieve(params.orgId, body.query, body) };
+    const agent = await agents.getAgent(params.orgId, body.agentId);
+    if (!agent) throw refuse('not_found', 'No such agent in this organization.', 'agentId');
+    return { body: await knowledge.retrieveForAgent(params.orgId, agent, body.query, body.limit) };
   }),
 ]);

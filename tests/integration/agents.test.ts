@@ -328,6 +328,32 @@ describe('agents', () => {
     );
   });
 
+  it('records a share and its end in the audit log of the org it is shared into, not only the owner’s', async () => {
+    const { org, owner } = await team('share-audit');
+    const target = await createOrg(owner, { name: 'Receiving org' });
+    const agent = (await create(org.id, owner, { name: 'Bot', type: 'chat' })).body;
+    const shares = `/orgs/${org.id}/agents/${agent.id}/shares`;
+    const logOf = async (orgId: string, action: string) =>
+      (await call('GET', `/orgs/${orgId}/audit?action=${action}`, { as: owner })).body.items;
+
+    expect((await call('POST', shares, { as: owner, body: { targetOrgId: target.id } })).status).toBe(201);
+    expect(await logOf(target.id, 'agent.shared_in')).toMatchObject([
+      {
+        orgId: target.id,
+        actor: { email: owner },
+        target: { type: 'agent', id: agent.id },
+        after: { ownerOrgId: org.id },
+      },
+    ]);
+    expect(await logOf(org.id, 'agent.shared')).toMatchObject([{ after: { targetOrgId: target.id } }]);
+
+    expect((await call('DELETE', `${shares}/${target.id}`, { as: owner })).status).toBe(204);
+    expect(await logOf(target.id, 'agent.unshared_in')).toMatchObject([
+      { orgId: target.id, target: { type: 'agent', id: agent.id }, before: { ownerOrgId: org.id } },
+    ]);
+    expect(await logOf(org.id, 'agent.unshared')).toMatchObject([{ before: { targetOrgId: target.id } }]);
+  });
+
   it('removes the owner side of a share when the org it was shared into is deleted, and both sides when the agent is', async () => {
     const { org, owner } = await team('share-c');
     const target = await createOrg(owner, { name: 'Short-lived' });

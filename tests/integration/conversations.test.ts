@@ -173,6 +173,92 @@ describe('conversations', () => {
     expect(second.body.reply.text).toContain(`[entry:${entries.refunds.id}]`);
   });
 
+  it('a shared-in agent uses only the knowledge limited to it by name (its owner’s and this org’s), as test retrieval shows', async () => {
+    const { org: owners, owner } = await team('conv-shared-owner');
+    const { org: theirs, owner: theirOwner, member } = await team('conv-shared-target');
+    await addMember(theirs.id, theirOwner, owner, 'admin');
+    const { id: agentId } = await agent(owners.id, owner);
+    const limited = async (orgId: string, as: string, title: string, content: string) => {
+      const res = await call('POST', `/orgs/${orgId}/knowledge`, {
+        as,
+        body: { title, content, agentIds: [agentId] },
+      });
+      expect(res.status).toBe(201);
+      return res.body as { id: string };
+    };
+    // The owner's bank: entries for every agent, and one given to this agent by name.
+    const general = await bank(owners.id, owner);
+    const shuttle = await limited(
+      owners.id,
+      owner,
+      'Shuttle',
+      'The airport shuttle leaves hourly from gate four.',
+    );
+    const shared = await call('POST', `${agentsOf(owners.id)}/${agentId}/shares`, {
+      as: owner,
+      body: { targetOrgId: theirs.id },
+    });
+    expect(shared.status).toBe(201);
+    // The receiving org's bank: one entry for every agent, one limited to the shared-in agent.
+    const lockers = await entry(theirs.id, theirOwner, 'Lockers', 'Coat lockers stand beside the cloakroom.');
+    const bicycles = await limited(theirs.id, theirOwner, 'Bicycles', 'Bicycles go in the courtyard rack.');
+    // Written after the share: the owner's entries for every agent stay the owner's, later ones too.
+    const later = await entry(owners.id, owner, 'Cafeteria', 'The cafeteria serves lunch from noon.');
+    const hidden = [general.refunds, general.parking, general.wifi, later, lockers].map((e) => e.id);
+
+    const { id: conversationId } = await start(theirs.id, agentId, member);
+    const questions: [string, string | null][] = [
+      ['Where do visitors park their car?', null],
+      ['How long do refunds take?', null],
+      ['What is the guest wireless password?', null],
+      ['When does the cafeteria serve lunch?', null],
+      ['Where are the coat lockers?', null],
+      ['When does the airport shuttle leave?', shuttle.id],
+      ['Where do bicycles go?', bicycles.id],
+    ];
+    for (const [question, expected] of questions) {
+      const res = await send(theirs.id, agentId, conversationId, member, question);
+      expect(res.status, question).toBe(201);
+      const { reply } = res.body;
+      const sent = standin.requests.at(-1)!;
+      for (const id of hidden) {
+        expect(sent.system, question).not.toContain(id);
+        expect(reply.text, question).not.toContain(id);
+      }
+      for (const text of [
+        'basement garage',
+        'five working days',
+        'printed at reception',
+        'from noon',
+        'cloakroom',
+      ]) {
+        expect(sent.system, question).not.toContain(text);
+      }
+      const cited = reply.citations.map((c: { entryId: string }) => c.entryId);
+      expect(
+        cited.every((id: string) => id === shuttle.id || id === bicycles.id),
+        question,
+      ).toBe(true);
+      if (expected) expect(reply.text, question).toContain(`[entry:${expected}]`);
+
+      // Testing retrieval in the receiving org as this agent returns exactly what it was sent.
+      const tested = await call('POST', `/orgs/${theirs.id}/knowledge/search`, {
+        as: member,
+        body: { query: question, agentId, limit: 4 },
+      });
+      expect(tested.status).toBe(200);
+      expect(
+        tested.body.passages.map((p: { entryId: string; chunk: number }) => [p.entryId, p.chunk]),
+        question,
+      ).toEqual(reply.citations.map((c: { entryId: string; chunk: number }) => [c.entryId, c.chunk]));
+    }
+
+    // In its own org the agent still answers from the owner's entries for every agent.
+    const { id: ownConversation } = await start(owners.id, agentId, owner);
+    const own = await send(owners.id, agentId, ownConversation, owner, 'Where do visitors park their car?');
+    expect(own.body.reply.text).toContain(`[entry:${general.parking.id}]`);
+  });
+
   it('sends a bounded history window: at most N earlier messages however long the conversation', async () => {
     const { org, owner, member } = await team('conv-window');
     const { id: agentId } = await agent(org.id, owner);

@@ -85,7 +85,10 @@ export const KnowledgeSearchBody = z.strictObject({
     .min(1)
     .max(1000)
     .regex(/^[^\p{Cc}]*$/u, 'must be one line of text'),
-  /** Search as this agent would: entries limited to other agents are left out. */
+  /**
+   * Search as this agent answers here: entries limited to other agents are left out; for an agent
+   * shared in from another org, only entries limited to it by name, in its owner's bank and this one.
+   */
   agentId: AgentId.optional(),
   limit: z.number().int().min(1).max(maxSearchLimit).default(5),
 });

@@ -433,6 +433,12 @@ function Sharing({ orgId, agent }: { orgId: string; agent: Agent }) {
       title="Sharing"
       description="Share the agent into another organization you administer. It is read-only there; you keep changing it here."
     >
+      <Text size="sm">
+        Knowledge is not shared with it: there the agent answers only from entries limited to it by name, in
+        this organization&rsquo;s bank or in theirs. Entries for every agent stay with this organization,
+        including ones written later. To give it an entry, pick this agent under &ldquo;Only for these
+        agents&rdquo; on the entry.
+      </Text>
       <Loaded query={{ ...shares, data: shares.data?.data.items }} rows={1}>
         {(items) =>
           items.length === 0 ? (

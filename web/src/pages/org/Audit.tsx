@@ -32,6 +32,14 @@ const auditActions: Record<string, { label: string; sentence: string }> = {
   'invite.revoked': { label: 'Invitation revoked', sentence: 'revoked the invitation to {target}' },
   'invite.accepted': { label: 'Invitation accepted', sentence: 'accepted the invitation' },
   'invite.declined': { label: 'Invitation declined', sentence: 'declined the invitation' },
+  'agent.shared_in': {
+    label: 'Agent shared in',
+    sentence: 'shared in the agent {target} from another organization',
+  },
+  'agent.unshared_in': {
+    label: 'Agent no longer shared in',
+    sentence: 'stopped sharing the agent {target} with this organization',
+  },
 };
 
 const actionChoices = Object.entries(auditActions).map(([value, { label }]) => ({ value, label }));

@@ -151,6 +151,7 @@ function TestRetrieval({ orgId }: { orgId: string }) {
     initialValues: { query: '', agentId: undefined },
   });
   const passages = search.data?.data.passages;
+  const chosen = agents.items.find((a) => a.id === form.getValues().agentId);
   return (
     <Card withBorder>
       <Stack gap="sm">
@@ -176,8 +177,19 @@ function TestRetrieval({ orgId }: { orgId: string }) {
               />
               <NativeSelect
                 label="As agent"
-                data={[{ value: '', label: 'Any agent' }, ...agents.options]}
+                data={[
+                  { value: '', label: 'Any agent' },
+                  ...agents.items.map((a) => ({
+                    value: a.id,
+                    label: a.shared ? `${a.name} (shared in)` : a.name,
+                  })),
+                ]}
                 value={form.getValues().agentId ?? ''}
+                description={
+                  chosen?.shared
+                    ? 'Shared in from another organization: it uses only entries limited to it by name, there and here.'
+                    : undefined
+                }
                 error={form.errors.agentId}
                 onChange={(e) => form.setFieldValue('agentId', e.currentTarget.value || undefined)}
                 w={{ base: '100%', xs: 220 }}
