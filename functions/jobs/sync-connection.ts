@@ -14,7 +14,7 @@ import {
 } from '../adapters/google-calendar';
 import { acquireLease, type CalendarConnection, completeSync, failSync } from '../data/calendar-connections';
 import { allRefs, applyPlan, refsFor } from '../data/calendar-events';
-import { getMembership } from '../data/memberships';
+import { getMembershipWithOrgStatus } from '../data/memberships';
 import {
   failureOutcome,
   fullSyncWindow,
@@ -29,7 +29,7 @@ import { offboardConnection } from './offboard-connection';
 
 export type SyncResult =
   | { outcome: 'synced'; mode: 'full' | 'incremental'; pages: number; writes: number; eventCount: number }
-  | { outcome: 'skipped'; reason: 'leased_or_missing' | 'not_a_member' }
+  | { outcome: 'skipped'; reason: 'leased_or_missing' | 'not_a_member' | 'org_suspended' }
   | { outcome: 'failed'; kind: string; retry: boolean };
 
 interface Progress {
@@ -120,11 +120,15 @@ export async function syncConnection(
   google: GoogleCalendar = googleCalendar(),
 ): Promise<SyncResult> {
   // An offboarding message may have been lost or not yet run; a former member is never synced.
-  if (!(await getMembership(orgId, userId))) {
+  const { membership, suspended } = await getMembershipWithOrgStatus(orgId, userId);
+  if (!membership) {
     const offboarded = await offboardConnection(orgId, userId, now, now);
     if (offboarded.outcome === 'failed') return { outcome: 'failed', kind: 'offboarding', retry: true };
     return { outcome: 'skipped', reason: 'not_a_member' };
   }
+  // A suspended org's data is kept as it stands: nothing is fetched from Google for it. The
+  // connection stays on the schedule, so its syncs resume with the next due time after reactivation.
+  if (suspended) return { outcome: 'skipped', reason: 'org_suspended' };
   const { leaseSeconds, intervalMinutes, shards } = config().sync;
   const owner = randomUUID();
   const c = await acquireLease(orgId, userId, owner, now, leaseSeconds, { forSync: true });

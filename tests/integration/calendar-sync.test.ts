@@ -21,6 +21,7 @@ import {
   timedEvent,
 } from '../support/calendar';
 import { seedOrg } from '../support/seed';
+import { createOrg } from '../support/tenancy';
 
 afterAll(() => google.stop());
 
@@ -379,5 +380,30 @@ describe('dispatcher', () => {
       new Promise((r) => setTimeout(r, 100)).then(() => syncConnection(orgId, devSubject(as))),
     ]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['skipped', 'synced']);
+  });
+});
+
+describe('a suspended org', () => {
+  it('is not synced: the worker calls Google for none of its connections until it is reactivated', async () => {
+    const as = 'suspended-sync@example.com';
+    // A whole org (seeded ones lack what the platform's suspension writes).
+    const orgId = (await createOrg(as)).id;
+    await connectAndSync(orgId, as);
+    google.emulator.addEvents(as, [timedEvent('After the suspension', soon(2), 30)]);
+    const root = 'root@platform.test';
+    expect((await call('POST', `/admin/orgs/${orgId}/suspend`, { as: root })).status).toBe(200);
+
+    const before = await stats();
+    await localQueue.send([{ kind: 'sync', orgId, userId: devSubject(as) }]);
+    expect(await runQueuedSyncs()).toEqual({ failures: 0, processed: 1 });
+    expect(await stats()).toEqual(before);
+    const stored = async () =>
+      (await calendarItems(orgId, devSubject(as))).filter((i) => i.type === 'CALENDAR_EVENT').length;
+    expect(await stored()).toBe(0);
+
+    expect((await call('POST', `/admin/orgs/${orgId}/reactivate`, { as: root })).status).toBe(200);
+    await localQueue.send([{ kind: 'sync', orgId, userId: devSubject(as) }]);
+    expect(await runQueuedSyncs()).toEqual({ failures: 0, processed: 1 });
+    expect(await stored()).toBe(1);
   });
 });
