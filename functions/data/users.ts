@@ -52,11 +52,17 @@ function fromItem(item: Record<string, unknown>): StoredUser {
   return { profile: { ...profile, preferences: Preferences.parse(preferences) }, issuer };
 }
 
+/**
+ * A profile by user id. Code that only reads profiles imports this rather than the store, so its
+ * bundle (and its role, tests/infra/table-access.test.ts) carries no profile writes.
+ */
+export async function getUser(userId: string): Promise<StoredUser | undefined> {
+  const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.user(userId) }));
+  return Item ? fromItem(Item) : undefined;
+}
+
 export const dynamoUserStore: UserStore = {
-  async get(userId) {
-    const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.user(userId) }));
-    return Item ? fromItem(Item) : undefined;
-  },
+  get: getUser,
 
   async createIfAbsent(user) {
     try {

@@ -65,13 +65,10 @@ const caller: TableAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
  * in one BatchGetItem (README "Platform administration").
  */
 const orgCaller: TableAction[] = [...caller, 'dynamodb:BatchGetItem'];
-/** Tenant changes are transactions (item + counter + audit entry, with condition checks). */
-const tenantWrites: TableAction[] = [
-  ...orgCaller,
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-];
+/** Tenant changes are transactions (item + counter + audit entry). */
+const tenantWrites: TableAction[] = [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** ...that also check items they name (an agent, a member, the org) in the same transaction. */
+const checkedTenantWrites: TableAction[] = [...tenantWrites, 'dynamodb:ConditionCheckItem'];
 
 /** Keyed by handler module (functions/http/<module>.ts). */
 export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
@@ -95,7 +92,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Removing a member queues the offboarding of their calendar, as for orgs.
   members: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true, sendToSyncQueue: true },
   invites: {
-    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    table: [...checkedTenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     signingKey: true,
     sendMail: true,
   },
@@ -105,7 +102,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // phone numbers are found (Query) and unassigned one transaction each, their LiveKit dispatch
   // rules deleted (hence the LiveKit secret).
   agents: {
-    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    table: [...checkedTenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
     agentKeySecrets: ['get', 'put', 'create', 'delete'],
     livekitSecret: true,
@@ -132,7 +129,11 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Phone numbers: the number, its platform-wide claim (outside the tenant) and the org's number
   // counter in one transaction, with a check that an assigned agent still exists; lists page with
   // signed cursors. With a SIP trunk, (un)assigning calls LiveKit for the number's dispatch rule.
-  'phone-numbers': { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true, livekitSecret: true },
+  'phone-numbers': {
+    table: [...checkedTenantWrites, 'dynamodb:Query'],
+    signingKey: true,
+    livekitSecret: true,
+  },
   // Prompts: the head and its new version in one transaction (with the audit entry); deleting
   // queries the prompt's versions and batch-deletes them; lists page with signed cursors.
   prompts: { table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchWriteItem'], signingKey: true },
@@ -141,7 +142,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // one BatchGet (entry + content); search reads the version, the agent, and on a rebuild queries
   // the knowledge partition; lists page with signed cursors.
   knowledge: {
-    table: [...tenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    table: [...checkedTenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
   },
   // Conversations: the conversation and its audit entry in one transaction; a message reads the
@@ -151,7 +152,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // with the token counters. Lists page with signed cursors; usage is one BatchGet. Streams a
   // person's reply to its conversation's live channel as the model writes it.
   conversations: {
-    table: [...tenantWrites, 'dynamodb:Query'],
+    table: [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
     signingKey: true,
     agentKeySecrets: ['get'],
     invokeModels: true,
@@ -160,7 +161,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Tasks: the task, its quarter-hour counter, checks on the agent and assignee it names, the
   // idempotency key and the audit entry in one transaction; lists page with signed cursors (one
   // Query on the org partition or an index), the summary Queries the counters.
-  tasks: { table: [...tenantWrites, 'dynamodb:Query'], signingKey: true },
+  tasks: { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
   // Platform administration: reads across tenants (org search on gsi1/gsi2, an org's members,
   // agents, numbers and task counters, users by email), writes the org and platform audit entries
   // of each read and the status, plan and role grants in transactions; lists page with signed cursors.
@@ -223,8 +224,8 @@ export const jobFunctionAccess = {
     deleteUserPoolClients: true,
   },
   // The live channels' authorizer (infra/stacks/live-stack.ts): reads the caller's profile (bound
-  // to its issuer) and their membership of the channel's org.
-  'live-authorizer': { table: ['dynamodb:GetItem'] },
+  // to its issuer), then their membership of the channel's org with the org's status in one BatchGet.
+  'live-authorizer': { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] },
   // The change publisher reads nothing from the table (the stream hands it the images; Lambda's
   // poller holds the stream permissions) and publishes to the live channels.
   'publish-changes': { table: [], publishLiveEvents: true },

@@ -72,8 +72,8 @@ describe('live', () => {
     });
   });
 
-  it('gives the authorizer one read of the table (profile and membership), nothing more', () => {
-    expect(actionsOf(s.plane.live.authorizer)).toEqual(['dynamodb:GetItem']);
+  it('gives the authorizer the reads of the profile and of the membership with its org, nothing more', () => {
+    expect(actionsOf(s.plane.live.authorizer)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
   });
 
   it('invokes the publisher for task items only, with partial batch failures and a short retry', () => {

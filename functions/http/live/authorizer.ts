@@ -15,7 +15,7 @@
 import { parseChannel } from '../../api/live';
 import { can } from '../../api/permissions';
 import { getMembershipWithOrgStatus } from '../../data/memberships';
-import { dynamoUserStore } from '../../data/users';
+import { getUser } from '../../data/users';
 import { logger } from '../../lib/logger';
 import { authenticate } from '../pipeline/auth';
 
@@ -51,7 +51,7 @@ export async function handler(event: LiveAuthorizerEvent): Promise<LiveAuthorize
   try {
     const identity = await authenticate(event.authorizationToken);
     // As the pipeline does: a subject is bound to the identity provider that first vouched for it.
-    const stored = await dynamoUserStore.get(identity.sub);
+    const stored = await getUser(identity.sub);
     if (!stored || stored.issuer !== identity.issuer) return denied;
     userId = identity.sub;
   } catch {
