@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
 import { atBothSizes, desktop, openSection, screenshots, signIn } from '../support/console';
-import { devToken, stackApi } from '../support/local-stack';
+import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 describeInBrowser('API clients in the console (Chromium against npm start)', (suite) => {
   it('creates a client and shows its secret once; a token from /dev/oauth2/token calls an org route; after a reload no secret; deletes after confirming', async () => {
@@ -75,5 +75,36 @@ describeInBrowser('API clients in the console (Chromium against npm start)', (su
     });
     expect(after.status).toBe(401);
     await both(page, 'deleted');
+  }, 120_000);
+
+  it('removing a member names the API clients they created, which stop working with them', async () => {
+    const url = suite.stack.url;
+    const api = stackApi(url);
+    const both = atBothSizes(screenshots('api-clients-creator'));
+    const email = 'clients-remover@acme.test';
+    const page = await suite.browser.newPage();
+    await page.setViewportSize(desktop);
+    // Sessions are shared by the browser's tabs: start this one signed out.
+    await page.goto(url);
+    await page.evaluate(() => localStorage.clear());
+    await signIn(page, url, email);
+    const owner = await devToken(url, email);
+    const org = await api(owner, 'POST', '/orgs', { name: 'Creator Co' });
+    const adminEmail = 'clients-creator@acme.test';
+    const admin = await joinOrg(url, owner, org.id, adminEmail, 'admin');
+    await api(admin, 'POST', `/orgs/${org.id}/api-clients`, { name: 'Billing export', role: 'viewer' });
+
+    await openSection(page, url, org.id, 'Members');
+    await page
+      .getByRole('button', { name: `Remove ${adminEmail}` })
+      .first()
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('These API clients they created stop working at once:').waitFor();
+    await dialog.getByText('Billing export').waitFor();
+    await both(page, 'remove-dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // The owner created none: their own dialog would list nothing (they cannot remove themselves).
+    expect(await page.getByRole('dialog').count()).toBe(0);
   }, 120_000);
 });

@@ -1,17 +1,36 @@
 /** Destructive actions are confirmed; the ones that cannot be undone ask the person to type a name. */
-import { Text, TextInput } from '@mantine/core';
+import { List, Text, TextInput } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { useState } from 'react';
 
 export function confirmDestructive(options: {
   title: string;
   message: string;
+  /** What else the action ends, named one per line under the message. */
+  consequences?: { intro: string; items: string[] };
   confirmLabel: string;
   onConfirm(): void;
 }) {
+  const { consequences } = options;
   modals.openConfirmModal({
     title: options.title,
-    children: <Text size="sm">{options.message}</Text>,
+    children: (
+      <>
+        <Text size="sm">{options.message}</Text>
+        {consequences && consequences.items.length > 0 && (
+          <>
+            <Text size="sm" mt="sm">
+              {consequences.intro}
+            </Text>
+            <List size="sm" mt={4}>
+              {consequences.items.map((item) => (
+                <List.Item key={item}>{item}</List.Item>
+              ))}
+            </List>
+          </>
+        )}
+      </>
+    ),
     labels: { confirm: options.confirmLabel, cancel: 'Cancel' },
     closeButtonProps: { 'aria-label': 'Close' },
     confirmProps: { color: 'red' },

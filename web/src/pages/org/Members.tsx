@@ -18,6 +18,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { can, type OrgRole, orgRoles, rank } from '../../../../functions/api/permissions';
+import { listApiClients } from '../../../../functions/api/routes/api-clients';
 import {
   leaveOrg,
   listMembers,
@@ -28,7 +29,7 @@ import {
 import type { Member } from '../../../../functions/api/schemas/members';
 import { useMyMembership } from '../../app/membership';
 import { pagedKey, updatePagedItems, usePagedRoute } from '../../app/paging';
-import { useChange } from '../../app/queries';
+import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { DangerCard } from '../../components/editing';
@@ -51,8 +52,20 @@ function powersOver(me: Member, target: Member) {
 /** Roles the caller may hand out: none above their own. */
 const grantable = (role: OrgRole) => orgRoles.filter((r) => rank(r) <= rank(role));
 
-function useMemberActions(orgId: string) {
+/** The API clients each member created: they stop working when that member leaves (README "Machine callers"). */
+function useClientsByCreator(orgId: string, me: Member) {
+  const clients = useRoute(
+    listApiClients,
+    { params: { orgId }, query: { limit: 100 } },
+    can(me.role, 'apiClients:read'),
+  );
+  return (userId: string) =>
+    (clients.data?.data.items ?? []).filter((c) => c.createdBy.userId === userId).map((c) => c.name);
+}
+
+function useMemberActions(orgId: string, me: Member) {
   const client = useQueryClient();
+  const clientsOf = useClientsByCreator(orgId, me);
   const key = pagedKey(listMembers, { params: { orgId }, query: { limit: pageSize } });
   const update = useChange(updateMember, {
     orgId,
@@ -74,6 +87,10 @@ function useMemberActions(orgId: string) {
     confirmDestructive({
       title: 'Remove member',
       message: `Remove ${member.email} from the organization? They lose access at once and their calendar connection is removed.`,
+      consequences: {
+        intro: 'These API clients they created stop working at once:',
+        items: clientsOf(member.userId),
+      },
       confirmLabel: 'Remove member',
       onConfirm: () =>
         remove.mutate(
@@ -151,7 +168,7 @@ function RemoveButton({ me, member, onRemove }: { me: Member; member: Member; on
 function MemberList({ orgId, me }: { orgId: string; me: Member }) {
   const format = useFormat();
   const members = usePagedRoute(listMembers, { params: { orgId }, query: { limit: pageSize } });
-  const { changeRole, confirmRemove } = useMemberActions(orgId);
+  const { changeRole, confirmRemove } = useMemberActions(orgId, me);
   const you = (m: Member) =>
     m.userId === me.userId ? (
       <Text span size="xs" c="dimmed">
