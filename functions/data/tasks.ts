@@ -6,7 +6,7 @@
  * exist, the idempotency key when one was given, and the audit entry.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import type { AuditEntry } from '../api/schemas/audit';
@@ -20,11 +20,13 @@ import {
   taskBucket,
   taskRefusals,
   transitionRefusal,
+  withNormalTimes,
 } from '../domain/tasks';
 import { usableAgentCheck } from './agent-use';
 import { auditPut } from './audit';
 import { ddb, tableName } from './client';
 import { counterAdd as addToCounter, readCounters } from './counters';
+import { isConditionFailure } from './errors';
 import { keys } from './keys';
 import { type Page, queryPage } from './page';
 import { type TxItem, transact } from './transact';
@@ -286,3 +288,37 @@ export async function listTasks(orgId: string, options: TaskListOptions): Promis
 /** The counters of the quarter hours from `first` to `last` (both included). */
 export const readTaskCounters = (orgId: string, first: string, last: string): Promise<TaskCounts[]> =>
   readCounters(orgId, keys.taskCounter, counterNames, first, last);
+
+/**
+ * Rewrites a task stored before times were normalised (`…:34Z`) with its times, and so its
+ * by-status index key, in the normal form; the version stays, as the instants are the same
+ * (infra/scripts/backfill-task-times.ts). 'normal' when it already was, 'gone' when it is no more.
+ * A change meanwhile wins, and the task is read again.
+ */
+export async function normalizeTaskTimes(
+  orgId: string,
+  taskId: string,
+): Promise<'rewritten' | 'normal' | 'gone'> {
+  for (;;) {
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: keys.task(orgId, taskId), ConsistentRead: true }),
+    );
+    if (!Item) return 'gone';
+    const task = TaskItem.parse(Item);
+    const normal = withNormalTimes(task);
+    if (JSON.stringify(normal) === JSON.stringify(task)) return 'normal';
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: storedTask(normal),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': task.version },
+        }),
+      );
+      return 'rewritten';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

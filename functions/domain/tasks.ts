@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { can, type OrgRole } from '../api/permissions';
 import type { AuditActor } from '../api/schemas/audit';
+import { normalTime } from '../api/schemas/common';
 import {
   addressProblem,
   type CreateTaskBody,
@@ -116,6 +117,22 @@ export function applyTaskChange(task: Task, change: UpdateTaskBody, now: Date): 
   if (status === undefined) return changed;
   const moved = moveTask(changed, status, now);
   return moved instanceof Refusal ? moved : { ...moved, version: task.version + 1 };
+}
+
+/**
+ * The task with every time in the normal form (schemas/common.ts normalTime), as every write stores
+ * them now; tasks stored before that may hold `…:34Z` (infra/scripts/backfill-task-times.ts).
+ */
+export function withNormalTimes(task: Task): Task {
+  const time = (value: string | null) => value && normalTime(value);
+  return {
+    ...task,
+    scheduledAt: time(task.scheduledAt),
+    startedAt: time(task.startedAt),
+    completedAt: time(task.completedAt),
+    createdAt: normalTime(task.createdAt),
+    updatedAt: normalTime(task.updatedAt),
+  };
 }
 
 /** A person creates as a member of the org, an org API client as itself. */

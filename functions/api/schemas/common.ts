@@ -3,6 +3,16 @@ import * as z from 'zod';
 export const IsoDateTime = z.iso.datetime({ offset: false });
 
 /**
+ * The one form stored times take, Date.prototype.toISOString's (milliseconds, Z): times in keys and
+ * lists compare as strings, where `…:34Z` would sort after `…:34.500Z`. Digits past the millisecond
+ * are dropped.
+ */
+export const normalTime = (iso: string): string => new Date(iso).toISOString();
+
+/** A time a client sends to be stored: any IsoDateTime, kept in the normal form. */
+export const IncomingTime = IsoDateTime.transform(normalTime);
+
+/**
  * Here rather than in agents.ts because several route groups refer to agents: importing agents.ts
  * for the id would build every agent schema in those groups' Lambdas at each cold start.
  */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { canonicalEmail } from '../../lib/email';
-import { AgentId, DayRangeQuery, Email, IsoDateTime, ListQuery } from './common';
+import { AgentId, DayRangeQuery, Email, IncomingTime, IsoDateTime, ListQuery } from './common';
 import { UserId } from './members';
 import { OrgId } from './orgs';
 import { E164 } from './phone-numbers';
@@ -60,7 +60,7 @@ const editableFields = {
   subject: z.string().trim().max(500).nullable().optional(),
   content: z.string().max(20_000).nullable().optional(),
   metadata: Metadata.optional(),
-  scheduledAt: IsoDateTime.nullable().optional(),
+  scheduledAt: IncomingTime.nullable().optional(),
   agentId: AgentId.nullable().optional(),
   assignedTo: UserId.nullable().optional(),
 };
