@@ -42,6 +42,7 @@
  * | task idempotency key    | ORG#<orgId>               | IDEMPOTENCY#<creatorKind>#<creatorId>#<key> | (TTL 24 h)       |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  * | platform role grant     | USER#<userId>             | PLATFORMROLE             | gsi1: PLATFORMADMINS / <userId>     |
+ * | orgs a user created     | USER#<userId>             | ORGSCREATED              | (counter: never goes down)          |
  * | platform audit entry    | PLATFORMAUDIT             | <isoTime>#<auditId>      |                                     |
  * | (organization, above)   |                           |                          | gsi1: ORGNAME#<first letter> / <normalized name>#<orgId> |
  * |                         |                           |                          | gsi2: ORGDOMAIN#<domain> / <orgId> (when it has a domain) |
@@ -113,6 +114,7 @@ const label = {
   taskCount: 'TASKCOUNT',
   idempotency: 'IDEMPOTENCY',
   platformRole: 'PLATFORMROLE',
+  orgsCreated: 'ORGSCREATED',
   platformAdmins: 'PLATFORMADMINS',
   platformAudit: 'PLATFORMAUDIT',
   orgName: 'ORGNAME',
@@ -126,6 +128,8 @@ const prefix = (l: string) => `${l}#`;
 export const keys = {
   user: (userId: string) => ({ pk: key(label.user, userId), sk: label.profile }),
   userEmailIndex: (email: string) => ({ gsi1pk: key(label.email, email.toLowerCase()), gsi1sk: label.user }),
+  /** How many orgs the user has created, ever: the bound on free plans one person can open. */
+  orgsCreated: (userId: string) => ({ pk: key(label.user, userId), sk: label.orgsCreated }),
 
   org: (orgId: string) => ({ pk: orgPk(orgId), sk: label.org }),
   membership: (orgId: string, userId: string) => ({ pk: orgPk(orgId), sk: key(label.member, userId) }),

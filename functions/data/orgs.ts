@@ -5,7 +5,7 @@ import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { Member } from '../api/schemas/members';
 import type { Organization } from '../api/schemas/orgs';
-import { applyEntitlements, type Entitlements, searchName } from '../domain/orgs';
+import { applyEntitlements, type Entitlements, orgsCreatedRefusal, searchName } from '../domain/orgs';
 import { orRefuse, type Refusal, refusals, refuse } from '../domain/refusal';
 import { auditPut } from './audit';
 import { batchDelete } from './batch';
@@ -77,7 +77,17 @@ export async function isSuspended(orgId: string): Promise<boolean> {
   return Item?.status === 'suspended';
 }
 
-export async function createOrg(org: Organization, owner: Member, audit: AuditEntry): Promise<void> {
+/**
+ * Creates the org with its first owner, counting it against the orgs that person may create
+ * (`maxCreated`): the counter's condition is in the same transaction, so concurrent creates cannot
+ * pass the limit, and a refused create writes nothing.
+ */
+export async function createOrg(
+  org: Organization,
+  owner: Member,
+  audit: AuditEntry,
+  maxCreated: number,
+): Promise<void> {
   const outcome = await transact([
     {
       Put: {
@@ -88,8 +98,20 @@ export async function createOrg(org: Organization, owner: Member, audit: AuditEn
     },
     membershipPut(owner),
     auditPut(audit),
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.orgsCreated(owner.userId),
+        UpdateExpression: 'SET #type = :type ADD created :one',
+        ConditionExpression: 'attribute_not_exists(created) OR created < :max',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': 'ORGS_CREATED', ':one': 1, ':max': maxCreated },
+      },
+    },
   ]);
-  if (!outcome.ok) throw new Error(`organization id ${org.id} collided`);
+  if (outcome.ok) return;
+  if (outcome.failed.includes(3)) throw orgsCreatedRefusal(maxCreated);
+  throw new Error(`organization id ${org.id} collided`);
 }
 
 const settingNames = [

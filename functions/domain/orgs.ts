@@ -39,6 +39,18 @@ export function limitsOf(plan: Organization['plan'], maxUsers: number | null): O
 }
 
 /** Rules that hold for any settings, whether set at creation or by a later change. */
+/**
+ * One person may create only `max` orgs, ever: each org comes with its own free monthly model
+ * tokens and rate limits, so unlimited orgs would multiply them. Deleting an org gives no creation
+ * back, since the next one would start a fresh month's budget.
+ */
+export function orgsCreatedRefusal(max: number): Refusal {
+  return refuse(
+    'refused',
+    `You have created ${max} organizations, the most one account may create (deleted ones count too). Ask to be invited into an existing one, or ask the platform operator.`,
+  );
+}
+
 export function settingsRefusal(org: Organization): Refusal | null {
   if (!org.domain && org.autoJoinByDomain) {
     return refuse('refused', 'Auto-join by domain needs the organization’s domain.', 'autoJoinByDomain');

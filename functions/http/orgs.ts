@@ -13,6 +13,7 @@ import {
   settingsRefusal,
 } from '../domain/orgs';
 import { enforce, orRefuse, refusals, refuse } from '../domain/refusal';
+import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found, lostRace } from './pipeline/refusals';
@@ -28,6 +29,7 @@ export const handler = httpHandler([
       org,
       owner,
       audit({ orgId: org.id, action: 'org.created', target: { type: 'org', id: org.id }, after: org }),
+      config().maxOrgsCreatedPerUser,
     );
     return { body: org };
   }),

@@ -54,6 +54,7 @@ const Env = z.object({
   PLATFORM_SUPERADMIN_EMAIL: z.string().email().optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  MAX_ORGS_CREATED_PER_USER: z.coerce.number().int().min(1).default(5),
   BEDROCK_ENDPOINT: z.string().url().optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(25_000),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(4).default(2),
@@ -149,6 +150,11 @@ export interface AppConfig {
   platformSuperadminEmail: string | undefined;
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
+  /**
+   * Orgs one person may create, ever (abuse: each org has its own free monthly model tokens and
+   * rate limits; README "Tenancy").
+   */
+  maxOrgsCreatedPerUser: number;
   /** Conversations with agents (README "Conversations"). */
   conversations: {
     /** Bedrock Runtime's endpoint when not the region's own: the LLM stand-in, locally. */
@@ -242,6 +248,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
     },
     platformSuperadminEmail: env.PLATFORM_SUPERADMIN_EMAIL?.normalize('NFKC').toLowerCase(),
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
+    maxOrgsCreatedPerUser: env.MAX_ORGS_CREATED_PER_USER,
     conversations: {
       bedrockEndpoint: env.BEDROCK_ENDPOINT,
       llmTimeoutMs: env.LLM_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/data/keys';
 import { devSubject } from '../../infra/local/dev-identity';
@@ -7,6 +7,12 @@ import { tableName, testDb } from '../support/env';
 import { addMember, createOrg, partition, tenantSnapshot } from '../support/tenancy';
 
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
+
+/** Every item of this file's table, in key order: what a refused write must leave alone. */
+async function wholeTable() {
+  const { Items = [] } = await testDb.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
+  return Items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+}
 
 describe('POST /orgs', () => {
   it('creates the org, the owner membership and the audit entry together', async () => {
@@ -53,6 +59,33 @@ describe('POST /orgs', () => {
     const res = await call('POST', '/orgs', { as, body: { name: 'Nope' } });
     expect(res.status).toBe(403);
     expect((await call('GET', '/me/orgs', { as })).body.items).toEqual([]);
+  });
+
+  it('lets one person create at most maxOrgsCreatedPerUser orgs, concurrently too: 422 naming the limit, nothing written; deleting one frees no place', async () => {
+    const as = 'serial-founder@example.com';
+    // The default of the setting (MAX_ORGS_CREATED_PER_USER).
+    const limit = 5;
+    const created = await Promise.all(
+      Array.from({ length: limit + 3 }, (_, i) => call('POST', '/orgs', { as, body: { name: `Org ${i}` } })),
+    );
+    expect(created.map((r) => r.status).sort()).toEqual([...Array(limit).fill(201), ...Array(3).fill(422)]);
+    const refused = created.find((r) => r.status === 422)!;
+    expect(refused.body.detail).toContain(`created ${limit} organizations, the most one account may create`);
+    expect((await call('GET', '/me/orgs', { as })).body.items).toHaveLength(limit);
+
+    const before = await wholeTable();
+    const again = await call('POST', '/orgs', { as, body: { name: 'One more' } });
+    expect([again.status, again.headers['content-type']]).toEqual([422, 'application/problem+json']);
+    expect(await wholeTable()).toEqual(before);
+
+    // A deleted org's place is not given back: its successor would start a fresh free budget.
+    const first = created.find((r) => r.status === 201)!;
+    expect((await call('DELETE', `/orgs/${first.body.id}`, { as })).status).toBe(204);
+    expect((await call('POST', '/orgs', { as, body: { name: 'Replacement' } })).status).toBe(422);
+    // Another person is counted apart.
+    expect(
+      (await call('POST', '/orgs', { as: 'other-founder@example.com', body: { name: 'Mine' } })).status,
+    ).toBe(201);
   });
 
   const badCreates: [string, unknown, number, string][] = [
