@@ -48,7 +48,11 @@ const TaskItem = Task.omit({ type: true, metadata: true })
 
 const idempotencySeconds = 24 * 3600;
 
-/** Remembers a request under its key: the body's hash and the task it created (JSON), answered on replay. */
+/**
+ * Remembers a request under its key: the body's hash and the task it created or saved (JSON),
+ * answered on replay. The item outlives the task: deleting a task leaves its keys claimed, so a
+ * replayed request cannot bring the task back.
+ */
 const IdempotencyItem = z.object({
   bodyHash: z.string(),
   response: z.string().transform((text) => Task.parse(JSON.parse(text))),
@@ -103,7 +107,8 @@ function memberCheck(orgId: string, userId: string): TxItem {
 }
 
 function idempotencyPut(task: Task, marker: IdempotencyMarker): TxItem {
-  const now = Math.floor(Date.parse(task.createdAt) / 1000);
+  // The write's own time: a new task's creation, a saved one's change (a later event of a call).
+  const now = Math.floor(Date.parse(task.updatedAt) / 1000);
   return {
     Put: {
       TableName: tableName(),
@@ -121,6 +126,13 @@ function idempotencyPut(task: Task, marker: IdempotencyMarker): TxItem {
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
+}
+
+/** A failed claim: the first request's task when it had the same body, else the key's refusal. */
+function replayOf(old: Record<string, AttributeValue> | undefined, marker: IdempotencyMarker): Task {
+  const first = IdempotencyItem.parse(oldItem(old));
+  if (first.bodyHash !== marker.bodyHash) throw taskRefusals.idempotencyKeyReused();
+  return first.response;
 }
 
 /** The checks a write needs for the agent and assignee it newly names. */
@@ -170,11 +182,8 @@ export async function createTask(
   const outcome = await transact(items);
   if (outcome.ok) return { task, replayed: false };
   const idempotencyAt = items.length - 1;
-  if (options.idempotency && outcome.failed.includes(idempotencyAt)) {
-    const first = IdempotencyItem.parse(oldItem(outcome.old[idempotencyAt]));
-    if (first.bodyHash !== options.idempotency.bodyHash) throw taskRefusals.idempotencyKeyReused();
-    return { task: first.response, replayed: true };
-  }
+  if (options.idempotency && outcome.failed.includes(idempotencyAt))
+    return { task: replayOf(outcome.old[idempotencyAt], options.idempotency), replayed: true };
   const check = checks.find((_, i) => outcome.failed.includes(2 + i));
   if (check) throw check.refusal();
   throw new Error(`task id ${task.id} collided`);
@@ -184,17 +193,18 @@ export async function createTask(
  * Replaces `before` with `task` if it is still the version that was read and in the status it had.
  * When it is not, the status it has now says why: a transition that became illegal is refused as
  * the state machine refuses it (two workers starting one task: the second hears that it is
- * in_progress), anything else is `ifChanged`.
+ * in_progress), anything else is `ifChanged`. With an idempotency marker the key is claimed in the
+ * same transaction, as createTask does: a key already used answers `replayed` and changes nothing.
  */
 export async function saveTask(
   task: Task,
   before: Task,
-  options: { audit?: AuditEntry; ifChanged: () => Refusal },
-): Promise<void> {
+  options: { audit?: AuditEntry; idempotency?: IdempotencyMarker; ifChanged: () => Refusal },
+): Promise<{ replayed: boolean }> {
   const statusChanged = task.status !== before.status;
   const deltas = counterDeltas(before, task);
   const checks = referenceChecks(task, before);
-  const outcome = await transact([
+  const items: TxItem[] = [
     taskPut(task, 'version = :expected AND #status = :status', {
       ':expected': before.version,
       ':status': before.status,
@@ -202,8 +212,15 @@ export async function saveTask(
     ...(deltas.length ? [counterAdd(task, deltas)] : []),
     ...checks.map((c) => c.item),
     ...(options.audit ? [auditPut(options.audit)] : []),
-  ]);
-  if (outcome.ok) return;
+    ...(options.idempotency ? [idempotencyPut(task, options.idempotency)] : []),
+  ];
+  const outcome = await transact(items);
+  if (outcome.ok) return { replayed: false };
+  const idempotencyAt = items.length - 1;
+  if (options.idempotency && outcome.failed.includes(idempotencyAt)) {
+    replayOf(outcome.old[idempotencyAt], options.idempotency);
+    return { replayed: true };
+  }
   if (outcome.failed.includes(0)) {
     const now = oldItem(outcome.old[0]);
     if (!now) throw refusals.notFound();

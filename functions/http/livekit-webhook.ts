@@ -5,7 +5,8 @@
  * org and agent by adapters/livekit.ts) become call tasks: room_started records the call in
  * progress, a SIP participant joining adds its numbers, room_finished completes it with its
  * duration. Every other room, event or org is answered 200 and ignored: LiveKit retries anything
- * else, and a retry would change nothing.
+ * else, and a retry would change nothing. Every event that records something claims its id in the
+ * same transaction, so a replayed event never records again, even after a manager deleted the call.
  */
 import type { WebhookEvent } from 'livekit-server-sdk';
 import { agentOfRoom, receiveWebhook } from '../adapters/livekit';
@@ -42,7 +43,12 @@ function callRoomOf(event: WebhookEvent): CallRoom | undefined {
   return { ...agent, roomName: room.name, roomSid: room.sid, startedAt };
 }
 
-/** The event's id as the idempotency key of the record it creates: a redelivery creates nothing. */
+/**
+ * The event's id as the idempotency key of what it records, claimed with the record (created or
+ * changed) in one transaction: a redelivery or a replay records nothing, and since the claim
+ * outlives the task (24 hours, far longer than a webhook's signature is accepted), a replay after a
+ * manager deleted the call does not bring it back.
+ */
 const once = (event: WebhookEvent) => ({
   idempotency: { key: `livekit:${event.id}`, bodyHash: requestHash(event.toJson()) },
 });
@@ -58,10 +64,13 @@ async function create(task: Task, event: WebhookEvent): Promise<Outcome> {
   }
 }
 
-async function save(task: Task, before: Task): Promise<Outcome> {
+async function save(task: Task, before: Task, event: WebhookEvent): Promise<Outcome> {
   try {
-    await tasks.saveTask(task, before, { ifChanged: () => refusals.changedMeanwhile('call') });
-    return 'recorded';
+    const { replayed } = await tasks.saveTask(task, before, {
+      ...once(event),
+      ifChanged: () => refusals.changedMeanwhile('call'),
+    });
+    return replayed ? 'already_recorded' : 'recorded';
   } catch (error) {
     // The call ended meanwhile (an ended task cannot move): what this event says is already told.
     if (error instanceof Refusal && error.field === 'status') return 'already_recorded';
@@ -73,7 +82,7 @@ async function started(room: CallRoom, event: WebhookEvent, numbers?: CallNumber
   const existing = await tasks.getTask(room.orgId, callTaskId(room));
   if (!existing) return create(startedCall(room, numbers), event);
   const numbered = numbers && withNumbers(existing, numbers, secondsToDate(event.createdAt));
-  return numbered ? save(numbered, existing) : 'already_recorded';
+  return numbered ? save(numbered, existing, event) : 'already_recorded';
 }
 
 async function finished(room: CallRoom, event: WebhookEvent): Promise<Outcome> {
@@ -81,7 +90,7 @@ async function finished(room: CallRoom, event: WebhookEvent): Promise<Outcome> {
   const existing = await tasks.getTask(room.orgId, callTaskId(room));
   if (existing) {
     const completed = finishedCall(existing, endedAt);
-    return completed instanceof Refusal ? 'already_recorded' : save(completed, existing);
+    return completed instanceof Refusal ? 'already_recorded' : save(completed, existing, event);
   }
   // room_started never arrived (or not yet): the whole call is recorded from this one event.
   const completed = finishedCall(startedCall(room), endedAt);

@@ -137,6 +137,35 @@ describe('LiveKit webhooks become call records', () => {
     });
   });
 
+  it('a call a manager deleted stays deleted when its signed events are replayed', async () => {
+    const { owner, org, agent } = await voiceAgent('webhook-deleted-replay');
+    const session = (await call('POST', `/orgs/${org.id}/agents/${agent.id}/sessions`, { as: owner })).body;
+    const sent = standin.webhooks.length;
+    const { room } = await standin.joinWithToken(session.token);
+    await standin.endCall(room, 40);
+    const [task] = await callTasks(org.id, owner);
+    expect(task).toMatchObject({ status: 'completed', metadata: { roomName: room } });
+    const deleted = await call('DELETE', `/orgs/${org.id}/tasks/${task!.id}`, {
+      as: owner,
+      headers: { 'if-match': `"${task!.version}"` },
+    });
+    expect(deleted.status).toBe(204);
+
+    // room_started created the record and room_finished completed it: each claimed its event id
+    // with what it wrote, and the claims outlive the task.
+    const before = await tenantSnapshot(org.id);
+    for (const { event } of standin.webhooks.slice(sent)) {
+      const again = await standin.sendWebhook(event);
+      expect([event.event, again.status, JSON.parse(again.body).outcome]).toEqual([
+        event.event,
+        200,
+        expect.stringMatching(/^(already_recorded|ignored)$/),
+      ]);
+    }
+    expect(await callTasks(org.id, owner)).toEqual([]);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+  });
+
   it('refuses a body not signed by this LiveKit (401) and stores nothing', async () => {
     const { owner, org, agent } = await voiceAgent('webhook-unsigned');
     const before = await tenantSnapshot(org.id);
