@@ -63,6 +63,12 @@ export interface RouteSpec {
   /** The largest body accepted, in bytes, where a route takes more than the default 64 KB. */
   maxBodyBytes?: number;
   /**
+   * The body carries a signature over its raw bytes (webhooks): the pipeline does not parse it, so
+   * nothing an unsigned sender wrote is read before the implementation has checked the signature.
+   * `body` then only documents it.
+   */
+  signedBody?: true;
+  /**
    * Request headers the route reads (an object schema keyed by the header's canonical name, such
    * as `Idempotency-Key`); looked up case-insensitively, listed in the OpenAPI document.
    */

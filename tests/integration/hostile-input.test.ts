@@ -120,3 +120,49 @@ describe('hostile input over the whole route table', () => {
     },
   );
 });
+
+describe('deeply nested JSON', () => {
+  const nested = (depth: number): unknown => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < depth; i++) deep = { a: deep };
+    return deep;
+  };
+
+  it('a 5,000-deep body is refused with a 400 naming the body on every route that reads one, and the webhook refuses it before reading it', async () => {
+    const owner = 'deep-body@example.com';
+    const org = await createOrg(owner);
+    // Written out: JSON.stringify itself would run out of stack on it.
+    const rawBody = `${'{"a":'.repeat(5000)}"bottom"${'}'.repeat(5000)}`;
+    const webhook = await call('POST', '/webhooks/livekit', {
+      rawBody,
+      headers: { authorization: 'Bearer x.y.z' },
+    });
+    // Refused at its signature (401), or for want of LiveKit to check it against (503): never parsed.
+    expect([401, 503]).toContain(webhook.status);
+    const before = await tenantSnapshot(org.id);
+    const res = await call('POST', `/orgs/${org.id}/tasks`, { as: owner, rawBody });
+    expect([res.status, res.body.errors]).toEqual([
+      400,
+      [{ field: 'body', message: 'must nest at most 32 levels deep' }],
+    ]);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+  });
+
+  it('task metadata nested past its bound is a 400 naming metadata, and nothing is stored', async () => {
+    const owner = 'deep-metadata@example.com';
+    const org = await createOrg(owner);
+    const before = await tenantSnapshot(org.id);
+    const res = await call('POST', `/orgs/${org.id}/tasks`, {
+      as: owner,
+      body: { type: 'other', subject: 'Deep', metadata: { deep: nested(30) } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['metadata']);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+    const shallow = await call('POST', `/orgs/${org.id}/tasks`, {
+      as: owner,
+      body: { type: 'other', subject: 'Shallow', metadata: { deep: nested(5) } },
+    });
+    expect(shallow.status).toBe(201);
+  });
+});

@@ -11,6 +11,7 @@ export const receiveLivekitWebhook = route({
     'LiveKit room and participant events, signed with the server’s API key and secret; an agent’s calls become call tasks',
   auth: { kind: 'public' },
   body: LivekitWebhookBody,
+  signedBody: true,
   response: LivekitWebhookReply,
   successStatus: 200,
   // 401: not signed by this deployment's LiveKit; 409: another event of the same call was written

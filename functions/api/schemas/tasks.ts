@@ -21,13 +21,23 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 
 export const maxMetadataBytes = 16 * 1024;
 
-/** Any JSON object (finite numbers only) of at most 16 KB, counted as UTF-8 JSON. */
+/** Integrators keep references and small records here, not documents. */
+export const maxMetadataDepth = 8;
+
+/** How many levels of objects and arrays a JSON value nests (a scalar is 0). */
+function depthOf(value: unknown): number {
+  if (!value || typeof value !== 'object') return 0;
+  return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+}
+
+/** Any JSON object (finite numbers only) of at most 16 KB as UTF-8 JSON, nesting at most 8 levels. */
 const Metadata = z
   .record(z.string(), z.json())
   .refine(
     (value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= maxMetadataBytes,
     `must be at most ${maxMetadataBytes} bytes as JSON`,
-  );
+  )
+  .refine((value) => depthOf(value) <= maxMetadataDepth, `must nest at most ${maxMetadataDepth} levels deep`);
 
 /** An address as sent: its form depends on the task's type, which the body-level rule checks. */
 const Address = z.string().trim().min(1).max(320);

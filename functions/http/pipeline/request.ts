@@ -26,33 +26,49 @@ function validate(schema: AnySchema | undefined, value: unknown, prefix?: string
   return result.data;
 }
 
-/** The first string (value or key) that is not well-formed UTF-16, as a field path: JSON allows lone surrogates, we do not. */
-function malformedStringAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.isWellFormed() ? undefined : path || 'body';
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (!key.isWellFormed()) return at;
-    const found = malformedStringAt(child, at);
-    if (found) return found;
+/**
+ * DynamoDB stores at most 32 levels of nesting, and no request of ours needs more; deeper input
+ * is refused here, before any rule or store sees it.
+ */
+export const maxBodyDepth = 32;
+
+/**
+ * The first place in a parsed body that we refuse: a string (value or key) that is not well-formed
+ * UTF-16 (JSON allows lone surrogates, we do not), or nesting past maxBodyDepth. Iterative, so
+ * hostile depth costs a loop, not the call stack.
+ */
+function malformedAt(body: unknown): FieldError | undefined {
+  const pending: [value: unknown, path: string, depth: number][] = [[body, '', 0]];
+  while (pending.length > 0) {
+    const [value, path, depth] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) return { field: path || 'body', message: unicodeMessage };
+      continue;
+    }
+    if (!value || typeof value !== 'object') continue;
+    if (depth === maxBodyDepth)
+      return { field: 'body', message: `must nest at most ${maxBodyDepth} levels deep` };
+    // Pushed last to first, so the first offending field in document order is the one named.
+    for (const [key, child] of Object.entries(value).reverse()) {
+      const at = path ? `${path}.${key}` : key;
+      if (!key.isWellFormed()) return { field: at, message: unicodeMessage };
+      pending.push([child, at, depth + 1]);
+    }
   }
   return undefined;
 }
 
-function readBody(event: APIGatewayProxyEventV2, limit: number): unknown {
-  if (event.body === undefined || event.body === null || event.body === '') return undefined;
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > limit) {
-    throw problems.invalidField('body', `must be at most ${limit} bytes, got ${raw.byteLength}`);
-  }
+const unicodeMessage = 'must be well-formed Unicode (no lone surrogates)';
+
+function parseJson(raw: Buffer): unknown {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch {
     throw problems.invalidField('body', 'is not valid JSON');
   }
-  const malformed = malformedStringAt(parsed, '');
-  if (malformed) throw problems.invalidField(malformed, 'must be well-formed Unicode (no lone surrogates)');
+  const malformed = malformedAt(parsed);
+  if (malformed) throw problems.badRequest([malformed]);
   return parsed;
 }
 
@@ -90,15 +106,31 @@ function declaredHeaders(spec: RouteSpec, event: APIGatewayProxyEventV2): Record
   );
 }
 
-export function parseInput(spec: RouteSpec, event: APIGatewayProxyEventV2): ParsedInput {
-  const body = readBody(event, spec.maxBodyBytes ?? maxBodyBytes);
+function rawBodyOf(event: APIGatewayProxyEventV2, limit: number): Buffer | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > limit) {
+    throw problems.invalidField('body', `must be at most ${limit} bytes, got ${raw.byteLength}`);
+  }
+  return raw;
+}
+
+/** The validated body; a signed one is left to the implementation, which checks its signature first. */
+function bodyOf(spec: RouteSpec, event: APIGatewayProxyEventV2): unknown {
+  const raw = rawBodyOf(event, spec.maxBodyBytes ?? maxBodyBytes);
+  if (spec.signedBody) return undefined;
+  const body = raw && parseJson(raw);
   if (!spec.body && body !== undefined && !isEmptyObject(body)) {
     throw problems.invalidField('body', 'this route takes no body (send none, or {})');
   }
+  return spec.body ? validate(spec.body, body ?? {}) : undefined;
+}
+
+export function parseInput(spec: RouteSpec, event: APIGatewayProxyEventV2): ParsedInput {
   return {
     params: validate(spec.params, event.pathParameters ?? {}),
     query: validate(spec.query, event.queryStringParameters ?? {}),
-    body: spec.body ? validate(spec.body, body ?? {}) : undefined,
+    body: bodyOf(spec, event),
     headers: validate(spec.headers, declaredHeaders(spec, event)),
   };
 }
