@@ -9,6 +9,7 @@ import { useParams } from 'react-router';
 import { getOrg, listAudit, listMembers } from '../../../../functions/api/routes/tenancy';
 import type { AuditEntry } from '../../../../functions/api/schemas/audit';
 import { addDays, instantOf } from '../../../../functions/domain/zoned-time';
+import { describeValue } from '../../app/audit-values';
 import { usePagedRoute } from '../../app/paging';
 import { useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
@@ -81,13 +82,6 @@ const fieldNames: Record<string, string> = {
   expiresInDays: 'Valid for (days)',
 };
 
-/** The parts of an org's limits, in words. */
-const limitNames: Record<string, string> = {
-  maxUsers: 'members',
-  maxAgents: 'agents',
-  maxPhoneNumbers: 'phone numbers',
-};
-
 /** Fields in a steady order (the settings form's), the ones this page does not name last. */
 const fieldOrder = (field: string) => {
   const index = Object.keys(fieldNames).indexOf(field);
@@ -98,21 +92,9 @@ const fieldOrder = (field: string) => {
 const unset = (value: unknown) =>
   value === null || value === undefined || value === false || (Array.isArray(value) && value.length === 0);
 
-/** An object's parts; for a change, only the parts that differ (limits: 5 members → 4 members). */
-function partsOf(value: object, other: unknown): string {
-  const otherParts = (other && typeof other === 'object' ? other : {}) as Record<string, unknown>;
-  const entries = Object.entries(value as Record<string, unknown>);
-  const differing = entries.filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(otherParts[k]));
-  return (other && typeof other === 'object' && differing.length ? differing : entries)
-    .map(([k, v]) => (limitNames[k] ? `${v} ${limitNames[k]}` : `${k} ${v}`))
-    .join(', ');
-}
-
 /** The instant (ISO) of midnight starting `date` (YYYY-MM-DD, plus `days`) in `timeZone`. */
 const midnightIn = (date: string, timeZone: string, days = 0) =>
   new Date(instantOf(timeZone, addDays(date, days), 0)).toISOString();
-
-const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 function Value({
   value,
@@ -124,22 +106,7 @@ function Value({
   other?: unknown;
   format: (iso: string) => string;
 }) {
-  const text =
-    value === undefined || value === null
-      ? 'none'
-      : typeof value === 'boolean'
-        ? value
-          ? 'on'
-          : 'off'
-        : Array.isArray(value)
-          ? value.length
-            ? value.join(', ')
-            : 'none'
-          : typeof value === 'string' && isoInstant.test(value)
-            ? format(value)
-            : typeof value === 'object'
-              ? partsOf(value, other)
-              : String(value);
+  const text = describeValue(value, other, format);
   return (
     <Text
       span
