@@ -2,9 +2,10 @@
  * Conversations: one item per conversation in the org partition (listed by agent on gsi1 and by UTC
  * day on gsi2), its messages in a partition of their own, and the org's monthly token counter.
  * The question is stored before the model is called, in one transaction with the org's message
- * rate bucket and a check of the token budget; the reply (or its failure) in a second one with the
- * conversation's and the month's token totals. Both that and starting a conversation add to the
- * quarter hour's counters the conversations summary reads (never the messages).
+ * rate bucket and the message's token reservation, conditioned on the budget; the reply (or its
+ * failure) in a second one with the conversation's and the month's token totals, settling the
+ * reservation. Both that and starting a conversation add to the quarter hour's counters the
+ * conversations summary reads (never the messages).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -132,16 +133,29 @@ function messagePut(orgId: string, message: ConversationMessage): TxItem {
   };
 }
 
+/** The month's tokens: what a message's transactions reserve and settle. */
+export interface TokenUse {
+  month: string;
+  /** The most the message may spend (`tokenReservation`), held from its question to its reply. */
+  reserved: number;
+}
+
 /**
- * Stores the question, unless the conversation is not this agent's (404), the org has sent its
- * messages for this minute (429), or its month's tokens are spent (422): then nothing is stored.
+ * Stores the question and reserves what it may spend, unless the conversation is not this agent's
+ * (404), the org has sent its messages for this minute (429), or the month's budget cannot hold
+ * the reservation beside the tokens spent and those other messages hold (422): then nothing is
+ * stored. The counter's `tokens` is spent plus reserved, so its condition is the whole budget.
  */
 export async function appendQuestion(
   orgId: string,
   agentId: string,
   question: ConversationMessage,
-  guards: { rate: RateLimit; monthlyTokens: number; month: string; now: Date },
+  guards: TokenUse & { rate: RateLimit; monthlyTokens: number; now: Date },
 ): Promise<void> {
+  const { reserved, monthlyTokens } = guards;
+  // No condition could refuse it on a month with no counter yet.
+  if (reserved > monthlyTokens)
+    throw conversationRefusals.budgetShort(reserved, monthlyTokens, monthlyTokens);
   const window = windowOf(guards.rate, guards.now);
   const outcome = await transact([
     messagePut(orgId, question),
@@ -156,11 +170,19 @@ export async function appendQuestion(
     },
     rateHit(keys.orgRateBucket(orgId, guards.rate.action, window.start), guards.rate, guards.now),
     {
-      ConditionCheck: {
+      Update: {
         TableName: tableName(),
         Key: keys.tokenUsage(orgId, guards.month),
-        ConditionExpression: 'attribute_not_exists(tokens) OR tokens < :budget',
-        ExpressionAttributeValues: { ':budget': guards.monthlyTokens },
+        UpdateExpression: 'SET #type = :type ADD tokens :reserved',
+        ConditionExpression: 'attribute_not_exists(tokens) OR tokens <= :room',
+        // On refusal the counter comes back: spent or only short says which sentence to give.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': 'TOKEN_USAGE',
+          ':reserved': reserved,
+          ':room': monthlyTokens - reserved,
+        },
       },
     },
   ]);
@@ -174,18 +196,28 @@ export async function appendQuestion(
       window.retryAfterSeconds,
     );
   }
-  if (outcome.failed.includes(3)) throw conversationRefusals.budgetSpent(guards.monthlyTokens);
+  if (outcome.failed.includes(3)) {
+    const held = Number(outcome.old[3]?.tokens?.N ?? 0);
+    throw held >= monthlyTokens
+      ? conversationRefusals.budgetSpent(monthlyTokens)
+      : conversationRefusals.budgetShort(reserved, monthlyTokens - held, monthlyTokens);
+  }
   throw new Error(`message id ${question.id} collided`);
 }
 
-/** Stores the reply with the conversation's and the month's token totals and the summary's counters. */
+/**
+ * Stores the reply with the conversation's and the month's token totals and the summary's
+ * counters, settling the question's reservation: the month keeps what the reply spent (nothing
+ * when it failed) and the rest is released.
+ */
 export async function appendReply(
   orgId: string,
   agentId: string,
   reply: ConversationMessage,
-  month: string,
+  { month, reserved }: TokenUse,
 ): Promise<void> {
   const failed = reply.status === 'failed';
+  const spent = reply.inputTokens + reply.outputTokens;
   const outcome = await transact([
     messagePut(orgId, reply),
     conversationCounterAdd(orgId, reply.createdAt, replyCounts(agentId, reply)),
@@ -203,27 +235,20 @@ export async function appendReply(
         },
       },
     },
-    ...(failed
-      ? []
-      : [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.tokenUsage(orgId, month),
-              // `tokens` (input + output) is what the budget's condition compares: conditions cannot add.
-              UpdateExpression:
-                'SET #type = :type ADD tokens :total, inputTokens :in, outputTokens :out, replies :one',
-              ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: {
-                ':type': 'TOKEN_USAGE',
-                ':in': reply.inputTokens,
-                ':out': reply.outputTokens,
-                ':total': reply.inputTokens + reply.outputTokens,
-                ':one': 1,
-              },
-            },
-          },
-        ]),
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.tokenUsage(orgId, month),
+        // `tokens` (spent plus reserved) is what the budget's condition compares: conditions cannot add.
+        UpdateExpression: failed
+          ? 'ADD tokens :settle'
+          : 'ADD tokens :settle, inputTokens :in, outputTokens :out, replies :one',
+        ExpressionAttributeValues: {
+          ':settle': spent - reserved,
+          ...(failed ? {} : { ':in': reply.inputTokens, ':out': reply.outputTokens, ':one': 1 }),
+        },
+      },
+    },
   ]);
   if (!outcome.ok) throw new Error(`reply id ${reply.id} collided`);
 }

@@ -12,7 +12,7 @@ import type {
 } from '../api/schemas/conversations';
 import type { Passage } from '../api/schemas/knowledge';
 import type { AgentState } from './agents';
-import type { ChatTurn } from './llm';
+import type { ChatTurn, LlmRequest } from './llm';
 import type { RateLimit } from './rate-limits';
 import { type Refusal, refuse } from './refusal';
 
@@ -170,6 +170,27 @@ export function citationsOf(reply: string, passages: readonly Passage[]): Citati
   }));
 }
 
+/** What a provider may count beyond the text: role markers and templates, per turn and per request. */
+const tokensPerTurn = 8;
+const tokensPerRequest = 16;
+const utf8 = new TextEncoder();
+
+/**
+ * The most tokens one message may spend: reserved against the month's budget when the question is
+ * stored, settled when the reply is (the unused part released; all of it when the model failed).
+ * What the model is sent counts one token per UTF-8 byte, since a token of a byte-level tokenizer
+ * covers at least one byte: never below what the provider counts (about four times it for English
+ * text), so the reservations of concurrent messages cannot together pass the budget. Then the
+ * agent's maxTokens, the most the reply may be.
+ */
+export function tokenReservation(request: Pick<LlmRequest, 'system' | 'messages' | 'maxTokens'>): number {
+  const sent = [request.system, ...request.messages.map((m) => m.text)].reduce(
+    (tokens, text) => tokens + utf8.encode(text).length + tokensPerTurn,
+    tokensPerRequest,
+  );
+  return sent + request.maxTokens;
+}
+
 /** The UTC calendar month a moment falls in: the token budget's period. */
 export function monthOf(now: Date): string {
   return now.toISOString().slice(0, 7);
@@ -189,6 +210,12 @@ export const conversationRefusals = {
     refuse(
       'refused',
       `The organization has used its plan’s ${monthlyTokens.toLocaleString('en-US')} model tokens this month; they renew on the 1st (UTC), or ask for a larger plan.`,
+    ),
+  /** Some of the budget is left, but less than this message may spend (what `tokenReservation` holds). */
+  budgetShort: (reserved: number, left: number, monthlyTokens: number): Refusal =>
+    refuse(
+      'refused',
+      `This message may use up to ${reserved.toLocaleString('en-US')} model tokens (what it sends, counted generously, and the agent’s longest reply), and ${Math.max(0, left).toLocaleString('en-US')} of the plan’s ${monthlyTokens.toLocaleString('en-US')} this month are free (replies being written hold their share); wait for them, lower the agent’s maxTokens, start a new conversation, or ask for a larger plan.`,
     ),
   noSuchConversation: (): Refusal => refuse('not_found', 'No such conversation with this agent.'),
 };

@@ -12,7 +12,6 @@ import {
   listConversations,
   sendMessage,
 } from '../api/routes/conversations';
-import type { Citation } from '../api/schemas/conversations';
 import * as agents from '../data/agents';
 import * as conversations from '../data/conversations';
 import { retrieveForAgent } from '../data/knowledge';
@@ -29,6 +28,7 @@ import {
   newConversation,
   replyMessage,
   systemPrompt,
+  tokenReservation,
   userMessage,
 } from '../domain/conversations';
 import { bucketRange } from '../domain/day-buckets';
@@ -83,14 +83,31 @@ export const handler = httpHandler([
     ]);
     if (!agent || !org) throw refusals.notFound();
     enforce(conversationRefusals.inactiveAgent(agent));
-    const month = monthOf(now);
+    const llmSettings = agent.llm ?? defaultLlm;
+    // A shared-in agent brings its owner's prompt, and only the knowledge limited to it by name.
+    // Read before the question is stored: what the model will be sent sizes the reservation.
+    const [retrieved, prompt] = await Promise.all([
+      retrieveForAgent(params.orgId, agent, body.text, settings.passages),
+      systemPromptOf(agent.orgId, agent.prompt),
+    ]);
+    const request = {
+      system: systemPrompt(agent, prompt?.text ?? null, retrieved.passages),
+      messages: [
+        ...historyWindow(history, { maxMessages: settings.historyMessages, maxChars: settings.historyChars }),
+        { role: 'user' as const, text: body.text },
+      ],
+      temperature: llmSettings.temperature,
+      maxTokens: llmSettings.maxTokens,
+    };
+    const usage = { month: monthOf(now), reserved: tokenReservation(request) };
     const question = userMessage(params.conversationId, body.text, now);
-    // Stored before the model is called: whatever happens next, the question is never lost.
+    // Stored before the model is called, whatever happens next, with the most the message may
+    // spend reserved against the month's budget, so concurrent messages cannot pass it together.
     await conversations.appendQuestion(params.orgId, agent.id, question, {
       rate: messageRate(settings.messagesPerOrgPerMinute),
       monthlyTokens: monthlyTokens[org.plan],
-      month,
       now,
+      ...usage,
     });
 
     // Streamed to the admin site's chat page while the model writes; an API client takes the
@@ -99,42 +116,24 @@ export const handler = httpHandler([
       'userId' in actor
         ? conversationReplyStream(params.orgId, params.conversationId, question.id)
         : undefined;
-    const llmSettings = agent.llm ?? defaultLlm;
     const started = Date.now();
     let model = llmSettings.provider === 'bedrock' ? `bedrock:${llmSettings.modelId}` : 'openai-compatible';
-    let citations: Citation[] = [];
+    const citations = citationsOf('', retrieved.passages);
     try {
-      // A shared-in agent brings its owner's prompt, and only the knowledge limited to it by name.
-      const [retrieved, prompt, apiKey] = await Promise.all([
-        retrieveForAgent(params.orgId, agent, body.text, settings.passages),
-        systemPromptOf(agent.orgId, agent.prompt),
+      const apiKey =
         llmSettings.provider === 'openai-compatible'
-          ? readAgentKeys(agent.orgId, agent.id).then((keys) => keys.llm)
-          : undefined,
-      ]);
+          ? (await readAgentKeys(agent.orgId, agent.id)).llm
+          : undefined;
       const llm = llmFor(agent.llm, apiKey);
       model = llm.model;
-      citations = citationsOf('', retrieved.passages);
-      const answer = await llm.complete({
-        system: systemPrompt(agent, prompt?.text ?? null, retrieved.passages),
-        messages: [
-          ...historyWindow(history, {
-            maxMessages: settings.historyMessages,
-            maxChars: settings.historyChars,
-          }),
-          { role: 'user', text: body.text },
-        ],
-        temperature: llmSettings.temperature,
-        maxTokens: llmSettings.maxTokens,
-        onDelta: stream?.onDelta,
-      });
+      const answer = await llm.complete({ ...request, onDelta: stream?.onDelta });
       const reply = replyMessage(
         question,
         answer,
         { citations: citationsOf(answer.text, retrieved.passages), model, latencyMs: Date.now() - started },
         new Date(),
       );
-      await conversations.appendReply(params.orgId, agent.id, reply, month);
+      await conversations.appendReply(params.orgId, agent.id, reply, usage);
       await stream?.done(reply.id);
       return { body: { message: question, reply } };
     } catch (error) {
@@ -146,7 +145,8 @@ export const handler = httpHandler([
         new Date(),
       );
       try {
-        await conversations.appendReply(params.orgId, agent.id, failed, month);
+        // Releases the whole reservation: a failed reply spent nothing of the budget.
+        await conversations.appendReply(params.orgId, agent.id, failed, usage);
       } catch (storing) {
         logger.warn('failed reply not stored', { conversationId: params.conversationId, error: storing });
       }

@@ -146,13 +146,13 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     signingKey: true,
   },
   // Conversations: the conversation and its audit entry in one transaction; a message reads the
-  // agent, the recent messages (Query) and the org, stores the question with the rate bucket and a
-  // budget check (one transaction), retrieves knowledge (the version, a Query on rebuild), reads the
-  // prompt and, for an openai-compatible LLM, the agent's key; calls the model; stores the reply
-  // with the token counters. Lists page with signed cursors; usage is one BatchGet. Streams a
-  // person's reply to its conversation's live channel as the model writes it.
+  // agent, the recent messages (Query) and the org, retrieves knowledge (the version, a Query on
+  // rebuild) and reads the prompt, stores the question with the rate bucket and its token
+  // reservation (one transaction), reads the agent's key for an openai-compatible LLM, calls the
+  // model, and stores the reply with the token counters. Lists page with signed cursors; usage is
+  // one BatchGet. Streams a person's reply to its conversation's live channel as the model writes it.
   conversations: {
-    table: [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+    table: [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:Query'],
     signingKey: true,
     agentKeySecrets: ['get'],
     invokeModels: true,

@@ -209,7 +209,7 @@ export const exceptions: Record<string, Budget> = {
     reads: Number.POSITIVE_INFINITY,
     writes: 2,
     reason:
-      "reads the agent (two Gets when shared in), the recent messages (one Query) and the org (its plan's token budget) in parallel; stores the question with the rate bucket and the budget check (one transaction) before calling the model; then reads the knowledge version (and, only when it moved since this container built the index, queries the knowledge partition, one page per MB) and the prompt version; stores the reply with the token counters (a second transaction)",
+      "reads the agent (two Gets when shared in), the recent messages (one Query) and the org (its plan's token budget) in parallel; then the knowledge version (two for a shared-in agent: its owner's and the org's; and, only when one moved since this container built the index, queries that knowledge partition, one page per MB) and the prompt version, which size the message's token reservation; stores the question with the rate bucket and the reservation (one transaction) before calling the model; stores the reply with the token counters, settling the reservation (a second transaction)",
   },
   searchOrgsAsAdmin: {
     reads: 3,
