@@ -161,7 +161,8 @@ export function sipTrunkId(): string | undefined {
  * Makes the number's dispatch rule send calls to `e164` on the trunk into a room of their own, with
  * the voice agent dispatched as the org's agent: a new rule, or `ruleId` replaced in place (LiveKit
  * refuses two rules matching the same calls, so a reassignment cannot create the new one first).
- * Returns the rule's id, or null when no trunk is configured (then nothing is called).
+ * A `ruleId` LiveKit no longer has (deleted while the org was suspended) is made anew. Returns the
+ * rule's id, or null when no trunk is configured (then nothing is called).
  *
  * The rule filters on the called number (`numbers`; `inboundNumbers` would filter on the caller's).
  * SipClient.createSipDispatchRule in livekit-server-sdk 2.19 cannot set `numbers`, and a rule
@@ -195,7 +196,8 @@ export async function routeNumber(input: {
       await (await sipClient()).updateSipDispatchRule(input.ruleId, rule);
       return input.ruleId;
     } catch (error) {
-      throw livekitFailed('move the number’s call routing', error);
+      if (!(error instanceof TwirpError && error.status === 404))
+        throw livekitFailed('move the number’s call routing', error);
     }
   }
   const { apiKey, apiSecret } = await livekitCredentials();

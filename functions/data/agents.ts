@@ -119,22 +119,35 @@ export async function getAgent(orgId: string, agentId: string): Promise<AgentSta
   if (!item) return undefined;
   if (item.type !== 'AGENT_SHARED') return stateOf(item);
   const ref = SharedAgentItem.parse(item);
-  const owned = await storedAgent(ref.ownerOrgId, ref.agentId);
-  const state = owned?.type === 'AGENT' ? stateOf(owned) : undefined;
-  return state && { ...state, sharedFrom: ref.ownerOrgId };
+  const owned = await agentWithOwnerStatus(ref.ownerOrgId, ref.agentId);
+  return owned && { ...owned, sharedFrom: ref.ownerOrgId };
+}
+
+/**
+ * The org's agent with whether the org is suspended (`ownerSuspended`), in one BatchGetItem: the
+ * reads made from outside the owning org (a shared-in agent, the runtime) learn of a suspension in
+ * the round trip they make anyway.
+ */
+async function agentWithOwnerStatus(orgId: string, agentId: string): Promise<AgentState | undefined> {
+  const agentKey = keys.agent(orgId, agentId);
+  const items = await batchGet([agentKey, keys.org(orgId)]);
+  const agent = items.find((item) => item.sk === agentKey.sk);
+  const org = items.find((item) => item.sk !== agentKey.sk);
+  const state = agent?.type === 'AGENT' ? stateOf(agent) : undefined;
+  return state && { ...state, ownerSuspended: org?.status === 'suspended' };
 }
 
 /**
  * An agent by its id alone, for the voice runtime: the platform-wide `AGENTREF#<agentId>` names its
- * owning org (written with the agent, deleted with it and with the org), then the agent item.
+ * owning org (written with the agent, deleted with it and with the org), then the agent item and
+ * the org's status.
  */
 export async function findAgentById(agentId: string): Promise<AgentState | undefined> {
   const { Item: ref } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: keys.agentRef(agentId) }),
   );
   if (!ref) return undefined;
-  const item = await storedAgent(String(ref.orgId), agentId);
-  return item?.type === 'AGENT' ? stateOf(item) : undefined;
+  return agentWithOwnerStatus(String(ref.orgId), agentId);
 }
 
 /** The agent's platform-wide lookup by id (`AGENTREF#<agentId>` → its org). */

@@ -5,9 +5,9 @@
  * adds within the plan's maxPhoneNumbers. The item keeps the id of the LiveKit SIP dispatch rule
  * routing the number's calls (not part of the API's view).
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { deleteDispatchRule } from '../adapters/livekit';
+import { deleteDispatchRule, routeNumber } from '../adapters/livekit';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { PhoneNumber } from '../api/schemas/phone-numbers';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../domain/phone-numbers';
 import { type Refusal, refusals } from '../domain/refusal';
 import { logger } from '../lib/logger';
+import { forEachConcurrently } from '../lib/pool';
 import { isOwnAgent, ownAgentCheck } from './agent-use';
 import { auditPut } from './audit';
 import { batchGet } from './batch';
@@ -251,4 +252,149 @@ async function releasedRule(number: StoredPhoneNumber): Promise<string | null> {
     });
     return number.sipDispatchRuleId;
   }
+}
+
+/** LiveKit calls in flight at once when a status change routes every number of an org. */
+const routingConcurrency = 4;
+
+/** What a suspension or reactivation did at LiveKit, and how to put it back if its status write is refused. */
+export interface OrgRouting {
+  undo(): Promise<void>;
+}
+
+/** Every number of the org with a dispatch rule or an agent, read consistently. */
+async function routedNumbers(orgId: string): Promise<StoredPhoneNumber[]> {
+  const found: StoredPhoneNumber[] = [];
+  await queryEveryPage(
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.org(orgId).pk, ':prefix': keys.phoneNumberPrefix },
+      ConsistentRead: true,
+    },
+    (page) => found.push(...(page.Items ?? []).map(phoneNumberOf)),
+  );
+  return found.filter((number) => number.sipDispatchRuleId || number.agentId);
+}
+
+/**
+ * Runs `step` for each number, a few at a time, stopping at the first failure: then what the steps
+ * before it did is put back (`putBack`, failures logged) and the failure thrown. Returns what the
+ * steps did.
+ */
+async function allOrNone<T>(
+  numbers: readonly StoredPhoneNumber[],
+  step: (number: StoredPhoneNumber) => Promise<T>,
+  putBack: (done: readonly T[]) => Promise<void>,
+): Promise<T[]> {
+  const done: T[] = [];
+  let failure: unknown;
+  await forEachConcurrently(numbers, routingConcurrency, async (number) => {
+    if (failure) return;
+    try {
+      done.push(await step(number));
+    } catch (error) {
+      failure ??= error;
+    }
+  });
+  if (failure === undefined) return done;
+  await putBack(done);
+  throw failure;
+}
+
+/** Stores the number's dispatch rule made again, if the number is still the version read. */
+async function storeRule(number: StoredPhoneNumber, ruleId: string | null): Promise<void> {
+  if (ruleId === number.sipDispatchRuleId) return;
+  try {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.phoneNumber(number.orgId, number.e164),
+        UpdateExpression: 'SET sipDispatchRuleId = :rule',
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':rule': ruleId, ':version': number.version },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException')
+      throw refusals.changedMeanwhile('phone number');
+    throw error;
+  }
+}
+
+/**
+ * Routes the number's calls to its agent again and stores the rule's id (null without a trunk). A
+ * rule whose id cannot be stored is deleted: no rule routes calls the table does not explain.
+ */
+async function reroute(number: StoredPhoneNumber & { agentId: string }): Promise<string | null> {
+  const ruleId = await routeNumber({
+    orgId: number.orgId,
+    agentId: number.agentId,
+    e164: number.e164,
+    ruleId: number.sipDispatchRuleId,
+  });
+  try {
+    await storeRule(number, ruleId);
+  } catch (error) {
+    await deleteRules(number.orgId, [ruleId]);
+    throw error;
+  }
+  return ruleId;
+}
+
+/** Deletes rules made for a change that is being put back; a failure is logged, the rule left. */
+async function deleteRules(orgId: string, ruleIds: readonly (string | null)[]): Promise<void> {
+  await forEachConcurrently(ruleIds, routingConcurrency, async (ruleId) => {
+    if (!ruleId) return;
+    await deleteDispatchRule(ruleId).catch((error: unknown) =>
+      logger.warn('dispatch rule not deleted while putting routing back', { orgId, ruleId, error }),
+    );
+  });
+}
+
+/** Makes again the rules of the assigned numbers among `numbers`; a failure is logged. */
+async function rerouteAll(numbers: readonly StoredPhoneNumber[]): Promise<void> {
+  await forEachConcurrently(numbers, routingConcurrency, async (number) => {
+    if (!number.agentId) return;
+    await reroute({ ...number, agentId: number.agentId }).catch((error: unknown) =>
+      logger.warn('dispatch rule not made again while putting routing back', {
+        orgId: number.orgId,
+        e164: number.e164,
+        error,
+      }),
+    );
+  });
+}
+
+/**
+ * Suspension, before its status is written: deletes the dispatch rule of every number of the org,
+ * so none takes a call. The numbers keep the ids, naming rules LiveKit no longer has: nothing of a
+ * suspended org changes (its routes are refused), and reactivation makes the rules again. If
+ * LiveKit fails part-way, the rules deleted so far are made again and the failure (a 502) thrown.
+ */
+export async function stopOrgCalls(orgId: string): Promise<OrgRouting> {
+  const routed = (await routedNumbers(orgId)).filter((number) => number.sipDispatchRuleId);
+  const stopped = await allOrNone(
+    routed,
+    async (number) => {
+      await deleteDispatchRule(number.sipDispatchRuleId!);
+      return number;
+    },
+    rerouteAll,
+  );
+  return { undo: () => rerouteAll(stopped) };
+}
+
+/**
+ * Reactivation, before its status is written: makes the rule of every assigned number again (one
+ * LiveKit still has is replaced in place) and stores its id. If LiveKit refuses one, the rules made
+ * so far are deleted and the failure (a 502) thrown; undoing after a refused status write does the same.
+ */
+export async function resumeOrgCalls(orgId: string): Promise<OrgRouting> {
+  const assigned = (await routedNumbers(orgId)).filter((number) => number.agentId);
+  const made = await allOrNone(
+    assigned,
+    (number) => reroute({ ...number, agentId: number.agentId! }),
+    (ruleIds) => deleteRules(orgId, ruleIds),
+  );
+  return { undo: () => deleteRules(orgId, made) };
 }

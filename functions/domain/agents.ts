@@ -156,6 +156,12 @@ export type AgentState = Omit<Agent, 'chatbotKey' | 'ttsConfig' | 'sttConfig' | 
   keyHints: KeyHints;
   /** Set when the agent is another org's, shared into the org reading it (read-only there). */
   sharedFrom?: string;
+  /**
+   * True when the org owning the agent is suspended, where a read looked (the runtime's, and a
+   * shared-in agent's): nothing may run the agent then. An org's own agents need no such look,
+   * since a suspended org's routes are refused before anything is read.
+   */
+  ownerSuspended?: boolean;
 };
 
 export function newAgent(orgId: string, body: CreateAgentBody, keyHints: KeyHints, now: Date): AgentState {
@@ -222,7 +228,7 @@ export function keyChangesOf(changes: KeyChanges): KeyChanges {
 
 /** The API's view: keys only as set/last4. */
 export function agentView(agent: AgentState): Agent {
-  const { keyHints, ttsConfig, sttConfig, sharedFrom, llm, ...rest } = agent;
+  const { keyHints, ttsConfig, sttConfig, sharedFrom, ownerSuspended: _internal, llm, ...rest } = agent;
   return {
     ...rest,
     llm: llm?.provider === 'openai-compatible' ? { ...llm, apiKey: keyState(keyHints, 'llm') } : llm,
@@ -245,6 +251,34 @@ export function ownerOnlyRefusal(agent: AgentState): Refusal | null {
   return agent.sharedFrom
     ? refuse('forbidden', 'This agent is shared from another organization; change it there.')
     : null;
+}
+
+/**
+ * Chatting with or calling a shared-in agent runs it on its owner's keys, prompt and knowledge: not
+ * while the platform operator has suspended the owner.
+ */
+export function sharedUseRefusal(agent: AgentState): Refusal | null {
+  return agent.sharedFrom && agent.ownerSuspended
+    ? refuse(
+        'forbidden',
+        'The organization that shares this agent is suspended by the platform operator; the agent cannot be used until it is reactivated.',
+      )
+    : null;
+}
+
+/**
+ * The voice runtime runs an agent for its calls only while its org is not suspended and the agent
+ * is not switched off (a number's calls or a test call still reaching it are then refused).
+ */
+export function runtimeRefusal(agent: AgentState): Refusal | null {
+  if (agent.ownerSuspended)
+    return refuse(
+      'forbidden',
+      'The agent’s organization is suspended by the platform operator; its agents do not run until it is reactivated.',
+    );
+  if (agent.status === 'inactive')
+    return refuse('forbidden', 'The agent is inactive; its organization switched it off, so it does not run.');
+  return null;
 }
 
 /** A test call needs an agent that answers: an inactive one is switched off on purpose. */

@@ -23,7 +23,7 @@ import { listAgents } from '../data/agents';
 import { auditPut } from '../data/audit';
 import { listMembers, listMyOrgs } from '../data/memberships';
 import * as orgs from '../data/orgs';
-import { listPhoneNumbers } from '../data/phone-numbers';
+import { listPhoneNumbers, resumeOrgCalls, stopOrgCalls } from '../data/phone-numbers';
 import * as platform from '../data/platform';
 import { readTaskCounters } from '../data/tasks';
 import { dynamoUserStore, findUserIdsByEmail } from '../data/users';
@@ -42,6 +42,7 @@ import {
 import { enforce, orRefuse } from '../domain/refusal';
 import { summarize, summaryBuckets } from '../domain/tasks';
 import { config } from '../lib/config';
+import { logger } from '../lib/logger';
 import { type HandlerRequest, httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found } from './pipeline/refusals';
 
@@ -76,6 +77,12 @@ function recordRead(
 const orgTarget = (orgId: string) => ({ type: 'org', id: orgId });
 const readBy = (request: AdminRequest) => ({ platformRole: request.platformRole });
 
+/**
+ * Suspends or reactivates. A suspended org's numbers take no calls, so LiveKit comes first, as in
+ * a number's assignment: the org's dispatch rules are deleted (or made again), a LiveKit failure is
+ * a 502 with everything put back, and a refused status write puts LiveKit back. Done here rather
+ * than by the queue: the answer then says the calls have stopped, or that nothing changed.
+ */
 async function changeStatus(request: AdminRequest, orgId: string, status: Organization['status']) {
   const current = found(await orgs.getOrg(orgId));
   checkIfMatch(request.ifMatch, current);
@@ -86,9 +93,19 @@ async function changeStatus(request: AdminRequest, orgId: string, status: Organi
     before: current,
     after: updated,
   };
-  await orgs.updateOrgStatus(updated, current.version, request.audit(change), [
-    platformEntry(request, { ...change, orgId }),
-  ]);
+  const routing = status === 'suspended' ? await stopOrgCalls(orgId) : await resumeOrgCalls(orgId);
+  try {
+    await orgs.updateOrgStatus(updated, current.version, request.audit(change), [
+      platformEntry(request, { ...change, orgId }),
+    ]);
+  } catch (error) {
+    await routing
+      .undo()
+      .catch((undoError: unknown) =>
+        logger.warn('call routing not put back after a refused status change', { orgId, error: undoError }),
+      );
+    throw error;
+  }
   return { body: updated };
 }
 

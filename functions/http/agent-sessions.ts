@@ -1,7 +1,7 @@
 import { createTestCallSession } from '../adapters/livekit';
 import { createAgentSession } from '../api/routes/agent-sessions';
 import * as agents from '../data/agents';
-import { callRefusal } from '../domain/agents';
+import { callRefusal, sharedUseRefusal } from '../domain/agents';
 import { enforce } from '../domain/refusal';
 import { httpHandler, implement } from './pipeline/handler';
 import { found } from './pipeline/refusals';
@@ -11,6 +11,7 @@ export const handler = httpHandler([
   // name the org the call is made from, so its records land there.
   implement(createAgentSession, async ({ params, caller }) => {
     const agent = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(sharedUseRefusal(agent));
     enforce(callRefusal(agent));
     const session = await createTestCallSession({
       orgId: params.orgId,

@@ -17,6 +17,7 @@ import * as conversations from '../data/conversations';
 import { retrieveForAgent } from '../data/knowledge';
 import * as orgs from '../data/orgs';
 import { systemPromptOf } from '../data/prompts';
+import { sharedUseRefusal } from '../domain/agents';
 import { summarizeConversations } from '../domain/conversation-summary';
 import {
   citationsOf,
@@ -45,6 +46,7 @@ const reasonOf = (error: unknown) =>
 export const handler = httpHandler([
   implement(createConversation, async ({ params, body, audit, now }) => {
     const agent = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(sharedUseRefusal(agent));
     enforce(conversationRefusals.inactiveAgent(agent));
     // Built first for its actor: a conversation is started by a person or by an org API client.
     const draft = audit({ action: 'conversation.started', target: { type: 'agent', id: agent.id } });
@@ -82,6 +84,7 @@ export const handler = httpHandler([
       orgs.getOrg(params.orgId),
     ]);
     if (!agent || !org) throw refusals.notFound();
+    enforce(sharedUseRefusal(agent));
     enforce(conversationRefusals.inactiveAgent(agent));
     const llmSettings = agent.llm ?? defaultLlm;
     // A shared-in agent brings its owner's prompt, and only the knowledge limited to it by name.

@@ -5,14 +5,20 @@
  * org and agent by adapters/livekit.ts) become call tasks: room_started records the call in
  * progress, a SIP participant joining adds its numbers, room_finished completes it with its
  * duration. Every other room, event or org is answered 200 and ignored: LiveKit retries anything
- * else, and a retry would change nothing. Every event that records something claims its id in the
- * same transaction, so a replayed event never records again, even after a manager deleted the call.
+ * else, and a retry would change nothing. So are the rooms of an org the platform operator has
+ * suspended and of an agent that does not run (inactive, or shared from a suspended org): the
+ * runtime refuses those agents, and no record is made of calls they could not take. Every event
+ * that records something claims its id in the same transaction, so a replayed event never
+ * records again, even after a manager deleted the call.
  */
 import type { WebhookEvent } from 'livekit-server-sdk';
 import { agentOfRoom, receiveWebhook } from '../adapters/livekit';
 import { receiveLivekitWebhook } from '../api/routes/webhooks';
 import type { Task } from '../api/schemas/tasks';
+import * as agents from '../data/agents';
+import * as orgs from '../data/orgs';
 import * as tasks from '../data/tasks';
+import { runtimeRefusal } from '../domain/agents';
 import {
   type CallNumbers,
   type CallRoom,
@@ -53,6 +59,18 @@ const once = (event: WebhookEvent) => ({
   idempotency: { key: `livekit:${event.id}`, bodyHash: requestHash(event.toJson()) },
 });
 
+/**
+ * Whether the call may be recorded: its org is not suspended and its agent is one the org may use
+ * that the runtime would run (not inactive, not shared from a suspended org). Read beside the task.
+ */
+async function agentRuns(room: CallRoom): Promise<boolean> {
+  const [suspended, agent] = await Promise.all([
+    orgs.isSuspended(room.orgId),
+    agents.getAgent(room.orgId, room.agentId),
+  ]);
+  return !suspended && agent !== undefined && runtimeRefusal(agent) === null;
+}
+
 /** Creates the call's task; an agent that is not the org's (or is deleted) means no record. */
 async function create(task: Task, event: WebhookEvent): Promise<Outcome> {
   try {
@@ -78,16 +96,19 @@ async function save(task: Task, before: Task, event: WebhookEvent): Promise<Outc
   }
 }
 
-async function started(room: CallRoom, event: WebhookEvent, numbers?: CallNumbers): Promise<Outcome> {
-  const existing = await tasks.getTask(room.orgId, callTaskId(room));
+async function started(
+  room: CallRoom,
+  event: WebhookEvent,
+  existing: Task | undefined,
+  numbers?: CallNumbers,
+): Promise<Outcome> {
   if (!existing) return create(startedCall(room, numbers), event);
   const numbered = numbers && withNumbers(existing, numbers, secondsToDate(event.createdAt));
   return numbered ? save(numbered, existing, event) : 'already_recorded';
 }
 
-async function finished(room: CallRoom, event: WebhookEvent): Promise<Outcome> {
+async function finished(room: CallRoom, event: WebhookEvent, existing: Task | undefined): Promise<Outcome> {
   const endedAt = secondsToDate(event.createdAt);
-  const existing = await tasks.getTask(room.orgId, callTaskId(room));
   if (existing) {
     const completed = finishedCall(existing, endedAt);
     return completed instanceof Refusal ? 'already_recorded' : save(completed, existing, event);
@@ -98,22 +119,22 @@ async function finished(room: CallRoom, event: WebhookEvent): Promise<Outcome> {
   return create(completed, event);
 }
 
+/** The SIP numbers a participant_joined event adds to its call, if any. */
+function numbersOf(event: WebhookEvent): CallNumbers | undefined {
+  const participant = event.participant;
+  return participant?.kind === sipParticipant ? callNumbers(participant.attributes) : undefined;
+}
+
 async function record(event: WebhookEvent): Promise<Outcome> {
   const room = callRoomOf(event);
-  if (!room) return 'ignored';
-  switch (event.event) {
-    case 'room_started':
-      return started(room, event);
-    case 'participant_joined': {
-      const participant = event.participant;
-      const numbers = participant?.kind === sipParticipant ? callNumbers(participant.attributes) : undefined;
-      return numbers ? started(room, event, numbers) : 'ignored';
-    }
-    case 'room_finished':
-      return finished(room, event);
-    default:
-      return 'ignored';
-  }
+  const numbers = event.event === 'participant_joined' ? numbersOf(event) : undefined;
+  const relevant = event.event === 'room_started' || event.event === 'room_finished' || numbers;
+  if (!room || !relevant) return 'ignored';
+  const [existing, runs] = await Promise.all([tasks.getTask(room.orgId, callTaskId(room)), agentRuns(room)]);
+  if (!runs) return 'ignored';
+  return event.event === 'room_finished'
+    ? finished(room, event, existing)
+    : started(room, event, existing, numbers);
 }
 
 export const handler = httpHandler([

@@ -5,13 +5,15 @@
 import { readAgentKeys } from '../adapters/agent-keys';
 import { getRuntimeAgent } from '../api/routes/api-clients';
 import { findAgentById } from '../data/agents';
-import { agentView } from '../domain/agents';
+import { agentView, runtimeRefusal } from '../domain/agents';
+import { enforce } from '../domain/refusal';
 import { httpHandler, implement } from './pipeline/handler';
 import { found } from './pipeline/refusals';
 
 export const handler = httpHandler([
   implement(getRuntimeAgent, async ({ params }) => {
     const agent = found(await findAgentById(params.agentId));
+    enforce(runtimeRefusal(agent));
     const keys = await readAgentKeys(agent.orgId, agent.id);
     return {
       body: {

@@ -117,13 +117,21 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     signingKey: true,
     userPoolClients: true,
   },
-  // The voice runtime: the agent's lookup by id, the agent, and its provider keys (read only).
-  runtime: { table: ['dynamodb:GetItem'], agentKeySecrets: ['get'] },
+  // The voice runtime: the agent's lookup by id, then the agent with its org's status (one
+  // BatchGetItem: a suspended org's agents do not run), and its provider keys (read only).
+  runtime: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], agentKeySecrets: ['get'] },
   // LiveKit webhooks (public, signature-verified with the LiveKit key and secret): a call task read
-  // by id, then written with its counter, agent check and the event's idempotency item in one
-  // transaction.
+  // by id beside the org's status and the agent (a shared-in one with its owner's status, one
+  // BatchGetItem), then written with its counter, agent check and the event's idempotency item in
+  // one transaction.
   'livekit-webhook': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+    ],
     livekitSecret: true,
   },
   // Phone numbers: the number, its platform-wide claim (outside the tenant) and the org's number
@@ -165,9 +173,12 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Platform administration: reads across tenants (org search on gsi1/gsi2, an org's members,
   // agents, numbers and task counters, users by email), writes the org and platform audit entries
   // of each read and the status, plan and role grants in transactions; lists page with signed cursors.
+  // Suspending deletes the org's numbers' SIP dispatch rules and reactivating makes them again
+  // (hence the LiveKit secret).
   admin: {
     table: [...tenantWrites, 'dynamodb:Query'],
     signingKey: true,
+    livekitSecret: true,
   },
   // Connect signs OAuth state and builds the consent URL; event writes read the tokens and store
   // refreshed ones; disconnect revokes, deletes the tokens and empties the user's event partition.

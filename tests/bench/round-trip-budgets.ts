@@ -217,6 +217,18 @@ export const exceptions: Record<string, Budget> = {
     reason:
       'a cross-tenant read: one Query on the org search index, then one transaction of the audit entries (the platform log and each org found)',
   },
+  suspendOrg: {
+    reads: 4,
+    writes: 1,
+    reason:
+      "reads the org, then every one of its numbers (one Query: a page holds far more numbers than a plan allows) to delete their LiveKit dispatch rules before the one transaction of the status and both audit entries",
+  },
+  reactivateOrg: {
+    reads: 4,
+    writes: Number.POSITIVE_INFINITY,
+    reason:
+      "reads the org, then every one of its numbers (one Query) to make their LiveKit dispatch rules again, storing each new rule's id on its number (one write per assigned number) before the one transaction of the status and both audit entries",
+  },
   getOrgAsAdmin: {
     reads: 8,
     writes: 1,

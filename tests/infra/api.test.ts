@@ -445,8 +445,8 @@ describe('least privilege', () => {
       'api-clients': { signingKey: read },
       // The voice runtime reads an agent's provider keys, nothing else.
       runtime: { agentKeySecrets: read },
-      // Platform administration: cursors only.
-      admin: { signingKey: read },
+      // Platform administration: cursors, and the LiveKit key for a suspended org's dispatch rules.
+      admin: { signingKey: read, livekitSecret: read },
       // Tasks: only the cursor signing key (lists page with signed cursors).
       tasks: { signingKey: read },
       // Prompts and knowledge: only the cursor signing key (lists page with signed cursors).

@@ -53,12 +53,14 @@ export const suspendOrg = route({
   method: 'POST',
   path: '/admin/orgs/{orgId}/suspend',
   module: 'admin',
-  summary: 'Suspend an organization: its members and API clients get 403 on every org route; data is kept',
+  summary:
+    'Suspend an organization: its members and API clients get 403 on every org route, its agents stop running and its numbers take no calls; data is kept',
   auth: { kind: 'platform', role: 'admin' },
   params: AdminOrgParams,
   response: Organization,
   successStatus: 200,
-  errors: [404, 409, 412],
+  // 502: LiveKit failed to delete a number's dispatch rule (everything put back).
+  errors: [404, 409, 412, 502],
 });
 
 export const reactivateOrg = route({
@@ -66,12 +68,13 @@ export const reactivateOrg = route({
   method: 'POST',
   path: '/admin/orgs/{orgId}/reactivate',
   module: 'admin',
-  summary: 'Reactivate a suspended organization',
+  summary: 'Reactivate a suspended organization (its numbers’ dispatch rules made again)',
   auth: { kind: 'platform', role: 'admin' },
   params: AdminOrgParams,
   response: Organization,
   successStatus: 200,
-  errors: [404, 409, 412],
+  // 502: LiveKit refused to make a number's dispatch rule again (everything put back).
+  errors: [404, 409, 412, 502],
 });
 
 export const setOrgPlan = route({
