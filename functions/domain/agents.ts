@@ -277,7 +277,10 @@ export function runtimeRefusal(agent: AgentState): Refusal | null {
       'The agent’s organization is suspended by the platform operator; its agents do not run until it is reactivated.',
     );
   if (agent.status === 'inactive')
-    return refuse('forbidden', 'The agent is inactive; its organization switched it off, so it does not run.');
+    return refuse(
+      'forbidden',
+      'The agent is inactive; its organization switched it off, so it does not run.',
+    );
   return null;
 }
 

@@ -217,11 +217,17 @@ export const exceptions: Record<string, Budget> = {
     reason:
       'a cross-tenant read: one Query on the org search index, then one transaction of the audit entries (the platform log and each org found)',
   },
+  receiveLivekitWebhook: {
+    reads: 4,
+    writes: 1,
+    reason:
+      'reads the call’s task beside the org’s status and the agent (a shared-in one through the mirror item, then its owner’s agent and org in one BatchGet), all in parallel, before the one transaction that records the call and claims the event id',
+  },
   suspendOrg: {
     reads: 4,
     writes: 1,
     reason:
-      "reads the org, then every one of its numbers (one Query: a page holds far more numbers than a plan allows) to delete their LiveKit dispatch rules before the one transaction of the status and both audit entries",
+      'reads the org, then every one of its numbers (one Query: a page holds far more numbers than a plan allows) to delete their LiveKit dispatch rules before the one transaction of the status and both audit entries',
   },
   reactivateOrg: {
     reads: 4,

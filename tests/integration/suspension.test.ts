@@ -133,9 +133,9 @@ describe('an agent shared from a suspended org', () => {
     expect((await call('GET', `/orgs/${theirs.id}/agents/${agent.id}`, { as: theirOwner })).status).toBe(200);
 
     expect((await reactivate(owners.id)).status).toBe(200);
-    expect(
-      (await call('POST', conversations, { as: theirOwner, body: { channel: 'console' } })).status,
-    ).toBe(201);
+    expect((await call('POST', conversations, { as: theirOwner, body: { channel: 'console' } })).status).toBe(
+      201,
+    );
   });
 });
 
@@ -180,10 +180,13 @@ describe('SIP dispatch rules', () => {
   async function withNumbers(tag: string, numbers: string[]) {
     const { owner, org, agent } = await voiceAgent(tag);
     for (const e164 of numbers) {
-      expect((await call('POST', `/orgs/${org.id}/phone-numbers`, { as: owner, body: { e164 } })).status).toBe(
-        201,
-      );
-      const assigned = await call('PATCH', numberPath(org.id, e164), { as: owner, body: { agentId: agent.id } });
+      expect(
+        (await call('POST', `/orgs/${org.id}/phone-numbers`, { as: owner, body: { e164 } })).status,
+      ).toBe(201);
+      const assigned = await call('PATCH', numberPath(org.id, e164), {
+        as: owner,
+        body: { agentId: agent.id },
+      });
       expect(assigned.status).toBe(200);
     }
     return { owner, org, agent };
