@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { synonymsOf } from '../../functions/adapters/thesaurus';
 import { chunkMarkdown, chunkOverlap, chunkTarget } from '../../functions/domain/knowledge';
-import { buildIndex, processTerm, searchIndex, stem } from '../../functions/domain/retrieval';
+import { buildIndex, mergePassages, processTerm, searchIndex, stem } from '../../functions/domain/retrieval';
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
@@ -143,6 +143,29 @@ describe('retrieval', () => {
     expect(asVip.sort()).toEqual(['kbe_refunds', 'kbe_vip']);
     expect(searchIndex(index, 'refund', { limit: 1 })).toHaveLength(1);
     expect(searchIndex(index, 'the and of', { limit: 5 })).toEqual([]);
+    // A shared-in agent: only what was limited to it by name, never the entries for every agent.
+    const limited = (agentId: string) =>
+      searchIndex(index, 'refund', { agentId, limitedOnly: true, limit: 5 }).map((p) => p.entryId);
+    expect([limited('agt_vip'), limited('agt_other')]).toEqual([['kbe_vip'], []]);
+  });
+
+  it('merges the passages of two banks best first, within the limit', () => {
+    const passage = (entryId: string, score: number) => ({
+      entryId,
+      title: entryId,
+      heading: null,
+      chunk: 0,
+      text: '',
+      score,
+    });
+    const merged = mergePassages(
+      [
+        [passage('kbe_a1', 3), passage('kbe_a2', 1)],
+        [passage('kbe_b1', 2), passage('kbe_b2', 0.5)],
+      ],
+      3,
+    );
+    expect(merged.map((p) => p.entryId)).toEqual(['kbe_a1', 'kbe_b1', 'kbe_a2']);
   });
 
   it('matches the question’s words through their synonyms, below the words themselves', () => {
