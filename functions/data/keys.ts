@@ -41,6 +41,8 @@
  * | task counters (15 min)  | ORG#<orgId>               | TASKCOUNT#<utcQuarterHour> |                                   |
  * | task idempotency key    | ORG#<orgId>               | IDEMPOTENCY#<creatorKind>#<creatorId>#<key> | (TTL 24 h)       |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
+ * | call rate bucket (org)  | ORG#<orgId>#RATE          | <action>#<windowStart>   | (calls that cost money, TTL)        |
+ * | call rate bucket (caller) | ORG#<orgId>#RATE        | <action>#<windowStart>#<callerId> | (a person's or API client's) |
  * | platform role grant     | USER#<userId>             | PLATFORMROLE             | gsi1: PLATFORMADMINS / <userId>     |
  * | orgs a user created     | USER#<userId>             | ORGSCREATED              | (counter: never goes down)          |
  * | platform audit entry    | PLATFORMAUDIT             | <isoTime>#<auditId>      |                                     |
@@ -350,6 +352,19 @@ export const keys = {
     pk: key(label.user, userId),
     sk: key(label.rate, action, windowStart),
   }),
+  /**
+   * Buckets of calls that cost money but change nothing of the tenant (test calls, searches), per
+   * org and per caller: in a partition of their own, so counting a call leaves the org's alone.
+   */
+  callRatePk: (orgId: string) => key(orgPk(orgId), label.rate),
+  orgCallBucket: (orgId: string, action: string, windowStart: string) => ({
+    pk: keys.callRatePk(orgId),
+    sk: key(action, windowStart),
+  }),
+  callerCallBucket: (orgId: string, callerId: string, action: string, windowStart: string) => ({
+    pk: keys.callRatePk(orgId),
+    sk: key(action, windowStart, callerId),
+  }),
 } as const;
 
 export function orgPk(orgId: string): string {
@@ -361,7 +376,7 @@ export function orgPk(orgId: string): string {
  * the tenant empties them too. A new kind of child partition is declared here, next to its key.
  */
 const tenantChildren: Partial<Record<string, (orgId: string, id: string) => string[]>> = {
-  [label.org]: (orgId) => [keys.auditPk(orgId)],
+  [label.org]: (orgId) => [keys.auditPk(orgId), keys.callRatePk(orgId)],
   [label.member]: (orgId, userId) => [keys.calendarPk(orgId, userId)],
   [label.calendar]: (orgId, userId) => [keys.calendarPk(orgId, userId)],
   // Written by the first knowledge write and never removed, so it always names the bank's partition.

@@ -1,7 +1,8 @@
 /** Fixed-window rate buckets, counted inside the transaction of the action they limit. */
-import { type RateLimit, windowOf } from '../domain/rate-limits';
+import { type CallLimits, callLimitRefusal, type RateLimit, windowOf } from '../domain/rate-limits';
 import { tableName } from './client';
-import type { TxItem } from './transact';
+import { keys } from './keys';
+import { type TxItem, transact } from './transact';
 
 /** One more hit in the bucket at `key`, refused (condition) once the window holds `limit` hits. */
 export function rateHit(key: { pk: string; sk: string }, limit: RateLimit, now: Date): TxItem {
@@ -21,4 +22,27 @@ export function rateHit(key: { pk: string; sk: string }, limit: RateLimit, now: 
       },
     },
   };
+}
+
+/**
+ * Counts a costly call in the org's and the caller's bucket (one transaction: both or neither), or
+ * throws the refusal of the bucket that is full. The buckets sit in the org's rate partition, so the
+ * count changes nothing of the tenant itself.
+ */
+export async function countCall(
+  orgId: string,
+  callerId: string,
+  limits: CallLimits,
+  now: Date,
+): Promise<void> {
+  const window = (limit: RateLimit) => windowOf(limit, now).start;
+  const outcome = await transact([
+    rateHit(keys.orgCallBucket(orgId, limits.org.action, window(limits.org)), limits.org, now),
+    rateHit(
+      keys.callerCallBucket(orgId, callerId, limits.caller.action, window(limits.caller)),
+      limits.caller,
+      now,
+    ),
+  ]);
+  if (!outcome.ok) throw callLimitRefusal(limits, outcome.failed.includes(0) ? 'org' : 'caller', now);
 }

@@ -6,10 +6,14 @@ import {
   searchKnowledge,
   updateKnowledgeEntry,
 } from '../api/routes/knowledge';
+import { actorIdOf } from '../api/schemas/audit';
 import * as agents from '../data/agents';
 import * as knowledge from '../data/knowledge';
+import { countCall } from '../data/rate-limits';
 import { applyEntryUpdate, entryView, newEntry, summaryOf } from '../domain/knowledge';
+import { perMinute } from '../domain/rate-limits';
 import { refuse } from '../domain/refusal';
+import { config } from '../lib/config';
 import { httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
@@ -65,7 +69,10 @@ export const handler = httpHandler([
     return {};
   }),
 
-  implement(searchKnowledge, async ({ params, body }) => {
+  implement(searchKnowledge, async ({ params, body, actor, now }) => {
+    // Counted first: a search may rebuild the org's index (a Query per MB of chunks) and runs BM25.
+    const { perOrg, perCaller } = config().callLimits.searches;
+    await countCall(params.orgId, actorIdOf(actor), perMinute('search', 'searches', perOrg, perCaller), now);
     if (!body.agentId) return { body: await knowledge.retrieve(params.orgId, body.query, body) };
     const agent = await agents.getAgent(params.orgId, body.agentId);
     if (!agent) throw refuse('not_found', 'No such agent in this organization.', 'agentId');

@@ -54,6 +54,10 @@ const Env = z.object({
   PLATFORM_SUPERADMIN_EMAIL: z.string().email().optional(),
   INVITES_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(50),
   INVITES_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  TEST_CALLS_PER_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  TEST_CALLS_PER_CALLER_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+  SEARCHES_PER_ORG_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  SEARCHES_PER_CALLER_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MAX_ORGS_CREATED_PER_USER: z.coerce.number().int().min(1).default(5),
   BEDROCK_ENDPOINT: z.string().url().optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(25_000),
@@ -150,6 +154,14 @@ export interface AppConfig {
   platformSuperadminEmail: string | undefined;
   /** Invite create/resend limits (abuse: every invite sends a mail to an address of the caller's choice). */
   invites: { perOrgPerHour: number; perUserPerHour: number };
+  /**
+   * Calls that cost money each time, per org (all its people and clients) and per caller, a minute:
+   * test calls (LiveKit rooms, the voice agent's models) and knowledge searches (index builds).
+   */
+  callLimits: {
+    testCalls: { perOrg: number; perCaller: number };
+    searches: { perOrg: number; perCaller: number };
+  };
   /**
    * Orgs one person may create, ever (abuse: each org has its own free monthly model tokens and
    * rate limits; README "Tenancy").
@@ -248,6 +260,13 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
     },
     platformSuperadminEmail: env.PLATFORM_SUPERADMIN_EMAIL?.normalize('NFKC').toLowerCase(),
     invites: { perOrgPerHour: env.INVITES_PER_ORG_PER_HOUR, perUserPerHour: env.INVITES_PER_USER_PER_HOUR },
+    callLimits: {
+      testCalls: {
+        perOrg: env.TEST_CALLS_PER_ORG_PER_MINUTE,
+        perCaller: env.TEST_CALLS_PER_CALLER_PER_MINUTE,
+      },
+      searches: { perOrg: env.SEARCHES_PER_ORG_PER_MINUTE, perCaller: env.SEARCHES_PER_CALLER_PER_MINUTE },
+    },
     maxOrgsCreatedPerUser: env.MAX_ORGS_CREATED_PER_USER,
     conversations: {
       bedrockEndpoint: env.BEDROCK_ENDPOINT,

@@ -107,9 +107,10 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     agentKeySecrets: ['get', 'put', 'create', 'delete'],
     livekitSecret: true,
   },
-  // Test calls: reads the agent (own, or shared-in through the mirror item and its owner's item)
-  // and signs a LiveKit token with the key and secret from the LiveKit secret.
-  'agent-sessions': { table: orgCaller, livekitSecret: true },
+  // Test calls: reads the agent (own, or shared-in through the mirror item and its owner's item),
+  // counts the call in the org's and the caller's rate buckets (one transaction of two updates) and
+  // signs a LiveKit token with the key and secret from the LiveKit secret.
+  'agent-sessions': { table: [...orgCaller, 'dynamodb:UpdateItem'], livekitSecret: true },
   // Org API clients: the client item, its platform-wide lookup, the org's client counter and the
   // audit entry in one transaction; the Cognito app client created before and deleted on refusal.
   'api-clients': {

@@ -159,9 +159,9 @@ export const exceptions: Record<string, Budget> = {
   },
   createAgentSession: {
     reads: 4,
-    writes: 0,
+    writes: 1,
     reason:
-      "a shared-in agent is read through the target org's mirror item, then the owner's agent item (status, not deleted); it writes nothing",
+      "a shared-in agent is read through the target org's mirror item, then the owner's agent item (status, not deleted); the call is counted in the org's and the caller's rate buckets (one transaction)",
   },
   deletePrompt: {
     reads: 4,
@@ -189,9 +189,9 @@ export const exceptions: Record<string, Budget> = {
   },
   searchKnowledge: {
     reads: Number.POSITIVE_INFINITY,
-    writes: 0,
+    writes: 1,
     reason:
-      "reads the org's knowledge version (and, when the search is for an agent, the agent: two reads for a shared-in one); only when the version moved since this container last built the org's index, queries the knowledge partition, one page per MB of chunks",
+      "counts the search in the org's and the caller's rate buckets (one transaction); reads the org's knowledge version (and, when the search is for an agent, the agent: two reads for a shared-in one); only when the version moved since this container last built the org's index, queries the knowledge partition, one page per MB of chunks",
   },
   createConversation: {
     reads: 4,

@@ -26,7 +26,7 @@ describe('single-table keys', () => {
   });
 
   it('derive the partitions hanging off org items from their declared labels', () => {
-    expect(childPartitions(org, keys.org(org).sk)).toEqual([keys.auditPk(org)]);
+    expect(childPartitions(org, keys.org(org).sk)).toEqual([keys.auditPk(org), keys.callRatePk(org)]);
     expect(childPartitions(org, keys.membership(org, 'usr_1').sk)).toEqual([keys.calendarPk(org, 'usr_1')]);
     expect(childPartitions(org, keys.calendarConnection(org, 'usr_1').sk)).toEqual([
       keys.calendarPk(org, 'usr_1'),

@@ -13,5 +13,6 @@ export const createAgentSession = route({
   params: AgentParams,
   response: AgentSession,
   successStatus: 201,
-  errors: [422, 503],
+  // 429: the org's or the caller's test calls for this minute are spent (Retry-After).
+  errors: [422, 429, 503],
 });

@@ -99,4 +99,6 @@ export const searchKnowledge = route({
   body: KnowledgeSearchBody,
   response: KnowledgeSearchResult,
   successStatus: 200,
+  // 429: the org's or the caller's searches for this minute are spent (Retry-After).
+  errors: [429],
 });
