@@ -35,11 +35,20 @@ export interface ApiStackProps extends StackProps {
   live: { namespaceArn: string; eventsUrl: string };
 }
 
-/** Requests per second for the whole stage, and the stricter limit on unauthenticated routes. */
+/**
+ * Requests per second for the whole stage, and the stricter limits of unauthenticated routes, each
+ * route its own bucket. Webhooks get theirs apart from the other public routes: LiveKit posts one
+ * per room and participant event, in bursts when calls end together. These limits are shared by
+ * every caller of a route; per-IP limits are the edge stack's WAF rules (edge-stack.ts).
+ */
 export const throttling = {
   default: { rateLimit: 100, burstLimit: 200 },
   publicRoute: { rateLimit: 10, burstLimit: 20 },
+  webhookRoute: { rateLimit: 50, burstLimit: 100 },
 } as const;
+
+/** Routes that services call back on (`/webhooks/…`): public, each verifying its own signature. */
+export const isWebhook = (route: RouteSpec) => route.path.startsWith('/webhooks/');
 
 /** Data files a handler module reads beside its bundle: the thesaurus for knowledge search. */
 export const filesBeside: Record<string, AppFunctionProps['files']> = {
@@ -105,13 +114,13 @@ export class ApiStack extends Stack {
     const publicRouteSettings = Object.fromEntries(
       props.routes
         .filter((r) => r.auth.kind === 'public')
-        .map((r) => [
-          routeKey(r),
-          {
-            ThrottlingRateLimit: throttling.publicRoute.rateLimit,
-            ThrottlingBurstLimit: throttling.publicRoute.burstLimit,
-          },
-        ]),
+        .map((r) => {
+          const limit = isWebhook(r) ? throttling.webhookRoute : throttling.publicRoute;
+          return [
+            routeKey(r),
+            { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit },
+          ];
+        }),
     );
     (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', publicRouteSettings);
 

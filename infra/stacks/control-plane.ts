@@ -11,6 +11,7 @@ import type { AccessTargets } from './access-policy';
 import { ApiStack } from './api-stack';
 import { AuthStack, apiResourceServer } from './auth-stack';
 import { DataStack } from './data-stack';
+import { EdgeStack } from './edge-stack';
 import type { TrustedIssuer } from './environment';
 import { LiveStack } from './live-stack';
 import { ObservabilityStack } from './observability-stack';
@@ -24,6 +25,8 @@ export interface ControlPlane {
   api: ApiStack;
   live: LiveStack;
   web: WebStack;
+  /** The CloudFront web ACL, in us-east-1. */
+  edge: EdgeStack;
   observability: ObservabilityStack;
 }
 
@@ -119,12 +122,18 @@ export function defineControlPlane(
     // The conversations function streams replies to the live channels.
     live,
   });
+  const edge = new EdgeStack(app, 'Edge', {
+    stackName: name('edge'),
+    ...description('WAF web ACL for CloudFront (us-east-1)'),
+    config,
+  });
   const web = new WebStack(app, 'Web', {
     stackName: name('web'),
     ...description('admin site, CloudFront'),
     config,
     api,
     live,
+    edge,
     auth,
     siteDir: options.siteDir,
   });
@@ -137,5 +146,5 @@ export function defineControlPlane(
   });
 
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { data, auth, sync, api, live, web, observability };
+  return { data, auth, sync, api, live, web, edge, observability };
 }

@@ -37,10 +37,12 @@ import {
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import type { ApiStack } from './api-stack';
 import type { AuthStack } from './auth-stack';
+import { type EdgeStack, edgeRegion } from './edge-stack';
 import type { LiveStack } from './live-stack';
 import { wildcardUnder } from './nag';
 import { projectRoot } from './paths';
@@ -50,6 +52,8 @@ export interface WebStackProps extends StackProps {
   api: ApiStack;
   /** The live channels the site subscribes to (config.json tells it where). */
   live: LiveStack;
+  /** The web ACL (us-east-1) the distribution is associated with. */
+  edge: EdgeStack;
   /** Absent when an external issuer (PropelAuth) is configured. */
   auth: AuthStack | undefined;
   /** The built admin site (default web/dist). */
@@ -147,6 +151,9 @@ export class WebStack extends Stack {
       },
     });
 
+    this.addStackDependency(props.edge);
+    const webAclArn = this.readWebAclArn(props.edge);
+
     const viewerFunction = (fid: string, code: string) =>
       new ViewerFunction(this, fid, { code: FunctionCode.fromInline(code), runtime: FunctionRuntime.JS_2_0 });
 
@@ -155,6 +162,7 @@ export class WebStack extends Stack {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
+      webAclId: webAclArn,
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
@@ -206,14 +214,10 @@ export class WebStack extends Stack {
           'whose minimum protocol CloudFront fixes; pass domainName and certificateArn to enforce TLS 1.2.',
       });
     }
-    Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'Tenants are worldwide; no country is blocked.' },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'WAF costs a fixed monthly fee per web ACL; the API throttles per stage and per public route instead.',
-      },
-    );
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'Tenants are worldwide; no country is blocked.',
+    });
 
     this.siteUrl = config.webOrigin ?? `https://${this.distribution.distributionDomainName}`;
 
@@ -252,6 +256,35 @@ export class WebStack extends Stack {
 
     new CfnOutput(this, 'SiteUrl', { value: this.siteUrl });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId });
+  }
+
+  /**
+   * The edge stack's web ACL ARN, read from its SSM parameter in us-east-1 at deploy time (an SDK
+   * call through CDK's AwsCustomResource, allowed to read that one parameter and nothing else).
+   */
+  private readWebAclArn(edge: EdgeStack): string {
+    const parameterArn = `arn:${this.partition}:ssm:${edgeRegion}:${this.account}:parameter${edge.webAclArnParameter}`;
+    const read = new AwsCustomResource(this, 'WebAclArn', {
+      onUpdate: {
+        service: 'SSM',
+        action: 'getParameter',
+        parameters: { Name: edge.webAclArnParameter },
+        region: edgeRegion,
+        physicalResourceId: PhysicalResourceId.fromResponse('Parameter.Value'),
+      },
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [parameterArn] }),
+      installLatestAwsSdk: false,
+    });
+    const provider = this.node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+    const reason = (what: string) => `CDK's AwsCustomResource provider (aws-cdk-lib managed): ${what}`;
+    Validations.of(provider).acknowledge(
+      { id: 'AwsSolutions-L1', reason: reason('its Node.js runtime is pinned by aws-cdk-lib.') },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: reason('it writes only its own logs with the basic execution policy.'),
+      },
+    );
+    return read.getResponseField('Parameter.Value');
   }
 
   /**

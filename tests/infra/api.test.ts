@@ -143,12 +143,21 @@ describe('routes', () => {
     expect(Object.keys(api.findResources('AWS::Lambda::Function'))).toHaveLength(modules.length);
   });
 
-  it('throttles the stage, and public routes harder', () => {
+  it('throttles the stage, public routes harder, and each webhook route with its own limit', () => {
     const publicKeys = routes.filter((r) => r.auth.kind === 'public').map(routeKey);
     expect(publicKeys.length).toBeGreaterThan(0);
     const stage = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties;
     expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
     expect(Object.keys(stage.RouteSettings).sort()).toEqual(publicKeys.sort());
+    const webhooks = routes.filter((r) => r.path.startsWith('/webhooks/')).map(routeKey);
+    expect(webhooks).toEqual(['POST /webhooks/livekit']);
+    for (const key of publicKeys) {
+      expect(stage.RouteSettings[key], key).toEqual(
+        webhooks.includes(key)
+          ? { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }
+          : { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      );
+    }
     expect(stage.AccessLogSettings.Format).toContain('"routeKey":"$context.routeKey"');
   });
 
