@@ -12,6 +12,8 @@
  * 5. Throughput and latency through the local gateway at several concurrencies, beside a floor of
  *    the same DynamoDB commands (load.ts, in a process of its own with the whole local stack).
  * 6. A full calendar sync of 10,000 events and an unchanged incremental sync (also load.ts).
+ * 7. The console's load in Chromium: navigation to the agents list rendered, and its request
+ *    waterfall (console.ts, in a process of its own with the whole local stack).
  *
  * Exits non-zero only on the hard budgets (hardBudgets below); the targets are reported.
  */
@@ -25,6 +27,8 @@ import { routes } from '../../functions/api/routes';
 import { createDevIdentity } from '../../infra/local/dev-identity';
 import { ensureTable, localCredentials, startDynamoLocal } from '../../infra/local/dynamodb';
 import { buildEvent } from '../../infra/local/gateway';
+import type { ConsoleResult } from './console';
+import { consoleHeading, consoleSection } from './console-report';
 import { type LoadResult, loadSections } from './load-report';
 import { roundTripSection } from './round-trip-report';
 
@@ -41,6 +45,39 @@ mkdirSync(outDir, { recursive: true });
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const kb = (bytes: number) => bytes / 1024;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Section 7, measured in a process of its own (Chromium and the whole local stack). */
+function measureConsole(): string {
+  log('console load in Chromium (console.ts)');
+  const out = spawnSync(process.execPath, ['node_modules/.bin/tsx', 'tests/bench/console.ts'], {
+    encoding: 'utf8',
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (out.status !== 0) throw new Error('tests/bench/console.ts failed (its output is above)');
+  return consoleSection(JSON.parse(out.stdout.trim().split('\n').pop()!) as ConsoleResult);
+}
+
+// BENCH_ONLY=console runs section 7 alone (nothing else starts) and rewrites only that section.
+if (process.env.BENCH_ONLY === 'console') {
+  const section = measureConsole();
+  const previous = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '# Benchmark report\n\n';
+  const from = previous.indexOf(consoleHeading);
+  const to = from >= 0 ? previous.indexOf('\n## ', from + consoleHeading.length) : -1;
+  const stamp = `Section 7 rewritten by \`BENCH_ONLY=console npm run bench\` on ${new Date().toISOString()}.\n`;
+  const hardBudgetsAt = previous.indexOf('## Hard budgets');
+  writeFileSync(
+    reportFile,
+    from >= 0
+      ? `${previous.slice(0, from)}${section}\n${stamp}${to >= 0 ? previous.slice(to) : ''}`
+      : hardBudgetsAt >= 0
+        ? `${previous.slice(0, hardBudgetsAt)}${section}\n${stamp}\n${previous.slice(hardBudgetsAt)}`
+        : `${previous}${section}\n${stamp}`,
+  );
+  console.log(section);
+  process.exit(0);
+}
 
 // ---- DynamoDB Local, a table, a dev identity, and the environment every handler reads ----
 const dynamo = await startDynamoLocal();
@@ -353,6 +390,9 @@ if (loadOut.status !== 0) throw new Error('tests/bench/load.ts failed (its outpu
 const load = loadSections(JSON.parse(loadOut.stdout.trim().split('\n').pop()!) as LoadResult);
 failures.push(...load.failures);
 
+// ---- 7. The console in Chromium ----
+const consoleText = measureConsole();
+
 // ---- The report ----
 const report = `# Benchmark report
 
@@ -380,6 +420,7 @@ sitting well above the first (a steady climb, not the one-off growth of warming 
 
 ${load.text}
 
+${consoleText}
 ## Hard budgets (exit code)
 
 Bundle ≤ ${hardBudgets.bundleKb} KB, cold import ≤ ${hardBudgets.coldImportMs} ms, warm GET /me p95 ≤ ${hardBudgets.warmP95Ms} ms,
