@@ -191,13 +191,24 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/**
+ * As CloudFront serves the site (web-stack.ts, siteCacheHeaders): Vite names every file under
+ * /assets/ by its content, so a browser may keep it for good; the page itself is asked for afresh
+ * each time, so a new build's page (naming new assets) is seen at once.
+ */
+const assetsPrefix = '/assets/';
+const foreverCached = 'public, max-age=31536000, immutable';
+
 async function serveWeb(res: ServerResponse, webRoot: string, path: string, runtimeConfig: unknown) {
   if (path === '/config.json') return sendJson(res, 200, runtimeConfig);
   const file = normalize(join(webRoot, path === '/' ? 'index.html' : path));
   const target = file.startsWith(webRoot) && extname(file) ? file : join(webRoot, 'index.html');
   try {
     const data = await readFile(target);
-    res.writeHead(200, { 'content-type': contentTypes[extname(target)] ?? 'application/octet-stream' });
+    res.writeHead(200, {
+      'content-type': contentTypes[extname(target)] ?? 'application/octet-stream',
+      'cache-control': target.startsWith(join(webRoot, assetsPrefix)) ? foreverCached : 'no-cache',
+    });
     res.end(data);
   } catch {
     sendProblem(res, 404, 'Not Found', 'The admin site is not built here; run `npm run build:web`.');

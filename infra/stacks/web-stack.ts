@@ -70,6 +70,21 @@ const spaFallback = `function handler(event) {
   return request;
 }`;
 
+/**
+ * Vite names every file under /assets/ by its content, so browsers may keep one for good (a
+ * returning visitor loads the console without downloading it again); everything else (the page,
+ * config.json) is revalidated on each visit, so a deployment is seen at once. The local stack
+ * answers the same (infra/local/gateway.ts).
+ */
+const siteCacheHeaders = `function handler(event) {
+  var response = event.response;
+  var uri = event.request.uri;
+  var file = uri.indexOf('/assets/') === 0 && uri.split('/').pop().indexOf('.') !== -1;
+  var forever = file && response.statusCode === 200;
+  response.headers['cache-control'] = { value: forever ? 'public, max-age=31536000, immutable' : 'no-cache' };
+  return response;
+}`;
+
 /** The behavior pattern guarantees the /api/ prefix; the HTTP API's routes are registered without it. */
 const stripApiPrefix = `function handler(event) {
   var request = event.request;
@@ -182,6 +197,10 @@ export class WebStack extends Stack {
           {
             eventType: FunctionEventType.VIEWER_REQUEST,
             function: viewerFunction('SpaFallback', spaFallback),
+          },
+          {
+            eventType: FunctionEventType.VIEWER_RESPONSE,
+            function: viewerFunction('SiteCacheHeaders', siteCacheHeaders),
           },
         ],
       },

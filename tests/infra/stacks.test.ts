@@ -220,6 +220,25 @@ describe('web', () => {
     expect(run(site, '/assets/index-abc.js')).toBe('/assets/index-abc.js');
   });
 
+  it('lets browsers keep the content-named assets for good and revalidate everything else', () => {
+    const site = only(web, 'AWS::CloudFront::Distribution').Properties.DistributionConfig
+      .DefaultCacheBehavior;
+    const association = site.FunctionAssociations.find(
+      (a: { EventType: string }) => a.EventType === 'viewer-response',
+    );
+    const code =
+      web.findResources('AWS::CloudFront::Function')[association.FunctionARN['Fn::GetAtt'][0]]!.Properties
+        .FunctionCode;
+    const handler = new Function(`${code}; return handler;`)();
+    const cacheControl = (uri: string, statusCode = 200) =>
+      handler({ request: { uri }, response: { statusCode, headers: {} } }).headers['cache-control'].value;
+    expect(cacheControl('/assets/index-abc.js')).toBe('public, max-age=31536000, immutable');
+    expect(cacheControl('/assets/gone-abc.js', 403)).toBe('no-cache');
+    expect(cacheControl('/assets/route')).toBe('no-cache');
+    expect(cacheControl('/index.html')).toBe('no-cache');
+    expect(cacheControl('/config.json')).toBe('no-cache');
+  });
+
   it('sends CSP and HSTS on every response', () => {
     const policy = only(web, 'AWS::CloudFront::ResponseHeadersPolicy').Properties.ResponseHeadersPolicyConfig
       .SecurityHeadersConfig;
