@@ -1,10 +1,15 @@
 /**
- * The live channels: what the admin site subscribes to and what travels on them. One AppSync
- * Events channel namespace (`orgs`) holds the channels of every org, each path naming the org it
- * is for, so the authorizer checks that one membership: `/orgs/<orgId>/tasks`, `/orgs/<orgId>/
- * presence` and `/orgs/<orgId>/conversations/<conversationId>` (a reply as it is written). The
- * publishers (functions/jobs/publish-changes.ts, adapters/reply-stream.ts), the authorizer, the
- * local stand-in and the web client all read this file.
+ * The live channels: what the admin site subscribes to and what travels on them. Two AppSync
+ * Events channel namespaces hold the channels of every org, each path naming the org it is for, so
+ * the authorizer checks that one membership:
+ * - `orgs`, published by the API's functions alone (IAM): `/orgs/<orgId>/tasks`, `/orgs/<orgId>/
+ *   access` (a member lost access: their site stops listening) and `/orgs/<orgId>/conversations/
+ *   <conversationId>` (a reply as it is written);
+ * - `presence`, published by members: `/presence/<orgId>`. Its publish handler
+ *   (functions/http/live/presence.ts) replaces whatever a member sends with who they are (from the
+ *   authorizer) and when it arrived, so nobody speaks for another member.
+ * The publishers (functions/jobs/publish-changes.ts, adapters/reply-stream.ts), the authorizer, the
+ * presence handler, the local stand-in and the web client all read this file.
  */
 import * as z from 'zod';
 import { ConversationId, ConversationMessage } from './schemas/conversations';
@@ -13,16 +18,20 @@ import { OrgId } from './schemas/orgs';
 import { Task, TaskId } from './schemas/tasks';
 
 export const liveNamespace = 'orgs';
+export const presenceNamespace = 'presence';
+/** Every namespace of the Event API; nothing else is a channel of ours. */
+export const liveNamespaces: readonly string[] = [liveNamespace, presenceNamespace];
 
-export type ChannelKind = 'tasks' | 'presence' | 'conversations';
+export type ChannelKind = 'tasks' | 'access' | 'presence' | 'conversations';
 
 export type Channel =
-  | { orgId: string; kind: 'tasks' | 'presence' }
+  | { orgId: string; kind: 'tasks' | 'access' | 'presence' }
   | { orgId: string; kind: 'conversations'; conversationId: string };
 
-export function channelOf(orgId: string, kind: 'tasks' | 'presence'): string;
+export function channelOf(orgId: string, kind: 'tasks' | 'access' | 'presence'): string;
 export function channelOf(orgId: string, kind: 'conversations', conversationId: string): string;
 export function channelOf(orgId: string, kind: ChannelKind, conversationId?: string): string {
+  if (kind === 'presence') return `/${presenceNamespace}/${orgId}`;
   const org = `/${liveNamespace}/${orgId}/${kind}`;
   return kind === 'conversations' ? `${org}/${conversationId}` : org;
 }
@@ -30,43 +39,47 @@ export function channelOf(orgId: string, kind: ChannelKind, conversationId?: str
 /** The channel a path names, or undefined for any other path (wildcards included). */
 export function parseChannel(path: string): Channel | undefined {
   const [empty, namespace, orgId, kind, conversationId, ...rest] = path.split('/');
-  if (empty !== '' || namespace !== liveNamespace || rest.length > 0) return undefined;
-  if (!OrgId.safeParse(orgId).success) return undefined;
+  if (empty !== '' || rest.length > 0 || !OrgId.safeParse(orgId).success) return undefined;
+  if (namespace === presenceNamespace)
+    return kind === undefined ? { orgId: orgId!, kind: 'presence' } : undefined;
+  if (namespace !== liveNamespace) return undefined;
   if (kind === 'conversations') {
     if (!ConversationId.safeParse(conversationId).success) return undefined;
     return { orgId: orgId!, kind, conversationId: conversationId! };
   }
-  if ((kind !== 'tasks' && kind !== 'presence') || conversationId !== undefined) return undefined;
+  if ((kind !== 'tasks' && kind !== 'access') || conversationId !== undefined) return undefined;
   return { orgId: orgId!, kind };
 }
 
 /**
- * A change to one task, as the board needs it: where the card goes and what it shows. Never the
- * content, metadata or addresses: subscribers are the org's members, but a board event is not the
- * place for what a task says, and the smaller the event the less there is to leak.
+ * A change to one task: which task, what happened, and its version, so the site refetches what it
+ * shows through the API (which authorizes as always). Nothing the task says, not even its subject
+ * or status: a socket opened before its member was removed may still be listening (README "Live
+ * updates and presence"), and ids are all it should learn.
  */
-export const TaskChangeEvent = Task.pick({
-  type: true,
-  status: true,
-  priority: true,
-  subject: true,
-  assignedTo: true,
-  agentId: true,
-  version: true,
-  updatedAt: true,
-}).extend({
+export const TaskChangeEvent = Task.pick({ version: true, updatedAt: true }).extend({
   kind: z.enum(['created', 'updated', 'deleted']),
   taskId: TaskId,
 });
 export type TaskChangeEvent = z.infer<typeof TaskChangeEvent>;
 
-/** "I have the admin site open": a member's heartbeat on the org's presence channel. */
-export const PresenceEvent = z.strictObject({
-  userId: UserId,
-  name: z.string().max(200).nullable(),
-  picture: z.string().url().max(2048).nullable(),
-  at: z.iso.datetime(),
-});
+/**
+ * On an org's access channel: a member was removed (their sites stop listening to the org), or the
+ * org was suspended (every site does). The site obeys; the service cannot end a subscription
+ * itself, which is why events carry ids only.
+ */
+export const AccessEvent = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('revoked'), userId: UserId }),
+  z.strictObject({ kind: z.literal('suspended') }),
+]);
+export type AccessEvent = z.infer<typeof AccessEvent>;
+
+/**
+ * "I have the admin site open": a member's heartbeat as subscribers receive it. Whatever the member
+ * published is replaced by the presence handler: the caller's own id and the time it arrived. The
+ * site shows the name from the org's member list, never anything a publisher could choose.
+ */
+export const PresenceEvent = z.strictObject({ userId: UserId, at: z.iso.datetime() });
 export type PresenceEvent = z.infer<typeof PresenceEvent>;
 
 /** How often the site says it is there, and how long a member counts as online after the last word. */

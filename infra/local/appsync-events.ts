@@ -7,19 +7,29 @@
  *   publish -> publish_success | publish_error;
  * - HTTP publish at POST /event {channel, events: [JSON strings]}, signed with SigV4 (IAM, checked
  *   against the local credentials, as AppSync checks a role's) or carrying a token for the authorizer.
- * Every token decision goes to the same authorizer handler the deployed Lambda authorizer runs.
+ * Every token decision goes to the same authorizer handler the deployed Lambda authorizer runs, and
+ * publishes to a namespace with a publish handler (presence) go through the same handler the
+ * deployed namespace invokes, with the identity the authorizer returned.
+ *
+ * Beyond AppSync: the service never re-authorizes a subscription once made (it runs the authorizer
+ * on connect, subscribe and publish only) and cannot end one from the server. The stand-in does
+ * both, so what the product promises about a removed member can be held to account locally: after
+ * a publish on an org's access channel it re-runs the authorizer for every subscription to that
+ * org's channels before answering the publish, and every `reauthorizeMs` for all subscriptions,
+ * ending those now refused with an `error` message naming the subscription.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { maxEventsPerPublish, signer } from '../../functions/adapters/live-events';
-import { liveNamespace } from '../../functions/api/live';
+import { liveNamespaces, parseChannel } from '../../functions/api/live';
 import type {
   LiveAuthorizerEvent,
   LiveAuthorizerResult,
   LiveOperation,
 } from '../../functions/http/live/authorizer';
+import type { ChannelPublishEvent, ChannelPublishResult } from '../../functions/http/live/presence';
 import { type LocalService, sendJson } from './gateway';
 
 export const realtimePath = '/event/realtime';
@@ -27,6 +37,7 @@ export const publishPath = '/event';
 const protocol = 'aws-appsync-event-ws';
 
 export type Authorize = (event: LiveAuthorizerEvent) => Promise<LiveAuthorizerResult>;
+export type PublishHandler = (event: ChannelPublishEvent) => Promise<ChannelPublishResult>;
 
 export interface EventsStandInOptions {
   authorize: Authorize;
@@ -35,6 +46,10 @@ export interface EventsStandInOptions {
   region: string;
   /** How often connections get a `ka`; AppSync's own is about a minute. */
   keepAliveMs?: number;
+  /** Direct Lambda onPublish handlers by namespace, as the deployed namespaces configure them. */
+  publishHandlers?: Record<string, PublishHandler>;
+  /** How often every subscription is authorized again (not an AppSync behaviour, see above). */
+  reauthorizeMs?: number;
 }
 
 export interface EventsStandIn {
@@ -47,6 +62,8 @@ export interface EventsStandIn {
 interface Subscriber {
   socket: WebSocket;
   id: string;
+  /** The Authorization it subscribed with, for authorizing it again. */
+  auth: string;
 }
 
 const connectionTimeoutMs = 300_000;
@@ -90,8 +107,13 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
     handleProtocols: (offered) => (offered.has(protocol) ? protocol : false),
   });
 
-  const decide = async (operation: LiveOperation, token: string | undefined, channel?: string) => {
-    if (!token) return false;
+  /** The authorizer's answer when it allows the operation, else undefined. */
+  const decide = async (
+    operation: LiveOperation,
+    token: string | undefined,
+    channel?: string,
+  ): Promise<LiveAuthorizerResult | undefined> => {
+    if (!token) return undefined;
     const event: LiveAuthorizerEvent = {
       authorizationToken: token,
       requestContext: {
@@ -103,35 +125,91 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
       },
     };
     try {
-      return (await options.authorize(event)).isAuthorized;
+      const result = await options.authorize(event);
+      return result.isAuthorized ? result : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   };
 
-  const broadcast = (channel: string, events: string[]) => {
+  const unsubscribe = (channel: string, subscriber: Subscriber) => {
+    const set = channels.get(channel);
+    set?.delete(subscriber);
+    if (set?.size === 0) channels.delete(channel);
+  };
+
+  /** Authorizes the subscriptions of the channels `which` selects again; ends those now refused. */
+  const reauthorize = async (which: (channel: string) => boolean) => {
+    const current = [...channels].filter(([channel]) => which(channel));
+    await Promise.all(
+      current.flatMap(([channel, subscribers]) =>
+        [...subscribers].map(async (subscriber) => {
+          if (await decide('EVENT_SUBSCRIBE', subscriber.auth, channel)) return;
+          unsubscribe(channel, subscriber);
+          subscriber.socket.send(
+            JSON.stringify({
+              type: 'error',
+              id: subscriber.id,
+              errors: unauthorized('This subscription is no longer authorized and has ended.'),
+            }),
+          );
+        }),
+      ),
+    );
+  };
+  const sweep = setInterval(() => void reauthorize(() => true), options.reauthorizeMs ?? 60_000);
+
+  /**
+   * Runs the namespace's publish handler, if it has one, then delivers what it returns (or the
+   * events as published) to the channel's subscribers. A publish on an org's access channel ends,
+   * before it is answered, every subscription to that org's channels the authorizer now refuses.
+   */
+  const broadcast = async (channel: string, events: string[], identity: ChannelPublishEvent['identity']) => {
     const successful = events.map((_, index) => ({ identifier: randomUUID(), index }));
+    const segments = channel.split('/').slice(1);
+    const handle = options.publishHandlers?.[segments[0]!];
+    const delivered = handle
+      ? (
+          await handle({
+            identity,
+            info: {
+              channel: { path: channel, segments },
+              channelNamespace: { name: segments[0]! },
+              operation: 'PUBLISH',
+            },
+            events: successful.map(({ identifier, index }) => ({
+              id: identifier,
+              payload: JSON.parse(events[index]!),
+            })),
+          })
+        ).events.map((e) => JSON.stringify(e.payload))
+      : events;
     for (const subscriber of channels.get(channel) ?? []) {
-      for (const event of events)
+      for (const event of delivered)
         subscriber.socket.send(JSON.stringify({ type: 'data', id: subscriber.id, event }));
     }
+    const target = parseChannel(channel);
+    if (target?.kind === 'access') await reauthorize((c) => parseChannel(c)?.orgId === target.orgId);
     return successful;
   };
 
   const validChannel = (channel: unknown): channel is string =>
-    typeof channel === 'string' && channel.startsWith(`/${liveNamespace}/`) && channel.length <= 1024;
+    typeof channel === 'string' &&
+    liveNamespaces.some((namespace) => channel.startsWith(`/${namespace}/`)) &&
+    channel.length <= 1024;
 
   /** `connected` settles once the connect decision is made; messages wait for it, none are lost. */
   const onConnection = (socket: WebSocket, token: string, connected: Promise<boolean>) => {
     const mine = new Map<string, string>();
     const send = (message: Record<string, unknown>) => socket.send(JSON.stringify(message));
     const keepAlive = setInterval(() => send({ type: 'ka' }), options.keepAliveMs ?? 60_000);
+    const drop = (id: string, channel: string) => {
+      for (const s of channels.get(channel) ?? [])
+        if (s.socket === socket && s.id === id) unsubscribe(channel, s);
+    };
     socket.on('close', () => {
       clearInterval(keepAlive);
-      for (const [id, channel] of mine) {
-        const set = channels.get(channel);
-        for (const s of set ?? []) if (s.socket === socket && s.id === id) set!.delete(s);
-      }
+      for (const [id, channel] of mine) drop(id, channel);
     });
     socket.on('message', async (data) => {
       if (!(await connected)) return;
@@ -163,7 +241,7 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
           }
           mine.set(id, message.channel);
           if (!channels.has(message.channel)) channels.set(message.channel, new Set());
-          channels.get(message.channel)!.add({ socket, id });
+          channels.get(message.channel)!.add({ socket, id, auth });
           return send({ type: 'subscribe_success', id });
         }
         case 'unsubscribe': {
@@ -171,8 +249,7 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
           if (!id || !channel)
             return send({ type: 'unsubscribe_error', id, errors: badRequest('No such subscription.') });
           mine.delete(id);
-          for (const s of channels.get(channel) ?? [])
-            if (s.socket === socket && s.id === id) channels.get(channel)!.delete(s);
+          drop(id, channel);
           return send({ type: 'unsubscribe_success', id });
         }
         case 'publish': {
@@ -183,19 +260,18 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
               errors: badRequest('An id, a channel and 1 to 5 JSON events are required.'),
             });
           }
-          if (!(await decide('EVENT_PUBLISH', auth, message.channel))) {
+          const allowed = await decide('EVENT_PUBLISH', auth, message.channel);
+          if (!allowed) {
             return send({
               type: 'publish_error',
               id,
               errors: unauthorized('You are not authorized to publish.'),
             });
           }
-          return send({
-            type: 'publish_success',
-            id,
-            successful: broadcast(message.channel, message.events),
-            failed: [],
+          const successful = await broadcast(message.channel, message.events, {
+            handlerContext: allowed.handlerContext,
           });
+          return send({ type: 'publish_success', id, successful, failed: [] });
         }
         default:
           return send({
@@ -262,14 +338,20 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
       return true;
     }
     const authorization = req.headers.authorization ?? '';
-    const allowed = authorization.startsWith('AWS4-HMAC-SHA256 ')
-      ? await signedByLocalRole(req, body)
+    // An IAM caller (the signed publisher) has no handlerContext: a namespace handler sees no member.
+    const allowed: LiveAuthorizerResult | undefined = authorization.startsWith('AWS4-HMAC-SHA256 ')
+      ? (await signedByLocalRole(req, body))
+        ? { isAuthorized: true }
+        : undefined
       : await decide('EVENT_PUBLISH', authorization, parsed.channel);
     if (!allowed) {
       sendJson(res, 401, { errors: unauthorized('You are not authorized to publish to this channel.') });
       return true;
     }
-    sendJson(res, 200, { successful: broadcast(parsed.channel, parsed.events), failed: [] });
+    sendJson(res, 200, {
+      successful: await broadcast(parsed.channel, parsed.events, { handlerContext: allowed.handlerContext }),
+      failed: [],
+    });
     return true;
   };
 
@@ -284,7 +366,7 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
             .map((p) => p.trim()),
         );
         const token = headerAuthorization(offered) ?? '';
-        const connected = decide('EVENT_CONNECT', token);
+        const connected = decide('EVENT_CONNECT', token).then(Boolean);
         onConnection(ws, token, connected);
         if (!(await connected)) {
           ws.send(
@@ -299,6 +381,7 @@ export function createEventsStandIn(options: EventsStandInOptions): EventsStandI
       return true;
     },
     close() {
+      clearInterval(sweep);
       for (const client of wss.clients) client.terminate();
       wss.close();
     },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outbox } from '../../functions/adapters/mail';
+import { presenceNamespace } from '../../functions/api/live';
 import { routes } from '../../functions/api/routes';
 import { createEventsStandIn, type EventsStandIn, publishPath, realtimePath } from './appsync-events';
 import { createDevCognito, type DevCognito, devRuntimeClient } from './dev-cognito';
@@ -20,7 +21,7 @@ import { type LivekitStandin, livekitControlService, startLivekitStandin } from 
 import { type LlmStandin, llmControlService, startLlmStandin } from './llm-standin';
 import { listenLocal } from './ports';
 import { type LocalScheduler, loadJobHandlers, startLocalScheduler } from './scheduler';
-import { startTableStream, type TableStream } from './table-stream';
+import { matchesFilters, startTableStream, type TableStream } from './table-stream';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const localTableName = 'agent-control-plane-local';
@@ -155,12 +156,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     RUNTIME_CLIENT_ID: devRuntimeClient.clientId,
   });
 
-  const [authorizer, publisher] = await Promise.all([
+  const [authorizer, presence, publisher] = await Promise.all([
     import('../../functions/http/live/authorizer'),
+    import('../../functions/http/live/presence'),
     import('../../functions/jobs/publish-changes'),
   ]);
   const events = createEventsStandIn({
     authorize: authorizer.handler,
+    publishHandlers: { [presenceNamespace]: presence.handler },
     credentials: localCredentials,
     region: 'local',
   });
@@ -172,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     endpoint: dynamo.endpoint,
     credentials: localCredentials,
     tableName: localTableName,
-    filter: publisher.isTaskRecord,
+    filter: (record) => matchesFilters(publisher.streamFilters, record),
     handler: publisher.handler,
   });
 

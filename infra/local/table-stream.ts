@@ -16,6 +16,29 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { tableDefinition } from '../../functions/data/table-definition';
 
+/**
+ * Lambda event filtering as the event source mapping applies it, for the patterns this project
+ * writes: a record passes when any pattern matches; a pattern's object keys nest into the record,
+ * its arrays list the allowed values (exact, or `{ prefix }`).
+ */
+export function matchesFilters(patterns: readonly unknown[], record: DynamoDBRecord): boolean {
+  const matches = (pattern: unknown, value: unknown): boolean => {
+    if (Array.isArray(pattern)) {
+      return pattern.some((allowed) =>
+        typeof allowed === 'object' && allowed !== null && 'prefix' in allowed
+          ? typeof value === 'string' && value.startsWith(String(allowed.prefix))
+          : value === allowed,
+      );
+    }
+    if (typeof pattern !== 'object' || pattern === null || typeof value !== 'object' || value === null)
+      return false;
+    return Object.entries(pattern).every(([key, inner]) =>
+      matches(inner, (value as Record<string, unknown>)[key]),
+    );
+  };
+  return patterns.some((pattern) => matches(pattern, record));
+}
+
 export interface TableStreamOptions {
   client: DynamoDBClient;
   endpoint: string;

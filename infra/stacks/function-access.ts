@@ -241,6 +241,8 @@ export const jobFunctionAccess = {
   // The change publisher reads nothing from the table (the stream hands it the images; Lambda's
   // poller holds the stream permissions) and publishes to the live channels.
   'publish-changes': { table: [], publishLiveEvents: true },
+  // The presence handler reads nothing: the authorizer's answer and the clock are all it stamps.
+  'live-presence': { table: [] },
 } as const satisfies Record<string, FunctionAccess>;
 
 export function accessFor(module: string): FunctionAccess {

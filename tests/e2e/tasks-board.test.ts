@@ -42,6 +42,11 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
         const online = page.getByRole('group', { name: 'Online now' });
         await expect.poll(() => online.locator('[data-user-id]').count(), { timeout: 25_000 }).toBe(2);
       }
+      // Named from the member list (heartbeats carry only the id the service stamped on them).
+      const online = (page: Page) => page.getByRole('group', { name: 'Online now' });
+      await online(mine).getByRole('img', { name: 'max@board.test' }).waitFor();
+      await online(mine).getByRole('img', { name: 'olivia@board.test' }).waitFor();
+      await online(theirs).getByRole('img', { name: 'olivia@board.test' }).waitFor();
       await both(mine, 'board-two-online');
 
       // Max starts the task; Olivia's board moves it without a reload.

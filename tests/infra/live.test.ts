@@ -1,7 +1,8 @@
 /**
  * The Live stack: an AppSync Events API whose browsers authenticate through our Lambda authorizer,
  * whose task channels only the change publisher (IAM) may publish to, fed from the table's stream
- * through a filtered event source mapping, with least privilege on both functions.
+ * through a filtered event source mapping, whose presence heartbeats are stamped by a publish
+ * handler, with least privilege on every function.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,10 +77,49 @@ describe('live', () => {
     expect(actionsOf(s.plane.live.authorizer)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
   });
 
-  it('invokes the publisher for task items only, with partial batch failures and a short retry', () => {
+  it('stamps presence with a Lambda publish handler on its own namespace, where IAM may not publish', () => {
+    const namespaces = live.findResources('AWS::AppSync::ChannelNamespace', {
+      Properties: { Name: 'presence' },
+    });
+    const presence = Object.values(namespaces)[0]!.Properties;
+    expect(presence.PublishAuthModes).toEqual([{ AuthType: 'AWS_LAMBDA' }]);
+    expect(presence.SubscribeAuthModes).toEqual([{ AuthType: 'AWS_LAMBDA' }]);
+    expect(presence.HandlerConfigs.OnPublish).toMatchObject({
+      Behavior: 'DIRECT',
+      Integration: { LambdaConfig: { InvokeType: 'REQUEST_RESPONSE' } },
+    });
+    const sourceName = presence.HandlerConfigs.OnPublish.Integration.DataSourceName;
+    const sources = Object.values(live.findResources('AWS::AppSync::DataSource'));
+    const source = sources.find((d) => JSON.stringify(d.Properties.Name) === JSON.stringify(sourceName))!;
+    expect(source.Properties.Type).toBe('AWS_LAMBDA');
+    expect(JSON.stringify(source.Properties.LambdaConfig)).toContain(
+      logicalIdOf(s.plane.live.presence.function),
+    );
+    // The tasks namespace keeps no handler: publishes there are the API's own, fanned out as sent.
+    const orgs = Object.values(
+      live.findResources('AWS::AppSync::ChannelNamespace', { Properties: { Name: 'orgs' } }),
+    );
+    expect(orgs[0]!.Properties.HandlerConfigs ?? {}).toEqual({});
+    // The handler touches no data: the authorizer's answer and the clock are all it stamps.
+    expect(actionsOf(s.plane.live.presence)).toEqual([]);
+  });
+
+  it('invokes the publisher for task changes and lost access only, with partial batch failures and a short retry', () => {
     const mapping = Object.values(live.findResources('AWS::Lambda::EventSourceMapping'))[0]!.Properties;
     expect(mapping.FilterCriteria.Filters).toEqual([
       { Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: [{ prefix: 'TASK#' }] } } } }) },
+      {
+        Pattern: JSON.stringify({
+          eventName: ['REMOVE'],
+          dynamodb: { Keys: { sk: { S: [{ prefix: 'MEMBER#' }] } } },
+        }),
+      },
+      {
+        Pattern: JSON.stringify({
+          eventName: ['MODIFY'],
+          dynamodb: { Keys: { sk: { S: ['ORG'] } }, NewImage: { status: { S: ['suspended'] } } },
+        }),
+      },
     ]);
     expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(mapping.StartingPosition).toBe('LATEST');

@@ -1,7 +1,8 @@
 /**
- * The change publisher's mapping from stream records to board events (only the board's fields,
- * never content, metadata or addresses) and its batching: per org in stream order, five per
- * publish, and a failed publish reported so Lambda retries from its first record.
+ * The change publisher's mapping from stream records to live events (a task's id and version,
+ * never what it says; a membership removed or an org suspended on the org's access channel), the
+ * stream filters that let exactly those records in, and its batching: per channel in stream order,
+ * five per publish, and a failed publish reported so Lambda retries from its first record.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -19,7 +20,8 @@ vi.mock('../../functions/adapters/live-events', () => ({
     published.push({ channel, events });
   },
 }));
-const { changeOf, handler, isTaskRecord } = await import('../../functions/jobs/publish-changes');
+const { changeOf, handler, streamFilters } = await import('../../functions/jobs/publish-changes');
+const { matchesFilters } = await import('../../infra/local/table-stream');
 
 const orgA = 'org_01JAAAAAAAAAAAAAAAAAAAAAAA';
 const orgB = 'org_01JBBBBBBBBBBBBBBBBBBBBBBB';
@@ -45,18 +47,30 @@ function task(orgId: string, overrides: Partial<Task> = {}): Task {
   };
 }
 
-function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', item: Record<string, unknown>): DynamoDBRecord {
-  const image = marshall(item, { removeUndefinedValues: true }) as never;
+function record(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  item: Record<string, unknown>,
+  old?: Record<string, unknown>,
+): DynamoDBRecord {
+  const image = (i: Record<string, unknown>) => marshall(i, { removeUndefinedValues: true }) as never;
   sequence += 1;
   return {
     eventName,
     dynamodb: {
       Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
-      ...(eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image }),
+      ...(eventName === 'REMOVE' ? { OldImage: image(item) } : { NewImage: image(item) }),
+      ...(old ? { OldImage: image(old) } : {}),
       SequenceNumber: String(sequence),
     },
   };
 }
+
+const member = (orgId: string, userId: string) => ({
+  pk: `ORG#${orgId}`,
+  sk: `MEMBER#${userId}`,
+  role: 'member',
+});
+const org = (orgId: string, status: string) => ({ pk: `ORG#${orgId}`, sk: 'ORG', status, name: 'Acme' });
 
 beforeEach(() => {
   published.length = 0;
@@ -64,56 +78,86 @@ beforeEach(() => {
 });
 
 describe('changeOf', () => {
-  it('carries the board’s fields and nothing of what the task says', () => {
+  it('carries the task’s id and version and nothing of what the task says', () => {
     const t = task(orgA, { assignedTo: 'user-2' });
     const change = changeOf(record('INSERT', storedTask(t)))!;
     expect(change.orgId).toBe(orgA);
-    expect(change.event).toEqual({
-      kind: 'created',
-      taskId: t.id,
-      type: 'email',
-      status: 'pending',
-      priority: 'high',
-      subject: 'Renewal',
-      assignedTo: 'user-2',
-      agentId: null,
-      version: 1,
-      updatedAt: t.updatedAt,
-    });
+    expect(change.channel).toBe(`/orgs/${orgA}/tasks`);
+    expect(change.event).toEqual({ kind: 'created', taskId: t.id, version: 1, updatedAt: t.updatedAt });
     const text = JSON.stringify(change);
-    for (const secret of ['CONFIDENTIAL', 'META-SECRET', 'secret.customer', 'sales@example.com']) {
+    for (const secret of [
+      'CONFIDENTIAL',
+      'META-SECRET',
+      'secret.customer',
+      'sales@example.com',
+      'Renewal',
+      'user-2',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
 
+  it('revokes a removed member on the org’s access channel, and says when an org is suspended', () => {
+    expect(changeOf(record('REMOVE', member(orgA, 'user-7')))).toEqual({
+      orgId: orgA,
+      channel: `/orgs/${orgA}/access`,
+      event: { kind: 'revoked', userId: 'user-7' },
+    });
+    expect(changeOf(record('MODIFY', org(orgA, 'suspended'), org(orgA, 'active')))).toEqual({
+      orgId: orgA,
+      channel: `/orgs/${orgA}/access`,
+      event: { kind: 'suspended' },
+    });
+    // Joining, a role change, another write to a suspended org, reactivation: nobody loses access.
+    expect(changeOf(record('INSERT', member(orgA, 'user-7')))).toBeUndefined();
+    expect(changeOf(record('MODIFY', member(orgA, 'user-7'), member(orgA, 'user-7')))).toBeUndefined();
+    expect(changeOf(record('MODIFY', org(orgA, 'suspended'), org(orgA, 'suspended')))).toBeUndefined();
+    expect(changeOf(record('MODIFY', org(orgA, 'active'), org(orgA, 'suspended')))).toBeUndefined();
+  });
+
   it('names updates and deletions (from the old image)', () => {
     const t = task(orgA, { status: 'in_progress', version: 2 });
-    expect(changeOf(record('MODIFY', storedTask(t)))!.event).toMatchObject({
-      kind: 'updated',
-      status: 'in_progress',
-    });
+    expect(changeOf(record('MODIFY', storedTask(t)))!.event).toMatchObject({ kind: 'updated', version: 2 });
     expect(changeOf(record('REMOVE', storedTask(t)))!.event).toMatchObject({ kind: 'deleted', taskId: t.id });
   });
 
-  it('ignores items that are not tasks, and task items that do not parse', () => {
-    const member = { pk: `ORG#${orgA}`, sk: 'MEMBER#user-1', role: 'owner' };
+  it('ignores other items, and task items that do not parse', () => {
     const counter = { pk: `ORG#${orgA}`, sk: 'TASKCOUNT#2026-03-01T10:00', type: 'TASK_COUNT' };
-    expect(isTaskRecord(record('INSERT', member))).toBe(false);
-    expect(isTaskRecord(record('INSERT', counter))).toBe(false);
-    expect(changeOf(record('INSERT', member))).toBeUndefined();
+    expect(changeOf(record('INSERT', counter))).toBeUndefined();
     const broken = { ...storedTask(task(orgA)), status: 'lost' };
     expect(changeOf(record('INSERT', broken))).toBeUndefined();
   });
 });
 
+describe('streamFilters', () => {
+  const passes = (r: DynamoDBRecord) => matchesFilters(streamFilters, r);
+
+  it('let in task changes, membership removals and an org written as suspended', () => {
+    expect(passes(record('INSERT', storedTask(task(orgA))))).toBe(true);
+    expect(passes(record('REMOVE', storedTask(task(orgA))))).toBe(true);
+    expect(passes(record('REMOVE', member(orgA, 'user-7')))).toBe(true);
+    expect(passes(record('MODIFY', org(orgA, 'suspended'), org(orgA, 'active')))).toBe(true);
+  });
+
+  it('keep out everything else', () => {
+    const counter = { pk: `ORG#${orgA}`, sk: 'TASKCOUNT#2026-03-01T10:00', type: 'TASK_COUNT' };
+    expect(passes(record('INSERT', counter))).toBe(false);
+    expect(passes(record('INSERT', member(orgA, 'user-7')))).toBe(false);
+    expect(passes(record('MODIFY', member(orgA, 'user-7'), member(orgA, 'user-7')))).toBe(false);
+    expect(passes(record('MODIFY', org(orgA, 'active'), org(orgA, 'suspended')))).toBe(false);
+    expect(passes(record('INSERT', org(orgA, 'active')))).toBe(false);
+  });
+});
+
 describe('handler', () => {
-  it('publishes per org in stream order, at most five events per publish', async () => {
+  it('publishes per channel in stream order, at most five events per publish', async () => {
     const a = Array.from({ length: 7 }, () => task(orgA));
     const b = task(orgB);
     const records = [
       ...a.slice(0, 6).map((t) => record('INSERT', storedTask(t))),
-      record('INSERT', { pk: `ORG#${orgA}`, sk: 'MEMBER#x' }),
+      record('INSERT', member(orgA, 'x')),
       record('INSERT', storedTask(b)),
+      record('REMOVE', member(orgB, 'y')),
       record('MODIFY', storedTask(a[6]!)),
     ];
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
@@ -121,10 +165,11 @@ describe('handler', () => {
       [`/orgs/${orgA}/tasks`, 5],
       [`/orgs/${orgA}/tasks`, 1],
       [`/orgs/${orgB}/tasks`, 1],
+      [`/orgs/${orgB}/access`, 1],
       [`/orgs/${orgA}/tasks`, 1],
     ]);
-    const ids = published.flatMap((p) => p.events.map((e) => (e as { taskId: string }).taskId));
-    expect(ids).toEqual([...a.slice(0, 6), b, a[6]!].map((t) => t.id));
+    const ids = published.flatMap((p) => p.events.map((e) => (e as { taskId?: string }).taskId));
+    expect(ids).toEqual([...[...a.slice(0, 6), b].map((t) => t.id), undefined, a[6]!.id]);
   });
 
   it('reports the first record of a failed publish, so Lambda retries from there and skips nothing', async () => {

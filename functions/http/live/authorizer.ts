@@ -3,11 +3,13 @@
  * stand-in's authorizer too (infra/local/appsync-events.ts calls this same handler). It verifies
  * our JWTs exactly as the HTTP pipeline does (http/pipeline/auth.ts), then allows:
  * - connecting: any valid token of a known user;
- * - subscribing: to `/orgs/<orgId>/tasks` and `/orgs/<orgId>/presence` of an org the caller is a
- *   member of and that is not suspended, and to `/orgs/<orgId>/conversations/<conversationId>` when
- *   that membership may also read conversations; nothing else (no wildcards, no other namespace);
- * - publishing: to the presence channel of such an org only. Task and conversation channels are
- *   published by the API's functions alone, with IAM, which never reaches this function.
+ * - subscribing: to `/orgs/<orgId>/tasks`, `/orgs/<orgId>/access` and `/presence/<orgId>` of an
+ *   org the caller is a member of and that is not suspended, and to `/orgs/<orgId>/conversations/
+ *   <conversationId>` when that membership may also read conversations; nothing else (no
+ *   wildcards, no other namespace);
+ * - publishing: to the presence channel of such an org only, where the presence handler
+ *   (./presence.ts) stamps the event with the `userId` returned here. Task, access and conversation
+ *   channels are published by the API's functions alone, with IAM, which never reaches this function.
  *
  * Results are not cached (ttlOverride 0): a decision is per channel, and removing a member must
  * stop their next subscription at once.

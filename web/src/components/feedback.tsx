@@ -79,9 +79,13 @@ export function announceDone(message: string) {
   });
 }
 
-/** A change that failed away from any form: the API's own detail, under what did not happen. */
-export function announceFailure(title: string, error: unknown) {
+/**
+ * A change that failed away from any form: the API's own detail, under what did not happen. With
+ * an `id`, a notice already showing under it is not shown twice.
+ */
+export function announceFailure(title: string, error: unknown, id?: string) {
   notifications.show({
+    id,
     title,
     message: problemText(error),
     color: 'red',

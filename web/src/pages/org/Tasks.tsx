@@ -24,7 +24,6 @@ import { IconChecklist, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import * as z from 'zod';
-import type { PresenceEvent } from '../../../../functions/api/live';
 import { can } from '../../../../functions/api/permissions';
 import { createTask, listTasks } from '../../../../functions/api/routes/tasks';
 import type { Member } from '../../../../functions/api/schemas/members';
@@ -357,23 +356,25 @@ function Board({ children }: { children: React.ReactNode }) {
   );
 }
 
-function OnlineNow({ people, members }: { people: PresenceEvent[]; members: Member[] }) {
-  const nameOf = (p: PresenceEvent) =>
-    p.name ?? members.find((m) => m.userId === p.userId)?.email ?? 'A member';
+/**
+ * The members online now. Names come from the member list, never from the heartbeat,
+ * which carries only the publisher's id; so nothing a member sends decides what others see.
+ */
+function OnlineNow({ userIds, nameOf }: { userIds: string[]; nameOf: (userId: string) => string }) {
   return (
     <Group gap="xs" aria-label="Online now" role="group">
       <Text size="sm">Online now</Text>
       {/* A slight overlap only: the default hides the second initial of every avatar but the last. */}
       <Avatar.Group spacing={4}>
-        {people.map((p) => (
-          <Tooltip key={p.userId} label={nameOf(p)} withArrow>
+        {userIds.map((userId) => (
+          <Tooltip key={userId} label={nameOf(userId)} withArrow>
             <Avatar
-              src={p.picture}
-              alt={nameOf(p)}
-              name={nameOf(p)}
+              role="img"
+              aria-label={nameOf(userId)}
+              name={nameOf(userId)}
               color="initials"
               size="md"
-              data-user-id={p.userId}
+              data-user-id={userId}
             />
           </Tooltip>
         ))}
@@ -428,7 +429,7 @@ export function Tasks() {
       <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
         <Stack gap={4}>
           <Title order={1}>Tasks</Title>
-          <OnlineNow people={online} members={memberList} />
+          <OnlineNow userIds={online} nameOf={(userId) => emailOf(userId, 'A member')} />
         </Stack>
         {role && can(role, 'tasks:create') && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
