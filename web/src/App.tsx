@@ -16,8 +16,15 @@ import { SignIn } from './pages/SignIn';
 
 type Theme = UserProfile['preferences']['theme'];
 
-// The signed-in console (router, layout, schemas) is its own chunk: the sign-in page needs none of it.
-const Console = lazy(() => import('./Console').then((m) => ({ default: m.Console })));
+// Started as the code loads rather than after the first render: index.html preloads the file, so
+// this fetch takes the response already under way.
+const configLoad = loadConfig();
+
+// The signed-in console (router, layout, schemas) is its own chunk: the sign-in page needs none of
+// it. Someone already signed in needs it at once, so its download starts beside the config's.
+const loadConsole = () => import('./Console');
+if (storedToken()) void loadConsole();
+const Console = lazy(() => loadConsole().then((m) => ({ default: m.Console })));
 
 function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
   const [config, setConfig] = useState<RuntimeConfig>();
@@ -36,7 +43,7 @@ function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
   );
 
   useEffect(() => {
-    loadConfig().then(async (loaded) => {
+    configLoad.then(async (loaded) => {
       if (loaded.auth.mode === 'cognito') {
         try {
           const idToken = await completeHostedSignIn(loaded.auth);

@@ -8,6 +8,7 @@ import { RouterProvider } from 'react-router';
 import { getMe } from '../../functions/api/routes/profile';
 import type { UserProfile } from '../../functions/api/schemas/me';
 import { ApiError, createClient, type Result, type RuntimeConfig } from './app/api';
+import { routeKey } from './app/queries';
 import { SessionContext } from './app/session';
 import { Loading, ProblemAlert } from './components/feedback';
 import { Welcome } from './pages/Welcome';
@@ -44,8 +45,12 @@ export function Console({
   useEffect(() => () => queryClient.clear(), []);
   useEffect(() => onTheme(theme), [theme, onTheme]);
 
+  // One GET /me per session: fetched into the query cache, where the pages asking for it (the
+  // account menu's platform role) find it instead of asking again. Always fetched afresh here, so a
+  // new token never starts from a profile cached for the one before.
   useEffect(() => {
-    api(getMe).then(setProfile, (err) => {
+    const me = queryClient.fetchQuery({ queryKey: routeKey(getMe), queryFn: () => api(getMe), staleTime: 0 });
+    me.then(setProfile, (err) => {
       if (err instanceof ApiError && err.problem.status === 401)
         onSignOut('Your session ended; sign in again.');
       else setError(err);

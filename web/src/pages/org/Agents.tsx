@@ -144,8 +144,10 @@ function Filters({
   );
 }
 
-function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: boolean; onCreate(): void }) {
+function AgentList({ orgId, onCreate }: { orgId: string; onCreate(): void }) {
   const format = useFormat();
+  const { membership, may } = useMyMembership(orgId);
+  const mayCreate = may('agents:create');
   const [status, setStatus] = useState('');
   const [type, setType] = useState('');
   // The filters are part of the query's key: changing one starts again from the first page.
@@ -154,6 +156,10 @@ function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: b
     query: { limit: pageSize, status: status || undefined, type: type || undefined },
   });
   const filtered = Boolean(status || type);
+  // The list is asked for beside the membership, not after it (it needs only the org from the
+  // address), and shows once the role is known, which decides what an empty list offers.
+  if (membership.error || membership.data === undefined)
+    return <Loaded query={membership}>{() => null}</Loaded>;
   return (
     <Stack gap="sm">
       <Filters status={status} type={type} onStatus={setStatus} onType={setType} />
@@ -238,7 +244,7 @@ function AgentList({ orgId, mayCreate, onCreate }: { orgId: string; mayCreate: b
 
 export function Agents() {
   const { orgId } = useParams() as { orgId: string };
-  const { membership, may } = useMyMembership(orgId);
+  const { may } = useMyMembership(orgId);
   const [creating, setCreating] = useState(false);
   const mayCreate = may('agents:create');
   return (
@@ -255,9 +261,7 @@ export function Agents() {
         }
       />
       {creating && <CreateAgentForm orgId={orgId} onCancel={() => setCreating(false)} />}
-      <Loaded query={membership}>
-        {() => <AgentList orgId={orgId} mayCreate={mayCreate} onCreate={() => setCreating(true)} />}
-      </Loaded>
+      <AgentList orgId={orgId} onCreate={() => setCreating(true)} />
     </Stack>
   );
 }
