@@ -51,6 +51,22 @@ const problemResponse = (description: string) => ({
 /** Routes that answer from the code alone, touching no table. */
 const static_ = new Set(['openapi']);
 
+/** Why a route's caller may be refused (403), by the kind of caller it takes. */
+function refusalOf(spec: RouteSpec): string | undefined {
+  switch (spec.auth.kind) {
+    case 'user':
+      return 'Refused for this caller (an API client token on a route for people)';
+    case 'runtime':
+      return 'Only the platform runtime client (runtime scope) may call this';
+    case 'platform':
+      return `Only platform admins with the ${spec.auth.role} role or above may call this`;
+    case 'org':
+      return 'Your role (or the API client’s) lacks the permission, or the route acts for a person';
+    default:
+      return undefined;
+  }
+}
+
 /** Every error status a route can answer, with what it means there: from its shape, then its own. */
 export function errorStatuses(spec: RouteSpec): Record<string, string> {
   const statuses: Record<string, string> = {
@@ -58,17 +74,12 @@ export function errorStatuses(spec: RouteSpec): Record<string, string> {
     400: 'Invalid input; `errors` names each field',
   };
   if (spec.auth.kind !== 'public') statuses[401] = 'Missing or invalid bearer token';
-  if (spec.auth.kind === 'user')
-    statuses[403] = 'Refused for this caller (an API client token on a route for people)';
-  if (spec.auth.kind === 'runtime')
-    statuses[403] = 'Only the platform runtime client (runtime scope) may call this';
-  if (spec.auth.kind === 'platform')
-    statuses[403] = `Only platform admins with the ${spec.auth.role} role or above may call this`;
-  if (spec.auth.kind === 'org') {
-    statuses[403] = 'Your role (or the API client’s) lacks the permission, or the route acts for a person';
-    statuses[404] = 'No such organization or resource for you';
-  }
+  if (spec.auth.kind === 'org') statuses[404] = 'No such organization or resource for you';
   for (const status of spec.errors ?? []) statuses[status] = routeErrors[status];
+  // Any route, public ones too, refuses a request that did not come through the site's address
+  // (functions/http/pipeline/origin.ts).
+  const refused = spec.errors?.includes(403) ? routeErrors[403] : refusalOf(spec);
+  statuses[403] = `${refused ? `${refused}; or` : 'Refused:'} called outside the public address (CloudFront)`;
   if (!static_.has(spec.module)) statuses[503] = 'A dependency (the database) is unavailable; retry shortly';
   return statuses;
 }

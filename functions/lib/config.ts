@@ -21,6 +21,7 @@ const Env = z.object({
   DEV_ISSUER_JWKS: z.string().optional(),
   SIGNING_KEY_SECRET_ARN: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  ORIGIN_SECRET: z.string().min(1).optional(),
   WEB_ORIGIN: z.string().url().optional(),
   MAIL_FROM: z.string().email().default('no-reply@agent-control-plane.dev'),
   GOOGLE_CLIENT_ID: z.string().optional(),
@@ -80,6 +81,11 @@ export interface AppConfig {
   /** Secrets Manager secret holding the HMAC key for cursors and OAuth state (lib/signing.ts). */
   signingKeySecretArn: string | undefined;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /**
+   * The secret CloudFront sends in x-origin-verify on its way to the HTTP API; set, requests without
+   * it are refused (functions/http/pipeline/origin.ts). Absent on the local stage: nothing is checked.
+   */
+  originSecret: string | undefined;
   /** Where browsers land after OAuth (the admin site; the API is under its /api). */
   webOrigin: string | undefined;
   /** Sender of the API's mails (invites); a verified SES identity outside the local stage. */
@@ -219,6 +225,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
     devIssuer,
     signingKeySecretArn: env.SIGNING_KEY_SECRET_ARN,
     logLevel: env.LOG_LEVEL,
+    originSecret: env.ORIGIN_SECRET,
     webOrigin: env.WEB_ORIGIN,
     mailFrom: env.MAIL_FROM,
     google: {

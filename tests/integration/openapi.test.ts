@@ -54,8 +54,10 @@ describe('GET /openapi.json', () => {
     expect(statuses('/orgs/{orgId}/invites', 'post')).toEqual(
       ['201', '400', '401', '403', '404', '409', '422', '429', '503'].sort(),
     );
-    expect(statuses('/health', 'get')).toEqual(['200', '400', '503']);
-    expect(statuses('/openapi.json', 'get')).toEqual(['200', '400']);
+    // Public routes too answer 403 to a request that bypassed CloudFront (origin-verify.test.ts).
+    expect(statuses('/health', 'get')).toEqual(['200', '400', '403', '503']);
+    expect(doc.paths['/health'].get.responses['403'].description).toMatch(/outside the public address/);
+    expect(statuses('/openapi.json', 'get')).toEqual(['200', '400', '403']);
     expect(statuses('/orgs/{orgId}/calendar/events', 'post')).toContain('502');
     for (const path of Object.values(doc.paths) as Record<string, any>[]) {
       for (const op of Object.values(path)) {

@@ -1,6 +1,7 @@
 /**
  * The handler stack every HTTP Lambda uses (middy): access log and problem+json errors around
- * authenticate -> load caller -> authorize -> validate -> the route's implementation -> render.
+ * came through CloudFront -> authenticate -> load caller -> authorize -> validate -> the route's
+ * implementation -> render.
  * A handler module lists its implementations; the route each one serves carries its schemas and
  * permission, so the pipeline needs nothing else.
  */
@@ -40,6 +41,7 @@ import { config } from '../../lib/config';
 import { logger } from '../../lib/logger';
 import { dependencyProblem, Problem, problemBody, problems } from '../../lib/problem';
 import { apiClientOnPersonRoute, authenticatePrincipal } from './auth';
+import { originVerify } from './origin';
 import { problemFor } from './refusals';
 import { etagFor, parseIfMatch, parseInput } from './request';
 
@@ -299,6 +301,8 @@ export function httpHandler(implementations: Implementation[]) {
   const handler = middy<Event, Result>()
     .use(accessLog())
     .use(problemErrors())
+    // Before anything else runs: a request that bypassed CloudFront gets no token check or read.
+    .use(originVerify())
     .handler(async (event, context) => {
       const implementation = byKey.get(event.routeKey as ReturnType<typeof routeKey>);
       if (!implementation) throw problems.notFound(`No route ${event.routeKey}.`);
