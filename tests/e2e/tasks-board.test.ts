@@ -5,7 +5,7 @@ import { atBothSizes, desktop, openSection, screenshots, signIn } from '../suppo
 import { devToken, joinOrg, stackApi } from '../support/local-stack';
 
 describeInBrowser('Tasks board with live updates (two Chromium browsers against npm start)', (suite) => {
-  it('shows both members online; a move (by button or drag) or a new task in one browser appears in the other without a reload', async () => {
+  it('shows both members online; a move (by button or drag) or a new task in one browser appears in the other without a reload, and a removed member’s tab stops listening', async () => {
     const shot = screenshots('tasks-board');
     const url = suite.stack.url;
     const api = stackApi(url);
@@ -13,7 +13,7 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
 
     const olivia = await devToken(url, 'olivia@board.test');
     const org = await api(olivia, 'POST', '/orgs', { name: 'Board Co' });
-    await joinOrg(url, olivia, org.id, 'max@board.test', 'manager');
+    const max = await joinOrg(url, olivia, org.id, 'max@board.test', 'manager');
     const task = await api(olivia, 'POST', `/orgs/${org.id}/tasks`, {
       type: 'call',
       subject: 'Call back Dana',
@@ -96,6 +96,12 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
       const stored = await api(olivia, 'GET', `/orgs/${org.id}/tasks/${task.id}`);
       expect(stored.status).toBe('completed');
       await both(mine, 'completed-by-the-other');
+
+      // Olivia removes Max: his open tab is told on the org's access channel and stops listening.
+      const maxId = (await api(max, 'GET', '/me')).id;
+      await api(olivia, 'DELETE', `/orgs/${org.id}/members/${maxId}`);
+      await theirs.getByText('You no longer have access to this organization.').waitFor({ timeout: 10_000 });
+      await shot(theirs, 'removed-while-watching');
     } finally {
       await second.close();
     }
