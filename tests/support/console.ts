@@ -58,20 +58,52 @@ export interface AxeViolation {
   impact: string | null;
   help: string;
   nodes: { target: string[] }[];
+  /** The theme the page was shown in when axe found it. */
+  theme?: ColorScheme;
 }
 
-/** Serious and critical axe-core violations on the page as it stands. */
+type ColorScheme = 'light' | 'dark';
+
+/**
+ * Shows the page in `scheme` whichever the profile or the system prefers: the system's preference
+ * (what "system" follows) and Mantine's attribute, which chooses its colour variables (a profile's
+ * own choice forces the attribute, so the media query alone would not change it).
+ */
+async function showScheme(page: Page, scheme: ColorScheme, attribute: string | null = scheme) {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.evaluate((value) => {
+    if (value) document.documentElement.setAttribute('data-mantine-color-scheme', value);
+  }, attribute);
+  await transitionsSettled(page);
+}
+
+/**
+ * Serious and critical axe-core violations on the page as it stands, in the light theme and in the
+ * dark one (each violation names its theme); the page is left in the theme it was shown in.
+ */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   // Colours are judged as they settle, not halfway through a fade-in.
   await page.emulateMedia({ reducedMotion: 'reduce' });
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
-  const violations = (await page.evaluate(async () => {
-    const result = await (
-      window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }
-    ).axe.run();
-    return result.violations;
-  })) as AxeViolation[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const shown = await page.evaluate(() => ({
+    system: matchMedia('(prefers-color-scheme: dark)').matches ? ('dark' as const) : ('light' as const),
+    attribute: document.documentElement.getAttribute('data-mantine-color-scheme'),
+  }));
+  const found: AxeViolation[] = [];
+  for (const theme of ['light', 'dark'] as const) {
+    await showScheme(page, theme);
+    const violations = (await page.evaluate(async () => {
+      const result = await (
+        window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }
+      ).axe.run();
+      return result.violations;
+    })) as AxeViolation[];
+    for (const v of violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') found.push({ ...v, theme });
+    }
+  }
+  await showScheme(page, shown.system, shown.attribute);
+  return found;
 }
 
 /**

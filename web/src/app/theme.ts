@@ -10,7 +10,11 @@ export const theme = createTheme({
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
 });
 
-/** White on red 7 is 3.8:1 and on red 8 4.5:1 at best: destructive buttons use red 9 (5.4:1). */
+/**
+ * White on red 7 is 3.8:1 and on red 8 4.5:1 at best: destructive buttons use red 9 (5.4:1). Red
+ * text is `c="red"` (Mantine's red text: this filled red 9 in light, red 4 in dark); a fixed shade
+ * reads in one theme only (red 9 on the dark card is 2.5:1).
+ */
 const dangerButtons = {
   '--mantine-color-red-filled': 'var(--mantine-color-red-9)',
   '--mantine-color-red-filled-hover': '#a51d1d',

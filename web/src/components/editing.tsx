@@ -29,7 +29,7 @@ export function SizeCounter({ text, maxBytes }: { text: string; maxBytes: number
   const bytes = bytesOf(text);
   const over = bytes > maxBytes;
   return (
-    <Text component="span" size="xs" c={over ? 'red.9' : undefined} fw={over ? 600 : undefined}>
+    <Text component="span" size="xs" c={over ? 'red' : undefined} fw={over ? 600 : undefined}>
       {number.format(text.length)} characters · {number.format(bytes)} of {number.format(maxBytes)} bytes
       {over && ' (too long)'}
     </Text>

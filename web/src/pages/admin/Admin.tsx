@@ -531,7 +531,8 @@ export function AdminAudit() {
             {e.orgId && (
               <>
                 {' · '}
-                <Anchor component={Link} to={`/admin/orgs/${e.orgId}`} size="sm">
+                {/* Underlined: inside a sentence, colour alone does not set a link apart (1.8:1 in dark). */}
+                <Anchor component={Link} to={`/admin/orgs/${e.orgId}`} size="sm" underline="always">
                   organization
                 </Anchor>
               </>

@@ -310,7 +310,7 @@ function SpeechForm({ orgId, base, adopt, reload, providers }: Shared & { provid
           onChange={(v) => form.setFieldValue('ttsConfig.speed', v)}
         />
         {form.errors['ttsConfig.speed'] && (
-          <Text size="sm" c="red.9">
+          <Text size="sm" c="red">
             {form.errors['ttsConfig.speed']}
           </Text>
         )}

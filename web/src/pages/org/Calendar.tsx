@@ -634,7 +634,9 @@ function AvailabilityFinder({
             }
             data={options}
             searchable
-            disabled={!canReadOthers}
+            // Read-only, not disabled: the member's own pill stays readable (a disabled pill's gray is
+            // under 4.5:1 in the dark theme) while nobody else can be added.
+            readOnly={!canReadOthers}
             nothingFoundMessage="No member matches"
             {...form.getInputProps('userIds')}
           />

@@ -43,7 +43,7 @@ function Reply({ orgId, message }: { orgId: string; message: ConversationMessage
   const cited = message.citations.filter((c) => c.cited);
   if (message.status === 'failed') {
     return (
-      <Text size="sm" c="red.8" role="note">
+      <Text size="sm" c="red" role="note">
         No answer: {message.error}
       </Text>
     );

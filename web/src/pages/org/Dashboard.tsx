@@ -160,7 +160,7 @@ function CalendarHealth({ orgId }: { orgId: string }) {
                 {c.status !== 'not_connected' && ` · ${c.eventCount} events`}
               </Text>
               {c.lastError && (
-                <Text size="sm" c="red.8">
+                <Text size="sm" c="red">
                   {c.lastError}
                 </Text>
               )}

@@ -161,9 +161,10 @@ function UsedBy({ orgId, prompt }: { orgId: string; prompt: Prompt }) {
 
 const markers = { added: '+', removed: '−', same: ' ' } as const;
 const spoken = { added: 'Added: ', removed: 'Removed: ', same: '' } as const;
+/** Mantine's light variants: pale in the light theme, dark in the dark one, so the text reads on both. */
 const backgrounds = {
-  added: 'var(--mantine-color-green-1)',
-  removed: 'var(--mantine-color-red-1)',
+  added: 'var(--mantine-color-green-light)',
+  removed: 'var(--mantine-color-red-light)',
   same: undefined,
 } as const;
 /** Unchanged lines kept around each change; longer unchanged runs fold to one line. */

@@ -242,7 +242,7 @@ function DangerZone({ org }: { org: Organization }) {
   return (
     <Card withBorder style={{ borderColor: 'var(--mantine-color-red-6)' }}>
       <Stack>
-        <Title order={2} size="h4" c="red.9">
+        <Title order={2} size="h4" c="red">
           Danger zone
         </Title>
         <Text size="sm">

@@ -43,7 +43,9 @@ export function StatusBadge({ status }: { status: Agent['status'] }) {
 
 export function SharedBadge() {
   return (
-    <Badge variant="outline" color="grape.9" miw="fit-content">
+    // No fixed shade: grape 9 reads on white but is 2.1:1 on the dark theme's page; Mantine's outline
+    // takes grape 7 in light and grape 4 in dark.
+    <Badge variant="outline" color="grape" miw="fit-content">
       Shared
     </Badge>
   );
@@ -207,7 +209,7 @@ export function KeyField({
             </Button>
           )}
           {error && (
-            <Text size="sm" c="red.9" role="alert">
+            <Text size="sm" c="red" role="alert">
               {error}
             </Text>
           )}
