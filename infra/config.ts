@@ -37,6 +37,12 @@ export interface DeployConfig {
   mailFrom: string | undefined;
   /** The first platform superadmin's email (README "Platform administration"). */
   platformSuperadminEmail: string | undefined;
+  /**
+   * The origin secret's version that CloudFront sends and the API functions expect (its
+   * put-secret-value VersionId). Absent: the version current when CloudFormation last changed the
+   * distribution or function; a new one makes it resolve the secret again in both: how it rotates.
+   */
+  originSecretVersion: string | undefined;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -116,6 +122,12 @@ export function parseConfig(read: ContextReader): DeployConfig {
       `Context value platformSuperadminEmail must be an email address, got "${platformSuperadminEmail}".`,
     );
   }
+  const originSecretVersion = text(read, 'originSecretVersion');
+  if (originSecretVersion !== undefined && !/^[\w-]{32,64}$/.test(originSecretVersion)) {
+    throw new ContextError(
+      `Context value originSecretVersion must be a Secrets Manager VersionId, got "${originSecretVersion}".`,
+    );
+  }
   if (domain && !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(domain.certificateArn)) {
     throw new ContextError('Context value certificateArn must be an ACM certificate ARN in us-east-1.');
   }
@@ -172,5 +184,6 @@ export function parseConfig(read: ContextReader): DeployConfig {
     alarmEmail,
     mailFrom,
     platformSuperadminEmail,
+    originSecretVersion,
   };
 }

@@ -4,7 +4,7 @@
  * /api prefix before requests arrive), so `event.routeKey` is what the handlers dispatch on.
  * Authentication happens in the handlers, which trust several issuers; see the APIG4 note below.
  */
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { thesaurusFile } from '../../functions/adapters/thesaurus';
 import { type RouteSpec, routeKey } from '../../functions/api/route';
@@ -66,6 +67,11 @@ export class ApiStack extends Stack {
   readonly stage: HttpStage;
   /** Keyed by handler module. */
   readonly functions = new Map<string, AppFunction>();
+  /**
+   * The secret CloudFront's API origin sends in x-origin-verify, as a CloudFormation dynamic
+   * reference (`{{resolve:secretsmanager:…}}`) the distribution and the functions both take.
+   */
+  readonly originSecret: string;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -124,12 +130,36 @@ export class ApiStack extends Stack {
     );
     (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', publicRouteSettings);
 
-    const environment = functionEnvironment(this, {
-      config,
-      targets: props.targets,
-      trustedIssuers: props.trustedIssuers,
-      ...(props.machineCallers ? { machineCallers: props.machineCallers } : {}),
+    // The execute-api address skips CloudFront's web ACL, so the functions refuse requests without
+    // the header CloudFront adds (functions/http/pipeline/origin.ts). CloudFormation resolves the
+    // reference at deploy time into the distribution's origin header and the functions' environment,
+    // where whoever may read those configurations sees it: acceptable, because it guards against
+    // bypassing the per-IP limits and protects no data (every route still checks its token).
+    const originSecret = new Secret(this, 'OriginSecret', {
+      secretName: `${config.secretsPrefix}/origin-verify`,
+      description: 'Sent by CloudFront in x-origin-verify; the API refuses requests without it',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
+    Validations.of(originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront and the functions take the value at deploy time, so a rotation Lambda would ' +
+        'only break them; it is rotated by putting a new value and deploying with ' +
+        'originSecretVersion (README "Deploying").',
+    });
+    this.originSecret = SecretValue.secretsManager(originSecret.secretArn, {
+      versionId: config.originSecretVersion,
+    }).unsafeUnwrap();
+
+    const environment = {
+      ...functionEnvironment(this, {
+        config,
+        targets: props.targets,
+        trustedIssuers: props.trustedIssuers,
+        ...(props.machineCallers ? { machineCallers: props.machineCallers } : {}),
+      }),
+      ORIGIN_SECRET: this.originSecret,
+    };
 
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const module of new Set(props.routes.map((r) => r.module))) {

@@ -39,6 +39,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { originVerifyHeader } from '../../functions/http/pipeline/origin';
 import type { DeployConfig } from '../config';
 import type { ApiStack } from './api-stack';
 import type { AuthStack } from './auth-stack';
@@ -209,6 +210,8 @@ export class WebStack extends Stack {
           origin: new HttpOrigin(api.originDomain, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+            // The API refuses requests without it: its own address would skip the web ACL.
+            customHeaders: { [originVerifyHeader]: api.originSecret },
           }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,

@@ -93,6 +93,15 @@ describe('parseConfig', () => {
     );
   });
 
+  it('takes originSecretVersion only as a Secrets Manager VersionId', () => {
+    const versionId = '3f1c2a4e-8b7d-4c6e-9a0b-1d2e3f4a5b6c';
+    expect(parse({ stage: 'dev', originSecretVersion: versionId }).originSecretVersion).toBe(versionId);
+    expect(parse({ stage: 'dev' }).originSecretVersion).toBeUndefined();
+    expect(() => parse({ stage: 'dev', originSecretVersion: 'AWSCURRENT:}}' })).toThrow(
+      'Context value originSecretVersion must be a Secrets Manager VersionId, got "AWSCURRENT:}}".',
+    );
+  });
+
   it('needs the site origin outside disposable stages: from the custom domain or webOrigin', () => {
     expect(() => parse({ stage: 'prod' })).toThrow(/Missing required context value webOrigin/);
     expect(parse({ stage: 'dev' }).webOrigin).toBeUndefined();

@@ -6,17 +6,20 @@
 import { Token } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { originVerifyHeader } from '../../functions/http/pipeline/origin';
 import { logicalIdOf } from '../../infra/stacks/nag';
-import { removeOutputs, synthesize } from './synth';
+import { fullContext, removeOutputs, synthesize } from './synth';
 
 let s: ReturnType<typeof synthesize>;
 let edge: Template;
 let web: Template;
+let api: Template;
 
 beforeAll(() => {
   s = synthesize();
   edge = s.template(s.plane.edge);
   web = s.template(s.plane.web);
+  api = s.template(s.plane.api);
 });
 afterAll(removeOutputs);
 
@@ -96,5 +99,56 @@ describe('edge', () => {
     expect(policy).toContain(`:ssm:us-east-1:`);
     expect(policy).toContain(`:parameter${parameter.Name}`);
     expect(s.plane.web.dependencies).toContain(s.plane.edge);
+  });
+});
+
+/**
+ * The HTTP API's own execute-api address would skip the web ACL: CloudFront's API origin sends the
+ * stage's origin secret in x-origin-verify, and every API function is told to expect it
+ * (functions/http/pipeline/origin.ts; origin-verify.test.ts).
+ */
+describe('origin secret', () => {
+  const reference = (secretArn: unknown, versionId = '') => ({
+    'Fn::Join': ['', ['{{resolve:secretsmanager:', secretArn, `:SecretString:::${versionId}}}`]],
+  });
+  const apiOriginHeaders = (template: Template) =>
+    only(template, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.Origins.find(
+      (o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig,
+    ).OriginCustomHeaders;
+  const originSecrets = (template: Template, stack: typeof s.plane.api) =>
+    [...stack.functions.values()].map(
+      (fn) =>
+        template.toJSON().Resources[logicalIdOf(fn.function)].Properties.Environment.Variables.ORIGIN_SECRET,
+    );
+
+  it('is a generated secret of the api stack, sent by CloudFront’s API origin and expected by every API function', () => {
+    const secret = only(api, 'AWS::SecretsManager::Secret');
+    const secretId = Object.keys(api.findResources('AWS::SecretsManager::Secret'))[0]!;
+    expect(secret.Properties).toMatchObject({
+      Name: 'agent-control-plane/test/origin-verify',
+      GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 48 },
+    });
+
+    const [header] = apiOriginHeaders(web);
+    expect(header.HeaderName).toBe(originVerifyHeader);
+    // The web stack imports the secret's ARN from the api stack; CloudFormation resolves the value.
+    const imported = header.HeaderValue['Fn::Join'][1][1]['Fn::ImportValue'] as string;
+    expect(imported).toMatch(new RegExp(`^acp-test-api:ExportsOutputRef${secretId}`));
+    expect(header.HeaderValue).toEqual(reference({ 'Fn::ImportValue': imported }));
+
+    const expected = originSecrets(api, s.plane.api);
+    expect(expected.length).toBeGreaterThan(10);
+    for (const value of expected) expect(value).toEqual(reference({ Ref: secretId }));
+  });
+
+  it('is pinned to the version originSecretVersion names in both places, so a new one rotates it', () => {
+    const versionId = '3f1c2a4e-8b7d-4c6e-9a0b-1d2e3f4a5b6c';
+    const pinned = synthesize({ ...fullContext, originSecretVersion: versionId });
+    const pinnedApi = pinned.template(pinned.plane.api);
+    const secretId = Object.keys(pinnedApi.findResources('AWS::SecretsManager::Secret'))[0]!;
+    const [header] = apiOriginHeaders(pinned.template(pinned.plane.web));
+    expect(header.HeaderValue['Fn::Join'][1][2]).toBe(`:SecretString:::${versionId}}}`);
+    for (const value of originSecrets(pinnedApi, pinned.plane.api))
+      expect(value).toEqual(reference({ Ref: secretId }, versionId));
   });
 });
