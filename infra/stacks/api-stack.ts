@@ -145,7 +145,7 @@ export class ApiStack extends Stack {
       reason:
         'CloudFront and the functions take the value at deploy time, so a rotation Lambda would ' +
         'only break them; it is rotated by putting a new value and deploying with ' +
-        'originSecretVersion (README "Deploying").',
+        'originSecretVersion (README "Deploy to AWS").',
     });
     this.originSecret = SecretValue.secretsManager(originSecret.secretArn, {
       versionId: config.originSecretVersion,
