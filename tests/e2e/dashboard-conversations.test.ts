@@ -107,6 +107,12 @@ describeInBrowser('Dashboard conversations (Chromium against npm start and its L
     ]);
     for (const row of csv.slice(1).filter((r) => !r.startsWith(today)))
       expect(row).toMatch(/^[\d-]{10},0,0,0,,0,0$/);
+    // Both files are named by the range's first and last day as picked (the API's bound is the day after).
+    const first = new Date(Date.parse(`${today}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
+    expect((await download).suggestedFilename()).toBe(`conversations-${first}-to-${today}.csv`);
+    const tasksDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV', exact: true }).click();
+    expect((await tasksDownload).suggestedFilename()).toBe(`tasks-${first}-to-${today}.csv`);
 
     // A range without conversations says what to do; the month's budget stays in view.
     await page.getByLabel('From').fill('2020-01-01');

@@ -20,7 +20,7 @@ import type { TaskSummary } from '../../../../functions/api/schemas/tasks';
 import { taskStatuses, taskTypes } from '../../../../functions/api/schemas/tasks';
 import { addDays, wallClock } from '../../../../functions/domain/zoned-time';
 import { useAgentNames } from '../../app/agent-names';
-import { csvOf, downloadCsv } from '../../app/csv';
+import { csvOf, downloadCsv, rangeFileName } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
@@ -54,7 +54,7 @@ function summaryCsv(summary: TaskSummary): string {
 }
 
 const download = (summary: TaskSummary) =>
-  downloadCsv(`tasks-${summary.from}-to-${summary.to}.csv`, summaryCsv(summary));
+  downloadCsv(rangeFileName('tasks', summary), summaryCsv(summary));
 
 function CallsPerAgent({ orgId, summary }: { orgId: string; summary: TaskSummary }) {
   const agents = useAgentNames(orgId);

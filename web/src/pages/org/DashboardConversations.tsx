@@ -10,7 +10,7 @@ import { IconMessages } from '@tabler/icons-react';
 import { getConversationSummary, getConversationUsage } from '../../../../functions/api/routes/conversations';
 import type { ConversationSummary, ConversationUsage } from '../../../../functions/api/schemas/conversations';
 import { useAgentNames } from '../../app/agent-names';
-import { csvOf, downloadCsv } from '../../app/csv';
+import { csvOf, downloadCsv, rangeFileName } from '../../app/csv';
 import { useRoute } from '../../app/queries';
 import { ChartCard, CsvExportButton } from '../../components/charts';
 import { Empty, Loaded } from '../../components/feedback';
@@ -41,7 +41,7 @@ function summaryCsv(summary: ConversationSummary): string {
 }
 
 const download = (summary: ConversationSummary) =>
-  downloadCsv(`conversations-${summary.from}-to-${summary.to}.csv`, summaryCsv(summary));
+  downloadCsv(rangeFileName('conversations', summary), summaryCsv(summary));
 
 /** The share of the budget from which the bar warns, and from which it alarms. */
 const warnAt = 0.8;
