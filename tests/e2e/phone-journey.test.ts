@@ -50,6 +50,8 @@ describeInBrowser('the console at phone size (Chromium against npm start)', (sui
     await check('invitation-sent');
 
     await section('Settings', /settings/i);
+    // The invitation is still pending: one member, counted in the singular.
+    await page.getByText(/Now 1 member\./).waitFor();
     await page.getByLabel('Description').fill('Made on a phone');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText(/saved/i).first().waitFor();

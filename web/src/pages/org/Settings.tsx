@@ -181,7 +181,7 @@ function SettingsForm({
           </Text>
           <NumberInput
             label="Member limit"
-            description={`Leave empty for the plan's limit of ${planMax.toLocaleString()}; you can only lower it. Now ${base.data.memberCount} members.`}
+            description={`Leave empty for the plan's limit of ${planMax.toLocaleString()}; you can only lower it. Now ${base.data.memberCount} ${base.data.memberCount === 1 ? 'member' : 'members'}.`}
             min={1}
             allowDecimal={false}
             allowNegative={false}
