@@ -11,39 +11,20 @@
  * path, filtered to agent items and paged. Idempotent: an existing lookup is left as it is, and a
  * deleted agent (whose lookup deletion removed) gets none.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+
 import { restoreAgentRef } from '../../functions/data/agents';
-import { ddb, tableName } from '../../functions/data/client';
+import { itemsOfType, runAsCommand } from './backfill';
 
 export async function backfillAgentRefs(): Promise<{ written: number; present: number; gone: number }> {
   const counts = { written: 0, present: 0, gone: 0 };
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new ScanCommand({
-        TableName: tableName(),
-        FilterExpression: '#type = :agent AND #status <> :deleted',
-        ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-        ExpressionAttributeValues: { ':agent': 'AGENT', ':deleted': 'deleted' },
-        ProjectionExpression: 'orgId, id',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) counts[await restoreAgentRef(String(item.orgId), String(item.id))]++;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of itemsOfType('AGENT', ['orgId', 'id'], 'deleted'))
+    counts[await restoreAgentRef(String(item.orgId), String(item.id))]++;
   return counts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  backfillAgentRefs().then(
-    ({ written, present, gone }) =>
-      process.stdout.write(
-        `agent lookups: ${written} written, ${present} already there, ${gone} agents deleted meanwhile\n`,
-      ),
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(
+  import.meta.url,
+  backfillAgentRefs,
+  (counts) =>
+    `agent lookups: ${counts.written} written, ${counts.present} already there, ${counts.gone} agents deleted meanwhile`,
+);

@@ -10,39 +10,21 @@
  * once, off any request path, filtered to the clients' org items and paged. Idempotent; a client
  * deleted meanwhile stays deleted.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+
 import { restoreClientCreator } from '../../functions/data/api-clients';
-import { ddb, tableName } from '../../functions/data/client';
+import { itemsOfType, runAsCommand } from './backfill';
 
 export async function backfillClientCreators(): Promise<{ written: number; gone: number }> {
   const counts = { written: 0, gone: 0 };
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new ScanCommand({
-        TableName: tableName(),
-        FilterExpression: '#type = :client',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':client': 'API_CLIENT' },
-        ProjectionExpression: 'clientId, createdBy',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      counts[await restoreClientCreator(String(item.clientId), String(item.createdBy.userId))]++;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of itemsOfType('API_CLIENT', ['clientId', 'createdBy']))
+    counts[
+      await restoreClientCreator(String(item.clientId), String((item.createdBy as { userId: string }).userId))
+    ]++;
   return counts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  backfillClientCreators().then(
-    ({ written, gone }) =>
-      process.stdout.write(`API client lookups: ${written} given their creator, ${gone} deleted meanwhile\n`),
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(
+  import.meta.url,
+  backfillClientCreators,
+  (counts) => `API client lookups: ${counts.written} given their creator, ${counts.gone} deleted meanwhile`,
+);

@@ -5,60 +5,39 @@
  *
  *   TABLE_NAME=acp-prod-table npx tsx infra/scripts/backfill-org-index.ts
  *
- * A Scan, on purpose (with backfill-agent-refs.ts, the only ones in the code base): the org items have no index to list them by until this
+ * A Scan, on purpose (the backfills are the only ones in the code base; ./backfill.ts): the org items have no index to list them by until this
  * has run (that index is what it writes), and it runs once, off any request path, filtered to org
  * items and paged. Idempotent: running it again rewrites the same keys.
  */
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
 import { searchName } from '../../functions/domain/orgs';
+import { itemsOfType, runAsCommand } from './backfill';
 
 export async function backfillOrgIndex(): Promise<number> {
-  let start: Record<string, unknown> | undefined;
   let updated = 0;
-  do {
-    const page = await ddb().send(
-      new ScanCommand({
+  for await (const item of itemsOfType('ORG', ['pk', 'sk', 'id', 'name', 'domain'])) {
+    const search = keys.orgSearchIndexes({
+      id: String(item.id),
+      searchName: searchName(String(item.name)),
+      domain: typeof item.domain === 'string' ? item.domain : null,
+    });
+    const names = Object.keys(search);
+    await ddb().send(
+      new UpdateCommand({
         TableName: tableName(),
-        FilterExpression: '#type = :org',
-        ExpressionAttributeNames: { '#type': 'type', '#name': 'name', '#domain': 'domain' },
-        ExpressionAttributeValues: { ':org': 'ORG' },
-        ProjectionExpression: 'pk, sk, id, #name, #domain',
-        ExclusiveStartKey: start,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: `SET ${names.map((n) => `${n} = :${n}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: Object.fromEntries(
+          names.map((n) => [`:${n}`, (search as Record<string, unknown>)[n]]),
+        ),
       }),
     );
-    for (const item of page.Items ?? []) {
-      const search = keys.orgSearchIndexes({
-        id: String(item.id),
-        searchName: searchName(String(item.name)),
-        domain: typeof item.domain === 'string' ? item.domain : null,
-      });
-      const names = Object.keys(search);
-      await ddb().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: `SET ${names.map((n) => `${n} = :${n}`).join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: Object.fromEntries(
-            names.map((n) => [`:${n}`, (search as Record<string, unknown>)[n]]),
-          ),
-        }),
-      );
-      updated++;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+    updated++;
+  }
   return updated;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  backfillOrgIndex().then(
-    (n) => process.stdout.write(`search keys written on ${n} organizations\n`),
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, backfillOrgIndex, (n) => `search keys written on ${n} organizations`);

@@ -10,40 +10,20 @@
  * would itself need a Scan; this runs once, off any request path, filtered to task items and paged.
  * Idempotent: a task already in the normal form is left as it is.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, tableName } from '../../functions/data/client';
+
 import { normalizeTaskTimes } from '../../functions/data/tasks';
+import { itemsOfType, runAsCommand } from './backfill';
 
 export async function backfillTaskTimes(): Promise<{ rewritten: number; normal: number; gone: number }> {
   const counts = { rewritten: 0, normal: 0, gone: 0 };
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new ScanCommand({
-        TableName: tableName(),
-        FilterExpression: '#type = :task',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':task': 'TASK' },
-        ProjectionExpression: 'orgId, id',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      counts[await normalizeTaskTimes(String(item.orgId), String(item.id))]++;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of itemsOfType('TASK', ['orgId', 'id']))
+    counts[await normalizeTaskTimes(String(item.orgId), String(item.id))]++;
   return counts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  backfillTaskTimes().then(
-    ({ rewritten, normal, gone }) =>
-      process.stdout.write(
-        `task times: ${rewritten} tasks rewritten, ${normal} already normal, ${gone} deleted meanwhile\n`,
-      ),
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(
+  import.meta.url,
+  backfillTaskTimes,
+  (counts) =>
+    `task times: ${counts.rewritten} tasks rewritten, ${counts.normal} already normal, ${counts.gone} deleted meanwhile`,
+);

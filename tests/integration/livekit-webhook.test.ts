@@ -3,45 +3,19 @@
  * number, a browser test call with a session's token) and posts LiveKit-signed webhooks over HTTP
  * to a loopback server that hands each request to the route, as the gateway does.
  */
+
 import { createServer } from 'node:http';
 import { WebhookEvent } from 'livekit-server-sdk';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startLivekitStandin } from '../../infra/local/livekit-standin';
+import { describe, expect, it } from 'vitest';
 import { listenLocal } from '../../infra/local/ports';
 import { call } from '../support/api';
+import { livekitStandinForFile, receiveWebhooksFrom } from '../support/livekit';
 import { createOrg, tenantSnapshot } from '../support/tenancy';
 
 const apiKey = 'devkey-webhooks';
 const apiSecret = 'dev-secret-for-livekit-webhooks-0123456789';
-const standin = await startLivekitStandin({ apiKey, apiSecret, trunkId: 'ST_webhooks' });
-Object.assign(process.env, {
-  LIVEKIT_URL: standin.url.replace(/^http/, 'ws'),
-  LIVEKIT_API_KEY: apiKey,
-  LIVEKIT_API_SECRET: apiSecret,
-  LIVEKIT_SIP_TRUNK_ID: 'ST_webhooks',
-});
-
-/** The route behind a real HTTP hop, so the stand-in's requests arrive exactly as it sent them. */
-const receiver = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', async () => {
-    const reply = await call('POST', '/webhooks/livekit', {
-      rawBody: Buffer.concat(chunks).toString('utf8'),
-      headers: {
-        'content-type': req.headers['content-type'] ?? '',
-        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-      },
-    });
-    res.writeHead(reply.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(reply.body));
-  });
-});
-standin.setWebhookUrl(`http://127.0.0.1:${await listenLocal(receiver, 0)}/webhooks/livekit`);
-afterAll(async () => {
-  receiver.close();
-  await standin.stop();
-});
+const standin = await livekitStandinForFile({ apiKey, apiSecret, trunkId: 'ST_webhooks' });
+const webhookUrl = await receiveWebhooksFrom(standin);
 
 async function voiceAgent(tag: string) {
   const owner = `owner@${tag}.test`;
@@ -228,12 +202,11 @@ describe('LiveKit webhooks become call records', () => {
       });
     });
     const port = await listenLocal(capture, 0);
-    const original = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/webhooks/livekit`;
     standin.setWebhookUrl(`http://127.0.0.1:${port}/`);
     try {
       await standin.joinWithToken(session.token);
     } finally {
-      standin.setWebhookUrl(original);
+      standin.setWebhookUrl(webhookUrl);
       capture.close();
     }
     const [roomStarted] = captured;

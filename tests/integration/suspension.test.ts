@@ -5,16 +5,14 @@
  * are deleted on suspension and made again on reactivation. Through the real handlers, the LiveKit
  * stand-in (calls and signed webhooks over HTTP) and the dev Cognito's runtime client.
  */
-import { createServer } from 'node:http';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SipClient, WebhookEvent } from 'livekit-server-sdk';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routeNumber } from '../../functions/adapters/livekit';
-import { listenLocal } from '../../infra/local/ports';
 import { call } from '../support/api';
 import { runtimeToken } from '../support/dev-cognito';
 import { tableName, testDb } from '../support/env';
-import { livekitStandinForFile } from '../support/livekit';
+import { livekitStandinForFile, receiveWebhooksFrom } from '../support/livekit';
 import { addMember, createOrg, tenantSnapshot } from '../support/tenancy';
 
 const apiKey = 'devkey-suspension';
@@ -22,24 +20,7 @@ const apiSecret = 'dev-secret-for-suspension-0123456789abcdef';
 const trunkId = 'ST_suspension';
 const standin = await livekitStandinForFile({ apiKey, apiSecret, trunkId });
 
-/** The webhook route behind a real HTTP hop, as the gateway serves it. */
-const receiver = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', async () => {
-    const reply = await call('POST', '/webhooks/livekit', {
-      rawBody: Buffer.concat(chunks).toString('utf8'),
-      headers: {
-        'content-type': req.headers['content-type'] ?? '',
-        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-      },
-    });
-    res.writeHead(reply.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(reply.body));
-  });
-});
-standin.setWebhookUrl(`http://127.0.0.1:${await listenLocal(receiver, 0)}/webhooks/livekit`);
-afterAll(() => receiver.close());
+await receiveWebhooksFrom(standin);
 
 const root = 'root@platform.test';
 const suspendedByPlatform =
