@@ -84,9 +84,6 @@ describeInBrowser('API clients in the console (Chromium against npm start)', (su
     const email = 'clients-remover@acme.test';
     const page = await suite.browser.newPage();
     await page.setViewportSize(desktop);
-    // Sessions are shared by the browser's tabs: start this one signed out.
-    await page.goto(url);
-    await page.evaluate(() => localStorage.clear());
     await signIn(page, url, email);
     const owner = await devToken(url, email);
     const org = await api(owner, 'POST', '/orgs', { name: 'Creator Co' });

@@ -122,9 +122,6 @@ describeInBrowser('Platform admin and dashboard (Chromium against npm start)', (
     const email = 'dash-owner@charts.test';
     const page = await suite.browser.newPage();
     await page.setViewportSize(desktop);
-    // The superadmin of the test before is still signed in in this browser.
-    await page.goto(url);
-    await page.evaluate(() => localStorage.clear());
     await signIn(page, url, email);
     const owner = await devToken(url, email);
     const org = await api(owner, 'POST', '/orgs', { name: 'Chart Co' });

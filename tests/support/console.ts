@@ -22,9 +22,16 @@ export async function pick(page: Page, label: string | RegExp, value: string) {
   await page.getByRole('option', { name: value, exact: true }).first().click();
 }
 
-/** Signs in with the local identity provider and completes the welcome form when it shows. */
+/**
+ * Signs in with the local identity provider and completes the welcome form when it shows. Sessions
+ * are shared by the browser's tabs, so an earlier test's is dropped first.
+ */
 export async function signIn(page: Page, url: string, email: string, timeZone = 'Europe/Madrid') {
   await page.goto(url);
+  if (await page.evaluate(() => localStorage.length > 0)) {
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(url);
+  }
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Sign in' }).click();
   const welcome = page.getByRole('heading', { name: /Welcome/ });
