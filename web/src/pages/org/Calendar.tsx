@@ -19,6 +19,7 @@ import {
   SegmentedControl,
   SimpleGrid,
   Stack,
+  Switch,
   Text,
   TextInput,
   Title,
@@ -79,6 +80,12 @@ function mondayOf(day: string): string {
   return addDays(day, -weekday);
 }
 
+/** Saturday or Sunday. */
+function isWeekend(day: string): boolean {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
 /** An event's share of one day: all-day dates compare as dates, timed events as instants. */
 function onDay(event: CalendarEvent, day: string, timeZone: string): boolean {
   if (event.allDay) return event.start <= day && day < event.end;
@@ -99,6 +106,12 @@ function useDayLabel() {
 // What Google's redirect back means.
 
 type Outcome = 'connected' | 'denied' | 'failed' | 'wrong_account';
+
+/**
+ * Where the tab keeps the last sync it knew of while Google's consent is open: the page coming back
+ * tells the connection's own first sync from one before a reconnect (both show as lastSyncedAt).
+ */
+const syncBeforeConnectKey = (orgId: string) => `calendar-sync-before-connect:${orgId}`;
 
 function OutcomeMessage({ outcome, email, onClose }: { outcome: Outcome; email: string; onClose(): void }) {
   const messages: Record<Outcome, { color: string; title: string; text: string }> = {
@@ -193,6 +206,7 @@ function ConnectionCard({
     setError(undefined);
     setConnecting(true);
     try {
+      sessionStorage.setItem(syncBeforeConnectKey(orgId), connection.lastSyncedAt ?? '');
       window.location.assign((await api(authorizeGoogleCalendar, { params: { orgId } })).data.url);
     } catch (e) {
       setError(e);
@@ -594,6 +608,10 @@ function AvailabilityFinder({
     }
     return [...map.entries()];
   }, [slots, format.timeZone]);
+  // Working hours apply every day, so weekends come back full; most searches are for weekdays.
+  const [showWeekends, setShowWeekends] = useState(false);
+  const weekendSlots = grouped.filter(([day]) => isWeekend(day)).reduce((n, [, s]) => n + s.length, 0);
+  const shownDays = showWeekends ? grouped : grouped.filter(([day]) => !isWeekend(day));
   return (
     <Card withBorder component="section" aria-labelledby="availability-title">
       <form
@@ -710,18 +728,40 @@ function AvailabilityFinder({
                 <Text size="sm" fw={500} role="status">
                   {slots.length} free slot{slots.length === 1 ? '' : 's'}
                 </Text>
-                {grouped.map(([day, daySlots]) => (
+                {weekendSlots > 0 && (
+                  <Switch
+                    label="Show weekends"
+                    description={`${weekendSlots} free slot${weekendSlots === 1 ? '' : 's'} on Saturdays and Sundays`}
+                    checked={showWeekends}
+                    onChange={(e) => setShowWeekends(e.currentTarget.checked)}
+                  />
+                )}
+                {shownDays.length === 0 && (
+                  <Text size="sm" c="dimmed">
+                    Free only on weekends in these days.
+                  </Text>
+                )}
+                {shownDays.map(([day, daySlots]) => (
                   <Stack key={day} gap={4}>
                     <Title order={3} size="h6">
                       {dayLabel(day)}
                     </Title>
-                    <Group gap={6} component="ul" p={0} m={0} aria-label={`Free on ${dayLabel(day)}`}>
+                    {/* Small cells in columns: a week of a full working day stays a page, not metres of chips. */}
+                    <SimpleGrid
+                      component="ul"
+                      cols={{ base: 2, xs: 3, sm: 4, md: 6 }}
+                      spacing={4}
+                      verticalSpacing={4}
+                      p={0}
+                      m={0}
+                      aria-label={`Free on ${dayLabel(day)}`}
+                    >
                       {daySlots.map((s) => (
-                        <Badge component="li" key={s.start} variant="light" size="lg" radius="sm" tt="none">
+                        <Badge component="li" key={s.start} variant="light" radius="sm" tt="none" fullWidth>
                           {format.time(s.start)} – {format.time(s.end)}
                         </Badge>
                       ))}
-                    </Group>
+                    </SimpleGrid>
                   </Stack>
                 ))}
               </Stack>
@@ -741,6 +781,8 @@ export function Calendar() {
   const { api, profile } = useSession();
   const [search, setSearch] = useSearchParams();
   const [outcome, setOutcome] = useState<Outcome>();
+  // The last sync before this connection was made ('' for none): a later one is its first sync.
+  const [syncBefore, setSyncBefore] = useState('');
   // After a sync request or a fresh connection, watch the status for a little while.
   const [watchUntil, setWatchUntil] = useState(0);
   const watch = () => setWatchUntil(Date.now() + 30_000);
@@ -750,20 +792,27 @@ export function Calendar() {
     if (value === null) return;
     if (outcomes.has(value)) {
       setOutcome(value as Outcome);
-      if (value === 'connected') setWatchUntil(Date.now() + 30_000);
+      if (value === 'connected') {
+        setWatchUntil(Date.now() + 30_000);
+        setSyncBefore(sessionStorage.getItem(syncBeforeConnectKey(orgId)) ?? '');
+      }
+      sessionStorage.removeItem(syncBeforeConnectKey(orgId));
     }
     const rest = new URLSearchParams(search);
     rest.delete('calendar');
     setSearch(rest, { replace: true });
-  }, [search, setSearch]);
+  }, [search, setSearch, orgId]);
 
   const me = useRoute(getMyMembership, { params: { orgId } });
   const input = { params: { orgId } };
   const connection = useQuery({
     queryKey: routeKey(getCalendarConnection, input),
     queryFn: () => api(getCalendarConnection, input),
+    // The "first sync is on its way" banner watches too, however long that sync takes.
     refetchInterval: (query) =>
-      Date.now() < watchUntil || query.state.data?.data.status === 'syncing' ? 2000 : false,
+      Date.now() < watchUntil || query.state.data?.data.status === 'syncing' || outcome === 'connected'
+        ? 2000
+        : false,
   });
 
   // "Connected" no longer holds once the connection needs reconnecting or is gone.
@@ -773,6 +822,12 @@ export function Calendar() {
       setOutcome((o) => (o === 'connected' ? undefined : o));
     }
   }, [status]);
+
+  // The first sync has finished: the banner promising it has nothing left to say.
+  const lastSyncedAt = connection.data?.data.lastSyncedAt;
+  useEffect(() => {
+    if (lastSyncedAt && lastSyncedAt !== syncBefore) setOutcome((o) => (o === 'connected' ? undefined : o));
+  }, [lastSyncedAt, syncBefore]);
 
   return (
     <Stack maw={1200}>
