@@ -93,22 +93,26 @@ describe('POST /orgs/{orgId}/invites', () => {
     ['a pending email', { email: 'pending@strict.test' }, 409, 'email'],
     ['an existing member', { email: 'member@strict.test' }, 409, 'email'],
   ];
-  it.each(badInvites)('refuses %s, names the field and changes nothing', async (_n, body, status, field) => {
-    const owner = 'owner@strict.test';
-    const org = await createOrg(owner, {
-      domain: 'strict.test',
-      membersMustHaveMatchingDomain: true,
-      plan: 'starter',
-    });
-    await addMember(org.id, owner, 'manager@strict.test', 'manager');
-    await addMember(org.id, owner, 'member@strict.test');
-    await invite(org.id, owner, { email: 'pending@strict.test' });
-    const before = await tenantSnapshot(org.id);
-    const res = await call('POST', `/orgs/${org.id}/invites`, { as: 'manager@strict.test', body });
-    expect(res.status).toBe(status);
-    expect(fieldsOf(res.body)).toContain(field);
-    expect(await tenantSnapshot(org.id)).toEqual(before);
-  });
+  it.each(badInvites)(
+    'refuses %s, names the field and changes nothing',
+    async (name, body, status, field) => {
+      // An owner per case: one person may create only a few orgs (MAX_ORGS_CREATED_PER_USER).
+      const owner = `owner-${name.replace(/[^a-z]+/gi, '-').replace(/^-|-$/g, '')}@strict.test`;
+      const org = await createOrg(owner, {
+        domain: 'strict.test',
+        membersMustHaveMatchingDomain: true,
+        plan: 'starter',
+      });
+      await addMember(org.id, owner, 'manager@strict.test', 'manager');
+      await addMember(org.id, owner, 'member@strict.test');
+      await invite(org.id, owner, { email: 'pending@strict.test' });
+      const before = await tenantSnapshot(org.id);
+      const res = await call('POST', `/orgs/${org.id}/invites`, { as: 'manager@strict.test', body });
+      expect(res.status).toBe(status);
+      expect(fieldsOf(res.body)).toContain(field);
+      expect(await tenantSnapshot(org.id)).toEqual(before);
+    },
+  );
 
   it('allows a new invite to an email whose previous invite expired or was revoked', async () => {
     const owner = 'owner@reinvite.test';
