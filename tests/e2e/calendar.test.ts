@@ -265,9 +265,7 @@ describeInBrowser('Google Calendar in the console (Chromium against npm start)',
     await expectScreenBarsMet(page);
     await shot(page, 'member-availability-phone');
     await own.getByRole('switch', { name: 'Show weekends' }).click();
-    await expect
-      .poll(async () => (await freeDays.allTextContents()).some((d) => weekend.test(d)))
-      .toBe(true);
+    await expect.poll(async () => (await freeDays.allTextContents()).some((d) => weekend.test(d))).toBe(true);
     await expectScreenBarsMet(page);
     await shot(page, 'member-availability-phone-weekends');
     await page.close();

@@ -53,8 +53,7 @@ function summaryCsv(summary: TaskSummary): string {
   return csvOf([header, ...rows]);
 }
 
-const download = (summary: TaskSummary) =>
-  downloadCsv(rangeFileName('tasks', summary), summaryCsv(summary));
+const download = (summary: TaskSummary) => downloadCsv(rangeFileName('tasks', summary), summaryCsv(summary));
 
 function CallsPerAgent({ orgId, summary }: { orgId: string; summary: TaskSummary }) {
   const agents = useAgentNames(orgId);
