@@ -7,7 +7,7 @@ import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { UserProfile } from '../../functions/api/schemas/me';
-import { loadConfig, type RuntimeConfig } from './app/api';
+import { loadConfig, prefetchProfile, type Result, type RuntimeConfig } from './app/api';
 import { completeHostedSignIn } from './app/hosted-sign-in';
 import { forgetToken, msUntilExpiry, onOtherTabChange, storedToken, storeToken } from './app/session';
 import { cssVariables, theme } from './app/theme';
@@ -23,7 +23,20 @@ const configLoad = loadConfig();
 // The signed-in console (router, layout, schemas) is its own chunk: the sign-in page needs none of
 // it. Someone already signed in needs it at once, so its download starts beside the config's.
 const loadConsole = () => import('./Console');
-if (storedToken()) void loadConsole();
+const startToken = storedToken();
+if (startToken) void loadConsole();
+
+// The profile of the session this tab starts with, requested as soon as the config is known.
+let startProfile = startToken ? configLoad.then((config) => prefetchProfile(config, startToken)) : undefined;
+// Handled where it is taken (Console); this keeps an early refusal from being reported as unhandled.
+startProfile?.catch(() => undefined);
+
+/** That early GET /me, once, for the token it was sent with; any later load asks anew. */
+function takeEarlyProfile(token: string): Promise<Result<UserProfile>> | undefined {
+  const early = token === startToken ? startProfile : undefined;
+  startProfile = undefined;
+  return early;
+}
 const Console = lazy(() => loadConsole().then((m) => ({ default: m.Console })));
 
 function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
@@ -87,7 +100,13 @@ function Gate({ onTheme }: { onTheme(theme: Theme): void }) {
   }
   return (
     <Suspense fallback={<Loading label="Loading the console" />}>
-      <Console config={config} token={token} onSignOut={signOut} onTheme={onTheme} />
+      <Console
+        config={config}
+        token={token}
+        takeEarlyProfile={takeEarlyProfile}
+        onSignOut={signOut}
+        onTheme={onTheme}
+      />
     </Suspense>
   );
 }

@@ -29,11 +29,14 @@ type Theme = UserProfile['preferences']['theme'];
 export function Console({
   config,
   token,
+  takeEarlyProfile,
   onSignOut,
   onTheme,
 }: {
   config: RuntimeConfig;
   token: string;
+  /** GET /me already under way for the session the tab started with (App.tsx), given out once. */
+  takeEarlyProfile?(token: string): Promise<Result<UserProfile>> | undefined;
   onSignOut(reason?: string): void;
   onTheme(theme: Theme): void;
 }) {
@@ -47,15 +50,21 @@ export function Console({
 
   // One GET /me per session: fetched into the query cache, where the pages asking for it (the
   // account menu's platform role) find it instead of asking again. Always fetched afresh here, so a
-  // new token never starts from a profile cached for the one before.
+  // new token never starts from a profile cached for the one before; the tab's first token takes
+  // the answer already requested for it.
   useEffect(() => {
-    const me = queryClient.fetchQuery({ queryKey: routeKey(getMe), queryFn: () => api(getMe), staleTime: 0 });
+    const early = takeEarlyProfile?.(token);
+    const me = queryClient.fetchQuery({
+      queryKey: routeKey(getMe),
+      queryFn: () => early ?? api(getMe),
+      staleTime: 0,
+    });
     me.then(setProfile, (err) => {
       if (err instanceof ApiError && err.problem.status === 401)
         onSignOut('Your session ended; sign in again.');
       else setError(err);
     });
-  }, [api, onSignOut]);
+  }, [api, token, takeEarlyProfile, onSignOut]);
 
   if (error) return <ProblemAlert error={error} title="Could not load your profile" />;
   if (!profile) return <Loading label="Loading your profile" />;
