@@ -46,17 +46,25 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const kb = (bytes: number) => bytes / 1024;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Section 7, measured in a process of its own (Chromium and the whole local stack). */
-function measureConsole(): string {
-  log('console load in Chromium (console.ts)');
-  const out = spawnSync(process.execPath, ['node_modules/.bin/tsx', 'tests/bench/console.ts'], {
+/**
+ * A section measured in a process of its own (tests/bench/<script>), its stderr passed through;
+ * its result is the last line it prints, as JSON.
+ */
+function sectionProcess<T>(script: string): T {
+  const out = spawnSync(process.execPath, ['node_modules/.bin/tsx', `tests/bench/${script}`], {
     encoding: 'utf8',
     env: process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (out.status !== 0) throw new Error('tests/bench/console.ts failed (its output is above)');
-  return consoleSection(JSON.parse(out.stdout.trim().split('\n').pop()!) as ConsoleResult);
+  if (out.status !== 0) throw new Error(`tests/bench/${script} failed (its output is above)`);
+  return JSON.parse(out.stdout.trim().split('\n').pop()!) as T;
+}
+
+/** Section 7, measured in a process of its own (Chromium and the whole local stack). */
+function measureConsole(): string {
+  log('console load in Chromium (console.ts)');
+  return consoleSection(sectionProcess<ConsoleResult>('console.ts'));
 }
 
 // BENCH_ONLY=console runs section 7 alone (nothing else starts) and rewrites only that section.
@@ -380,14 +388,7 @@ await dynamo.stop();
 
 // ---- 5 and 6. Through the local stack ----
 log('throughput through the local gateway, then a calendar sync (load.ts)');
-const loadOut = spawnSync(process.execPath, ['node_modules/.bin/tsx', 'tests/bench/load.ts'], {
-  encoding: 'utf8',
-  env: process.env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-  maxBuffer: 16 * 1024 * 1024,
-});
-if (loadOut.status !== 0) throw new Error('tests/bench/load.ts failed (its output is above)');
-const load = loadSections(JSON.parse(loadOut.stdout.trim().split('\n').pop()!) as LoadResult);
+const load = loadSections(sectionProcess<LoadResult>('load.ts'));
 failures.push(...load.failures);
 
 // ---- 7. The console in Chromium ----
