@@ -3,15 +3,15 @@
  * all of them (a secret costs $0.40 a month, so not one per key), never in DynamoDB. Values never
  * pass through the logger or an error.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AgentKeys } from '../domain/agents';
 import { secretStore } from './secrets';
 
 const StoredKeys = z.object({
-  chatbot: z.string().optional(),
-  tts: z.string().optional(),
-  stt: z.string().optional(),
-  llm: z.string().optional(),
+  chatbot: z.optional(z.string()),
+  tts: z.optional(z.string()),
+  stt: z.optional(z.string()),
+  llm: z.optional(z.string()),
 });
 
 /** Relative to the stage's secrets prefix; IAM grants the agents module `<prefix>agents/*` only. */

@@ -8,7 +8,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { GoogleEvent } from '../domain/calendar-sync';
 import { Refusal, type RefusalKind } from '../domain/refusal';
 import { config } from '../lib/config';
@@ -264,9 +264,15 @@ function tokenSetFrom(
 
 const IdTokenClaims = z.object({
   aud: z.string(),
-  email: z.string().min(3),
+  email: z.string().check(z.minLength(3)),
   // Google sends a boolean; some of its older token formats carry the string.
-  email_verified: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  email_verified: z.union([
+    z.boolean(),
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((v) => v === 'true'),
+    ),
+  ]),
 });
 
 /**
@@ -383,7 +389,7 @@ function googleCalendarAdapter(): GoogleCalendar {
         c.api.events.list(params, options),
       );
       return {
-        items: GoogleEvent.array().parse(data.items ?? []),
+        items: z.array(GoogleEvent).parse(data.items ?? []),
         nextPageToken: data.nextPageToken ?? undefined,
         nextSyncToken: data.nextSyncToken ?? undefined,
       };

@@ -19,7 +19,7 @@ import {
   type WebhookEvent,
   WebhookReceiver,
 } from 'livekit-server-sdk';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AgentId } from '../api/schemas/common';
 import { OrgId } from '../api/schemas/orgs';
 import { refuse } from '../domain/refusal';
@@ -31,7 +31,10 @@ export const voiceAgentName = 'voice-agent';
 /** How long a test-call token lets its holder join. */
 export const sessionTtlSeconds = 10 * 60;
 
-const StoredCredentials = z.object({ apiKey: z.string().min(1), apiSecret: z.string().min(1) });
+const StoredCredentials = z.object({
+  apiKey: z.string().check(z.minLength(1)),
+  apiSecret: z.string().check(z.minLength(1)),
+});
 type Credentials = z.infer<typeof StoredCredentials>;
 
 let credentials: Promise<Credentials> | undefined;

@@ -7,7 +7,7 @@
  * verifier is derived from the nonce with the signing key, so it is never stored anywhere.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { config } from '../lib/config';
 import { sign, verifySignature } from './signing';
 

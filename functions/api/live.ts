@@ -11,7 +11,7 @@
  * The publishers (functions/jobs/publish-changes.ts, adapters/reply-stream.ts), the authorizer, the
  * presence handler, the local stand-in and the web client all read this file.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConversationId, ConversationMessage } from './schemas/conversations';
 import { UserId } from './schemas/members';
 import { OrgId } from './schemas/orgs';
@@ -57,7 +57,7 @@ export function parseChannel(path: string): Channel | undefined {
  * or status: a socket opened before its member was removed may still be listening (README "Live
  * updates and presence"), and ids are all it should learn.
  */
-export const TaskChangeEvent = Task.pick({ version: true, updatedAt: true }).extend({
+export const TaskChangeEvent = z.extend(z.pick(Task, { version: true, updatedAt: true }), {
   kind: z.enum(['created', 'updated', 'deleted']),
   taskId: TaskId,
 });
@@ -93,7 +93,7 @@ export const presenceWindowMs = 60_000;
  * never mix. Only the text the reply itself shows travels here; never passages, prompts or keys.
  */
 const MessageId = ConversationMessage.shape.id;
-const streamed = { replyTo: MessageId, seq: z.number().int().nonnegative() };
+const streamed = { replyTo: MessageId, seq: z.number().check(z.int(), z.nonnegative()) };
 export const ReplyStreamEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('delta'), ...streamed, text: z.string() }),
   z.strictObject({ kind: z.literal('done'), ...streamed, messageId: MessageId }),

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas (zod's own
  * toJSONSchema), so every route any group adds appears with its schemas and security.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type AnySchema, type RouteSpec, routeErrors } from './route';
 import { Problem } from './schemas/common';
 

@@ -4,7 +4,7 @@
  * gateway, CDK, the OpenAPI document and the tenant-isolation test all read that one list, and
  * handler implementations get their request and reply types from the same objects.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Permission, PlatformRole } from './permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -27,7 +27,7 @@ export type RouteAuth =
    */
   | { kind: 'platform'; role: PlatformRole };
 
-export type AnySchema = z.ZodType;
+export type AnySchema = z.ZodMiniType;
 
 /**
  * Answers a route gives beyond those its shape implies (400 input, 401 token, 403/404 tenant,
@@ -72,7 +72,7 @@ export interface RouteSpec {
    * Request headers the route reads (an object schema keyed by the header's canonical name, such
    * as `Idempotency-Key`); looked up case-insensitively, listed in the OpenAPI document.
    */
-  headers?: z.ZodObject;
+  headers?: z.ZodMiniObject;
   /** Response body schema; absent for 204 routes and redirects. Output is parsed through it. */
   response?: AnySchema;
   successStatus: 200 | 201 | 202 | 204 | 302;

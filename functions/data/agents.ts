@@ -4,7 +4,7 @@
  * what keeps concurrent creates within the plan's maxAgents.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sttProviderNames, ttsProviderNames } from '../api/providers';
 import { agentStatuses, agentTypes, LlmSettings } from '../api/schemas/agents';
 import type { AuditEntry } from '../api/schemas/audit';
@@ -27,39 +27,41 @@ const AgentItem = z.object({
   id: z.string(),
   orgId: z.string(),
   name: z.string(),
-  description: z.string().nullable(),
+  description: z.nullable(z.string()),
   agentType: z.enum(agentTypes),
   status: z.enum([...agentStatuses, 'deleted']),
-  initialMessage: z.string().nullable(),
-  chatbotEndpoint: z.string().nullable(),
-  ttsConfig: z
-    .object({
+  initialMessage: z.nullable(z.string()),
+  chatbotEndpoint: z.nullable(z.string()),
+  ttsConfig: z.nullable(
+    z.object({
       provider: z.enum(ttsProviderNames),
       voiceId: z.string(),
       model: z.string(),
       speed: z.number(),
       language: z.string(),
-    })
-    .nullable(),
-  sttConfig: z
-    .object({ provider: z.enum(sttProviderNames), model: z.string(), language: z.string() })
-    .nullable(),
+    }),
+  ),
+  sttConfig: z.nullable(
+    z.object({ provider: z.enum(sttProviderNames), model: z.string(), language: z.string() }),
+  ),
   // Agents stored before prompts existed have none.
-  prompt: z
-    .object({ promptId: z.string(), version: z.union([z.number().int(), z.literal('latest')]) })
-    .nullable()
-    .default(null),
+  prompt: z._default(
+    z.nullable(
+      z.object({ promptId: z.string(), version: z.union([z.number().check(z.int()), z.literal('latest')]) }),
+    ),
+    null,
+  ),
   // Agents stored before LLMs were configurable answer with the default model.
-  llm: LlmSettings.nullable().default(null),
+  llm: z._default(z.nullable(LlmSettings), null),
   keyHints: z.object({
-    chatbot: z.string().optional(),
-    tts: z.string().optional(),
-    stt: z.string().optional(),
-    llm: z.string().optional(),
+    chatbot: z.optional(z.string()),
+    tts: z.optional(z.string()),
+    stt: z.optional(z.string()),
+    llm: z.optional(z.string()),
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 
 /** In a target org's partition: another org's agent shared into it. */

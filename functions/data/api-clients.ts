@@ -6,7 +6,7 @@
  * entry. Neither holds the client secret: Cognito keeps it, the creator saw it once.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type ApiClient, ApiClientRole } from '../api/schemas/api-clients';
 import type { AuditEntry } from '../api/schemas/audit';
 import { type ApiClientGrant, apiClientLimitRefusal, maxApiClientsPerOrg } from '../domain/api-clients';
@@ -33,7 +33,7 @@ const LookupItem = z.object({
   name: z.string(),
   role: ApiClientRole,
   // Absent on lookups written before clients were bound to their creator, until the backfill.
-  creatorId: z.string().optional(),
+  creatorId: z.optional(z.string()),
 });
 
 function counter(orgId: string, delta: 1 | -1): TxItem {

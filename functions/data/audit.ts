@@ -1,5 +1,5 @@
 /** Audit entries: written only inside the transaction of the change they record; TTL ages them out. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AuditActor, type AuditEntry } from '../api/schemas/audit';
 import { tableName } from './client';
 import { keys } from './keys';
@@ -17,8 +17,8 @@ export const AuditItem = z.object({
   action: z.string(),
   target: z.object({ type: z.string(), id: z.string() }),
   requestId: z.string(),
-  before: z.record(z.string(), z.unknown()).nullable(),
-  after: z.record(z.string(), z.unknown()).nullable(),
+  before: z.nullable(z.record(z.string(), z.unknown())),
+  after: z.nullable(z.record(z.string(), z.unknown())),
 });
 
 export function auditPut(entry: AuditEntry): TxItem {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CalendarConnectionView } from '../api/schemas/calendar';
 import { Refusal, refusals } from '../domain/refusal';
 import { ddb, tableName } from './client';
@@ -21,20 +21,20 @@ export const CalendarConnection = z.object({
   /** Name of the token secret in the secret store. */
   secretName: z.string(),
   /** The Google account's verified email, from the consent's id_token; absent on older connections. */
-  accountEmail: z.string().nullable().default(null),
+  accountEmail: z._default(z.nullable(z.string()), null),
   status: z.enum(['connected', 'syncing', 'needs_reauth', 'error']),
-  syncToken: z.string().nullable(),
-  lastSyncedAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  eventCount: z.number().int(),
+  syncToken: z.nullable(z.string()),
+  lastSyncedAt: z.nullable(z.string()),
+  lastError: z.nullable(z.string()),
+  eventCount: z.number().check(z.int()),
   nextSyncAt: z.string(),
   connectedAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
-  leaseOwner: z.string().optional(),
-  leaseUntil: z.string().optional(),
+  version: z.number().check(z.int()),
+  leaseOwner: z.optional(z.string()),
+  leaseUntil: z.optional(z.string()),
   /** When the user last asked for a sync (the cooldown of "Sync now"). */
-  lastManualSyncAt: z.string().optional(),
+  lastManualSyncAt: z.optional(z.string()),
 });
 export type CalendarConnection = z.infer<typeof CalendarConnection>;
 

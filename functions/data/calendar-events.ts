@@ -5,7 +5,7 @@
  * schemas; `eventView` is the one place a stored event becomes the API's CalendarEvent.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CalendarEvent } from '../api/schemas/calendar';
 import { allDayLeadMs, type EventRecord, type PagePlan, type StoredRef } from '../domain/calendar-sync';
 import { batchDelete, batchGet, batchWrite, type WriteRequest } from './batch';
@@ -21,7 +21,7 @@ const longestEventMs = 31 * 86_400_000;
 const EventRefItem = z.object({
   googleEventId: z.string(),
   startUtc: z.string(),
-  etag: z.string().nullable(),
+  etag: z.nullable(z.string()),
 });
 type EventRefItem = z.infer<typeof EventRefItem>;
 const refProjection = 'googleEventId, startUtc, etag';
@@ -31,24 +31,24 @@ const EventItem = z.object({
   id: z.string(),
   googleEventId: z.string(),
   title: z.string(),
-  description: z.string().nullable(),
-  location: z.string().nullable(),
+  description: z.nullable(z.string()),
+  location: z.nullable(z.string()),
   /** A UTC date-time, or a date for all-day events (end exclusive). */
   start: z.string(),
   end: z.string(),
   allDay: z.boolean(),
-  timezone: z.string().nullable(),
+  timezone: z.nullable(z.string()),
   attendees: z.array(
     z.object({
       email: z.string(),
-      displayName: z.string().nullable(),
-      responseStatus: z.string().nullable(),
+      displayName: z.nullable(z.string()),
+      responseStatus: z.nullable(z.string()),
     }),
   ),
   transparent: z.boolean(),
   startUtc: z.string(),
   endUtc: z.string(),
-  etag: z.string().nullable(),
+  etag: z.nullable(z.string()),
 });
 type EventItem = z.infer<typeof EventItem>;
 

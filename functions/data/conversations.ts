@@ -8,7 +8,7 @@
  * conversations summary reads (never the messages).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Conversation, ConversationMessage } from '../api/schemas/conversations';
@@ -27,9 +27,9 @@ import { rateHit } from './rate-limits';
 import { type TxItem, transact } from './transact';
 
 const UsageItem = z.object({
-  inputTokens: z.number().int().default(0),
-  outputTokens: z.number().int().default(0),
-  replies: z.number().int().default(0),
+  inputTokens: z._default(z.number().check(z.int()), 0),
+  outputTokens: z._default(z.number().check(z.int()), 0),
+  replies: z._default(z.number().check(z.int()), 0),
 });
 export type Usage = z.infer<typeof UsageItem>;
 

@@ -3,7 +3,7 @@
  * writes ADD to them inside the transaction that changes what they count, reads take a range of
  * them with one Query.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { agentCounterPrefix, type BucketCounts } from '../domain/day-buckets';
 import { tableName } from './client';
 import { keys } from './keys';
@@ -36,7 +36,7 @@ export function counterAdd(
   };
 }
 
-const CounterItem = z.object({ sk: z.string() }).catchall(z.unknown());
+const CounterItem = z.looseObject({ sk: z.string() });
 
 /**
  * The counters of the quarter hours from `first` to `last` (both included): one Query, paged past

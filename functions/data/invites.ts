@@ -4,7 +4,7 @@
  * conditions decide races: exactly one of accept, revoke, resend or a second accept wins.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { orgRoles } from '../api/permissions';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { Invite } from '../api/schemas/invites';
@@ -38,12 +38,12 @@ const InviteItem = z.object({
   status: z.enum(['pending', 'accepted', 'declined', 'revoked']),
   invitedBy: z.string(),
   /** Absent on invites stored before the inviter's email was kept. */
-  inviterEmail: z.string().nullable().default(null),
+  inviterEmail: z._default(z.nullable(z.string()), null),
   createdAt: z.string(),
   expiry: z.string(),
-  expiresInDays: z.number().int(),
+  expiresInDays: z.number().check(z.int()),
   tokenHash: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 
 function inviteItem(invite: Invite, tokenHash: string) {

@@ -18,7 +18,7 @@
  * at; each search reads the version (one consistent GetItem) and rebuilds only when it moved.
  */
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { synonymsOf } from '../adapters/thesaurus';
 import type { AuditEntry } from '../api/schemas/audit';
 import { KnowledgeEntrySummary, type Passage } from '../api/schemas/knowledge';
@@ -47,18 +47,18 @@ import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
 import { type TxItem, transact } from './transact';
 
-const EntryItem = KnowledgeEntrySummary.extend({ rev: z.string() });
+const EntryItem = z.extend(KnowledgeEntrySummary, { rev: z.string() });
 type EntryItem = z.infer<typeof EntryItem>;
 
 const ContentItem = z.object({ entryId: z.string(), content: z.string() });
 const ChunkItem = z.object({
   entryId: z.string(),
   rev: z.string(),
-  n: z.number().int(),
-  heading: z.string().nullable(),
+  n: z.number().check(z.int()),
+  heading: z.nullable(z.string()),
   text: z.string(),
 });
-const VersionItem = z.object({ version: z.number().int() });
+const VersionItem = z.object({ version: z.number().check(z.int()) });
 
 /** Items per TransactWriteItems. */
 const maxTransactionItems = 100;

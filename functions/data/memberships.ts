@@ -4,7 +4,7 @@
  * counter conditions are what enforce the member limit and "an org keeps an owner".
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { orgRoles } from '../api/permissions';
 import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
@@ -28,7 +28,7 @@ const MembershipItem = z.object({
   additionalRoles: z.array(z.string()),
   joinedAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 
 /** The one place a stored membership becomes the API's Member. */
@@ -198,7 +198,7 @@ export async function listMembers(
 const OrgSummaryItem = z.object({
   id: z.string(),
   name: z.string(),
-  displayName: z.string().nullable(),
+  displayName: z.nullable(z.string()),
   status: z.enum(['active', 'suspended']),
   plan: z.enum(plans),
 });

@@ -4,7 +4,7 @@
  * holding the binding cookie (whose sha256 alone is stored); TTL sweeps unused ones.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
@@ -24,7 +24,7 @@ const OAuthStateItem = z.object({
   userId: z.string(),
   bindingHash: z.string(),
   /** Epoch seconds, the table's TTL attribute. */
-  expiresAt: z.number().int(),
+  expiresAt: z.number().check(z.int()),
 });
 
 export async function saveOAuthState(state: OAuthState): Promise<void> {

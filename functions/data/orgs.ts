@@ -1,6 +1,6 @@
 /** Organizations: the org item (settings, member and owner counters) and deleting a whole tenant. */
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { Member } from '../api/schemas/members';
@@ -24,24 +24,24 @@ import { type TxItem, transact } from './transact';
 const OrgItem = z.object({
   id: z.string(),
   name: z.string(),
-  displayName: z.string().nullable(),
-  description: z.string().nullable(),
-  domain: z.string().nullable(),
+  displayName: z.nullable(z.string()),
+  description: z.nullable(z.string()),
+  domain: z.nullable(z.string()),
   extraDomains: z.array(z.string()),
   autoJoinByDomain: z.boolean(),
   membersMustHaveMatchingDomain: z.boolean(),
-  maxUsers: z.number().int().nullable(),
+  maxUsers: z.nullable(z.number().check(z.int())),
   // Orgs stored before the setting existed do not allow other accounts.
-  allowOtherCalendarAccounts: z.boolean().default(false),
+  allowOtherCalendarAccounts: z._default(z.boolean(), false),
   canSetupSaml: z.boolean(),
   plan: z.enum(plans),
   status: z.enum(['active', 'suspended']),
   limits: z.object({ maxUsers: z.number(), maxAgents: z.number(), maxPhoneNumbers: z.number() }),
-  memberCount: z.number().int(),
-  ownerCount: z.number().int(),
+  memberCount: z.number().check(z.int()),
+  ownerCount: z.number().check(z.int()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 type OrgItem = z.infer<typeof OrgItem>;
 

@@ -6,7 +6,7 @@
  * routing the number's calls (not part of the API's view).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deleteDispatchRule, routeNumber } from '../adapters/livekit';
 import type { AuditEntry } from '../api/schemas/audit';
 import type { PhoneNumber } from '../api/schemas/phone-numbers';
@@ -31,12 +31,12 @@ import { type TxItem, transact } from './transact';
 const PhoneNumberItem = z.object({
   e164: z.string(),
   orgId: z.string(),
-  agentId: z.string().nullable(),
+  agentId: z.nullable(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   /** The dispatch rule sending the number's calls to its agent; null without one (or without a trunk). */
-  sipDispatchRuleId: z.string().nullable().default(null),
+  sipDispatchRuleId: z._default(z.nullable(z.string()), null),
 });
 /** A number as stored: the API's view plus its dispatch rule (the response schema drops the rule). */
 export type StoredPhoneNumber = z.infer<typeof PhoneNumberItem>;

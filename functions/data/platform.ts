@@ -4,7 +4,7 @@
  * last by time; written only in the transaction of what it records, aged out by TTL like org logs).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { platformRoles } from '../api/permissions';
 import type { PlatformAdmin, PlatformAuditEntry } from '../api/schemas/admin';
 import { platformRefusals } from '../domain/platform';
@@ -27,7 +27,7 @@ const GrantItem = z.object({
 });
 
 /** A platform audit item: an org's audit item whose org is absent for platform-wide actions. */
-const PlatformAuditItem = AuditItem.extend({ orgId: z.string().nullable() });
+const PlatformAuditItem = z.extend(AuditItem, { orgId: z.nullable(z.string()) });
 
 export async function getPlatformGrant(userId: string): Promise<PlatformAdmin | undefined> {
   const { Item } = await ddb().send(

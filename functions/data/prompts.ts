@@ -11,7 +11,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditEntry } from '../api/schemas/audit';
 import { type AgentPromptRef, Prompt, PromptVersion } from '../api/schemas/prompts';
 import { promptRefusals } from '../domain/prompts';
@@ -23,9 +23,9 @@ import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
 import { type TxItem, transact } from './transact';
 
-const PromptItem = Prompt.omit({ agentIds: true }).extend({
+const PromptItem = z.extend(z.omit(Prompt, { agentIds: true }), {
   // A string set: DynamoDB drops the attribute when its last member is removed.
-  usedBy: z.set(z.string()).optional(),
+  usedBy: z.optional(z.set(z.string())),
 });
 
 function promptOf(item: Record<string, unknown>): Prompt {

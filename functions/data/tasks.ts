@@ -8,7 +8,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Task, type TaskStatus, TaskType } from '../api/schemas/tasks';
 import { orRefuse, type Refusal, refusals } from '../domain/refusal';
@@ -36,15 +36,16 @@ import { type TxItem, transact } from './transact';
  * of the table is) and metadata as JSON text (DynamoDB numbers cannot hold every JSON number, and
  * nobody queries inside metadata). Parsing it on the way out drops the keys.
  */
-const TaskItem = Task.omit({ type: true, metadata: true })
-  .extend({ taskType: TaskType, metadata: z.string() })
-  .transform(
+const TaskItem = z.pipe(
+  z.extend(z.omit(Task, { type: true, metadata: true }), { taskType: TaskType, metadata: z.string() }),
+  z.transform(
     ({ taskType, metadata, ...task }): Task => ({
       ...task,
       type: taskType,
       metadata: JSON.parse(metadata) as Task['metadata'],
     }),
-  );
+  ),
+);
 
 const idempotencySeconds = 24 * 3600;
 
@@ -55,7 +56,10 @@ const idempotencySeconds = 24 * 3600;
  */
 const IdempotencyItem = z.object({
   bodyHash: z.string(),
-  response: z.string().transform((text) => Task.parse(JSON.parse(text))),
+  response: z.pipe(
+    z.string(),
+    z.transform((text) => Task.parse(JSON.parse(text))),
+  ),
   expiresAt: z.number(),
 });
 

@@ -1,6 +1,6 @@
 /** User profiles: the store port and its DynamoDB adapter. */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Preferences, type UserProfile } from '../api/schemas/me';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
@@ -26,15 +26,15 @@ const UserItem = z.object({
   issuer: z.string(),
   email: z.string(),
   emailVerified: z.boolean(),
-  name: z.string().nullable(),
-  picture: z.string().nullable(),
+  name: z.nullable(z.string()),
+  picture: z.nullable(z.string()),
   timezone: z.string(),
   preferences: z.record(z.string(), z.unknown()),
   welcomeFormCompleted: z.boolean(),
   canCreateOrgs: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 
 function toItem({ profile, issuer }: StoredUser) {

@@ -2,35 +2,35 @@
  * Pure sync decisions: how a Google event becomes a stored event, which writes one page of
  * changes needs, what a full sync leaves behind, and what a failure does to the connection.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CalendarEvent } from '../api/schemas/calendar';
 
 const GoogleTime = z.object({
-  dateTime: z.string().optional(),
-  date: z.string().optional(),
-  timeZone: z.string().optional(),
+  dateTime: z.optional(z.string()),
+  date: z.optional(z.string()),
+  timeZone: z.optional(z.string()),
 });
 
 /** The subset of a Calendar v3 event we read and write. */
 export const GoogleEvent = z.object({
   id: z.string(),
-  status: z.enum(['confirmed', 'tentative', 'cancelled']).optional(),
-  etag: z.string().optional(),
-  summary: z.string().optional(),
-  description: z.string().optional(),
-  location: z.string().optional(),
-  start: GoogleTime.optional(),
-  end: GoogleTime.optional(),
-  transparency: z.enum(['opaque', 'transparent']).optional(),
-  attendees: z
-    .array(
+  status: z.optional(z.enum(['confirmed', 'tentative', 'cancelled'])),
+  etag: z.optional(z.string()),
+  summary: z.optional(z.string()),
+  description: z.optional(z.string()),
+  location: z.optional(z.string()),
+  start: z.optional(GoogleTime),
+  end: z.optional(GoogleTime),
+  transparency: z.optional(z.enum(['opaque', 'transparent'])),
+  attendees: z.optional(
+    z.array(
       z.object({
         email: z.string(),
-        displayName: z.string().optional(),
-        responseStatus: z.string().optional(),
+        displayName: z.optional(z.string()),
+        responseStatus: z.optional(z.string()),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 export type GoogleEvent = z.infer<typeof GoogleEvent>;
 

@@ -5,7 +5,7 @@
  * failures, so SQS redelivers only those and the DLQ catches the ones that never succeed.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SyncMessage } from '../adapters/queue';
 import { logger } from '../lib/logger';
 import { forEachConcurrently } from '../lib/pool';
@@ -13,14 +13,14 @@ import { offboardConnection } from './offboard-connection';
 import { releaseOrgResource } from './release-org-resources';
 import { syncConnection } from './sync-connection';
 
-const ids = { orgId: z.string().min(1), userId: z.string().min(1) };
+const ids = { orgId: z.string().check(z.minLength(1)), userId: z.string().check(z.minLength(1)) };
 const orgId = { orgId: ids.orgId };
 const Message = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sync'), ...ids }),
   z.object({ kind: z.literal('offboard'), ...ids, requestedAt: z.iso.datetime() }),
-  z.object({ kind: z.literal('deleteSipDispatchRule'), ...orgId, ruleId: z.string().min(1) }),
-  z.object({ kind: z.literal('deleteApiClient'), ...orgId, clientId: z.string().min(1) }),
-]) satisfies z.ZodType<SyncMessage>;
+  z.object({ kind: z.literal('deleteSipDispatchRule'), ...orgId, ruleId: z.string().check(z.minLength(1)) }),
+  z.object({ kind: z.literal('deleteApiClient'), ...orgId, clientId: z.string().check(z.minLength(1)) }),
+]) satisfies z.ZodMiniType<SyncMessage>;
 
 async function run(message: z.infer<typeof Message>): Promise<{ retry: boolean }> {
   if (message.kind === 'deleteSipDispatchRule' || message.kind === 'deleteApiClient')

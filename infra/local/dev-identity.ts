@@ -4,7 +4,7 @@
  * same subject, so a person keeps their profile across restarts of a persisted stack.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { generateSigningKey, type SigningKey, signJwt } from './jwt';
 
 export const devAudience = 'agent-control-plane';
@@ -14,8 +14,8 @@ export function devSubject(email: string): string {
 }
 
 const TokenRequest = z.strictObject({
-  email: z.email().max(254),
-  name: z.string().trim().min(1).max(200).optional(),
+  email: z.email().check(z.maxLength(254)),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
 });
 
 export interface DevIdentity {

@@ -8,6 +8,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import * as z from 'zod/mini';
 import { GoogleEvent } from '../../functions/domain/calendar-sync';
 import { type LocalService, sendJson } from './gateway';
 import { listenLocal } from './ports';
@@ -136,7 +137,7 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
   const newEventId = () => randomBytes(10).toString('hex');
 
   const insert = (email: string, input: unknown): GoogleEvent | string => {
-    const parsed = GoogleEvent.omit({ id: true, etag: true }).safeParse(input);
+    const parsed = z.omit(GoogleEvent, { id: true, etag: true }).safeParse(input);
     if (!parsed.success)
       return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     if (!parsed.data.start || !parsed.data.end) return 'start and end are required';
@@ -147,7 +148,7 @@ export function createGoogleEmulator(options: { slowMs?: number } = {}): GoogleE
     const acc = account(email);
     const current = acc.events.get(id);
     if (!current || current.event.status === 'cancelled') return 404;
-    const parsed = GoogleEvent.omit({ id: true, etag: true }).partial().safeParse(input);
+    const parsed = z.partial(z.omit(GoogleEvent, { id: true, etag: true })).safeParse(input);
     if (!parsed.success) return 400;
     return save(acc, { ...current.event, ...parsed.data, id });
   };

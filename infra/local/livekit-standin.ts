@@ -22,7 +22,7 @@ import {
   TokenVerifier,
   WebhookEvent,
 } from 'livekit-server-sdk';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type LocalService, sendJson } from './gateway';
 import { listenLocal } from './ports';
 
@@ -447,13 +447,13 @@ export async function startLivekitStandin(options: LivekitStandinOptions): Promi
 
 const CallRequest = z.strictObject({
   /** A number with a dispatch rule (an assigned number), and the caller's. */
-  to: z.string().min(1),
-  from: z.string().min(1).default('+15005550006'),
-  seconds: z.number().int().min(0).max(86_400).default(42),
+  to: z.string().check(z.minLength(1)),
+  from: z._default(z.string().check(z.minLength(1)), '+15005550006'),
+  seconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(86_400)), 42),
 });
 const TestCallRequest = z.strictObject({
-  token: z.string().min(1),
-  seconds: z.number().int().min(0).max(86_400).default(42),
+  token: z.string().check(z.minLength(1)),
+  seconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(86_400)), 42),
 });
 
 /**

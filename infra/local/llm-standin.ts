@@ -19,7 +19,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createH2cServer, type Http2ServerRequest, type Http2Session } from 'node:http2';
 import { EventStreamCodec } from '@smithy/core/event-streams';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { LocalService } from './gateway';
 import { sendJson } from './gateway';
 import { listenLocal } from './ports';
@@ -101,20 +101,21 @@ interface Parsed {
   model: string;
 }
 
-const Blocks = z.array(z.looseObject({ text: z.string().optional() })).default([]);
+const Blocks = z._default(z.array(z.looseObject({ text: z.optional(z.string()) })), []);
 const ConverseBody = z.object({
   system: Blocks,
-  messages: z.array(z.object({ role: z.string(), content: Blocks })).default([]),
-  inferenceConfig: z
-    .object({ temperature: z.number().optional(), maxTokens: z.number().optional() })
-    .default({}),
+  messages: z._default(z.array(z.object({ role: z.string(), content: Blocks })), []),
+  inferenceConfig: z._default(
+    z.object({ temperature: z.optional(z.number()), maxTokens: z.optional(z.number()) }),
+    {},
+  ),
 });
 const OpenAiBody = z.object({
   model: z.string(),
-  messages: z.array(z.object({ role: z.string(), content: z.string().nullable().default('') })),
-  temperature: z.number().optional(),
-  max_tokens: z.number().optional(),
-  stream: z.boolean().default(false),
+  messages: z.array(z.object({ role: z.string(), content: z._default(z.nullable(z.string()), '') })),
+  temperature: z.optional(z.number()),
+  max_tokens: z.optional(z.number()),
+  stream: z._default(z.boolean(), false),
 });
 
 const joined = (blocks: { text?: string | undefined }[]) => blocks.map((b) => b.text ?? '').join('');

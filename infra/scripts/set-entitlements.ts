@@ -9,7 +9,7 @@
  *     --org org_01J... --plan starter --saml true --operator ops@example.com
  */
 import { parseArgs } from 'node:util';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Email } from '../../functions/api/schemas/common';
 import { OrgId, PlanName } from '../../functions/api/schemas/orgs';
 import * as orgs from '../../functions/data/orgs';
@@ -18,13 +18,15 @@ import { auditEntry } from '../../functions/domain/audit';
 export const EntitlementChange = z
   .strictObject({
     orgId: OrgId,
-    plan: PlanName.optional(),
-    canSetupSaml: z.boolean().optional(),
+    plan: z.optional(PlanName),
+    canSetupSaml: z.optional(z.boolean()),
     operator: Email,
   })
-  .refine((c) => c.plan !== undefined || c.canSetupSaml !== undefined, {
-    message: 'give --plan, --saml or both',
-  });
+  .check(
+    z.refine((c) => c.plan !== undefined || c.canSetupSaml !== undefined, {
+      message: 'give --plan, --saml or both',
+    }),
+  );
 export type EntitlementChange = z.infer<typeof EntitlementChange>;
 
 /** The same domain rule and store the admin console's PUT /admin/orgs/{orgId}/plan uses. */
@@ -74,7 +76,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         `${org.id}: plan ${org.plan}, SAML ${org.canSetupSaml}, members up to ${org.limits.maxUsers}\n`,
       ),
     (error: unknown) => {
-      const message = error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message;
+      const message = error instanceof z.core.$ZodError ? z.prettifyError(error) : (error as Error).message;
       process.stderr.write(`${message}\n`);
       process.exit(1);
     },

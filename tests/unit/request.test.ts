@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TimeZone } from '../../functions/api/schemas/common';
 import { etagFor, parseIfMatch, zodFieldErrors } from '../../functions/http/pipeline/request';
 import { Problem } from '../../functions/lib/problem';
@@ -43,7 +43,7 @@ describe('If-Match', () => {
 });
 
 describe('field errors', () => {
-  const schema = z.strictObject({ a: z.strictObject({ b: z.number() }), c: z.string().optional() });
+  const schema = z.strictObject({ a: z.strictObject({ b: z.number() }), c: z.optional(z.string()) });
 
   it('name nested fields by path and every unknown key', () => {
     const result = schema.safeParse({ a: { b: 'x', extra: 1 }, other: true });

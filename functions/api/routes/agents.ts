@@ -1,5 +1,5 @@
 /** AI agents: the agents of an org, their speech configuration and write-only provider keys. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { route } from '../route';
 import {
   Agent,

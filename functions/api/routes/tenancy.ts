@@ -1,5 +1,5 @@
 /** Organizations, memberships, invites, audit, and the OpenAPI document generated from this table. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { route } from '../route';
 import { AuditEntry, AuditQuery } from '../schemas/audit';
 import { ListQuery, page } from '../schemas/common';

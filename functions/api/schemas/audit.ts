@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { IsoDateTime, ListQuery } from './common';
 import { UserId } from './members';
 
-const Summary = z.record(z.string(), z.unknown()).nullable();
+const Summary = z.nullable(z.record(z.string(), z.unknown()));
 
 /** Who did it: a person, or one of the org's API clients (a machine caller; README "Machine callers"). */
 export const AuditActor = z.union([
@@ -28,23 +28,26 @@ export const AuditEntry = z
     before: Summary,
     after: Summary,
   })
-  .meta({ id: 'AuditEntry' });
+  .register(z.globalRegistry, { id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /** Actions are `<resource>.<verb>` in lower case (`member.updated`, `invite.declined`). */
 export const AuditAction = z
   .string()
-  .max(64)
-  .regex(/^[a-z_]+(\.[a-z_]+)+$/, 'must be an audit action such as member.updated');
+  .check(z.maxLength(64), z.regex(/^[a-z_]+(\.[a-z_]+)+$/, 'must be an audit action such as member.updated'));
 
 /** Filters of the audit list, each optional; from and to bound the entries' `at` as [from, to). */
-export const AuditQuery = ListQuery.extend({
-  /** A user id or an API client id. */
-  actorId: UserId.optional(),
-  action: AuditAction.optional(),
-  from: IsoDateTime.optional(),
-  to: IsoDateTime.optional(),
-}).refine((q) => !q.from || !q.to || Date.parse(q.to) > Date.parse(q.from), {
-  path: ['to'],
-  message: 'must be after from',
-});
+export const AuditQuery = z
+  .extend(ListQuery, {
+    /** A user id or an API client id. */
+    actorId: z.optional(UserId),
+    action: z.optional(AuditAction),
+    from: z.optional(IsoDateTime),
+    to: z.optional(IsoDateTime),
+  })
+  .check(
+    z.refine((q) => !q.from || !q.to || Date.parse(q.to) > Date.parse(q.from), {
+      path: ['to'],
+      message: 'must be after from',
+    }),
+  );

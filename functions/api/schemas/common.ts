@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const IsoDateTime = z.iso.datetime({ offset: false });
 
@@ -10,13 +10,15 @@ export const IsoDateTime = z.iso.datetime({ offset: false });
 export const normalTime = (iso: string): string => new Date(iso).toISOString();
 
 /** A time a client sends to be stored: any IsoDateTime, kept in the normal form. */
-export const IncomingTime = IsoDateTime.transform(normalTime);
+export const IncomingTime = z.pipe(IsoDateTime, z.transform(normalTime));
 
 /**
  * Here rather than in agents.ts because several route groups refer to agents: importing agents.ts
  * for the id would build every agent schema in those groups' Lambdas at each cold start.
  */
-export const AgentId = z.string().regex(/^agt_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an agent id (agt_…)');
+export const AgentId = z
+  .string()
+  .check(z.regex(/^agt_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an agent id (agt_…)'));
 
 function isIanaTimeZone(value: string): boolean {
   try {
@@ -30,8 +32,10 @@ function isIanaTimeZone(value: string): boolean {
 
 export const TimeZone = z
   .string()
-  .max(64)
-  .refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
+  .check(
+    z.maxLength(64),
+    z.refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+  );
 
 /**
  * Text shown to other people (org names, profile names): one line, no control characters, and no
@@ -40,57 +44,58 @@ export const TimeZone = z
 export const DisplayText = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters or line breaks')
-    .regex(/^[^\u202A-\u202E\u2066-\u2069]*$/u, 'must not contain bidirectional override characters');
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(max),
+      z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters or line breaks'),
+      z.regex(/^[^\u202A-\u202E\u2066-\u2069]*$/u, 'must not contain bidirectional override characters'),
+    );
 
 /**
  * Long text (prompts, knowledge): line breaks and tabs allowed, other control characters not, and
  * bounded by its size in UTF-8 bytes (what storage and transactions count), not in characters.
  */
 export const LongText = (maxBytes: number) =>
-  z
-    .string()
-    .min(1)
-    .max(maxBytes, `must be at most ${maxBytes} bytes of UTF-8`)
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(maxBytes, `must be at most ${maxBytes} bytes of UTF-8`),
     // A control character that is not a tab or line break (one class: no backtracking over 100 KB).
-    .refine(
+    z.refine(
       (text) => !/[^\P{Cc}\t\n\r]/u.test(text),
       'must not contain control characters other than tabs and line breaks',
-    )
-    .refine(
-      // Longer in characters is already refused above: one message per field.
+    ),
+    z.refine(
       (text) => text.length > maxBytes || new TextEncoder().encode(text).byteLength <= maxBytes,
       `must be at most ${maxBytes} bytes of UTF-8`,
-    )
-    .refine((text) => text.trim().length > 0, 'must not be blank');
+    ),
+    z.refine((text) => text.trim().length > 0, 'must not be blank'),
+  );
 
-export const Email = z
-  .email()
-  .max(254)
-  .transform((e) => e.toLowerCase());
+export const Email = z.pipe(
+  z.email().check(z.maxLength(254)),
+  z.transform((e) => e.toLowerCase()),
+);
 
 export const ListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 
-export function page<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().optional() });
+export function page<T extends z.ZodMiniType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 }
 
 export const Problem = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().check(z.int()),
     detail: z.string(),
     requestId: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
   })
-  .meta({ id: 'Problem' });
+  .register(z.globalRegistry, { id: 'Problem' });
 
 /** A summary covers at most about a quarter of local days. */
 export const maxSummaryDays = 92;
@@ -104,15 +109,17 @@ export const DayRangeQuery = z
     from: z.iso.date(),
     /** The day after the last one counted: [from, to). */
     to: z.iso.date(),
-    tz: TimeZone.default('UTC'),
+    tz: z._default(TimeZone, 'UTC'),
   })
-  .superRefine((query, ctx) => {
-    const days = (Date.parse(query.to) - Date.parse(query.from)) / dayMs;
-    if (days < 1 || days > maxSummaryDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `must be 1 to ${maxSummaryDays} days after from`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((query, ctx) => {
+      const days = (Date.parse(query.to) - Date.parse(query.from)) / dayMs;
+      if (days < 1 || days > maxSummaryDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `must be 1 to ${maxSummaryDays} days after from`,
+        });
+      }
+    }),
+  );

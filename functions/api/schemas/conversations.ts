@@ -1,13 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AgentId, DisplayText, Email, IsoDateTime, ListQuery, LongText } from './common';
 import { OrgId, PlanName } from './orgs';
 import { E164 } from './phone-numbers';
 
 export const ConversationId = z
   .string()
-  .regex(/^cnv_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a conversation id (cnv_…)');
+  .check(z.regex(/^cnv_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a conversation id (cnv_…)'));
 export const AgentConversationParams = z.strictObject({ orgId: OrgId, agentId: AgentId });
-export const ConversationParams = AgentConversationParams.extend({ conversationId: ConversationId });
+export const ConversationParams = z.extend(AgentConversationParams, { conversationId: ConversationId });
 
 export const conversationChannels = ['console', 'api', 'web'] as const;
 export const ConversationChannel = z.enum(conversationChannels);
@@ -15,15 +15,15 @@ export const ConversationChannel = z.enum(conversationChannels);
 /** Who the conversation is with, when known (a website visitor who left their details). */
 export const Contact = z
   .strictObject({
-    name: DisplayText(100).optional(),
-    email: Email.optional(),
-    phone: E164.optional(),
+    name: z.optional(DisplayText(100)),
+    email: z.optional(Email),
+    phone: z.optional(E164),
   })
-  .meta({ id: 'ConversationContact' });
+  .register(z.globalRegistry, { id: 'ConversationContact' });
 
 export const CreateConversationBody = z.strictObject({
   channel: ConversationChannel,
-  contact: Contact.optional(),
+  contact: z.optional(Contact),
 });
 export type CreateConversationBody = z.infer<typeof CreateConversationBody>;
 
@@ -40,17 +40,17 @@ export const Conversation = z
     orgId: z.string(),
     agentId: z.string(),
     channel: ConversationChannel,
-    contact: Contact.nullable(),
+    contact: z.nullable(Contact),
     createdBy: ConversationCreator,
-    messageCount: z.number().int(),
+    messageCount: z.number().check(z.int()),
     /** Replies that failed (the model timed out or refused); their user messages are kept. */
-    failedCount: z.number().int(),
-    inputTokens: z.number().int(),
-    outputTokens: z.number().int(),
+    failedCount: z.number().check(z.int()),
+    inputTokens: z.number().check(z.int()),
+    outputTokens: z.number().check(z.int()),
     createdAt: IsoDateTime,
-    lastMessageAt: IsoDateTime.nullable(),
+    lastMessageAt: z.nullable(IsoDateTime),
   })
-  .meta({ id: 'Conversation' });
+  .register(z.globalRegistry, { id: 'Conversation' });
 export type Conversation = z.infer<typeof Conversation>;
 
 /** A knowledge passage given to the model with a message; `cited` when the reply names it. */
@@ -58,11 +58,11 @@ export const Citation = z
   .object({
     entryId: z.string(),
     title: z.string(),
-    heading: z.string().nullable(),
-    chunk: z.number().int(),
+    heading: z.nullable(z.string()),
+    chunk: z.number().check(z.int()),
     cited: z.boolean(),
   })
-  .meta({ id: 'Citation' });
+  .register(z.globalRegistry, { id: 'Citation' });
 export type Citation = z.infer<typeof Citation>;
 
 export const ConversationMessage = z
@@ -73,45 +73,46 @@ export const ConversationMessage = z
     text: z.string(),
     /** `failed`: the model gave no answer; `error` says why, and `text` is empty. */
     status: z.enum(['ok', 'failed']),
-    error: z.string().nullable(),
+    error: z.nullable(z.string()),
     citations: z.array(Citation),
-    inputTokens: z.number().int(),
-    outputTokens: z.number().int(),
+    inputTokens: z.number().check(z.int()),
+    outputTokens: z.number().check(z.int()),
     /** How long the model took (replies only). */
-    latencyMs: z.number().int().nullable(),
+    latencyMs: z.nullable(z.number().check(z.int())),
     /** `bedrock:<modelId>` or `openai-compatible:<model>` (replies only). */
-    model: z.string().nullable(),
+    model: z.nullable(z.string()),
     createdAt: IsoDateTime,
   })
-  .meta({ id: 'ConversationMessage' });
+  .register(z.globalRegistry, { id: 'ConversationMessage' });
 export type ConversationMessage = z.infer<typeof ConversationMessage>;
 
 export const Exchange = z
   .object({ message: ConversationMessage, reply: ConversationMessage })
-  .meta({ id: 'ConversationExchange' });
+  .register(z.globalRegistry, { id: 'ConversationExchange' });
 
 const listFilters = ['agentId', 'day'] as const;
 
-export const ConversationListQuery = ListQuery.extend({
-  agentId: AgentId.optional(),
-  /** A UTC day: the conversations started on it. */
-  day: z.iso.date().optional(),
-}).superRefine((query, ctx) => {
-  for (const name of listFilters.filter((n) => query[n] !== undefined).slice(1)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [name],
-      message: `give at most one of ${listFilters.join(', ')} (each is a list of its own)`,
-    });
-  }
-});
+export const ConversationListQuery = z
+  .extend(ListQuery, {
+    agentId: z.optional(AgentId),
+    /** A UTC day: the conversations started on it. */
+    day: z.optional(z.iso.date()),
+  })
+  .check(
+    z.superRefine((query, ctx) => {
+      for (const name of listFilters.filter((n) => query[n] !== undefined).slice(1)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `give at most one of ${listFilters.join(', ')} (each is a list of its own)`,
+        });
+      }
+    }),
+  );
 
 export const UsageQuery = z.strictObject({
   /** A UTC calendar month; this month when absent. */
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-01')
-    .optional(),
+  month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-01'))),
 });
 
 export const ConversationUsage = z
@@ -119,25 +120,25 @@ export const ConversationUsage = z
     month: z.string(),
     plan: PlanName,
     /** The plan's monthly budget of model tokens (input + output). */
-    monthlyTokens: z.number().int(),
-    usedTokens: z.number().int(),
-    remainingTokens: z.number().int(),
-    inputTokens: z.number().int(),
-    outputTokens: z.number().int(),
+    monthlyTokens: z.number().check(z.int()),
+    usedTokens: z.number().check(z.int()),
+    remainingTokens: z.number().check(z.int()),
+    inputTokens: z.number().check(z.int()),
+    outputTokens: z.number().check(z.int()),
     /** Replies the model gave this month. */
-    replies: z.number().int(),
+    replies: z.number().check(z.int()),
   })
-  .meta({ id: 'ConversationUsage' });
+  .register(z.globalRegistry, { id: 'ConversationUsage' });
 export type ConversationUsage = z.infer<typeof ConversationUsage>;
 
 /** A span's counts: replies answered or failed, model tokens, and the answered replies' latency. */
 const ReplyCounts = {
-  answered: z.number().int(),
-  failed: z.number().int(),
+  answered: z.number().check(z.int()),
+  failed: z.number().check(z.int()),
   /** Summed over the answered replies: add spans' sums and answers to average across them. */
-  latencyMs: z.number().int(),
+  latencyMs: z.number().check(z.int()),
   /** latencyMs / answered, rounded; null when nothing was answered. */
-  averageLatencyMs: z.number().int().nullable(),
+  averageLatencyMs: z.nullable(z.number().check(z.int())),
 };
 
 export const ConversationSummary = z
@@ -149,22 +150,22 @@ export const ConversationSummary = z
     days: z.array(
       z.object({
         date: z.string(),
-        conversations: z.number().int(),
+        conversations: z.number().check(z.int()),
         ...ReplyCounts,
-        inputTokens: z.number().int(),
-        outputTokens: z.number().int(),
+        inputTokens: z.number().check(z.int()),
+        outputTokens: z.number().check(z.int()),
       }),
     ),
     /** The whole range per agent, most conversations first; agents without any left out. */
     agents: z.array(
       z.object({
         agentId: z.string(),
-        conversations: z.number().int(),
+        conversations: z.number().check(z.int()),
         ...ReplyCounts,
         /** Input and output together. */
-        tokens: z.number().int(),
+        tokens: z.number().check(z.int()),
       }),
     ),
   })
-  .meta({ id: 'ConversationSummary' });
+  .register(z.globalRegistry, { id: 'ConversationSummary' });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;

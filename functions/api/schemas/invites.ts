@@ -1,16 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Email, IsoDateTime } from './common';
 import { AdditionalRoles } from './members';
 import { OrgId, OrgRole } from './orgs';
 
-export const InviteId = z.string().regex(/^inv_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an invite id (inv_…)');
+export const InviteId = z
+  .string()
+  .check(z.regex(/^inv_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an invite id (inv_…)'));
 export const InviteParams = z.strictObject({ orgId: OrgId, inviteId: InviteId });
 
 export const CreateInviteBody = z.strictObject({
   email: Email,
-  role: OrgRole.default('member'),
-  additionalRoles: AdditionalRoles.default([]),
-  expiresInDays: z.number().int().min(1).max(30).default(7),
+  role: z._default(OrgRole, 'member'),
+  additionalRoles: z._default(AdditionalRoles, []),
+  expiresInDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(30)), 7),
 });
 export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
 
@@ -26,23 +28,29 @@ export const Invite = z
     status: InviteStatus,
     invitedBy: z.string(),
     /** Who sent it, as their profile email read then; null for invites created before it was kept. */
-    inviterEmail: z.string().nullable(),
+    inviterEmail: z.nullable(z.string()),
     createdAt: IsoDateTime,
     expiresAt: IsoDateTime,
     /** Resending renews the invite for this many days again. */
-    expiresInDays: z.number().int(),
-    version: z.number().int(),
+    expiresInDays: z.number().check(z.int()),
+    version: z.number().check(z.int()),
   })
-  .meta({ id: 'Invite' });
+  .register(z.globalRegistry, { id: 'Invite' });
 export type Invite = z.infer<typeof Invite>;
 
 /** Only the creating (or resending) response carries the accept URL; the token is never shown again. */
-export const IssuedInvite = Invite.extend({ acceptUrl: z.url() }).meta({ id: 'IssuedInvite' });
+export const IssuedInvite = z
+  .extend(Invite, { acceptUrl: z.url() })
+  .register(z.globalRegistry, { id: 'IssuedInvite' });
 
-export const MyInvite = Invite.extend({ orgName: z.string() }).meta({ id: 'MyInvite' });
+export const MyInvite = z
+  .extend(Invite, { orgName: z.string() })
+  .register(z.globalRegistry, { id: 'MyInvite' });
 
 /** 32 random bytes, base64url. */
-export const InviteToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the token from the invite link');
+export const InviteToken = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be the token from the invite link'));
 /** Accept, decline and preview take the token in the body, so it stays out of URLs and access logs. */
 export const InviteTokenBody = z.strictObject({ token: InviteToken });
 
@@ -53,9 +61,9 @@ export const InvitePreview = z
     orgName: z.string(),
     role: OrgRole,
     additionalRoles: z.array(z.string()),
-    inviterEmail: z.string().nullable(),
+    inviterEmail: z.nullable(z.string()),
     expiresAt: IsoDateTime,
     status: InviteStatus,
   })
-  .meta({ id: 'InvitePreview' });
+  .register(z.globalRegistry, { id: 'InvitePreview' });
 export type InvitePreview = z.infer<typeof InvitePreview>;

@@ -1,15 +1,14 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { platformRoles } from '../permissions';
 import { DisplayText, IsoDateTime, TimeZone } from './common';
 
 export const Preferences = z.strictObject({
-  locale: z
-    .string()
-    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or en-GB')
-    .optional(),
-  theme: z.enum(['system', 'light', 'dark']).optional(),
-  emailNotifications: z.boolean().optional(),
-  weekStartsOn: z.enum(['monday', 'sunday']).optional(),
+  locale: z.optional(
+    z.string().check(z.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or en-GB')),
+  ),
+  theme: z.optional(z.enum(['system', 'light', 'dark'])),
+  emailNotifications: z.optional(z.boolean()),
+  weekStartsOn: z.optional(z.enum(['monday', 'sunday'])),
 });
 export type Preferences = z.infer<typeof Preferences>;
 
@@ -18,28 +17,30 @@ export const UserProfile = z
     id: z.string(),
     email: z.string(),
     emailVerified: z.boolean(),
-    name: z.string().nullable(),
-    picture: z.string().nullable(),
+    name: z.nullable(z.string()),
+    picture: z.nullable(z.string()),
     timezone: z.string(),
     preferences: Preferences,
     welcomeFormCompleted: z.boolean(),
     canCreateOrgs: z.boolean(),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
-    version: z.number().int(),
+    version: z.number().check(z.int()),
   })
-  .meta({ id: 'UserProfile' });
+  .register(z.globalRegistry, { id: 'UserProfile' });
 export type UserProfile = z.infer<typeof UserProfile>;
 
 /** GET /me: the profile, plus the caller's platform role (null for everyone but platform admins). */
-export const Me = UserProfile.extend({ platformRole: z.enum(platformRoles).nullable() }).meta({ id: 'Me' });
+export const Me = z
+  .extend(UserProfile, { platformRole: z.nullable(z.enum(platformRoles)) })
+  .register(z.globalRegistry, { id: 'Me' });
 export type Me = z.infer<typeof Me>;
 
 /** The welcome form: saving it marks the form completed. */
 export const UpdateMeBody = z.strictObject({
-  name: DisplayText(200).optional(),
-  timezone: TimeZone.optional(),
-  preferences: Preferences.optional(),
+  name: z.optional(DisplayText(200)),
+  timezone: z.optional(TimeZone),
+  preferences: z.optional(Preferences),
 });
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 
@@ -48,9 +49,9 @@ export const Health = z.object({
   stage: z.string(),
   time: IsoDateTime,
   /** With ?deep=1: each dependency the API needs, checked now. */
-  checks: z.object({ dynamodb: z.literal('ok') }).optional(),
+  checks: z.optional(z.object({ dynamodb: z.literal('ok') })),
 });
 
 export const HealthQuery = z.strictObject({
-  deep: z.enum(['1', 'true']).optional(),
+  deep: z.optional(z.enum(['1', 'true'])),
 });

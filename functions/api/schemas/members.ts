@@ -1,17 +1,21 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { IsoDateTime } from './common';
 import { OrgId, OrgRole } from './orgs';
 
 /** Subjects come from identity providers (dev, Cognito, PropelAuth), so only the shape is bounded. */
-export const UserId = z.string().regex(/^[\w-]{1,128}$/, 'must be a user id');
+export const UserId = z.string().check(z.regex(/^[\w-]{1,128}$/, 'must be a user id'));
 export const MemberParams = z.strictObject({ orgId: OrgId, userId: UserId });
 
 export const AdditionalRoles = z
   .array(
-    z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase label such as sales or bot_trainer'),
+    z
+      .string()
+      .check(z.regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase label such as sales or bot_trainer')),
   )
-  .max(20)
-  .refine((labels) => new Set(labels).size === labels.length, 'must not repeat a label');
+  .check(
+    z.maxLength(20),
+    z.refine((labels) => new Set(labels).size === labels.length, 'must not repeat a label'),
+  );
 
 /** Also the stored membership item's attributes (other than keys), which the pipeline reads. */
 export const Member = z
@@ -23,21 +27,23 @@ export const Member = z
     additionalRoles: z.array(z.string()),
     joinedAt: IsoDateTime,
     updatedAt: IsoDateTime,
-    version: z.number().int(),
+    version: z.number().check(z.int()),
   })
-  .meta({ id: 'Member' });
+  .register(z.globalRegistry, { id: 'Member' });
 export type Member = z.infer<typeof Member>;
 
 export const UpdateMemberBody = z
-  .strictObject({ role: OrgRole.optional(), additionalRoles: AdditionalRoles.optional() })
-  .refine((b) => b.role !== undefined || b.additionalRoles !== undefined, {
-    message: 'give role or additionalRoles',
-    path: ['role'],
-  });
+  .strictObject({ role: z.optional(OrgRole), additionalRoles: z.optional(AdditionalRoles) })
+  .check(
+    z.refine((b) => b.role !== undefined || b.additionalRoles !== undefined, {
+      message: 'give role or additionalRoles',
+      path: ['role'],
+    }),
+  );
 export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
 
 export const TransferOwnershipBody = z.strictObject({ userId: UserId });
 
 export const OwnershipTransfer = z
   .object({ previousOwner: Member, newOwner: Member })
-  .meta({ id: 'OwnershipTransfer' });
+  .register(z.globalRegistry, { id: 'OwnershipTransfer' });

@@ -1,36 +1,40 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { orgRoles } from '../permissions';
 import { plans } from '../plans';
 import { DisplayText, IsoDateTime } from './common';
 
 const ulid = '[0-9A-HJKMNP-TV-Z]{26}';
-export const OrgId = z.string().regex(new RegExp(`^org_${ulid}$`), 'must be an organization id (org_…)');
+export const OrgId = z
+  .string()
+  .check(z.regex(new RegExp(`^org_${ulid}$`), 'must be an organization id (org_…)'));
 export const OrgParams = z.strictObject({ orgId: OrgId });
 
 export const OrgRole = z.enum(orgRoles);
 
 export const Domain = z
   .string()
-  .trim()
-  .toLowerCase()
-  .max(253)
-  .regex(
-    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'must be a domain name such as example.com',
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.maxLength(253),
+    z.regex(
+      /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'must be a domain name such as example.com',
+    ),
   );
 
 export const PlanName = z.enum(plans);
 
 const settings = {
   name: DisplayText(100),
-  displayName: DisplayText(200).nullable(),
-  description: z.string().trim().max(2000).nullable(),
-  domain: Domain.nullable(),
-  extraDomains: z.array(Domain).max(20),
+  displayName: z.nullable(DisplayText(200)),
+  description: z.nullable(z.string().check(z.trim(), z.maxLength(2000))),
+  domain: z.nullable(Domain),
+  extraDomains: z.array(Domain).check(z.maxLength(20)),
   autoJoinByDomain: z.boolean(),
   membersMustHaveMatchingDomain: z.boolean(),
   /** Null: the plan's limit applies alone. */
-  maxUsers: z.number().int().min(1).max(100_000).nullable(),
+  maxUsers: z.nullable(z.number().check(z.int(), z.gte(1), z.lte(100_000))),
   /** Lets members connect a Google Calendar whose account email differs from their own. */
   allowOtherCalendarAccounts: z.boolean(),
 };
@@ -49,18 +53,18 @@ export type OrgSettings = z.infer<typeof OrgSettings>;
 
 export const CreateOrgBody = z.strictObject({
   name: settings.name,
-  displayName: settings.displayName.optional(),
-  description: settings.description.optional(),
-  domain: settings.domain.optional(),
-  extraDomains: settings.extraDomains.optional(),
-  autoJoinByDomain: settings.autoJoinByDomain.optional(),
-  membersMustHaveMatchingDomain: settings.membersMustHaveMatchingDomain.optional(),
-  maxUsers: settings.maxUsers.optional(),
-  allowOtherCalendarAccounts: settings.allowOtherCalendarAccounts.optional(),
+  displayName: z.optional(settings.displayName),
+  description: z.optional(settings.description),
+  domain: z.optional(settings.domain),
+  extraDomains: z.optional(settings.extraDomains),
+  autoJoinByDomain: z.optional(settings.autoJoinByDomain),
+  membersMustHaveMatchingDomain: z.optional(settings.membersMustHaveMatchingDomain),
+  maxUsers: z.optional(settings.maxUsers),
+  allowOtherCalendarAccounts: z.optional(settings.allowOtherCalendarAccounts),
 });
 export type CreateOrgBody = z.infer<typeof CreateOrgBody>;
 
-export const UpdateOrgBody = OrgSettings.partial();
+export const UpdateOrgBody = z.partial(OrgSettings);
 export type UpdateOrgBody = z.infer<typeof UpdateOrgBody>;
 
 export const Organization = z
@@ -70,20 +74,20 @@ export const Organization = z
     ...entitlements,
     status: z.enum(['active', 'suspended']),
     limits: z.object({ maxUsers: z.number(), maxAgents: z.number(), maxPhoneNumbers: z.number() }),
-    memberCount: z.number().int(),
+    memberCount: z.number().check(z.int()),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
-    version: z.number().int(),
+    version: z.number().check(z.int()),
   })
-  .meta({ id: 'Organization' });
+  .register(z.globalRegistry, { id: 'Organization' });
 export type Organization = z.infer<typeof Organization>;
 
 /** One of the caller's orgs, as GET /me/orgs lists it. */
 export const MyOrg = z
   .object({
-    org: Organization.pick({ id: true, name: true, displayName: true, status: true, plan: true }),
+    org: z.pick(Organization, { id: true, name: true, displayName: true, status: true, plan: true }),
     role: OrgRole,
     additionalRoles: z.array(z.string()),
     joinedAt: IsoDateTime,
   })
-  .meta({ id: 'MyOrg' });
+  .register(z.globalRegistry, { id: 'MyOrg' });

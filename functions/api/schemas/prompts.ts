@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AuditActor } from './audit';
 import { DisplayText, IsoDateTime, ListQuery, LongText } from './common';
 import { OrgId } from './orgs';
@@ -6,43 +6,45 @@ import { OrgId } from './orgs';
 /** A prompt's text is sent to a model on every message: bounded well below an item's 400 KB. */
 export const maxPromptBytes = 32 * 1024;
 
-export const PromptId = z.string().regex(/^prm_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a prompt id (prm_…)');
+export const PromptId = z
+  .string()
+  .check(z.regex(/^prm_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a prompt id (prm_…)'));
 export const PromptParams = z.strictObject({ orgId: OrgId, promptId: PromptId });
 /** A version number in a path: digits only (no signs, exponents or hex), 1 to 999999. */
-export const PromptVersionParams = PromptParams.extend({
-  version: z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/, 'must be a version number (1, 2, …)')
-    .transform(Number),
+export const PromptVersionParams = z.extend(PromptParams, {
+  version: z.pipe(
+    z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'must be a version number (1, 2, …)')),
+    z.transform(Number),
+  ),
 });
 
-const Description = z.string().trim().max(2000).nullable();
+const Description = z.nullable(z.string().check(z.trim(), z.maxLength(2000)));
 /** Why this version was made, shown in the history ("tone down refunds"). */
 const VersionNote = z
   .string()
-  .trim()
-  .max(500)
-  .regex(/^[^\p{Cc}]*$/u, 'must be one line');
+  .check(z.trim(), z.maxLength(500), z.regex(/^[^\p{Cc}]*$/u, 'must be one line'));
 
 export const CreatePromptBody = z.strictObject({
   name: DisplayText(100),
-  description: Description.optional(),
+  description: z.optional(Description),
   text: LongText(maxPromptBytes),
-  note: VersionNote.optional(),
+  note: z.optional(VersionNote),
 });
 export type CreatePromptBody = z.infer<typeof CreatePromptBody>;
 
 export const UpdatePromptBody = z
   .strictObject({
-    name: DisplayText(100).optional(),
-    description: Description.optional(),
-    text: LongText(maxPromptBytes).optional(),
-    note: VersionNote.optional(),
+    name: z.optional(DisplayText(100)),
+    description: z.optional(Description),
+    text: z.optional(LongText(maxPromptBytes)),
+    note: z.optional(VersionNote),
   })
-  .refine((b) => b.name !== undefined || b.description !== undefined || b.text !== undefined, {
-    message: 'give at least one of name, description and text to change',
-    path: ['text'],
-  });
+  .check(
+    z.refine((b) => b.name !== undefined || b.description !== undefined || b.text !== undefined, {
+      message: 'give at least one of name, description and text to change',
+      path: ['text'],
+    }),
+  );
 export type UpdatePromptBody = z.infer<typeof UpdatePromptBody>;
 
 /** The prompt as it is now: its latest version, and the agents pinning it or following it. */
@@ -51,32 +53,32 @@ export const Prompt = z
     id: z.string(),
     orgId: z.string(),
     name: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     text: z.string(),
     /** The latest version's number; also the ETag a PATCH names in If-Match. */
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     /** Agents whose configuration names this prompt (pinned to a version or following the latest). */
     agentIds: z.array(z.string()),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
   })
-  .meta({ id: 'Prompt' });
+  .register(z.globalRegistry, { id: 'Prompt' });
 export type Prompt = z.infer<typeof Prompt>;
 
 /** One immutable version: what the prompt was after a create or a change, by whom and when. */
 export const PromptVersion = z
   .object({
     promptId: z.string(),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     name: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     text: z.string(),
-    note: z.string().nullable(),
+    note: z.nullable(z.string()),
     /** The person ({userId, email}) or API client ({apiClientId, name}) who wrote it. */
     author: AuditActor,
     createdAt: IsoDateTime,
   })
-  .meta({ id: 'PromptVersion' });
+  .register(z.globalRegistry, { id: 'PromptVersion' });
 export type PromptVersion = z.infer<typeof PromptVersion>;
 
 export const PromptListQuery = ListQuery;
@@ -85,7 +87,7 @@ export const PromptListQuery = ListQuery;
 export const AgentPromptRef = z
   .strictObject({
     promptId: PromptId,
-    version: z.union([z.number().int().min(1).max(999999), z.literal('latest')]),
+    version: z.union([z.number().check(z.int(), z.gte(1), z.lte(999999)), z.literal('latest')]),
   })
-  .meta({ id: 'AgentPromptRef' });
+  .register(z.globalRegistry, { id: 'AgentPromptRef' });
 export type AgentPromptRef = z.infer<typeof AgentPromptRef>;

@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { canonicalEmail } from '../../lib/email';
 import { AgentId, DayRangeQuery, Email, IncomingTime, IsoDateTime, ListQuery } from './common';
 import { UserId } from './members';
 import { OrgId } from './orgs';
 import { E164 } from './phone-numbers';
 
-export const TaskId = z.string().regex(/^tsk_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a task id (tsk_…)');
+export const TaskId = z.string().check(z.regex(/^tsk_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a task id (tsk_…)'));
 export const TaskParams = z.strictObject({ orgId: OrgId, taskId: TaskId });
 
 export const taskTypes = ['call', 'email', 'other'] as const;
@@ -31,16 +31,19 @@ function depthOf(value: unknown): number {
 }
 
 /** Any JSON object (finite numbers only) of at most 16 KB as UTF-8 JSON, nesting at most 8 levels. */
-const Metadata = z
-  .record(z.string(), z.json())
-  .refine(
+const Metadata = z.record(z.string(), z.json()).check(
+  z.refine(
     (value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= maxMetadataBytes,
     `must be at most ${maxMetadataBytes} bytes as JSON`,
-  )
-  .refine((value) => depthOf(value) <= maxMetadataDepth, `must nest at most ${maxMetadataDepth} levels deep`);
+  ),
+  z.refine(
+    (value) => depthOf(value) <= maxMetadataDepth,
+    `must nest at most ${maxMetadataDepth} levels deep`,
+  ),
+);
 
 /** An address as sent: its form depends on the task's type, which the body-level rule checks. */
-const Address = z.string().trim().min(1).max(320);
+const Address = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
 
 /**
  * Why `value` is not an address of a task of this type, or undefined when it is one: E.164 for
@@ -65,25 +68,27 @@ const addressFields = ['fromAddress', 'toAddress'] as const;
 
 /** What a client sets when creating a task and may change later; null clears a field. */
 const editableFields = {
-  fromAddress: Address.nullable().optional(),
-  toAddress: Address.nullable().optional(),
-  subject: z.string().trim().max(500).nullable().optional(),
-  content: z.string().max(20_000).nullable().optional(),
-  metadata: Metadata.optional(),
-  scheduledAt: IncomingTime.nullable().optional(),
-  agentId: AgentId.nullable().optional(),
-  assignedTo: UserId.nullable().optional(),
+  fromAddress: z.optional(z.nullable(Address)),
+  toAddress: z.optional(z.nullable(Address)),
+  subject: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(500)))),
+  content: z.optional(z.nullable(z.string().check(z.maxLength(20_000)))),
+  metadata: z.optional(Metadata),
+  scheduledAt: z.optional(z.nullable(IncomingTime)),
+  agentId: z.optional(z.nullable(AgentId)),
+  assignedTo: z.optional(z.nullable(UserId)),
 };
 
 export const CreateTaskBody = z
-  .strictObject({ type: TaskType, priority: TaskPriority.default('medium'), ...editableFields })
-  .superRefine((body, ctx) => {
-    for (const field of addressFields) {
-      const value = body[field];
-      const problem = value ? addressProblem(body.type, value) : undefined;
-      if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
-    }
-  });
+  .strictObject({ type: TaskType, priority: z._default(TaskPriority, 'medium'), ...editableFields })
+  .check(
+    z.superRefine((body, ctx) => {
+      for (const field of addressFields) {
+        const value = body[field];
+        const problem = value ? addressProblem(body.type, value) : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', path: [field], message: problem });
+      }
+    }),
+  );
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 
 /**
@@ -92,8 +97,8 @@ export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
  * startedAt and completedAt are set by transitions only.
  */
 export const UpdateTaskBody = z.strictObject({
-  status: TaskStatus.optional(),
-  priority: TaskPriority.optional(),
+  status: z.optional(TaskStatus),
+  priority: z.optional(TaskPriority),
   ...editableFields,
 });
 export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
@@ -101,12 +106,15 @@ export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
 /** Printable ASCII, as Stripe's and the IETF draft's keys are; a UUID is the usual choice. */
 export const CreateTaskHeaders = z.object({
   'Idempotency-Key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters without spaces')
-    .optional()
-    .describe(
-      'Replaying the same key with the same body within 24 hours returns the first result; another body is a 422.',
-    ),
+    .optional(
+      z
+        .string()
+        .check(z.regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters without spaces')),
+    )
+    .register(z.globalRegistry, {
+      description:
+        'Replaying the same key with the same body within 24 hours returns the first result; another body is a 422.',
+    }),
 });
 
 const listFilters = ['status', 'assignedTo', 'agentId'] as const;
@@ -115,26 +123,30 @@ const listFilters = ['status', 'assignedTo', 'agentId'] as const;
  * One list at a time, each one Query on an index built for it: by status (ordered by scheduledAt,
  * unscheduled ones by creation), by assignee or by agent (newest first), or all (newest first).
  */
-export const TaskListQuery = ListQuery.extend({
-  status: TaskStatus.optional(),
-  assignedTo: UserId.optional(),
-  agentId: AgentId.optional(),
-}).superRefine((query, ctx) => {
-  const given = listFilters.filter((name) => query[name] !== undefined);
-  for (const name of given.slice(1)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [name],
-      message: `give at most one of ${listFilters.join(', ')} (each is a list of its own)`,
-    });
-  }
-});
+export const TaskListQuery = z
+  .extend(ListQuery, {
+    status: z.optional(TaskStatus),
+    assignedTo: z.optional(UserId),
+    agentId: z.optional(AgentId),
+  })
+  .check(
+    z.superRefine((query, ctx) => {
+      const given = listFilters.filter((name) => query[name] !== undefined);
+      for (const name of given.slice(1)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `give at most one of ${listFilters.join(', ')} (each is a list of its own)`,
+        });
+      }
+    }),
+  );
 
 export const TaskSummaryQuery = DayRangeQuery;
 
 export const TaskCreator = z
   .object({ kind: z.enum(creatorKinds), id: z.string() })
-  .meta({ id: 'TaskCreator' });
+  .register(z.globalRegistry, { id: 'TaskCreator' });
 
 export const Task = z
   .object({
@@ -143,29 +155,29 @@ export const Task = z
     type: TaskType,
     status: TaskStatus,
     priority: TaskPriority,
-    fromAddress: z.string().nullable(),
-    toAddress: z.string().nullable(),
-    subject: z.string().nullable(),
-    content: z.string().nullable(),
+    fromAddress: z.nullable(z.string()),
+    toAddress: z.nullable(z.string()),
+    subject: z.nullable(z.string()),
+    content: z.nullable(z.string()),
     metadata: z.record(z.string(), z.unknown()),
-    scheduledAt: IsoDateTime.nullable(),
+    scheduledAt: z.nullable(IsoDateTime),
     /** Set when the task moves to in_progress. */
-    startedAt: IsoDateTime.nullable(),
+    startedAt: z.nullable(IsoDateTime),
     /** Set when the task ends: completed, failed or cancelled. */
-    completedAt: IsoDateTime.nullable(),
-    agentId: z.string().nullable(),
-    assignedTo: z.string().nullable(),
+    completedAt: z.nullable(IsoDateTime),
+    agentId: z.nullable(z.string()),
+    assignedTo: z.nullable(z.string()),
     createdBy: TaskCreator,
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
-    version: z.number().int(),
+    version: z.number().check(z.int()),
   })
-  .meta({ id: 'Task' });
+  .register(z.globalRegistry, { id: 'Task' });
 export type Task = z.infer<typeof Task>;
 
-const StatusCounts = z.object(
-  Object.fromEntries(taskStatuses.map((s) => [s, z.number().int()])),
-) as z.ZodObject<Record<TaskStatus, z.ZodNumber>>;
+export const StatusCounts = z.object(
+  Object.fromEntries(taskStatuses.map((s) => [s, z.number().check(z.int())])),
+) as z.ZodMiniObject<Record<TaskStatus, z.ZodMiniNumber>>;
 
 export const TaskSummary = z
   .object({
@@ -176,7 +188,7 @@ export const TaskSummary = z
     days: z.array(
       z.object({
         date: z.string(),
-        total: z.number().int(),
+        total: z.number().check(z.int()),
         byType: z.object({ call: StatusCounts, email: StatusCounts, other: StatusCounts }),
       }),
     ),
@@ -184,7 +196,9 @@ export const TaskSummary = z
      * Calls (tasks of type call) created in the whole range per agent they are handled by now,
      * by current status; most calls first, agents without any left out.
      */
-    agents: z.array(z.object({ agentId: z.string(), calls: z.number().int(), byStatus: StatusCounts })),
+    agents: z.array(
+      z.object({ agentId: z.string(), calls: z.number().check(z.int()), byStatus: StatusCounts }),
+    ),
   })
-  .meta({ id: 'TaskSummary' });
+  .register(z.globalRegistry, { id: 'TaskSummary' });
 export type TaskSummary = z.infer<typeof TaskSummary>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * A LiveKit webhook as posted: any JSON object here, because its signature (over the raw body) is
@@ -11,4 +11,4 @@ export const LivekitWebhookReply = z
     /** recorded: the event changed a call record; already_recorded: a redelivery; ignored: not an agent's call. */
     outcome: z.enum(['recorded', 'already_recorded', 'ignored']),
   })
-  .meta({ id: 'LivekitWebhookReply' });
+  .register(z.globalRegistry, { id: 'LivekitWebhookReply' });

@@ -1,12 +1,12 @@
 /** Turning an API Gateway v2 event into validated input: JSON body, query, path params, If-Match. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
-import type { AnySchema, RouteSpec } from '../../api/route';
-import { type FieldError, problems } from '../../lib/problem';
+import type * as z from 'zod/mini';
+import type { AnySchema, RawBody, RouteSpec } from '../../api/route';
+import { type FieldError, Problem, problems } from '../../lib/problem';
 
 export const maxBodyBytes = 64 * 1024;
 
-export function zodFieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
+export function zodFieldErrors(error: z.core.$ZodError, prefix?: string): FieldError[] {
   return error.issues.flatMap((issue) => {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -115,8 +115,36 @@ function rawBodyOf(event: APIGatewayProxyEventV2, limit: number): Buffer | undef
   return raw;
 }
 
+/**
+ * A raw body (`rawBody` routes: recorded audio): one of the route's media types, not empty, at most
+ * its maxBodyBytes. API Gateway (and the local gateway) hand binary bodies over base64-encoded.
+ */
+function rawMediaBody(spec: RouteSpec & { rawBody: object }, event: APIGatewayProxyEventV2): RawBody {
+  const { mediaTypes } = spec.rawBody;
+  const sent = event.headers?.['content-type'];
+  const mediaType = sent?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!mediaTypes.includes(mediaType)) {
+    const message = `must be one of ${mediaTypes.join(', ')}; got ${sent ? mediaType : 'none'}`;
+    throw new Problem(415, 'Unsupported Media Type', `Content-Type ${message}.`, [
+      { field: 'Content-Type', message },
+    ]);
+  }
+  const bytes =
+    event.body === undefined || event.body === null
+      ? Buffer.alloc(0)
+      : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  const limit = spec.maxBodyBytes ?? maxBodyBytes;
+  if (bytes.byteLength > limit) {
+    const message = `must be at most ${limit} bytes, got ${bytes.byteLength}`;
+    throw new Problem(413, 'Content Too Large', `The body ${message}.`, [{ field: 'body', message }]);
+  }
+  if (bytes.byteLength === 0) throw problems.invalidField('body', `is empty; send the ${mediaType} bytes`);
+  return { mediaType, bytes };
+}
+
 /** The validated body; a signed one is left to the implementation, which checks its signature first. */
 function bodyOf(spec: RouteSpec, event: APIGatewayProxyEventV2): unknown {
+  if (spec.rawBody) return rawMediaBody(spec as RouteSpec & { rawBody: object }, event);
   const raw = rawBodyOf(event, spec.maxBodyBytes ?? maxBodyBytes);
   if (spec.signedBody) return undefined;
   const body = raw && parseJson(raw);

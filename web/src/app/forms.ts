@@ -5,11 +5,11 @@
 import { type UseFormInput, useForm } from '@mantine/form';
 import { zod4Resolver } from 'mantine-form-zod-resolver';
 import { useState } from 'react';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ApiError, fieldErrors, problemText } from './api';
 
 export function useApiForm<Values extends Record<string, unknown>>(
-  schema: z.ZodType,
+  schema: z.ZodMiniType,
   input: Omit<UseFormInput<Values>, 'validate'>,
 ) {
   const form = useForm<Values>({ mode: 'controlled', ...input, validate: zod4Resolver(schema) });
