@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { TimeZone } from '../../functions/api/schemas/common';
+import { CreateOrgBody } from '../../functions/api/schemas/orgs';
 import { etagFor, parseIfMatch, zodFieldErrors } from '../../functions/http/pipeline/request';
 import { Problem } from '../../functions/lib/problem';
 
@@ -50,6 +51,16 @@ describe('field errors', () => {
     expect(result.success).toBe(false);
     const fields = zodFieldErrors(result.error!).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['a.b', 'a.extra', 'other']));
+  });
+
+  it('say what is wrong in English (zod/mini has no messages of its own)', () => {
+    const result = CreateOrgBody.safeParse({ name: '', unknown: 1 });
+    expect(zodFieldErrors(result.error!)).toEqual(
+      expect.arrayContaining([
+        { field: 'name', message: 'Too small: expected string to have >=1 characters' },
+        { field: 'unknown', message: 'is not a known field' },
+      ]),
+    );
   });
 
   it('name the body when the whole value is wrong', () => {

@@ -1,4 +1,9 @@
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini ships no messages (every issue would read "Invalid input"); classic zod loaded English
+// itself. Every route group's schemas import this module, so the 400s name the problem in English.
+z.config(en());
 
 export const IsoDateTime = z.iso.datetime({ offset: false });
 
