@@ -80,7 +80,7 @@ describeInBrowser('Platform admin and dashboard (Chromium against npm start)', (
       await page.getByRole('heading', { name: 'Suspense Rockets', level: 2 }).waitFor();
       // Viewed from outside: no org navigation beside it, no org chosen in the picker.
       expect(await page.getByRole('navigation', { name: 'Organization' }).count()).toBe(0);
-      expect(await page.locator('input[aria-label="Organization"]').inputValue()).toBe('');
+      await page.getByRole('button', { name: 'Organizations', exact: true }).waitFor();
       await both(page, 'org-detail');
       await page.getByRole('button', { name: 'Suspend organization' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Suspend' }).click();

@@ -3,25 +3,31 @@
  * side navigation for the current organization (a drawer on phones); breadcrumbs over the page.
  */
 import {
+  Alert,
   Anchor,
   AppShell,
   Avatar,
+  Badge,
   Breadcrumbs,
   Burger,
+  Button,
   Group,
   Menu,
+  Modal,
   NavLink,
   ScrollArea,
-  Select,
   Text,
   UnstyledButton,
   VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconBan,
   IconBook,
+  IconBuilding,
   IconCalendar,
   IconChartBar,
+  IconCheck,
   IconChecklist,
   IconChevronDown,
   IconHome,
@@ -32,15 +38,17 @@ import {
   IconMessageChatbot,
   IconMessages,
   IconPhone,
+  IconPlus,
   IconPrompt,
   IconRobot,
+  IconSelector,
   IconSettings,
   IconShieldLock,
   IconUser,
   IconUsers,
 } from '@tabler/icons-react';
 import { type ReactNode, useEffect, useRef } from 'react';
-import { Link, Outlet, useLocation, useMatch, useMatches, useNavigate, useParams } from 'react-router';
+import { Link, Outlet, useLocation, useMatch, useMatches, useParams } from 'react-router';
 import type { Permission } from '../../../functions/api/permissions';
 import { can } from '../../../functions/api/permissions';
 import { getMe } from '../../../functions/api/routes/profile';
@@ -48,50 +56,97 @@ import { getMyMembership, listMyOrgs } from '../../../functions/api/routes/tenan
 import { useRoute } from '../app/queries';
 import { usePhoneScreen } from '../app/screen';
 import { useSession } from '../app/session';
+import { CreateOrgForm } from './CreateOrgForm';
 
 /** What a route shows in the breadcrumbs (react-router `handle`). */
 export interface Crumb {
   crumb: (params: Record<string, string | undefined>) => ReactNode;
 }
 
-const orgSections: { to: string; label: string; icon: ReactNode; permission: Permission }[] = [
-  { to: '', label: 'Overview', icon: <IconHome size={18} />, permission: 'org:read' },
-  { to: 'dashboard', label: 'Dashboard', icon: <IconChartBar size={18} />, permission: 'tasks:read' },
-  { to: 'agents', label: 'Agents', icon: <IconRobot size={18} />, permission: 'agents:read' },
-  { to: 'tasks', label: 'Tasks', icon: <IconChecklist size={18} />, permission: 'tasks:read' },
-  { to: 'prompts', label: 'Prompts', icon: <IconPrompt size={18} />, permission: 'prompts:read' },
-  { to: 'knowledge', label: 'Knowledge', icon: <IconBook size={18} />, permission: 'knowledge:read' },
-  { to: 'chat', label: 'Chat', icon: <IconMessageChatbot size={18} />, permission: 'conversations:read' },
+interface Section {
+  to: string;
+  label: string;
+  icon: ReactNode;
+  permission: Permission;
+}
+
+/** The org's pages, grouped as people look for them: what they build, what they run, who and how. */
+const orgGroups: { label: string | null; sections: Section[] }[] = [
   {
-    to: 'conversations',
-    label: 'Conversations',
-    icon: <IconMessages size={18} />,
-    permission: 'conversations:read',
+    label: null,
+    sections: [{ to: '', label: 'Overview', icon: <IconHome size={18} />, permission: 'org:read' }],
   },
   {
-    to: 'phone-numbers',
-    label: 'Phone numbers',
-    icon: <IconPhone size={18} />,
-    permission: 'phoneNumbers:read',
+    label: 'Build',
+    sections: [
+      { to: 'agents', label: 'Agents', icon: <IconRobot size={18} />, permission: 'agents:read' },
+      { to: 'prompts', label: 'Prompts', icon: <IconPrompt size={18} />, permission: 'prompts:read' },
+      { to: 'knowledge', label: 'Knowledge', icon: <IconBook size={18} />, permission: 'knowledge:read' },
+      {
+        to: 'phone-numbers',
+        label: 'Phone numbers',
+        icon: <IconPhone size={18} />,
+        permission: 'phoneNumbers:read',
+      },
+    ],
   },
-  { to: 'members', label: 'Members', icon: <IconUsers size={18} />, permission: 'members:read' },
-  { to: 'invitations', label: 'Invitations', icon: <IconMail size={18} />, permission: 'invites:read' },
-  { to: 'audit', label: 'Audit log', icon: <IconListDetails size={18} />, permission: 'audit:read' },
-  { to: 'api-clients', label: 'API clients', icon: <IconKey size={18} />, permission: 'apiClients:read' },
-  { to: 'calendar', label: 'Calendar', icon: <IconCalendar size={18} />, permission: 'calendar:readOwn' },
-  { to: 'settings', label: 'Settings', icon: <IconSettings size={18} />, permission: 'org:update' },
+  {
+    label: 'Operate',
+    sections: [
+      {
+        to: 'chat',
+        label: 'Chat',
+        icon: <IconMessageChatbot size={18} />,
+        permission: 'conversations:read',
+      },
+      { to: 'tasks', label: 'Tasks', icon: <IconChecklist size={18} />, permission: 'tasks:read' },
+      {
+        to: 'conversations',
+        label: 'Conversations',
+        icon: <IconMessages size={18} />,
+        permission: 'conversations:read',
+      },
+      { to: 'calendar', label: 'Calendar', icon: <IconCalendar size={18} />, permission: 'calendar:readOwn' },
+      { to: 'dashboard', label: 'Dashboard', icon: <IconChartBar size={18} />, permission: 'tasks:read' },
+    ],
+  },
+  {
+    label: 'Organization',
+    sections: [
+      { to: 'members', label: 'Members', icon: <IconUsers size={18} />, permission: 'members:read' },
+      { to: 'invitations', label: 'Invitations', icon: <IconMail size={18} />, permission: 'invites:read' },
+      { to: 'api-clients', label: 'API clients', icon: <IconKey size={18} />, permission: 'apiClients:read' },
+      { to: 'audit', label: 'Audit log', icon: <IconListDetails size={18} />, permission: 'audit:read' },
+      { to: 'settings', label: 'Settings', icon: <IconSettings size={18} />, permission: 'org:update' },
+    ],
+  },
 ];
 
-function OrgSwitcher({ orgId }: { orgId: string | undefined }) {
-  const navigate = useNavigate();
-  const orgs = useRoute(listMyOrgs, { query: { limit: 100 } });
-  const data = (orgs.data?.data.items ?? []).map((o) => ({
-    value: o.org.id,
-    label: o.org.displayName ?? o.org.name,
-  }));
+type MyOrgs = ReturnType<typeof useMyOrgs>;
+
+function useMyOrgs() {
+  return useRoute(listMyOrgs, { query: { limit: 100 } });
+}
+
+/**
+ * The organization switcher, as Clerk's: the current organization on the button; the caller's
+ * organizations, "Manage" (the current one's settings, or its members for those who may not change
+ * settings) and "Create organization" in its menu.
+ */
+function OrgSwitcher({
+  orgId,
+  orgs,
+  onCreate,
+}: {
+  orgId: string | undefined;
+  orgs: MyOrgs;
+  onCreate(): void;
+}) {
+  const items = orgs.data?.data.items ?? [];
+  const current = items.find((o) => o.org.id === orgId);
   // An org joined since the list was loaded (an invite accepted elsewhere, a membership added
-  // through the API) is not in it yet: reload the list once for it, or the picker shows no org.
-  const missing = !!orgId && orgs.isSuccess && !data.some((o) => o.value === orgId);
+  // through the API) is not in it yet: reload the list once for it, or the switcher names no org.
+  const missing = !!orgId && orgs.isSuccess && !current;
   const reloadedFor = useRef<string | undefined>(undefined);
   const { refetch } = orgs;
   useEffect(() => {
@@ -99,18 +154,67 @@ function OrgSwitcher({ orgId }: { orgId: string | undefined }) {
     reloadedFor.current = orgId;
     refetch();
   }, [missing, orgId, refetch]);
+  const nameOf = (o: (typeof items)[number]) => o.org.displayName ?? o.org.name;
+  const manage = current && (can(current.role, 'org:update') ? 'settings' : 'members');
   return (
-    <Select
-      aria-label="Organization"
-      placeholder="Choose an organization"
-      data={data}
-      value={orgId ?? null}
-      onChange={(value) => navigate(value ? `/orgs/${value}` : '/')}
-      searchable
-      allowDeselect={false}
-      w={{ base: 150, sm: 240 }}
-      size="sm"
-    />
+    <Menu position="bottom-start" withinPortal width={260}>
+      <Menu.Target>
+        <Button
+          variant="default"
+          size="sm"
+          rightSection={<IconSelector size={16} aria-hidden />}
+          maw={{ base: 170, sm: 260 }}
+          aria-label={
+            current ? `Organization: ${nameOf(current)}. Switch, manage or create` : 'Organizations'
+          }
+          styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis' } }}
+        >
+          {current ? nameOf(current) : 'Organizations'}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Your organizations</Menu.Label>
+        <ScrollArea.Autosize mah={280}>
+          {items.map((o) => (
+            <Menu.Item
+              key={o.org.id}
+              component={Link}
+              to={`/orgs/${o.org.id}`}
+              leftSection={
+                o.org.id === orgId ? (
+                  <IconCheck size={16} aria-hidden />
+                ) : (
+                  <IconBuilding size={16} aria-hidden />
+                )
+              }
+              rightSection={
+                o.org.status === 'suspended' ? (
+                  <Badge size="xs" color="red.9">
+                    Suspended
+                  </Badge>
+                ) : undefined
+              }
+              aria-current={o.org.id === orgId ? 'true' : undefined}
+            >
+              {nameOf(o)}
+            </Menu.Item>
+          ))}
+        </ScrollArea.Autosize>
+        <Menu.Divider />
+        {current && manage && (
+          <Menu.Item
+            component={Link}
+            to={`/orgs/${current.org.id}/${manage}`}
+            leftSection={<IconSettings size={16} />}
+          >
+            Manage
+          </Menu.Item>
+        )}
+        <Menu.Item onClick={onCreate} leftSection={<IconPlus size={16} />}>
+          Create organization
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
   );
 }
 
@@ -163,24 +267,45 @@ function OrgNavigation({ orgId, onNavigate }: { orgId: string; onNavigate(): voi
   const base = `/orgs/${orgId}`;
   return (
     <nav aria-label="Organization">
-      {orgSections
-        .filter((s) => role && can(role, s.permission))
-        .map((s) => {
+      {orgGroups.map((group) => {
+        const shown = group.sections.filter((s) => role && can(role, s.permission));
+        if (shown.length === 0) return null;
+        const links = shown.map((s) => {
           const to = s.to ? `${base}/${s.to}` : base;
           return (
-            <NavLink
-              key={s.label}
-              component={Link}
-              to={to}
-              label={s.label}
-              leftSection={s.icon}
-              active={pathname === to}
-              // Filled keeps white on the primary colour (AA) even under the pointer; light fell to 4.1:1.
-              variant="filled"
-              onClick={onNavigate}
-            />
+            <li key={s.label}>
+              <NavLink
+                component={Link}
+                to={to}
+                label={s.label}
+                leftSection={s.icon}
+                active={pathname === to}
+                // Filled keeps white on the primary colour (AA) even under the pointer; light fell to 4.1:1.
+                variant="filled"
+                onClick={onNavigate}
+              />
+            </li>
           );
-        })}
+        });
+        const list = { padding: 0, margin: 0, listStyle: 'none' } as const;
+        if (!group.label)
+          return (
+            <ul key="top" style={list}>
+              {links}
+            </ul>
+          );
+        const id = `nav-group-${group.label.toLowerCase()}`;
+        return (
+          <div key={group.label} style={{ marginTop: 12 }}>
+            <Text id={id} size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" pb={4}>
+              {group.label}
+            </Text>
+            <ul aria-labelledby={id} style={list}>
+              {links}
+            </ul>
+          </div>
+        );
+      })}
     </nav>
   );
 }
@@ -211,28 +336,51 @@ function Crumbs() {
   );
 }
 
+/** Shown instead of a suspended organization's pages: what happened, and nothing to retry. */
+function Suspended({ name }: { name: string }) {
+  return (
+    <Alert color="red" variant="light" icon={<IconBan size={18} />} title={`${name} is suspended`} maw={720}>
+      This organization is suspended by the platform operator; its data is kept, but nobody can use it until
+      it is reactivated. Contact support to reactivate it, or{' '}
+      <Anchor component={Link} to="/" underline="always" c="inherit" fw={600}>
+        go to your other organizations
+      </Anchor>
+      .
+    </Alert>
+  );
+}
+
 export function AppLayout() {
   // The org being worked in: only under /orgs/ (the platform admin's /admin/orgs/:orgId views an
-  // org from outside; it gets no org navigation and no org in the picker).
+  // org from outside; it gets no org navigation and no org in the switcher).
   const orgId = useMatch('/orgs/:orgId/*')?.params.orgId;
   const [opened, { toggle, close }] = useDisclosure();
+  const [creating, creation] = useDisclosure();
   const phone = usePhoneScreen();
+  const orgs = useMyOrgs();
+  const current = orgs.data?.data.items.find((o) => o.org.id === orgId);
+  const suspended = current?.org.status === 'suspended';
+  const main = useRef<HTMLElement>(null);
   return (
     <AppShell
       header={{ height: 60 }}
       navbar={orgId ? { width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } } : undefined}
       padding={phone ? 'sm' : 'md'}
     >
+      {/* A button, not a link to #main-content: the hash holds the route. */}
+      <button type="button" className="skip-link" onClick={() => main.current?.focus()}>
+        Skip to main content
+      </button>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
-          <Group gap="xs" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
             {orgId && (
               <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Navigation" />
             )}
             <Anchor component={Link} to="/" fw={700} c="inherit" underline="never" visibleFrom="xs">
               Agent Control Plane
             </Anchor>
-            <OrgSwitcher orgId={orgId} />
+            <OrgSwitcher orgId={orgId} orgs={orgs} onCreate={creation.open} />
           </Group>
           <UserMenu />
         </Group>
@@ -244,10 +392,18 @@ export function AppLayout() {
           </ScrollArea>
         </AppShell.Navbar>
       )}
-      <AppShell.Main>
+      <AppShell.Main id="main-content" ref={main} tabIndex={-1} style={{ outline: 'none' }}>
         <Crumbs />
-        <Outlet />
+        {suspended && current ? <Suspended name={current.org.displayName ?? current.org.name} /> : <Outlet />}
       </AppShell.Main>
+      <Modal
+        opened={creating}
+        onClose={creation.close}
+        title="Create organization"
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
+        <CreateOrgForm onCreated={creation.close} autoFocus />
+      </Modal>
     </AppShell>
   );
 }

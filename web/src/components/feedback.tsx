@@ -3,7 +3,7 @@ import { Alert, Button, EmptyState, Skeleton, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconCheck } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { problemText } from '../app/api';
+import { ApiError, problemText } from '../app/api';
 
 export function ProblemAlert({ error, title = 'That did not work' }: { error: unknown; title?: string }) {
   if (!error) return null;
@@ -43,6 +43,16 @@ export function Empty({
   );
 }
 
+/**
+ * Whether asking again can change the answer: not for a refusal (a suspended organization, a
+ * missing page, a role that may not), only for failures, timeouts and rate limits.
+ */
+function retryable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  const { status } = error.problem;
+  return status >= 500 || status === 408 || status === 429;
+}
+
 /** Shows a query's loading and error states, or its content once there is data. */
 export function Loaded<T>({
   query,
@@ -57,9 +67,11 @@ export function Loaded<T>({
     return (
       <Stack gap="sm">
         <ProblemAlert error={query.error} title="Could not load this" />
-        <Button variant="light" w="fit-content" onClick={() => query.refetch()}>
-          Try again
-        </Button>
+        {retryable(query.error) && (
+          <Button variant="light" w="fit-content" onClick={() => query.refetch()}>
+            Try again
+          </Button>
+        )}
       </Stack>
     );
   }

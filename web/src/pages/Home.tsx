@@ -1,44 +1,28 @@
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconBuilding, IconMail } from '@tabler/icons-react';
+import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconBan, IconBuilding, IconMail } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
 import {
   acceptMyInvite,
-  createOrg,
   declineMyInvite,
   listMyInvites,
   listMyOrgs,
 } from '../../../functions/api/routes/tenancy';
-import { CreateOrgBody } from '../../../functions/api/schemas/orgs';
-import { useApiForm } from '../app/forms';
 import { useChange, useRoute } from '../app/queries';
 import { useFormat } from '../app/time';
+import { CreateOrgForm } from '../components/CreateOrgForm';
 import { confirmDestructive } from '../components/confirm';
 import { announceDone, Empty, Loaded, ProblemAlert } from '../components/feedback';
 
 function CreateOrganization() {
-  const navigate = useNavigate();
-  const create = useChange(createOrg);
-  const { form, problem, run } = useApiForm<{ name: string }>(CreateOrgBody, { initialValues: { name: '' } });
   return (
     <Card withBorder>
-      <form
-        aria-label="Create organization"
-        onSubmit={run(async (values) => {
-          const { data } = await create.mutateAsync({ body: values });
-          navigate(`/orgs/${data.id}`);
-        })}
-      >
-        <Stack>
+      <CreateOrgForm
+        heading={
           <Title order={2} size="h4">
             Create an organization
           </Title>
-          <TextInput label="Organization name" name="orgName" {...form.getInputProps('name')} />
-          <ProblemAlert error={problem} />
-          <Button type="submit" loading={create.isPending} w="fit-content">
-            Create
-          </Button>
-        </Stack>
-      </form>
+        }
+      />
     </Card>
   );
 }
@@ -135,7 +119,17 @@ export function Home() {
                     <Badge variant="outline" color="gray">
                       {org.plan}
                     </Badge>
+                    {org.status === 'suspended' && (
+                      <Badge color="red.9" leftSection={<IconBan size={12} aria-hidden />}>
+                        Suspended
+                      </Badge>
+                    )}
                   </Group>
+                  {org.status === 'suspended' && (
+                    <Text size="sm" c="dimmed" mt="xs">
+                      Suspended by the platform operator; its data is kept. Contact support to reactivate it.
+                    </Text>
+                  )}
                 </Card>
               ))}
             </SimpleGrid>

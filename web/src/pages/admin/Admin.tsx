@@ -19,7 +19,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconBuilding, IconSearch, IconShieldLock, IconUserSearch } from '@tabler/icons-react';
+import { IconBuilding, IconLock, IconSearch, IconShieldLock, IconUserSearch } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { Link, NavLink, Outlet, useParams } from 'react-router';
 import { canPlatform, type PlatformRole } from '../../../../functions/api/permissions';
@@ -59,8 +59,32 @@ const sections = [
   { to: '/admin/audit', label: 'Audit' },
 ];
 
+/** For everyone who is not a platform admin: what this area is, and the way back (never its shell). */
+function NotAllowed() {
+  return (
+    <Stack maw={720} gap="md">
+      <Title order={1} size="h2">
+        Not allowed
+      </Title>
+      <Empty
+        icon={<IconLock size={28} />}
+        title="Only platform admins can open this area"
+        description="The platform admin area is for the people who run this service. If you need something here, ask one of them."
+        action={
+          <Button component={Link} to="/" variant="light">
+            Go to your organizations
+          </Button>
+        }
+      />
+    </Stack>
+  );
+}
+
 export function AdminLayout() {
-  const role = usePlatformRole();
+  const me = useRoute(getMe);
+  const role = me.data?.data.platformRole;
+  if (me.isSuccess && !role) return <NotAllowed />;
+  if (!me.isSuccess) return <Loaded query={{ ...me, data: undefined }}>{() => null}</Loaded>;
   return (
     <Stack maw={1100} gap="lg">
       <Group justify="space-between" wrap="wrap">
