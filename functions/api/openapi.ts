@@ -111,14 +111,23 @@ function operation(spec: RouteSpec, components: Json) {
       ...parameters(spec.query, 'query', components),
       ...parameters(spec.headers, 'header', components),
     ],
-    ...(spec.body
+    ...(spec.rawBody
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: convert(spec.body, 'input', components) } },
+            content: Object.fromEntries(
+              spec.rawBody.mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+            ),
           },
         }
-      : {}),
+      : spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: convert(spec.body, 'input', components) } },
+            },
+          }
+        : {}),
     responses: { [String(spec.successStatus)]: success, ...errorResponses(spec) },
   };
 }

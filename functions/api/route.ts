@@ -42,6 +42,8 @@ export const routeErrors = {
   410: 'Gone: the invite or link was used, revoked or expired',
   412: 'If-Match names a version that is no longer current',
   422: 'A rule refuses the otherwise valid request',
+  413: 'The body is larger than the route takes (detail names the limit)',
+  415: 'The body’s Content-Type is not one the route takes (detail lists them)',
   429: 'Too many requests; Retry-After says when to try again',
   502: 'An upstream provider (Google) refused or failed; nothing was changed',
   503: 'A service this route needs is not configured for this deployment (detail says which), or a dependency is unavailable',
@@ -69,6 +71,12 @@ export interface RouteSpec {
    */
   signedBody?: true;
   /**
+   * The body is raw bytes of one of these media types (a recorded utterance), not JSON: the
+   * implementation gets `{ mediaType, bytes }`. Another Content-Type is refused with 415, an empty
+   * body with 400 and one over `maxBodyBytes` with 413, each naming what it takes.
+   */
+  rawBody?: { mediaTypes: readonly string[] };
+  /**
    * Request headers the route reads (an object schema keyed by the header's canonical name, such
    * as `Idempotency-Key`); looked up case-insensitively, listed in the OpenAPI document.
    */
@@ -94,7 +102,14 @@ type InferOr<S, Fallback> = S extends AnySchema ? z.infer<S> : Fallback;
 
 export type ParamsOf<R extends RouteSpec> = InferOr<R['params'], Record<string, never>>;
 export type QueryOf<R extends RouteSpec> = InferOr<R['query'], Record<string, never>>;
-export type BodyOf<R extends RouteSpec> = InferOr<R['body'], undefined>;
+/** A raw body (`rawBody` routes): its media type, without parameters, and its bytes. */
+export interface RawBody {
+  mediaType: string;
+  bytes: Uint8Array;
+}
+export type BodyOf<R extends RouteSpec> = R extends { rawBody: object }
+  ? RawBody
+  : InferOr<R['body'], undefined>;
 export type HeadersOf<R extends RouteSpec> = InferOr<R['headers'], Record<string, never>>;
 /** What a client sends: defaults not yet applied. */
 export type BodyInputOf<R extends RouteSpec> = R['body'] extends AnySchema ? z.input<R['body']> : undefined;
