@@ -15,7 +15,7 @@ export const AuditItem = z.object({
   at: z.string(),
   actor: AuditActor,
   action: z.string(),
-  target: z.object({ type: z.string(), id: z.string() }),
+  target: z.object({ type: z.string(), id: z.string(), name: z.optional(z.string()) }),
   requestId: z.string(),
   before: z.nullable(z.record(z.string(), z.unknown())),
   after: z.nullable(z.record(z.string(), z.unknown())),

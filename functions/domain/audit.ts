@@ -21,10 +21,43 @@ export function summarize(before: Fields | null, after: Fields | null) {
   return { before: pick(before), after: pick(after) };
 }
 
+/**
+ * What an entry was done to. `name` is what people called it when the entry was written (an
+ * agent's name, a member's email, a number): the log reads the same after it is renamed or deleted.
+ */
+export interface AuditTarget {
+  type: string;
+  id: string;
+  name?: string;
+}
+
+/** The fields a record is known by, most specific first (an org's display name before its name). */
+const nameFields = ['displayName', 'name', 'title', 'subject', 'email', 'e164'] as const;
+
+/** The name of the record `fields` describes, if it carries one. */
+export function nameOf(fields: Fields | null | undefined): string | undefined {
+  for (const field of nameFields) {
+    const value = fields?.[field];
+    if (typeof value === 'string' && value.trim()) return value.trim().slice(0, 200);
+  }
+  return undefined;
+}
+
+/**
+ * The target as the entry keeps it: named by the handler, else by the record after the change (a
+ * rename's new name), else before it (a deletion's last name); unnamed when neither says.
+ */
+export function namedTarget(target: AuditTarget, before?: Fields | null, after?: Fields | null): AuditTarget {
+  const name = target.name ?? nameOf(after) ?? nameOf(before);
+  return name === undefined
+    ? { type: target.type, id: target.id }
+    : { type: target.type, id: target.id, name };
+}
+
 /** What changed: the part of an audit entry a handler knows; the request supplies who, where and when. */
 export interface AuditChange {
   action: string;
-  target: { type: string; id: string };
+  target: AuditTarget;
   before?: Fields | null;
   after?: Fields | null;
 }
@@ -43,7 +76,7 @@ export function auditEntry(input: AuditInput): AuditEntry {
     at: input.now.toISOString(),
     actor: input.actor,
     action: input.action,
-    target: input.target,
+    target: namedTarget(input.target, input.before, input.after),
     requestId: input.requestId,
     ...summarize(input.before ?? null, input.after ?? null),
   };

@@ -74,7 +74,11 @@ function recordRead(
   ]);
 }
 
-const orgTarget = (orgId: string) => ({ type: 'org', id: orgId });
+const orgTarget = (orgId: string, org?: { name: string; displayName?: string | null }) => ({
+  type: 'org',
+  id: orgId,
+  ...(org ? { name: org.displayName ?? org.name } : {}),
+});
 const readBy = (request: AdminRequest) => ({ platformRole: request.platformRole });
 
 /**
@@ -118,6 +122,7 @@ export const handler = httpHandler([
       query.cursor,
     );
     const ids = page.items.map((org) => org.id);
+    const byId = new Map(page.items.map((org) => [org.id, org]));
     await recordRead(
       request as AdminRequest,
       {
@@ -128,7 +133,7 @@ export const handler = httpHandler([
       ids,
       (orgId) => ({
         action: 'org.found_by_platform',
-        target: orgTarget(orgId),
+        target: orgTarget(orgId, byId.get(orgId)),
         after: readBy(request as AdminRequest),
       }),
     );
@@ -147,7 +152,7 @@ export const handler = httpHandler([
       readTaskCounters(orgId, first, last),
     ]);
     found(org);
-    const read = { action: 'org.read_by_platform', target: orgTarget(orgId) };
+    const read = { action: 'org.read_by_platform', target: orgTarget(orgId, org) };
     await recordRead(request as AdminRequest, read, [orgId], () => ({
       ...read,
       after: readBy(request as AdminRequest),

@@ -41,7 +41,7 @@ import { logger } from '../lib/logger';
 import { type HandlerRequest, httpHandler, implement } from './pipeline/handler';
 import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 
-const agentTarget = (agent: AgentState) => ({ type: 'agent', id: agent.id });
+const agentTarget = (agent: AgentState) => ({ type: 'agent', id: agent.id, name: agent.name });
 
 /**
  * Saves a change to an agent with its audit entry. Changed keys go to the agent's secret first; if
@@ -75,7 +75,7 @@ async function saveChange(
     await agents.saveAgent(
       updated,
       current.version,
-      audit({ action, target: agentTarget(current), before: agentView(current), after: agentView(updated) }),
+      audit({ action, target: agentTarget(updated), before: agentView(current), after: agentView(updated) }),
       lost,
       current.prompt,
     );
