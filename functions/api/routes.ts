@@ -16,6 +16,7 @@ import * as profile from './routes/profile';
 import * as prompts from './routes/prompts';
 import * as tasks from './routes/tasks';
 import * as tenancy from './routes/tenancy';
+import * as voice from './routes/voice';
 import * as webhooks from './routes/webhooks';
 
 export const routes: readonly RouteSpec[] = [
@@ -28,6 +29,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(prompts),
   ...Object.values(knowledge),
   ...Object.values(conversations),
+  ...Object.values(voice),
   ...Object.values(apiClients),
   ...Object.values(tasks),
   ...Object.values(admin),

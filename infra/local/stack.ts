@@ -21,6 +21,13 @@ import { type LivekitStandin, livekitControlService, startLivekitStandin } from 
 import { type LlmStandin, llmControlService, startLlmStandin } from './llm-standin';
 import { listenLocal } from './ports';
 import { type LocalScheduler, loadJobHandlers, startLocalScheduler } from './scheduler';
+import {
+  missingSpeechEngines,
+  type SpeechStandin,
+  speechControlService,
+  speechPackages,
+  startSpeechStandin,
+} from './speech-standin';
 import { matchesFilters, startTableStream, type TableStream } from './table-stream';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -55,6 +62,12 @@ export interface LocalStack {
    * answering from the passages they are sent (README "Conversations"); faults at /dev/llm/faults.
    */
   llm: LlmStandin | undefined;
+  /**
+   * Present unless DEEPGRAM_URL or OPENAI_SPEECH_URL is configured: Deepgram's /v1/listen and
+   * OpenAI's /v1/audio/speech answered by PocketSphinx and Festival (README "Voice turns"); faults
+   * at /dev/speech/faults.
+   */
+  speech: SpeechStandin | undefined;
   /** Cognito's token endpoint and app-client API for machine callers, under /dev (README "Machine callers"). */
   cognito: DevCognito;
   /** AppSync Events, locally: the channels the admin site subscribes to, fed from the table's stream. */
@@ -149,6 +162,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const llm = process.env.BEDROCK_ENDPOINT ? undefined : await startLlmStandin();
   if (llm) process.env.BEDROCK_ENDPOINT = llm.url;
+  const speech =
+    process.env.DEEPGRAM_URL || process.env.OPENAI_SPEECH_URL ? undefined : await startSpeechStandin();
+  if (speech) {
+    Object.assign(process.env, { DEEPGRAM_URL: speech.url, OPENAI_SPEECH_URL: speech.url });
+    const missing = missingSpeechEngines();
+    if (missing.length > 0) {
+      console.warn(
+        `Voice turns need ${missing.join(', ')} for the local speech stand-in: apt-get install ${speechPackages.join(' ')}`,
+      );
+    }
+  }
   const cognito = createDevCognito(devIdentity, { basePath: '/dev', resourceServer: 'agent-control-plane' });
   Object.assign(process.env, {
     COGNITO_ENDPOINT: `${url}${cognito.apiPath}`,
@@ -195,6 +219,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(google ? [google.service] : []),
       ...(livekit ? [livekitControlService(livekit)] : []),
       ...(llm ? [llmControlService(llm)] : []),
+      ...(speech ? [speechControlService(speech)] : []),
     ],
     webRoot: join(root, 'web', 'dist'),
     runtimeConfig: {
@@ -214,6 +239,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     google,
     livekit,
     llm,
+    speech,
     scheduler,
     cognito,
     events,
@@ -222,6 +248,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       scheduler.stop();
       await livekit?.stop();
       await llm?.stop();
+      await speech?.stop();
       await tableStream.stop();
       events.close();
       server.closeAllConnections();

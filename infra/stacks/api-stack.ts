@@ -55,6 +55,7 @@ export const isWebhook = (route: RouteSpec) => route.path.startsWith('/webhooks/
 export const filesBeside: Record<string, AppFunctionProps['files']> = {
   knowledge: [thesaurusFile],
   conversations: [thesaurusFile],
+  voice: [thesaurusFile],
 };
 
 /** `oauth-callback` -> `OauthCallback`: the construct id of a handler module's function. */

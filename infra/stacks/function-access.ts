@@ -167,6 +167,16 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     invokeModels: true,
     publishLiveEvents: true,
   },
+  // Voice turns: reads the agent and its keys (speech providers' and an openai-compatible LLM's),
+  // then the same turn as a message (recent messages, org, knowledge, prompt; the question and the
+  // reply each in one transaction) and streams a person's reply to its live channel. Deepgram and
+  // OpenAI are called over HTTPS with the agent's keys, which need no IAM.
+  voice: {
+    table: [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    agentKeySecrets: ['get'],
+    invokeModels: true,
+    publishLiveEvents: true,
+  },
   // Tasks: the task, its quarter-hour counter, checks on the agent and assignee it names, the
   // idempotency key and the audit entry in one transaction; lists page with signed cursors (one
   // Query on the org partition or an index), the summary Queries the counters.

@@ -211,6 +211,12 @@ export const exceptions: Record<string, Budget> = {
     reason:
       "reads the agent (two Gets when shared in), the recent messages (one Query) and the org (its plan's token budget) in parallel; then the knowledge version (two for a shared-in agent: its owner's and the org's; and, only when one moved since this container built the index, queries that knowledge partition, one page per MB) and the prompt version, which size the message's token reservation; stores the question with the rate bucket and the reservation (one transaction) before calling the model; stores the reply with the token counters, settling the reservation (a second transaction)",
   },
+  sendVoiceTurn: {
+    reads: Number.POSITIVE_INFINITY,
+    writes: 2,
+    reason:
+      'reads the agent first (its speech settings decide whether the utterance is sent at all), then what sendMessage reads (the recent messages and the org in parallel, the knowledge version and the prompt version); stores the question with the rate bucket and the reservation (one transaction) and the reply with the token counters (a second); nothing is stored when nothing was heard',
+  },
   searchOrgsAsAdmin: {
     reads: 3,
     writes: 1,

@@ -19,7 +19,15 @@ describe('GET /openapi.json', () => {
       expect(op, `${route.method} ${route.path}`).toBeDefined();
       expect(op.operationId).toBe(route.operationId);
       expect(op.security).toEqual(route.auth.kind === 'public' ? [] : [{ bearer: [] }]);
-      expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
+      expect(Boolean(op.requestBody)).toBe(Boolean(route.body || route.rawBody));
+      // A raw body (recorded audio) is listed by its media types, as bytes.
+      if (route.rawBody) {
+        expect(Object.keys(op.requestBody.content)).toEqual(route.rawBody.mediaTypes);
+        expect(op.requestBody.content[route.rawBody.mediaTypes[0]!].schema).toEqual({
+          type: 'string',
+          format: 'binary',
+        });
+      }
       const success = op.responses[String(route.successStatus)];
       expect(Boolean(success?.content?.['application/json']?.schema)).toBe(Boolean(route.response));
       const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);

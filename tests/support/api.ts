@@ -25,7 +25,8 @@ export interface CallOptions {
   /** Signs a dev token for this email (the same email is always the same user). */
   as?: string;
   body?: unknown;
-  rawBody?: string;
+  /** Sent as is (bytes for a raw-body route such as a voice turn, with its content-type header). */
+  rawBody?: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -47,7 +48,7 @@ export async function call<T = any>(method: string, pathAndQuery: string, option
       path: url.pathname,
       headers,
       query: url.searchParams,
-      body: raw ? Buffer.from(raw) : undefined,
+      body: raw?.length ? Buffer.from(raw) : undefined,
     },
     matched.spec,
     matched.pathParameters,
