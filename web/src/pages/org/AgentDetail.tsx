@@ -1,30 +1,44 @@
 /**
- * One agent: its details and chatbot endpoint, its speech configuration (text-to-speech and
- * speech-to-text from the providers' allow-list), its write-only keys (shown only as "Set • …last4",
- * replaced or cleared, never displayed), the phone numbers it answers, the orgs it is shared into,
- * and deletion. Changes are sent
- * with If-Match; a change someone made meanwhile is never overwritten. An agent shared in from
- * another organization is shown read-only.
+ * One agent, in tabs (the tab is in the URL: `?tab=voice` opens on it and the back button goes
+ * back through them). Everything an admin may change (details, model and prompt with the prompt's
+ * text, voice, transcriber, keys) is one draft: one Save sends only what changed, with If-Match,
+ * as at most three requests (the prompt's next version, the agent's PATCH, its speech PUT), and
+ * leaving with unsaved changes asks first. Write-only keys show only as "Set • …last4" and are
+ * cleared at once (confirmed). The phone numbers it answers, its test call, the orgs it is shared
+ * into and deletion have their own tabs. An agent shared in from another organization, or seen by
+ * a member who may not change it, is shown read-only.
  */
 import {
   Alert,
   Anchor,
+  Box,
   Button,
   Card,
-  Divider,
   Group,
+  Modal,
   NativeSelect,
   Select,
   SimpleGrid,
   Slider,
   Stack,
+  Tabs,
   Text,
+  Textarea,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
-import { IconInfoCircle, IconPhoneCall, IconShare, IconTrash } from '@tabler/icons-react';
+import { type UseFormReturnType, useForm } from '@mantine/form';
+import {
+  IconAlertCircle,
+  IconDeviceFloppy,
+  IconInfoCircle,
+  IconPhoneCall,
+  IconShare,
+  IconTrash,
+} from '@tabler/icons-react';
 import { useEffect, useId, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
 import { createAgentSession } from '../../../../functions/api/routes/agent-sessions';
 import {
@@ -38,31 +52,42 @@ import {
   updateAgent,
 } from '../../../../functions/api/routes/agents';
 import { listPhoneNumbers } from '../../../../functions/api/routes/phone-numbers';
+import { updatePrompt } from '../../../../functions/api/routes/prompts';
 import { listMyOrgs } from '../../../../functions/api/routes/tenancy';
-import { type Agent, AgentConfigBody, UpdateAgentBody } from '../../../../functions/api/schemas/agents';
-import { ApiError, type Result } from '../../app/api';
-import { useApiForm } from '../../app/forms';
+import { type Agent, agentStatuses, agentTypes } from '../../../../functions/api/schemas/agents';
+import { ApiError, fieldErrors, problemText, type Result } from '../../app/api';
 import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
-import {
-  DangerCard,
-  isStale,
-  OrgResource,
-  SaveBar,
-  useEditBase,
-  useSaveOverBase,
-} from '../../components/editing';
+import { DangerCard, isStale, OrgResource, StaleAlert, useEditBase } from '../../components/editing';
 import { announceDone, announceFailure, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
-import { FormCard, SectionCard } from '../../components/forms';
-import { ModelForm, ReadOnlyModel } from './AgentModel';
-import { AgentFields, Field, KeyField, keyText, SharedBadge, StatusBadge, typeLabels } from './agent-parts';
-
-type Providers = Result<{
-  tts: { id: string; label: string; models: string[]; voices: string[] }[];
-  stt: { id: string; label: string; models: string[] }[];
-}>['data'];
+import { SectionCard } from '../../components/forms';
+import { LanguageSelect, languageName } from '../../components/LanguageSelect';
+import { VoicePicker } from '../../components/VoicePicker';
+import { ModelFields, ReadOnlyModel, usePromptSource } from './AgentModel';
+import {
+  type Changes,
+  changesOf,
+  type Draft,
+  draftErrors,
+  draftOf,
+  type Providers,
+  promptField,
+  type Tab,
+  tabOf,
+  tabs,
+} from './agent-draft';
+import {
+  Field,
+  KeyField,
+  keyText,
+  nullableText,
+  SharedBadge,
+  StatusBadge,
+  statusLabels,
+  typeLabels,
+} from './agent-parts';
 
 /** The agent's name in the breadcrumbs, from the cache the page fills. */
 export function AgentName({ orgId, agentId }: { orgId: string; agentId: string }) {
@@ -76,293 +101,220 @@ export const handle = {
   ),
 };
 
-interface DetailValues extends Record<string, unknown> {
-  name: string;
-  type: Agent['type'];
-  status: Agent['status'];
-  description: string | null;
-  initialMessage: string | null;
-  chatbotEndpoint: string | null;
-  chatbotKey?: string;
-}
+type KeySlot = 'chatbotKey' | 'llm.apiKey' | 'ttsConfig.apiKey' | 'sttConfig.apiKey';
 
-const detailNames = ['name', 'type', 'status', 'description', 'initialMessage', 'chatbotEndpoint'] as const;
-
-function detailsOf(agent: Agent): DetailValues {
-  // chatbotKey is named (though empty), so the API's message about it lands beside the key.
-  return {
-    ...Object.fromEntries(detailNames.map((n) => [n, agent[n]])),
-    chatbotKey: undefined,
-  } as DetailValues;
-}
-
-interface Shared {
-  orgId: string;
-  base: Result<Agent>;
-  adopt(result: Result<Agent>): void;
-  reload(): void;
-}
-
-function DetailsForm({ orgId, base, adopt, reload }: Shared) {
-  const agent = base.data;
-  const update = useChange(updateAgent, { orgId });
-  const { form, problem, run } = useApiForm<DetailValues>(UpdateAgentBody, {
-    initialValues: detailsOf(agent),
-  });
-  const { stale, setStale, save } = useSaveOverBase(form, adopt, detailsOf);
-  const values = form.getValues();
-  const clearKey = () =>
-    update.mutate(
-      { params: { orgId, agentId: agent.id }, body: { chatbotKey: null }, etag: base.etag },
-      {
-        onSuccess: (result) => {
-          adopt(result);
-          announceDone('Chatbot key cleared.');
-        },
-        onError: (error) => (isStale(error) ? setStale(true) : announceFailure('Key not cleared', error)),
-      },
-    );
+function OverviewFields({ form }: { form: UseFormReturnType<Draft> }) {
   return (
-    <FormCard
-      label="Agent details"
-      title="Details"
-      onSubmit={run(async (submitted) => {
-        setStale(false);
-        const before = detailsOf(agent);
-        const body: UpdateAgentBody = Object.fromEntries(
-          detailNames.filter((n) => submitted[n] !== before[n]).map((n) => [n, submitted[n]]),
-        );
-        if (submitted.chatbotKey !== undefined) body.chatbotKey = submitted.chatbotKey;
-        if (Object.keys(body).length === 0) {
-          announceDone('Nothing to save: the agent is unchanged.');
-          return;
-        }
-        await save(
-          () =>
-            update.mutateAsync({
-              params: { orgId, agentId: agent.id },
-              body,
-              etag: base.etag,
-            }),
-          'Agent saved.',
-        );
-      })}
-    >
-      <AgentFields form={form} />
-      <KeyField
-        label="Chatbot key"
-        state={agent.chatbotKey}
-        value={values.chatbotKey}
-        onChange={(v) => form.setFieldValue('chatbotKey', v)}
-        onClear={clearKey}
-        error={form.errors.chatbotKey}
-        clearing={update.isPending && update.variables?.body?.chatbotKey === null}
-      />
-      <SaveBar
-        what="agent"
-        stale={stale}
-        onReload={reload}
-        problem={problem}
-        submit="Save agent"
-        pending={update.isPending}
-      />
-    </FormCard>
+    <Card withBorder>
+      <Stack gap="sm">
+        <TextInput label="Name" required {...form.getInputProps('name')} />
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <NativeSelect
+            label="Type"
+            data={agentTypes.map((t) => ({ value: t, label: typeLabels[t] }))}
+            {...form.getInputProps('type')}
+          />
+          <NativeSelect
+            label="Status"
+            data={agentStatuses.map((s) => ({ value: s, label: statusLabels[s] }))}
+            {...form.getInputProps('status')}
+          />
+        </SimpleGrid>
+        <Textarea
+          label="Description"
+          autosize
+          minRows={2}
+          maxRows={6}
+          {...nullableText(form, 'description')}
+        />
+        <Textarea
+          label="Initial message"
+          description="What the agent says first."
+          autosize
+          minRows={2}
+          maxRows={6}
+          {...nullableText(form, 'initialMessage')}
+        />
+      </Stack>
+    </Card>
   );
 }
 
-interface ConfigValues extends Record<string, unknown> {
-  ttsConfig: {
-    provider: string;
-    voiceId: string;
-    model: string;
-    speed: number;
-    language: string;
-    apiKey?: string;
-  };
-  sttConfig: { provider: string; model: string; language: string; apiKey?: string };
-}
-
-function configOf(agent: Agent, providers: Providers): ConfigValues {
-  const tts = providers.tts.find((p) => p.id === 'openai') ?? providers.tts[0]!;
-  const stt = providers.stt[0]!;
-  const { apiKey: _t, ...ttsConfig } = agent.ttsConfig ?? {
-    provider: tts.id,
-    model: tts.models[0]!,
-    voiceId: tts.voices[0] ?? '',
-    speed: 1,
-    language: 'en-US',
-    apiKey: undefined,
-  };
-  const { apiKey: _s, ...sttConfig } = agent.sttConfig ?? {
-    provider: stt.id,
-    model: stt.models[0]!,
-    language: 'en-US',
-    apiKey: undefined,
-  };
-  return { ttsConfig, sttConfig };
-}
-
-function SpeechForm({ orgId, base, adopt, reload, providers }: Shared & { providers: Providers }) {
-  const agent = base.data;
+function VoiceFields({
+  agent,
+  form,
+  providers,
+  onClearKey,
+  clearing,
+}: {
+  agent: Agent;
+  form: UseFormReturnType<Draft>;
+  providers: Providers;
+  onClearKey(slot: KeySlot): void;
+  clearing: string | undefined;
+}) {
   const speedId = useId();
-  const configure = useChange(configureAgent, { orgId });
-  const { form, problem, run } = useApiForm<ConfigValues>(AgentConfigBody, {
-    initialValues: configOf(agent, providers),
-  });
-  const { stale, save: saveOver } = useSaveOverBase(form, adopt, (saved) => configOf(saved, providers));
-  const values = form.getValues();
-  const tts = providers.tts.find((p) => p.id === values.ttsConfig.provider);
-  const stt = providers.stt.find((p) => p.id === values.sttConfig.provider);
-  const save = (body: AgentConfigBody, done: string) =>
-    saveOver(
-      () => configure.mutateAsync({ params: { orgId, agentId: agent.id }, body, etag: base.etag }),
-      done,
-    );
-  /** Clearing a key sends the saved configuration with that key null (and keeps the other). */
-  const clearKey = (slot: 'ttsConfig' | 'sttConfig') => {
-    const saved = configOf(agent, providers);
-    const body = { ...saved, [slot]: { ...saved[slot], apiKey: null } } as AgentConfigBody;
-    save(body, `${slot === 'ttsConfig' ? 'Text-to-speech' : 'Speech-to-text'} key cleared.`).catch((error) =>
-      announceFailure('Key not cleared', error),
-    );
-  };
-  const pickTts = (provider: string) => {
+  const values = form.getValues().ttsConfig;
+  const tts = providers.tts.find((p) => p.id === values.provider);
+  const pick = (provider: string) => {
     const p = providers.tts.find((x) => x.id === provider);
     if (!p) return;
     form.setFieldValue('ttsConfig', {
-      ...values.ttsConfig,
+      ...values,
       provider,
       model: p.models[0] ?? '',
-      voiceId: p.voices.length > 0 ? p.voices[0]! : '',
+      voiceId: p.voices[0] ?? '',
     });
   };
-  const pickStt = (provider: string) => {
-    const p = providers.stt.find((x) => x.id === provider);
-    if (!p) return;
-    form.setFieldValue('sttConfig', { ...values.sttConfig, provider, model: p.models[0] ?? '' });
-  };
   return (
-    <FormCard
-      label="Speech configuration"
-      title="Speech"
-      onSubmit={run((submitted) => save(submitted as AgentConfigBody, 'Speech configuration saved.'))}
-    >
-      {!agent.ttsConfig && (
-        <Text size="sm" c="dimmed">
-          Not configured yet: choose the voice and the transcription the agent uses, then save.
-        </Text>
-      )}
-      <Title order={3} size="h5">
-        Text to speech
-      </Title>
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-        <NativeSelect
-          label="Text-to-speech provider"
-          data={providers.tts.map((p) => ({ value: p.id, label: p.label }))}
-          {...form.getInputProps('ttsConfig.provider')}
-          onChange={(e) => pickTts(e.currentTarget.value)}
-        />
-        <NativeSelect
-          label="Text-to-speech model"
-          data={tts?.models ?? []}
-          {...form.getInputProps('ttsConfig.model')}
-        />
-        {tts && tts.voices.length > 0 ? (
-          <NativeSelect label="Voice" data={tts.voices} {...form.getInputProps('ttsConfig.voiceId')} />
-        ) : (
-          <TextInput
-            label="Voice id"
-            description={`The id of a voice in your ${tts?.label ?? 'provider'} account.`}
-            autoComplete="off"
-            {...form.getInputProps('ttsConfig.voiceId')}
-          />
-        )}
-        <TextInput
-          label="Voice language"
-          description="A BCP 47 tag, such as en-US or pt-BR."
-          autoComplete="off"
-          {...form.getInputProps('ttsConfig.language')}
-        />
-      </SimpleGrid>
-      <Stack gap={4}>
-        <Text id={speedId} size="sm" fw={500}>
-          Speed: {values.ttsConfig.speed.toFixed(2)}×
-        </Text>
-        <Slider
-          min={0.5}
-          max={2}
-          step={0.05}
-          thumbLabel="Speed"
-          thumbProps={{
-            'aria-labelledby': speedId,
-            'aria-valuetext': `${values.ttsConfig.speed.toFixed(2)} times`,
-          }}
-          label={(v) => `${v.toFixed(2)}×`}
-          marks={[
-            { value: 0.5, label: '0.5×' },
-            { value: 1, label: '1×' },
-            { value: 1.5, label: '1.5×' },
-            { value: 2, label: '2×' },
-          ]}
-          mb="md"
-          mx="xs"
-          value={values.ttsConfig.speed}
-          onChange={(v) => form.setFieldValue('ttsConfig.speed', v)}
-        />
-        {form.errors['ttsConfig.speed'] && (
-          <Text size="sm" c="red">
-            {form.errors['ttsConfig.speed']}
+    <Card withBorder>
+      <Stack gap="sm">
+        {!agent.ttsConfig && (
+          <Text size="sm" c="dimmed">
+            Not configured yet: choose the voice the agent speaks with, then save.
           </Text>
         )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <NativeSelect
+            label="Text-to-speech provider"
+            data={providers.tts.map((p) => ({ value: p.id, label: p.label }))}
+            {...form.getInputProps('ttsConfig.provider')}
+            onChange={(e) => pick(e.currentTarget.value)}
+          />
+          <NativeSelect
+            label="Text-to-speech model"
+            data={tts?.models ?? []}
+            {...form.getInputProps('ttsConfig.model')}
+          />
+        </SimpleGrid>
+        <VoicePicker
+          // A new provider or model starts the picker afresh (its voices differ).
+          key={`${values.provider}/${values.model}`}
+          provider={values.provider}
+          providerLabel={tts?.label ?? 'provider'}
+          model={values.model}
+          fixed={(tts?.voices.length ?? 0) > 0}
+          value={values.voiceId}
+          error={form.errors['ttsConfig.voiceId']}
+          onChange={(voiceId, voice) => {
+            form.setFieldValue('ttsConfig.voiceId', voiceId);
+            // A voice of one language brings it along; a multilingual one keeps the chosen language.
+            if (voice && voice.language !== 'mul') form.setFieldValue('ttsConfig.language', voice.language);
+          }}
+          // The preview (a short sample through the agent's TTS provider, or the local engine)
+          // goes here, built with the text-to-speech engines.
+          preview={undefined}
+        />
+        <LanguageSelect
+          label="Voice language"
+          description="The language the agent speaks."
+          value={values.language}
+          onChange={(tag) => form.setFieldValue('ttsConfig.language', tag)}
+          error={form.errors['ttsConfig.language']}
+        />
+        <Stack gap={4}>
+          <Text id={speedId} size="sm" fw={500}>
+            Speed: {values.speed.toFixed(2)}×
+          </Text>
+          <Slider
+            min={0.5}
+            max={2}
+            step={0.05}
+            thumbLabel="Speed"
+            thumbProps={{
+              'aria-labelledby': speedId,
+              'aria-valuetext': `${values.speed.toFixed(2)} times`,
+            }}
+            label={(v) => `${v.toFixed(2)}×`}
+            marks={[
+              { value: 0.5, label: '0.5×' },
+              { value: 1, label: '1×' },
+              { value: 1.5, label: '1.5×' },
+              { value: 2, label: '2×' },
+            ]}
+            mb="md"
+            mx="xs"
+            value={values.speed}
+            onChange={(v) => form.setFieldValue('ttsConfig.speed', v)}
+          />
+          {form.errors['ttsConfig.speed'] && (
+            <Text size="sm" c="red">
+              {form.errors['ttsConfig.speed']}
+            </Text>
+          )}
+        </Stack>
+        <KeyField
+          label="Text-to-speech key"
+          state={agent.ttsConfig?.apiKey}
+          value={values.apiKey}
+          onChange={(v) => form.setFieldValue('ttsConfig.apiKey', v)}
+          onClear={() => onClearKey('ttsConfig.apiKey')}
+          error={form.errors['ttsConfig.apiKey']}
+          clearing={clearing === 'ttsConfig.apiKey'}
+        />
       </Stack>
-      <KeyField
-        label="Text-to-speech key"
-        state={agent.ttsConfig?.apiKey}
-        value={values.ttsConfig.apiKey}
-        onChange={(v) => form.setFieldValue('ttsConfig.apiKey', v)}
-        onClear={() => clearKey('ttsConfig')}
-        error={form.errors['ttsConfig.apiKey']}
-      />
-      <Divider />
-      <Title order={3} size="h5">
-        Speech to text
-      </Title>
-      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-        <NativeSelect
-          label="Speech-to-text provider"
-          data={providers.stt.map((p) => ({ value: p.id, label: p.label }))}
-          {...form.getInputProps('sttConfig.provider')}
-          onChange={(e) => pickStt(e.currentTarget.value)}
-        />
-        <NativeSelect
-          label="Speech-to-text model"
-          data={stt?.models ?? []}
-          {...form.getInputProps('sttConfig.model')}
-        />
-        <TextInput
+    </Card>
+  );
+}
+
+function TranscriberFields({
+  agent,
+  form,
+  providers,
+  onClearKey,
+  clearing,
+}: {
+  agent: Agent;
+  form: UseFormReturnType<Draft>;
+  providers: Providers;
+  onClearKey(slot: KeySlot): void;
+  clearing: string | undefined;
+}) {
+  const values = form.getValues().sttConfig;
+  const stt = providers.stt.find((p) => p.id === values.provider);
+  const pick = (provider: string) => {
+    const p = providers.stt.find((x) => x.id === provider);
+    if (p) form.setFieldValue('sttConfig', { ...values, provider, model: p.models[0] ?? '' });
+  };
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        {!agent.sttConfig && (
+          <Text size="sm" c="dimmed">
+            Not configured yet: choose how callers are transcribed, then save.
+          </Text>
+        )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <NativeSelect
+            label="Speech-to-text provider"
+            data={providers.stt.map((p) => ({ value: p.id, label: p.label }))}
+            {...form.getInputProps('sttConfig.provider')}
+            onChange={(e) => pick(e.currentTarget.value)}
+          />
+          <NativeSelect
+            label="Speech-to-text model"
+            data={stt?.models ?? []}
+            {...form.getInputProps('sttConfig.model')}
+          />
+        </SimpleGrid>
+        <LanguageSelect
           label="Transcription language"
-          description="A BCP 47 tag, such as en-US."
-          autoComplete="off"
-          {...form.getInputProps('sttConfig.language')}
+          description="The language callers speak."
+          value={values.language}
+          onChange={(tag) => form.setFieldValue('sttConfig.language', tag)}
+          error={form.errors['sttConfig.language']}
         />
-      </SimpleGrid>
-      <KeyField
-        label="Speech-to-text key"
-        state={agent.sttConfig?.apiKey}
-        value={values.sttConfig.apiKey}
-        onChange={(v) => form.setFieldValue('sttConfig.apiKey', v)}
-        onClear={() => clearKey('sttConfig')}
-        error={form.errors['sttConfig.apiKey']}
-      />
-      <SaveBar
-        what="agent"
-        stale={stale}
-        onReload={reload}
-        problem={problem}
-        submit="Save speech configuration"
-        pending={configure.isPending}
-      />
-    </FormCard>
+        <KeyField
+          label="Speech-to-text key"
+          state={agent.sttConfig?.apiKey}
+          value={values.apiKey}
+          onChange={(v) => form.setFieldValue('sttConfig.apiKey', v)}
+          onClear={() => onClearKey('sttConfig.apiKey')}
+          error={form.errors['sttConfig.apiKey']}
+          clearing={clearing === 'sttConfig.apiKey'}
+        />
+      </Stack>
+    </Card>
   );
 }
 
@@ -537,44 +489,6 @@ function DeleteAgent({ orgId, agent }: { orgId: string; agent: Agent }) {
   );
 }
 
-/** Everything shown, nothing changed: for shared-in agents and for members who are not admins. */
-function ReadOnlyAgent({ agent, providers }: { agent: Agent; providers: Providers | undefined }) {
-  const ttsLabel = providers?.tts.find((p) => p.id === agent.ttsConfig?.provider)?.label;
-  const sttLabel = providers?.stt.find((p) => p.id === agent.sttConfig?.provider)?.label;
-  return (
-    <Card withBorder>
-      <Stack gap="md">
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <Field label="Type">{typeLabels[agent.type]}</Field>
-          <Field label="Description">{agent.description ?? '—'}</Field>
-          <Field label="Initial message">{agent.initialMessage ?? '—'}</Field>
-          <Field label="Chatbot endpoint">{agent.chatbotEndpoint ?? '—'}</Field>
-          <Field label="Chatbot key">{keyText(agent.chatbotKey)}</Field>
-        </SimpleGrid>
-        <Divider />
-        <Title order={2} size="h4">
-          Speech
-        </Title>
-        {agent.ttsConfig && agent.sttConfig ? (
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <Field label="Text to speech">
-              {ttsLabel ?? agent.ttsConfig.provider}, {agent.ttsConfig.model}, voice {agent.ttsConfig.voiceId}
-              , {agent.ttsConfig.speed}×, {agent.ttsConfig.language}
-            </Field>
-            <Field label="Text-to-speech key">{keyText(agent.ttsConfig.apiKey)}</Field>
-            <Field label="Speech to text">
-              {sttLabel ?? agent.sttConfig.provider}, {agent.sttConfig.model}, {agent.sttConfig.language}
-            </Field>
-            <Field label="Speech-to-text key">{keyText(agent.sttConfig.apiKey)}</Field>
-          </SimpleGrid>
-        ) : (
-          <Text size="sm">Not configured.</Text>
-        )}
-      </Stack>
-    </Card>
-  );
-}
-
 /**
  * A browser test call: the API mints a short-lived LiveKit token for a room of its own with the
  * agent dispatched into it. The API's own message says when no LiveKit server is configured.
@@ -610,6 +524,476 @@ function TestCall({ orgId, agent }: { orgId: string; agent: Agent }) {
   );
 }
 
+/** Where the agent's calls are: a test call from this browser, and its conversations. */
+function Calls({ orgId, agent, role }: { orgId: string; agent: Agent; role: OrgRole }) {
+  return (
+    <Stack gap="md">
+      {can(role, 'agents:call') && agent.status !== 'inactive' ? (
+        <TestCall orgId={orgId} agent={agent} />
+      ) : (
+        <Text size="sm">
+          {agent.status === 'inactive'
+            ? 'The agent is inactive: make it active to call it.'
+            : 'Members who may call agents can start a test call here.'}
+        </Text>
+      )}
+      <Anchor component={Link} to={`/orgs/${orgId}/conversations?agentId=${agent.id}`} w="fit-content">
+        This agent&rsquo;s conversations
+      </Anchor>
+    </Stack>
+  );
+}
+
+function Advanced({ orgId, agent, role }: { orgId: string; agent: Agent; role: OrgRole }) {
+  const format = useFormat();
+  return (
+    <Stack gap="md">
+      <Card withBorder>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Field label="Agent id">{agent.id}</Field>
+          <Field label="Version">{agent.version}</Field>
+          <Field label="Created">{format.dateTime(agent.createdAt)}</Field>
+          <Field label="Last changed">{format.dateTime(agent.updatedAt)}</Field>
+        </SimpleGrid>
+      </Card>
+      {can(role, 'agents:delete') && <DeleteAgent orgId={orgId} agent={agent} />}
+    </Stack>
+  );
+}
+
+/** A tab's name, with a dot when it holds unsaved changes and a mark when it holds errors. */
+function TabLabel({ tab, changed, failed }: { tab: Tab; changed: boolean; failed: boolean }) {
+  return (
+    <Group gap={6} wrap="nowrap" component="span">
+      {tabs[tab]}
+      {failed ? (
+        <>
+          <IconAlertCircle size={14} color="var(--mantine-color-red-filled)" aria-hidden />
+          <VisuallyHidden component="span">{' (has errors)'}</VisuallyHidden>
+        </>
+      ) : (
+        changed && (
+          <>
+            <Box
+              component="span"
+              w={8}
+              h={8}
+              bg="var(--mantine-primary-color-filled)"
+              style={{ borderRadius: '50%' }}
+              aria-hidden
+            />
+            <VisuallyHidden component="span">{' (unsaved changes)'}</VisuallyHidden>
+          </>
+        )
+      )}
+    </Group>
+  );
+}
+
+/** The tab shown, kept in the URL's `tab` (each change a history entry, so Back returns to the last). */
+function useTab(available: readonly Tab[]) {
+  const [search, setSearch] = useSearchParams();
+  const asked = search.get('tab') as Tab | null;
+  const tab = asked && available.includes(asked) ? asked : available[0]!;
+  const show = (next: Tab) =>
+    setSearch((current) => {
+      const params = new URLSearchParams(current);
+      params.set('tab', next);
+      return params;
+    });
+  return [tab, show] as const;
+}
+
+/** Leaving with unsaved changes: in the console (its router's blocker) and the browser's own (beforeunload). */
+function UnsavedGuard({ dirty }: { dirty: boolean }) {
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  return (
+    <Modal
+      opened={blocker.state === 'blocked'}
+      onClose={() => blocker.reset?.()}
+      title="Leave without saving?"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      centered
+    >
+      <Stack gap="md">
+        <Text size="sm">Your changes to this agent are not saved. Leaving discards them.</Text>
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={() => blocker.reset?.()} data-autofocus>
+            Stay
+          </Button>
+          <Button color="red" onClick={() => blocker.proceed?.()}>
+            Leave and discard
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function AgentEditor({
+  orgId,
+  role,
+  base,
+  adopt,
+  reload,
+  providers,
+}: {
+  orgId: string;
+  role: OrgRole;
+  base: Result<Agent>;
+  adopt(result: Result<Agent>): void;
+  reload(): void;
+  providers: Providers;
+}) {
+  const agent = base.data;
+  const formId = useId();
+  const available: Tab[] = ['overview', 'model', 'voice', 'transcriber', 'numbers', 'calls'];
+  if (can(role, 'agents:share')) available.push('sharing');
+  available.push('advanced');
+  const [tab, show] = useTab(available);
+  const form = useForm<Draft>({ mode: 'controlled', initialValues: draftOf(agent, providers) });
+  const values = form.getValues();
+  const { source, prompt } = usePromptSource(orgId, values.prompt, true);
+  const changes: Changes = changesOf(values, agent, providers, source);
+  const dirty = changes.tabs.size > 0;
+  const failedTabs = new Set(Object.keys(form.errors).map(tabOf));
+  const [saving, setSaving] = useState(false);
+  const [stale, setStale] = useState<'agent' | 'prompt'>();
+  const [problem, setProblem] = useState<string>();
+  const [clearing, setClearing] = useState<KeySlot>();
+  const update = useChange(updateAgent, { orgId });
+  const configure = useChange(configureAgent, { orgId });
+  const writePrompt = useChange(updatePrompt, { orgId });
+
+  const refuse = (errors: Record<string, string>) => {
+    form.setErrors(errors);
+    const first = Object.keys(errors)[0];
+    if (first && tabOf(first) !== tab) show(tabOf(first));
+  };
+
+  const save = async () => {
+    setProblem(undefined);
+    setStale(undefined);
+    form.clearErrors();
+    if (!dirty) {
+      announceDone('Nothing to save: the agent is unchanged.');
+      return;
+    }
+    const invalid = draftErrors(changes);
+    if (Object.keys(invalid).length > 0) {
+      refuse(invalid);
+      return;
+    }
+    setSaving(true);
+    let current = base;
+    let step: 'prompt' | 'agent' | 'config' = 'prompt';
+    const agentBody = { ...changes.agent };
+    let newVersion: number | undefined;
+    try {
+      if (changes.prompt && values.prompt) {
+        const written = await writePrompt.mutateAsync({
+          params: { orgId, promptId: values.prompt.promptId },
+          body: changes.prompt,
+          etag: source?.etag,
+        });
+        newVersion = written.data.version;
+        // Edited from a pinned version: the agent moves to the version just written.
+        if (values.prompt.version !== 'latest') {
+          agentBody.prompt = { promptId: values.prompt.promptId, version: newVersion };
+          form.setFieldValue('prompt', agentBody.prompt);
+        }
+        form.setFieldValue('promptText', null);
+        form.setFieldValue('promptNote', '');
+      }
+      step = 'agent';
+      if (Object.keys(agentBody).length > 0) {
+        current = await update.mutateAsync({
+          params: { orgId, agentId: agent.id },
+          body: agentBody,
+          etag: current.etag,
+        });
+        form.setFieldValue('chatbotKey', undefined);
+        if (form.getValues().llm?.provider === 'openai-compatible')
+          form.setFieldValue('llm.apiKey', undefined);
+      }
+      step = 'config';
+      if (changes.config) {
+        current = await configure.mutateAsync({
+          params: { orgId, agentId: agent.id },
+          body: changes.config,
+          etag: current.etag,
+        });
+      }
+      adopt(current);
+      const fresh = draftOf(current.data, providers);
+      form.setInitialValues(fresh);
+      form.setValues(fresh);
+      form.resetDirty(fresh);
+      announceDone(newVersion ? `Agent saved; the prompt is now at version ${newVersion}.` : 'Agent saved.');
+    } catch (error) {
+      // What was saved before the refusal stays saved: the page shows it, and the rest stays a draft.
+      if (current !== base) adopt(current);
+      if (isStale(error)) {
+        setStale(step === 'prompt' ? 'prompt' : 'agent');
+      } else {
+        const byField = fieldErrors(error);
+        const named =
+          step === 'prompt'
+            ? Object.fromEntries(Object.entries(byField).map(([f, m]) => [promptField(f), m]))
+            : byField;
+        if (Object.keys(named).length > 0 && error instanceof ApiError) refuse(named);
+        else setProblem(problemText(error));
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  /** A key is cleared at once (after its confirmation), from the agent as saved; the draft stays. */
+  const clearKey = (slot: KeySlot) => {
+    const saved = draftOf(agent, providers);
+    const params = { orgId, agentId: agent.id };
+    setClearing(slot);
+    const request =
+      slot === 'chatbotKey'
+        ? update.mutateAsync({ params, body: { chatbotKey: null }, etag: base.etag })
+        : slot === 'llm.apiKey'
+          ? update.mutateAsync({
+              params,
+              body: {
+                llm: {
+                  ...(saved.llm as Extract<Draft['llm'], { provider: 'openai-compatible' }>),
+                  apiKey: null,
+                },
+              },
+              etag: base.etag,
+            })
+          : configure.mutateAsync({
+              params,
+              body: {
+                ttsConfig: { ...saved.ttsConfig, ...(slot === 'ttsConfig.apiKey' ? { apiKey: null } : {}) },
+                sttConfig: { ...saved.sttConfig, ...(slot === 'sttConfig.apiKey' ? { apiKey: null } : {}) },
+              } as Parameters<typeof configure.mutateAsync>[0]['body'] & object,
+              etag: base.etag,
+            });
+    request
+      .then((result) => {
+        adopt(result);
+        announceDone('Key cleared.');
+      })
+      .catch((error) => (isStale(error) ? setStale('agent') : announceFailure('Key not cleared', error)))
+      .finally(() => setClearing(undefined));
+  };
+
+  const keyProps = { agent, form, onClearKey: clearKey, clearing };
+  const changedNames = [...changes.tabs].map((t) => tabs[t]);
+  return (
+    <>
+      <UnsavedGuard dirty={dirty && !saving} />
+      <Tabs value={tab} onChange={(next) => next && show(next as Tab)} variant="outline">
+        <Tabs.List aria-label="Agent settings">
+          {available.map((t) => (
+            <Tabs.Tab key={t} value={t}>
+              <TabLabel tab={t} changed={changes.tabs.has(t)} failed={failedTabs.has(t)} />
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <form
+          id={formId}
+          aria-label="Agent settings"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save();
+          }}
+        >
+          <Tabs.Panel value="overview" pt="md">
+            <OverviewFields form={form} />
+          </Tabs.Panel>
+          <Tabs.Panel value="model" pt="md">
+            <ModelFields
+              orgId={orgId}
+              agent={agent}
+              form={form}
+              source={source}
+              prompt={prompt}
+              onClearKey={clearKey}
+              clearing={clearing}
+            />
+          </Tabs.Panel>
+          <Tabs.Panel value="voice" pt="md">
+            <VoiceFields {...keyProps} providers={providers} />
+          </Tabs.Panel>
+          <Tabs.Panel value="transcriber" pt="md">
+            <TranscriberFields {...keyProps} providers={providers} />
+          </Tabs.Panel>
+        </form>
+        <Tabs.Panel value="numbers" pt="md">
+          <AgentNumbers orgId={orgId} agent={agent} />
+        </Tabs.Panel>
+        <Tabs.Panel value="calls" pt="md">
+          <Calls orgId={orgId} agent={agent} role={role} />
+        </Tabs.Panel>
+        {can(role, 'agents:share') && (
+          <Tabs.Panel value="sharing" pt="md">
+            <Sharing orgId={orgId} agent={agent} />
+          </Tabs.Panel>
+        )}
+        <Tabs.Panel value="advanced" pt="md">
+          <Advanced orgId={orgId} agent={agent} role={role} />
+        </Tabs.Panel>
+      </Tabs>
+      {(dirty || stale || problem || saving) && (
+        <Card
+          withBorder
+          shadow="sm"
+          pos="sticky"
+          bottom={0}
+          style={{ zIndex: 2 }}
+          component="section"
+          aria-label="Unsaved changes"
+        >
+          <Stack gap="sm">
+            {stale && <StaleAlert what={stale} onReload={reload} />}
+            {problem && <ProblemAlert error={problem} />}
+            <Group justify="space-between" wrap="wrap" gap="sm">
+              <Text size="sm" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+                {dirty ? `Unsaved changes: ${changedNames.join(', ')}.` : 'All changes saved.'}
+              </Text>
+              <Group gap="sm">
+                <Button
+                  variant="default"
+                  disabled={!dirty || saving}
+                  onClick={() => {
+                    const saved = draftOf(agent, providers);
+                    form.setValues(saved);
+                    form.clearErrors();
+                    setProblem(undefined);
+                  }}
+                >
+                  Discard
+                </Button>
+                <Button
+                  type="submit"
+                  form={formId}
+                  loading={saving}
+                  leftSection={<IconDeviceFloppy size={16} />}
+                >
+                  Save changes
+                </Button>
+              </Group>
+            </Group>
+          </Stack>
+        </Card>
+      )}
+    </>
+  );
+}
+
+/** Everything shown, nothing changed: for shared-in agents and for members who are not admins. */
+function ReadOnlyDetails({ agent }: { agent: Agent }) {
+  return (
+    <Card withBorder>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <Field label="Type">{typeLabels[agent.type]}</Field>
+        <Field label="Description">{agent.description ?? '—'}</Field>
+        <Field label="Initial message">{agent.initialMessage ?? '—'}</Field>
+        <Field label="Chatbot endpoint">{agent.chatbotEndpoint ?? '—'}</Field>
+        <Field label="Chatbot key">{keyText(agent.chatbotKey)}</Field>
+      </SimpleGrid>
+    </Card>
+  );
+}
+
+function ReadOnlySpeech({
+  agent,
+  providers,
+  part,
+}: {
+  agent: Agent;
+  providers: Providers | undefined;
+  part: 'tts' | 'stt';
+}) {
+  const tts = agent.ttsConfig;
+  const stt = agent.sttConfig;
+  return (
+    <Card withBorder>
+      {part === 'tts' && tts ? (
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Field label="Text to speech">
+            {providers?.tts.find((p) => p.id === tts.provider)?.label ?? tts.provider}, {tts.model}
+          </Field>
+          <Field label="Voice">{tts.voiceId}</Field>
+          <Field label="Voice language">{languageName(tts.language)}</Field>
+          <Field label="Speed">{tts.speed}×</Field>
+          <Field label="Text-to-speech key">{keyText(tts.apiKey)}</Field>
+        </SimpleGrid>
+      ) : part === 'stt' && stt ? (
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <Field label="Speech to text">
+            {providers?.stt.find((p) => p.id === stt.provider)?.label ?? stt.provider}, {stt.model}
+          </Field>
+          <Field label="Transcription language">{languageName(stt.language)}</Field>
+          <Field label="Speech-to-text key">{keyText(stt.apiKey)}</Field>
+        </SimpleGrid>
+      ) : (
+        <Text size="sm">Not configured.</Text>
+      )}
+    </Card>
+  );
+}
+
+function ReadOnlyAgent({ orgId, agent, role }: { orgId: string; agent: Agent; role: OrgRole }) {
+  const providers = useRoute(listAgentProviders);
+  const available: Tab[] = ['overview', 'model', 'voice', 'transcriber'];
+  // A shared-in agent answers no number of this org.
+  if (!agent.shared) available.push('numbers');
+  available.push('calls');
+  const [tab, show] = useTab(available);
+  const p = providers.data?.data;
+  return (
+    <Tabs value={tab} onChange={(next) => next && show(next as Tab)} variant="outline">
+      <Tabs.List aria-label="Agent settings">
+        {available.map((t) => (
+          <Tabs.Tab key={t} value={t}>
+            {tabs[t]}
+          </Tabs.Tab>
+        ))}
+      </Tabs.List>
+      <Tabs.Panel value="overview" pt="md">
+        <ReadOnlyDetails agent={agent} />
+      </Tabs.Panel>
+      <Tabs.Panel value="model" pt="md">
+        <ReadOnlyModel orgId={orgId} agent={agent} canChat={can(role, 'conversations:chat')} />
+      </Tabs.Panel>
+      <Tabs.Panel value="voice" pt="md">
+        <ReadOnlySpeech agent={agent} providers={p} part="tts" />
+      </Tabs.Panel>
+      <Tabs.Panel value="transcriber" pt="md">
+        <ReadOnlySpeech agent={agent} providers={p} part="stt" />
+      </Tabs.Panel>
+      {!agent.shared && (
+        <Tabs.Panel value="numbers" pt="md">
+          <AgentNumbers orgId={orgId} agent={agent} />
+        </Tabs.Panel>
+      )}
+      <Tabs.Panel value="calls" pt="md">
+        <Calls orgId={orgId} agent={agent} role={role} />
+      </Tabs.Panel>
+    </Tabs>
+  );
+}
+
 function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Agent>; role: OrgRole }) {
   const agentId = initial.data.id;
   const query = useRoute(getAgent, { params: { orgId, agentId } });
@@ -617,7 +1001,6 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
   const { base, adopt, reload, generation } = useEditBase(initial, query.refetch);
   const agent = base.data;
   const editable = !agent.shared && can(role, 'agents:update');
-  const shared = { orgId, base, adopt, reload };
   return (
     <Stack maw={900} gap="lg">
       <Group gap="sm" wrap="wrap">
@@ -637,25 +1020,22 @@ function AgentPage({ orgId, initial, role }: { orgId: string; initial: Result<Ag
           Only admins of the organization change agents.
         </Alert>
       )}
-      {can(role, 'agents:call') && agent.status !== 'inactive' && <TestCall orgId={orgId} agent={agent} />}
       {editable ? (
-        <>
-          <DetailsForm key={`details-${generation}`} {...shared} />
-          <Loaded query={{ ...providers, data: providers.data?.data }} rows={4}>
-            {(p) => <SpeechForm key={`speech-${generation}`} {...shared} providers={p} />}
-          </Loaded>
-          <ModelForm key={`model-${generation}`} {...shared} />
-          <AgentNumbers orgId={orgId} agent={agent} />
-          {can(role, 'agents:share') && <Sharing orgId={orgId} agent={agent} />}
-          {can(role, 'agents:delete') && <DeleteAgent orgId={orgId} agent={agent} />}
-        </>
+        <Loaded query={{ ...providers, data: providers.data?.data }} rows={4}>
+          {(p) => (
+            <AgentEditor
+              key={generation}
+              orgId={orgId}
+              role={role}
+              base={base}
+              adopt={adopt}
+              reload={reload}
+              providers={p}
+            />
+          )}
+        </Loaded>
       ) : (
-        <>
-          <ReadOnlyAgent agent={agent} providers={providers.data?.data} />
-          <ReadOnlyModel orgId={orgId} agent={agent} canChat={can(role, 'conversations:chat')} />
-          {/* A shared-in agent answers no number of this org. */}
-          {!agent.shared && <AgentNumbers orgId={orgId} agent={agent} />}
-        </>
+        <ReadOnlyAgent orgId={orgId} agent={agent} role={role} />
       )}
     </Stack>
   );

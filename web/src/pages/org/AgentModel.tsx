@@ -1,10 +1,12 @@
 /**
  * An agent's model and prompt: the LLM its chat answers come from (a Bedrock model from the
- * allow-list IAM grants, or an OpenAI-compatible server with its write-only key) and the prompt it
- * answers with (one of the org's prompts, pinned to a version or following the latest). Saved with
- * If-Match like the rest of the agent; shown read-only to those who cannot change the agent.
+ * allow-list IAM grants, or an OpenAI-compatible server with its write-only key), the prompt it
+ * answers with (one of the org's prompts, pinned to a version or following the latest) and that
+ * prompt's text, and the chatbot endpoint that may answer instead. Part of the agent's one draft
+ * (AgentDetail); shown read-only to those who cannot change the agent.
  */
 import {
+  Alert,
   Anchor,
   Card,
   Group,
@@ -14,77 +16,23 @@ import {
   SimpleGrid,
   Stack,
   Text,
+  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconMessageChatbot } from '@tabler/icons-react';
+import type { UseFormReturnType } from '@mantine/form';
+import { IconInfoCircle, IconMessageChatbot } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import { bedrockModels, defaultLlm } from '../../../../functions/api/llm';
-import { updateAgent } from '../../../../functions/api/routes/agents';
-import { listPrompts, listPromptVersions } from '../../../../functions/api/routes/prompts';
-import { type Agent, UpdateAgentBody } from '../../../../functions/api/schemas/agents';
-import type { AgentPromptRef } from '../../../../functions/api/schemas/prompts';
-import type { Result } from '../../app/api';
-import { useApiForm } from '../../app/forms';
-import { useChange, useRoute } from '../../app/queries';
+import { bedrockModels } from '../../../../functions/api/llm';
+import { getPrompt, listPrompts, listPromptVersions } from '../../../../functions/api/routes/prompts';
+import type { Agent } from '../../../../functions/api/schemas/agents';
+import { type AgentPromptRef, maxPromptBytes, type Prompt } from '../../../../functions/api/schemas/prompts';
+import { useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
-import { SaveBar, useSaveOverBase } from '../../components/editing';
-import { announceDone, announceFailure } from '../../components/feedback';
-import { defaultLabel, Field, KeyField, keyText, llmText, modelLabels } from './agent-parts';
-
-type LlmChoice = 'default' | 'bedrock' | 'openai-compatible';
-/** The model settings as the form holds them: the key is only ever a new one being typed. */
-type LlmValues =
-  | { provider: 'bedrock'; modelId: string; temperature: number; maxTokens: number }
-  | {
-      provider: 'openai-compatible';
-      baseUrl: string;
-      model: string;
-      temperature: number;
-      maxTokens: number;
-      apiKey?: string;
-    };
-
-interface ModelValues extends Record<string, unknown> {
-  llm: LlmValues | null;
-  prompt: AgentPromptRef | null;
-}
-
-const keyBeingCleared = (llm: { provider: string; apiKey?: string | null } | null | undefined) =>
-  llm?.provider === 'openai-compatible' && llm.apiKey === null;
-
-function valuesOf(agent: Agent): ModelValues {
-  const llm = agent.llm;
-  return {
-    llm: llm?.provider === 'openai-compatible' ? { ...llm, apiKey: undefined } : llm,
-    prompt: agent.prompt,
-  };
-}
-
-/** The saved settings without the key's state: what a change is compared with. */
-const settingsText = (llm: LlmValues | null) => {
-  if (!llm || llm.provider === 'bedrock') return JSON.stringify(llm);
-  const { apiKey: _new, ...settings } = llm;
-  return JSON.stringify(settings);
-};
-
-function switchLlm(choice: LlmChoice, current: LlmValues | null, saved: Agent['llm']): LlmValues | null {
-  if (choice === 'default') return null;
-  const tuning = {
-    temperature: current?.temperature ?? defaultLlm.temperature,
-    maxTokens: current?.maxTokens ?? defaultLlm.maxTokens,
-  };
-  if (choice === 'bedrock') {
-    return {
-      provider: 'bedrock',
-      modelId: saved?.provider === 'bedrock' ? saved.modelId : defaultLlm.modelId,
-      ...tuning,
-    };
-  }
-  return saved?.provider === 'openai-compatible'
-    ? { ...saved, ...tuning, apiKey: undefined }
-    : { provider: 'openai-compatible', baseUrl: '', model: '', ...tuning, apiKey: undefined };
-}
+import { SizeCounter } from '../../components/editing';
+import { type Draft, type LlmChoice, type PromptSource, switchLlm } from './agent-draft';
+import { defaultLabel, Field, KeyField, keyText, llmText, modelLabels, nullableText } from './agent-parts';
+import { monospace } from './prompt-parts';
 
 /** The org's prompts to choose from (the first 100; the saved one is always offered). */
 function usePromptChoices(orgId: string, saved: AgentPromptRef | null) {
@@ -140,67 +88,99 @@ function VersionSelect({
   );
 }
 
-export function ModelForm({
+/**
+ * Where an agent's replies come from, said where the chatbot endpoint and the model provider are
+ * both offered: they are two different ways, not two settings of one.
+ */
+export function RepliesExplained() {
+  return (
+    <Alert
+      variant="light"
+      role="note"
+      icon={<IconInfoCircle size={18} />}
+      title="Chatbot endpoint or model provider?"
+    >
+      <Stack gap={4}>
+        <Text size="sm">
+          <strong>Model provider and prompt</strong>: the platform writes the replies itself. The model
+          answers with the prompt and the organization&rsquo;s knowledge, as in Chat.
+        </Text>
+        <Text size="sm">
+          <strong>Chatbot endpoint</strong>: your own server writes the replies instead. On calls the platform
+          sends it what the caller said and speaks its answer, with the chatbot key as its credential. Leave
+          it empty to let the model provider answer.
+        </Text>
+      </Stack>
+    </Alert>
+  );
+}
+
+/** The text of the prompt version the agent uses, and the prompt's ETag a new version is sent against. */
+export function usePromptSource(orgId: string, ref: AgentPromptRef | null, enabled: boolean) {
+  const promptId = ref?.promptId ?? '';
+  const prompt = useRoute(getPrompt, { params: { orgId, promptId } }, enabled && !!ref);
+  const pinned = ref && ref.version !== 'latest' ? ref.version : undefined;
+  const versions = useRoute(
+    listPromptVersions,
+    { params: { orgId, promptId }, query: { limit: 100 } },
+    enabled && pinned !== undefined,
+  );
+  const latest = prompt.data;
+  if (!ref || !latest || latest.data.id !== promptId) return { source: undefined, prompt: latest?.data };
+  if (pinned === undefined || pinned === latest.data.version) {
+    return { source: { promptId, text: latest.data.text, etag: latest.etag }, prompt: latest.data };
+  }
+  const version = versions.data?.data.items.find((v) => v.version === pinned);
+  return {
+    source: version ? { promptId, text: version.text, etag: latest.etag } : undefined,
+    prompt: latest.data,
+  };
+}
+
+/**
+ * The model-and-prompt tab of the agent's draft: the chatbot endpoint and its key, the model
+ * provider, the prompt (pinned or following the latest) and its text, which saving writes as the
+ * prompt's next version.
+ */
+export function ModelFields({
   orgId,
-  base,
-  adopt,
-  reload,
+  agent,
+  form,
+  source,
+  prompt,
+  onClearKey,
+  clearing,
 }: {
   orgId: string;
-  base: Result<Agent>;
-  adopt(result: Result<Agent>): void;
-  reload(): void;
+  agent: Agent;
+  form: UseFormReturnType<Draft>;
+  source: PromptSource | undefined;
+  prompt: Prompt | undefined;
+  onClearKey(slot: 'chatbotKey' | 'llm.apiKey'): void;
+  clearing: string | undefined;
 }) {
-  const agent = base.data;
-  const update = useChange(updateAgent, { orgId });
-  const { form, problem, run } = useApiForm<ModelValues>(UpdateAgentBody, { initialValues: valuesOf(agent) });
-  const { stale, save: saveOver } = useSaveOverBase(form, adopt, valuesOf);
   const { prompts, options } = usePromptChoices(orgId, agent.prompt);
   const values = form.getValues();
   const llm = values.llm;
-  const save = (body: UpdateAgentBody, done: string) =>
-    saveOver(() => update.mutateAsync({ params: { orgId, agentId: agent.id }, body, etag: base.etag }), done);
-  const clearKey = () => {
-    const saved = valuesOf(agent).llm;
-    if (saved?.provider !== 'openai-compatible') return;
-    save({ llm: { ...saved, apiKey: null } }, 'Model key cleared.').catch((error) =>
-      announceFailure('Key not cleared', error),
-    );
-  };
   const savedKey = agent.llm?.provider === 'openai-compatible' ? agent.llm.apiKey : undefined;
+  const text = values.promptText ?? source?.text ?? '';
+  const pinned = values.prompt && values.prompt.version !== 'latest';
   return (
-    <Card withBorder component="section" aria-labelledby="model-and-prompt">
-      <form
-        aria-label="Model and prompt"
-        onSubmit={run(async (submitted) => {
-          const before = valuesOf(agent);
-          const body: UpdateAgentBody = {};
-          const newKey =
-            submitted.llm?.provider === 'openai-compatible' && submitted.llm.apiKey !== undefined;
-          if (settingsText(submitted.llm) !== settingsText(before.llm) || newKey) {
-            body.llm = submitted.llm as UpdateAgentBody['llm'];
-          }
-          if (JSON.stringify(submitted.prompt) !== JSON.stringify(before.prompt))
-            body.prompt = submitted.prompt;
-          if (Object.keys(body).length === 0) {
-            announceDone('Nothing to save: the model and prompt are unchanged.');
-            return;
-          }
-          await save(body, 'Model and prompt saved.');
-        })}
-      >
-        <Stack gap="sm">
-          <Group justify="space-between" wrap="wrap" gap="xs">
-            <Title order={2} size="h4" id="model-and-prompt">
-              Model and prompt
-            </Title>
-            <Anchor component={Link} to={`/orgs/${orgId}/chat?agentId=${agent.id}`} size="sm">
-              <Group gap={4} wrap="nowrap" component="span">
-                <IconMessageChatbot size={16} aria-hidden />
-                Try it in Chat
-              </Group>
-            </Anchor>
+    <Stack gap="md">
+      <Group justify="flex-end">
+        <Anchor component={Link} to={`/orgs/${orgId}/chat?agentId=${agent.id}`} size="sm">
+          <Group gap={4} wrap="nowrap" component="span">
+            <IconMessageChatbot size={16} aria-hidden />
+            Try it in Chat
           </Group>
+        </Anchor>
+      </Group>
+      <RepliesExplained />
+      <Card withBorder component="section" aria-labelledby="agent-model-heading">
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="agent-model-heading">
+            Model
+          </Title>
           <NativeSelect
             label="Model provider"
             data={[
@@ -262,11 +242,18 @@ export function ModelForm({
               state={savedKey}
               value={llm.apiKey}
               onChange={(v) => form.setFieldValue('llm.apiKey', v)}
-              onClear={clearKey}
+              onClear={() => onClearKey('llm.apiKey')}
               error={form.errors['llm.apiKey']}
-              clearing={update.isPending && keyBeingCleared(update.variables?.body?.llm)}
+              clearing={clearing === 'llm.apiKey'}
             />
           )}
+        </Stack>
+      </Card>
+      <Card withBorder component="section" aria-labelledby="agent-prompt-heading">
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="agent-prompt-heading">
+            Prompt
+          </Title>
           <Select
             label="Prompt"
             description="The system prompt the agent answers with."
@@ -276,9 +263,10 @@ export function ModelForm({
             clearable
             nothingFoundMessage="No prompt by that name"
             value={values.prompt?.promptId ?? null}
-            onChange={(promptId) =>
-              form.setFieldValue('prompt', promptId ? { promptId, version: 'latest' } : null)
-            }
+            onChange={(promptId) => {
+              form.setFieldValue('prompt', promptId ? { promptId, version: 'latest' } : null);
+              form.setFieldValue('promptText', null);
+            }}
             error={form.errors.prompt ?? form.errors['prompt.promptId']}
           />
           {values.prompt && (
@@ -288,8 +276,48 @@ export function ModelForm({
               promptId={values.prompt.promptId}
               value={values.prompt.version}
               error={form.errors['prompt.version']}
-              onChange={(version) => form.setFieldValue('prompt.version', version)}
+              onChange={(version) => {
+                form.setFieldValue('prompt.version', version);
+                form.setFieldValue('promptText', null);
+              }}
             />
+          )}
+          {values.prompt && source && (
+            <>
+              <Textarea
+                label="Prompt text"
+                autosize
+                minRows={6}
+                maxRows={20}
+                spellCheck={false}
+                styles={{ input: monospace }}
+                description={
+                  <>
+                    Saving writes version {(prompt?.version ?? 0) + 1} of {prompt?.name ?? 'the prompt'}
+                    {pinned ? ', and the agent is pinned to it' : ''}. Other agents following its latest
+                    version use it too. <SizeCounter text={text} maxBytes={maxPromptBytes} />
+                  </>
+                }
+                value={text}
+                onChange={(e) => form.setFieldValue('promptText', e.currentTarget.value)}
+                error={form.errors.promptText}
+              />
+              {values.promptText !== null && values.promptText !== source.text && (
+                <TextInput
+                  label="Version note"
+                  description="Why you are changing the prompt; shown in its version history."
+                  {...form.getInputProps('promptNote')}
+                />
+              )}
+              <Anchor
+                component={Link}
+                to={`/orgs/${orgId}/prompts/${values.prompt.promptId}`}
+                size="sm"
+                w="fit-content"
+              >
+                Open the prompt&rsquo;s page (history and differences)
+              </Anchor>
+            </>
           )}
           {prompts.isSuccess && options.length === 0 && (
             <Text size="sm">
@@ -300,17 +328,33 @@ export function ModelForm({
               to give the agent its instructions.
             </Text>
           )}
-          <SaveBar
-            what="agent"
-            stale={stale}
-            onReload={reload}
-            problem={problem}
-            submit="Save model and prompt"
-            pending={update.isPending}
+        </Stack>
+      </Card>
+      <Card withBorder component="section" aria-labelledby="agent-endpoint-heading">
+        <Stack gap="sm">
+          <Title order={2} size="h4" id="agent-endpoint-heading">
+            Chatbot endpoint
+          </Title>
+          <TextInput
+            label="Chatbot endpoint"
+            description="Your server's https URL; empty to let the model provider answer."
+            placeholder="https://bot.example.com/reply"
+            inputMode="url"
+            autoComplete="off"
+            {...nullableText(form, 'chatbotEndpoint')}
+          />
+          <KeyField
+            label="Chatbot key"
+            state={agent.chatbotKey}
+            value={values.chatbotKey}
+            onChange={(v) => form.setFieldValue('chatbotKey', v)}
+            onClear={() => onClearKey('chatbotKey')}
+            error={form.errors.chatbotKey}
+            clearing={clearing === 'chatbotKey'}
           />
         </Stack>
-      </form>
-    </Card>
+      </Card>
+    </Stack>
   );
 }
 
