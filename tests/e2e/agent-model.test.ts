@@ -28,19 +28,20 @@ describeInBrowser('An agent’s model and prompt in the console (Chromium agains
       note: 'shorter',
     });
 
-    await page.goto(`${url}/#/orgs/${org.id}/agents/${agent.id}`);
-    const section = page.getByRole('form', { name: 'Model and prompt' });
+    // The editor's Model and prompt tab, opened by its link.
+    await page.goto(`${url}/#/orgs/${org.id}/agents/${agent.id}?tab=model`);
+    const section = page.getByRole('tabpanel', { name: /^Model and prompt/ });
     await section.waitFor();
-    expect(await section.getByLabel('Model provider').inputValue()).toBe('default');
+    expect(await section.getByLabel('Model provider', { exact: true }).inputValue()).toBe('default');
     const chat = section.getByRole('link', { name: 'Try it in Chat' });
     expect(await chat.getAttribute('href')).toBe(`#/orgs/${org.id}/chat?agentId=${agent.id}`);
     await both(page, 'default');
 
     // Bedrock, a model from the allow-list, the prompt pinned to version 1.
-    await section.getByLabel('Model provider').selectOption('bedrock');
+    await section.getByLabel('Model provider', { exact: true }).selectOption('bedrock');
     await section.getByLabel('Bedrock model').selectOption({ label: 'Amazon Nova Pro' });
     await section.getByLabel('Temperature').fill('0.5');
-    const promptInput = section.getByLabel('Prompt', { exact: true });
+    const promptInput = section.getByRole('combobox', { name: 'Prompt', exact: true });
     await promptInput.click();
     await promptInput.fill('Greet');
     await page.getByRole('option', { name: 'Greeter', exact: true }).click();
@@ -48,8 +49,8 @@ describeInBrowser('An agent’s model and prompt in the console (Chromium agains
     expect(await version.inputValue()).toBe('latest');
     await version.locator('option', { hasText: 'Version 1,' }).waitFor({ state: 'attached' });
     await version.selectOption('1');
-    await section.getByRole('button', { name: 'Save model and prompt' }).click();
-    await page.getByText('Model and prompt saved.').waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Agent saved.').waitFor();
     const saved = await api(owner, 'GET', `/orgs/${org.id}/agents/${agent.id}`);
     expect(saved.llm).toEqual({
       provider: 'bedrock',
@@ -61,9 +62,9 @@ describeInBrowser('An agent’s model and prompt in the console (Chromium agains
 
     await page.reload();
     await section.waitFor();
-    expect(await section.getByLabel('Model provider').inputValue()).toBe('bedrock');
+    expect(await section.getByLabel('Model provider', { exact: true }).inputValue()).toBe('bedrock');
     expect(await section.getByLabel('Bedrock model').inputValue()).toBe('amazon.nova-pro-v1:0');
-    await expect.poll(() => section.getByLabel('Prompt', { exact: true }).inputValue()).toBe('Greeter');
+    await expect.poll(() => section.getByRole('combobox', { name: 'Prompt', exact: true }).inputValue()).toBe('Greeter');
     await expect.poll(() => section.getByLabel('Prompt version').inputValue()).toBe('1');
     await both(page, 'bedrock-pinned');
 
@@ -80,11 +81,11 @@ describeInBrowser('An agent’s model and prompt in the console (Chromium agains
     const message = problem.errors.find((e) => e.field === 'llm.baseUrl')?.message;
     expect(message).toBeTruthy();
 
-    await section.getByLabel('Model provider').selectOption('openai-compatible');
+    await section.getByLabel('Model provider', { exact: true }).selectOption('openai-compatible');
     const baseUrl = section.getByLabel('Base URL');
     await baseUrl.fill('http://llm.example.com/v1');
     await section.getByLabel('Model', { exact: true }).fill('small');
-    await section.getByRole('button', { name: 'Save model and prompt' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => baseUrl.getAttribute('aria-invalid')).toBe('true');
     const baseUrlField = section.locator('.mantine-TextInput-root', { has: page.getByLabel('Base URL') });
     expect(await baseUrlField.locator('.mantine-TextInput-error').textContent()).toBe(message);
@@ -94,8 +95,8 @@ describeInBrowser('An agent’s model and prompt in the console (Chromium agains
     await baseUrl.fill('https://llm.example.com/v1');
     await section.getByRole('button', { name: 'Set model api key' }).click();
     await section.getByLabel('New model api key').fill(modelKey);
-    await section.getByRole('button', { name: 'Save model and prompt' }).click();
-    await page.getByText('Model and prompt saved.').first().waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Agent saved.').first().waitFor();
     const keyState = section.getByTestId('Model API key state');
     await keyState.getByText('Set • …7788').waitFor();
     expect(await page.content()).not.toContain(modelKey);

@@ -46,6 +46,17 @@ async function grantStarter(pgid: number, orgId: string) {
   await setEntitlements({ orgId, plan: 'starter', operator: 'ops@example.com' });
 }
 
+const tab = (page: Page, name: string) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
+const input = (page: Page, label: string) =>
+  page.getByLabel(label, { exact: true }).and(page.locator('input'));
+
+/** Picks an option of a searchable select by typing part of it. */
+async function choose(page: Page, label: string, option: string) {
+  await input(page, label).click();
+  await input(page, label).fill(option.slice(0, 4));
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
 describeInBrowser('AI agents in the console (Chromium against npm start)', (suite) => {
   it('creates agents (field and plan-limit messages), keeps keys write-only, shares, reads shared-in agents and deletes', async () => {
     const shot = screenshots('agents');
@@ -99,30 +110,32 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await noKeyInPage(page);
     await both(page, 'created');
 
-    // Speech: OpenAI's fixed voices as a select, the speed by keyboard, keys for both.
-    const speech = page.getByRole('form', { name: 'Speech configuration' });
-    await speech.getByLabel('Text-to-speech provider').selectOption('openai');
-    await speech.getByLabel('Text-to-speech model').selectOption('tts-1-hd');
-    await speech.getByLabel('Voice', { exact: true }).selectOption('nova');
-    await speech.getByLabel('Voice language').fill('en-GB');
-    const slider = speech.getByRole('slider');
+    // Voice: OpenAI's fixed voices by name, the speed by keyboard, the language by name, a key.
+    await tab(page, 'Voice').click();
+    await page.getByLabel('Text-to-speech provider').selectOption('openai');
+    await page.getByLabel('Text-to-speech model').selectOption('tts-1-hd');
+    await choose(page, 'Voice', 'Nova · female · Many languages');
+    await choose(page, 'Voice language', 'English (United Kingdom) · en-GB');
+    const slider = page.getByRole('slider');
     await slider.focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => slider.getAttribute('aria-valuenow')).toBe('1.1');
-    await speech.getByRole('button', { name: 'Set text-to-speech key' }).click();
-    await speech.getByLabel('New text-to-speech key').fill(keys.tts);
-    // A provider with custom voices: a free voice id.
-    await speech.getByLabel('Speech-to-text provider').selectOption('deepgram');
-    await speech.getByLabel('Speech-to-text model').selectOption('nova-2');
-    await speech.getByLabel('Transcription language').fill('en-GB');
-    await speech.getByRole('button', { name: 'Set speech-to-text key' }).click();
-    await speech.getByLabel('New speech-to-text key').fill(keys.stt);
+    await page.getByRole('button', { name: 'Set text-to-speech key' }).click();
+    await page.getByLabel('New text-to-speech key').fill(keys.tts);
+    // Transcriber: its provider, model, language and key, in the same draft.
+    await tab(page, 'Transcriber').click();
+    await page.getByLabel('Speech-to-text provider').selectOption('deepgram');
+    await page.getByLabel('Speech-to-text model').selectOption('nova-2');
+    await choose(page, 'Transcription language', 'English (United Kingdom) · en-GB');
+    await page.getByRole('button', { name: 'Set speech-to-text key' }).click();
+    await page.getByLabel('New speech-to-text key').fill(keys.stt);
     await shot(page, 'speech-filled');
-    await speech.getByRole('button', { name: 'Save speech configuration' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByTestId('Text-to-speech key state').textContent()).toBe('Set • …WXYZ');
     await expect.poll(() => page.getByTestId('Speech-to-text key state').textContent()).toBe('Set • …QRST');
-    expect(await speech.getByLabel('Voice', { exact: true }).inputValue()).toBe('nova');
+    await tab(page, 'Voice').click();
+    expect(await input(page, 'Voice').inputValue()).toBe('Nova · female · Many languages');
     await noKeyInPage(page);
     const stored = await api(owner, 'GET', `/orgs/${home.id}/agents/${frontDesk}`);
     expect(stored.ttsConfig).toMatchObject({
@@ -130,17 +143,19 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
       model: 'tts-1-hd',
       voiceId: 'nova',
       speed: 1.1,
+      language: 'en-GB',
     });
     expect(stored.sttConfig).toMatchObject({ provider: 'deepgram', model: 'nova-2', language: 'en-GB' });
     await both(page, 'speech-saved');
 
-    // A provider without fixed voices asks for a voice id.
-    await speech.getByLabel('Text-to-speech provider').selectOption('elevenlabs');
-    await speech.getByLabel('Voice id').waitFor();
-    await speech.getByLabel('Text-to-speech provider').selectOption('openai');
+    // A provider without voices the console knows asks for a voice id; Discard drops the draft.
+    await page.getByLabel('Text-to-speech provider').selectOption('cartesia');
+    await page.getByLabel('Voice id').waitFor();
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => page.getByLabel('Text-to-speech provider').inputValue()).toBe('openai');
 
     // Someone else changes the agent meanwhile: nothing is overwritten, and a reload shows theirs.
-    const details = page.getByRole('form', { name: 'Agent details' });
+    await tab(page, 'Overview').click();
     const current = await fetch(`${url}/api/orgs/${home.id}/agents/${frontDesk}`, {
       headers: { authorization: `Bearer ${owner}` },
     });
@@ -154,26 +169,28 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
       body: JSON.stringify({ description: 'Changed in another tab' }),
     });
     expect(changed.status).toBe(200);
-    await details.getByLabel('Name').fill('Front desk (main)');
-    await details.getByRole('button', { name: 'Save agent' }).click();
+    await page.getByLabel('Name').fill('Front desk (main)');
+    await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Someone changed this agent meanwhile').waitFor();
     await expectScreenBarsMet(page);
     await shot(page, 'changed-meanwhile');
     await page.getByRole('button', { name: 'Reload agent' }).click();
-    await expect.poll(() => details.getByLabel('Description').inputValue()).toBe('Changed in another tab');
-    expect(await details.getByLabel('Name').inputValue()).toBe('Front desk');
+    await expect.poll(() => page.getByLabel('Description').inputValue()).toBe('Changed in another tab');
+    expect(await page.getByLabel('Name').inputValue()).toBe('Front desk');
 
     // Replace the chatbot key; the new one is never shown either.
-    await details.getByRole('button', { name: 'Replace chatbot key' }).click();
-    await details.getByLabel('New chatbot key').fill(keys.chatbotNew);
-    await details.getByRole('button', { name: 'Save agent' }).click();
+    await tab(page, 'Model and prompt').click();
+    await page.getByRole('button', { name: 'Replace chatbot key' }).click();
+    await page.getByLabel('New chatbot key').fill(keys.chatbotNew);
+    await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => chatbotState.textContent()).toBe('Set • …EFGH');
-    await expect.poll(() => details.getByLabel('New chatbot key').count()).toBe(0);
+    await expect.poll(() => page.getByLabel('New chatbot key').count()).toBe(0);
     await noKeyInPage(page);
     await shot(page, 'chatbot-key-replaced');
 
     // Clear the text-to-speech key (confirmed).
-    await speech.getByRole('button', { name: 'Clear text-to-speech key' }).click();
+    await tab(page, 'Voice').click();
+    await page.getByRole('button', { name: 'Clear text-to-speech key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Clear text-to-speech key' });
     await dialog.waitFor();
     await expectScreenBarsMet(page);
@@ -186,6 +203,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     // A test call: npm start runs the LiveKit stand-in, so the API hands out a room of its own for
     // this agent (LOCAL_LIVEKIT=off runs without one; tests/integration/agent-sessions-unconfigured
     // holds the 503 the page then shows).
+    await tab(page, 'Calls').click();
     const testCall = page.getByRole('region', { name: 'Test call' });
     await testCall.getByRole('button', { name: 'Start a test call' }).click();
     await testCall
@@ -229,6 +247,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
 
     // Share Front desk into Partner Co.
     await page.getByRole('heading', { name: 'Front desk', level: 1 }).waitFor();
+    await tab(page, 'Sharing').click();
     await pick(page, 'Share with', 'Partner Co');
     await page.getByRole('button', { name: 'Share', exact: true }).click();
     await page.getByRole('list', { name: 'Shared with' }).getByText('Partner Co').waitFor();
@@ -250,7 +269,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await both(page, 'partner-read-only');
 
     // Stop sharing (confirmed): it leaves Partner Co.
-    await page.goto(`${url}/#/orgs/${home.id}/agents/${frontDesk}`);
+    await page.goto(`${url}/#/orgs/${home.id}/agents/${frontDesk}?tab=sharing`);
     await page.getByRole('button', { name: 'Stop sharing with Partner Co' }).click();
     await page
       .getByRole('dialog', { name: 'Stop sharing' })
@@ -267,6 +286,7 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
       .click();
     await page.getByRole('link', { name: 'Night shift' }).click();
     await page.getByRole('heading', { name: 'Night shift', level: 1 }).waitFor();
+    await tab(page, 'Advanced').click();
     await page.getByRole('button', { name: 'Delete agent' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete agent' });
     await expectScreenBarsMet(page);

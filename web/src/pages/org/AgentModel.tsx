@@ -179,7 +179,7 @@ export function ModelFields({
       <Card withBorder component="section" aria-labelledby="agent-model-heading">
         <Stack gap="sm">
           <Title order={2} size="h4" id="agent-model-heading">
-            Model
+            Language model
           </Title>
           <NativeSelect
             label="Model provider"
