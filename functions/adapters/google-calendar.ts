@@ -5,14 +5,14 @@
  * the sync and the routes act on; raw library errors (which carry request headers) never leave
  * this module.
  */
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
+import type { calendar_v3 } from '@googleapis/calendar';
+import type { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import * as z from 'zod/mini';
 import { GoogleEvent } from '../domain/calendar-sync';
 import { Refusal, type RefusalKind } from '../domain/refusal';
 import { config } from '../lib/config';
-import { secretsManager } from './secrets';
+import { onFirstUse } from '../lib/lazy';
+import { secretValue } from './secrets';
 
 export const TokenSet = z.object({
   accessToken: z.string(),
@@ -181,11 +181,26 @@ async function withBackoff<T>(
 }
 
 /** Exposes the library's refresh (protected there) without keeping credentials on the client. */
-class TokenClient extends OAuth2Client {
-  refresh(refreshToken: string) {
-    return this.refreshTokenNoCache(refreshToken);
-  }
+interface TokenClient extends OAuth2Client {
+  refresh(refreshToken: string): ReturnType<OAuth2Client['refreshTokenNoCache']>;
 }
+
+/**
+ * The Google libraries (about 300 KB with their polyfills) load with the first call that talks to
+ * Google: most calls to the calendar group read the table only.
+ */
+const googleLibraries = onFirstUse(async () => {
+  const [{ calendar }, { OAuth2Client }] = await Promise.all([
+    import('@googleapis/calendar'),
+    import('google-auth-library'),
+  ]);
+  class RefreshingClient extends OAuth2Client implements TokenClient {
+    refresh(refreshToken: string) {
+      return this.refreshTokenNoCache(refreshToken);
+    }
+  }
+  return { calendar, RefreshingClient };
+});
 
 interface Clients {
   oauth: TokenClient;
@@ -199,8 +214,7 @@ let clients: Promise<Clients> | undefined;
 
 async function clientSecret(arn: string | undefined): Promise<string | undefined> {
   if (!arn) return undefined;
-  const { SecretString } = await secretsManager().send(new GetSecretValueCommand({ SecretId: arn }));
-  return SecretString;
+  return secretValue(arn);
 }
 
 /** A deployment without a Google client id (and not emulating Google locally) cannot connect calendars. */
@@ -216,7 +230,8 @@ async function createClients(): Promise<Clients> {
     throw new Error('GOOGLE_CLIENT_ID is required (or GOOGLE_EMULATOR_URL in the local stage)');
   }
   const clientId = google.clientId ?? emulatorClientId;
-  const oauth = new TokenClient({
+  const { calendar, RefreshingClient } = await googleLibraries();
+  const oauth = new RefreshingClient({
     clientId,
     clientSecret: google.clientId ? await clientSecret(google.clientSecretArn) : 'emulator',
     ...(emulator
@@ -352,7 +367,7 @@ function googleCalendarAdapter(): GoogleCalendar {
         login_hint: loginHint,
         redirect_uri: redirectUri,
         code_challenge: codeChallenge,
-        code_challenge_method: CodeChallengeMethod.S256,
+        code_challenge_method: 'S256' as CodeChallengeMethod,
       });
     },
 

@@ -5,32 +5,32 @@
  * identity provider answers the same JSON API (infra/local/dev-cognito.ts) at COGNITO_ENDPOINT.
  * The secret is returned to the caller once and never logged: failures are reduced to a sentence.
  */
-import {
-  CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  DeleteUserPoolClientCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { machineScope } from '../domain/api-clients';
 import { type Refusal, refuse } from '../domain/refusal';
 import { config } from '../lib/config';
+import { onFirstUse } from '../lib/lazy';
 import { logger } from '../lib/logger';
 
 /** Access tokens of org API clients live an hour, as the platform's own machine client's do. */
 const accessTokenMinutes = 60;
 
-let client: CognitoIdentityProviderClient | undefined;
-
-function userPool(): { id: string; client: CognitoIdentityProviderClient } {
-  const { userPoolId, endpoint } = config().identityClients;
-  if (!userPoolId) {
-    throw refuse('unavailable', 'No Cognito user pool is configured for API clients in this deployment.');
-  }
-  client ??= new CognitoIdentityProviderClient({
+const cognito = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
+  const { endpoint } = config().identityClients;
+  const client = new sdk.CognitoIdentityProviderClient({
     region: config().region,
     maxAttempts: 2,
     ...(endpoint ? { endpoint } : {}),
   });
-  return { id: userPoolId, client };
+  return { sdk, client };
+});
+
+async function userPool() {
+  const { userPoolId } = config().identityClients;
+  if (!userPoolId) {
+    throw refuse('unavailable', 'No Cognito user pool is configured for API clients in this deployment.');
+  }
+  return { id: userPoolId, ...(await cognito()) };
 }
 
 /** Cognito's side of a failure as a refusal: its own outage is worth retrying (503), a refusal is not (502). */
@@ -55,11 +55,11 @@ export interface IssuedClient {
 }
 
 export async function createOrgClient(orgId: string): Promise<IssuedClient> {
-  const pool = userPool();
+  const pool = await userPool();
   let issued: { ClientId?: string | undefined; ClientSecret?: string | undefined } | undefined;
   try {
     ({ UserPoolClient: issued } = await pool.client.send(
-      new CreateUserPoolClientCommand({
+      new pool.sdk.CreateUserPoolClientCommand({
         UserPoolId: pool.id,
         // The display name stays in the table; Cognito gets the org, which operators search by.
         ClientName: `org-${orgId}`,
@@ -82,9 +82,11 @@ export async function createOrgClient(orgId: string): Promise<IssuedClient> {
 
 /** Deleting a client Cognito no longer has is done already. */
 export async function deleteOrgClient(clientId: string): Promise<void> {
-  const pool = userPool();
+  const pool = await userPool();
   try {
-    await pool.client.send(new DeleteUserPoolClientCommand({ UserPoolId: pool.id, ClientId: clientId }));
+    await pool.client.send(
+      new pool.sdk.DeleteUserPoolClientCommand({ UserPoolId: pool.id, ClientId: clientId }),
+    );
   } catch (error) {
     if ((error as { name?: string }).name === 'ResourceNotFoundException') return;
     throw cognitoRefusal(error, 'deleted');

@@ -6,25 +6,14 @@
  * read once per container. Neither ever passes through the logger or an error.
  */
 import { randomBytes } from 'node:crypto';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import {
-  AccessToken,
-  RoomAgentDispatch,
-  RoomConfiguration,
-  SIPDispatchRule,
-  SIPDispatchRuleIndividual,
-  SIPDispatchRuleInfo,
-  SipClient,
-  TwirpError,
-  type WebhookEvent,
-  WebhookReceiver,
-} from 'livekit-server-sdk';
+import type { RoomConfiguration, SipClient, WebhookEvent } from 'livekit-server-sdk';
 import * as z from 'zod/mini';
 import { AgentId } from '../api/schemas/common';
 import { OrgId } from '../api/schemas/orgs';
 import { refuse } from '../domain/refusal';
 import { config } from '../lib/config';
-import { secretsManager } from './secrets';
+import { onFirstUse } from '../lib/lazy';
+import { secretValue } from './secrets';
 
 /** The worker name the voice worker registers with; LiveKit dispatches it into the room. */
 export const voiceAgentName = 'voice-agent';
@@ -39,6 +28,13 @@ type Credentials = z.infer<typeof StoredCredentials>;
 
 let credentials: Promise<Credentials> | undefined;
 
+/**
+ * The server SDK (with its protobuf runtime and JWT library) loads on the first call that signs or
+ * routes: most calls to the agents and numbers groups only read the table.
+ */
+const livekitSdk = onFirstUse(() => import('livekit-server-sdk'));
+type LiveKitSdk = Awaited<ReturnType<typeof livekitSdk>>;
+
 function notConfigured() {
   return refuse('unavailable', 'No LiveKit server is configured for this deployment.');
 }
@@ -48,9 +44,7 @@ async function readCredentials(): Promise<Credentials> {
   if (!livekit) throw notConfigured();
   if (livekit.apiKey && livekit.apiSecret) return { apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
   if (!livekit.secretArn) throw notConfigured();
-  const { SecretString } = await secretsManager().send(
-    new GetSecretValueCommand({ SecretId: livekit.secretArn }),
-  );
+  const SecretString = await secretValue(livekit.secretArn);
   const parsed = StoredCredentials.safeParse(JSON.parse(SecretString ?? '{}'));
   // Says which secret is malformed, never what it holds.
   if (!parsed.success) throw new Error(`LiveKit secret ${livekit.secretArn} lacks apiKey/apiSecret`);
@@ -90,14 +84,15 @@ export async function createTestCallSession(input: {
   const livekit = config().livekit;
   if (!livekit) throw notConfigured();
   const { apiKey, apiSecret } = await livekitCredentials();
+  const sdk = await livekitSdk();
   const roomName = testCallRoomName(input.orgId, input.agentId);
-  const token = new AccessToken(apiKey, apiSecret, {
+  const token = new sdk.AccessToken(apiKey, apiSecret, {
     identity: input.identity,
     ttl: sessionTtlSeconds,
     ...(input.name ? { name: input.name } : {}),
   });
   token.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
-  token.roomConfig = agentDispatch(input.orgId, input.agentId);
+  token.roomConfig = agentDispatch(sdk, input.orgId, input.agentId);
   const jwt = await token.toJwt();
   // The library stamps `exp` from its own clock at signing; report the same instant, rounded down.
   const [, payload] = jwt.split('.');
@@ -106,10 +101,10 @@ export async function createTestCallSession(input: {
 }
 
 /** What LiveKit is told to dispatch for a call: the worker, and which org and agent it is to be. */
-function agentDispatch(orgId: string, agentId: string): RoomConfiguration {
-  return new RoomConfiguration({
+function agentDispatch(sdk: LiveKitSdk, orgId: string, agentId: string): RoomConfiguration {
+  return new sdk.RoomConfiguration({
     agents: [
-      new RoomAgentDispatch({ agentName: voiceAgentName, metadata: JSON.stringify({ orgId, agentId }) }),
+      new sdk.RoomAgentDispatch({ agentName: voiceAgentName, metadata: JSON.stringify({ orgId, agentId }) }),
     ],
   });
 }
@@ -133,9 +128,9 @@ export function agentOfRoom(
   return { orgId: match[1]!, agentId: match[2]!, via: match[3] ? 'test_call' : 'phone' };
 }
 
-function livekitFailed(what: string, error: unknown): Error {
+function livekitFailed(sdk: LiveKitSdk, what: string, error: unknown): Error {
   // LiveKit's own message says what it refused; it carries no credential (those travel in a header).
-  const reason = error instanceof TwirpError ? ` (${error.status} ${error.message})` : '';
+  const reason = error instanceof sdk.TwirpError ? ` (${error.status} ${error.message})` : '';
   return refuse('upstream', `LiveKit did not ${what}${reason}. Nothing was changed; try again.`);
 }
 
@@ -148,11 +143,11 @@ function twirpMessage(body: string): string {
   }
 }
 
-async function sipClient(): Promise<SipClient> {
+async function sipClient(sdk: LiveKitSdk): Promise<SipClient> {
   const livekit = config().livekit;
   if (!livekit) throw notConfigured();
   const { apiKey, apiSecret } = await livekitCredentials();
-  return new SipClient(livekit.url, apiKey, apiSecret);
+  return new sdk.SipClient(livekit.url, apiKey, apiSecret);
 }
 
 /** The trunk numbers ring on, when calls are routed at all (LIVEKIT_SIP_TRUNK_ID). */
@@ -181,30 +176,33 @@ export async function routeNumber(input: {
   const trunkId = sipTrunkId();
   const livekit = config().livekit;
   if (!trunkId || !livekit) return null;
-  const rule = new SIPDispatchRuleInfo({
+  const sdk = await livekitSdk();
+  const rule = new sdk.SIPDispatchRuleInfo({
     name: input.e164,
     trunkIds: [trunkId],
     numbers: [input.e164],
-    rule: new SIPDispatchRule({
+    rule: new sdk.SIPDispatchRule({
       rule: {
         case: 'dispatchRuleIndividual',
-        value: new SIPDispatchRuleIndividual({ roomPrefix: phoneCallRoomPrefix(input.orgId, input.agentId) }),
+        value: new sdk.SIPDispatchRuleIndividual({
+          roomPrefix: phoneCallRoomPrefix(input.orgId, input.agentId),
+        }),
       },
     }),
     metadata: JSON.stringify({ orgId: input.orgId, agentId: input.agentId }),
-    roomConfig: agentDispatch(input.orgId, input.agentId),
+    roomConfig: agentDispatch(sdk, input.orgId, input.agentId),
   });
   if (input.ruleId) {
     try {
-      await (await sipClient()).updateSipDispatchRule(input.ruleId, rule);
+      await (await sipClient(sdk)).updateSipDispatchRule(input.ruleId, rule);
       return input.ruleId;
     } catch (error) {
-      if (!(error instanceof TwirpError && error.status === 404))
-        throw livekitFailed('move the number’s call routing', error);
+      if (!(error instanceof sdk.TwirpError && error.status === 404))
+        throw livekitFailed(sdk, 'move the number’s call routing', error);
     }
   }
   const { apiKey, apiSecret } = await livekitCredentials();
-  const token = new AccessToken(apiKey, apiSecret, { ttl: '1m' });
+  const token = new sdk.AccessToken(apiKey, apiSecret, { ttl: '1m' });
   token.addSIPGrant({ admin: true });
   const url = new URL('/twirp/livekit.SIP/CreateSIPDispatchRule', livekit.url.replace(/^ws/, 'http'));
   let response: Response;
@@ -216,26 +214,28 @@ export async function routeNumber(input: {
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw livekitFailed('create the number’s call routing', error);
+    throw livekitFailed(sdk, 'create the number’s call routing', error);
   }
   const text = await response.text();
   if (!response.ok) {
     throw livekitFailed(
+      sdk,
       'create the number’s call routing',
-      new TwirpError(response.statusText, twirpMessage(text), response.status),
+      new sdk.TwirpError(response.statusText, twirpMessage(text), response.status),
     );
   }
-  return SIPDispatchRuleInfo.fromJson(JSON.parse(text), { ignoreUnknownFields: true }).sipDispatchRuleId;
+  return sdk.SIPDispatchRuleInfo.fromJson(JSON.parse(text), { ignoreUnknownFields: true }).sipDispatchRuleId;
 }
 
 /** Deletes a number's dispatch rule; one LiveKit no longer has counts as deleted. */
 export async function deleteDispatchRule(ruleId: string): Promise<void> {
-  const client = await sipClient();
+  const sdk = await livekitSdk();
+  const client = await sipClient(sdk);
   try {
     await client.deleteSipDispatchRule(ruleId);
   } catch (error) {
-    if (error instanceof TwirpError && error.status === 404) return;
-    throw livekitFailed('remove the number’s call routing', error);
+    if (error instanceof sdk.TwirpError && error.status === 404) return;
+    throw livekitFailed(sdk, 'remove the number’s call routing', error);
   }
 }
 
@@ -250,6 +250,7 @@ export async function receiveWebhook(
   // Without LiveKit configured there is nothing to verify against: a 503, as for test calls.
   const { apiKey, apiSecret } = await livekitCredentials();
   if (!authorization) return undefined;
+  const { WebhookReceiver } = await livekitSdk();
   try {
     return await new WebhookReceiver(apiKey, apiSecret).receive(body, authorization);
   } catch {

@@ -3,27 +3,23 @@
  * IAM credentials, no key. One client per container; locally its endpoint is the LLM stand-in
  * (infra/local/llm-standin.ts), which speaks the same HTTP and event-stream framing.
  */
-import {
-  BedrockRuntimeClient,
-  ConverseCommand,
-  type ConverseCommandInput,
-  ConverseStreamCommand,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { type LlmPort, type LlmReply, type LlmRequest, llmRefusals } from '../domain/llm';
 import { Refusal } from '../domain/refusal';
 import { config } from '../lib/config';
+import { onFirstUse } from '../lib/lazy';
 
-let client: BedrockRuntimeClient | undefined;
-
-function bedrock(): BedrockRuntimeClient {
+/** The SDK loads with the first model call: most calls to the conversations group list or read. */
+const bedrock = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-bedrock-runtime');
   const { region, conversations } = config();
-  client ??= new BedrockRuntimeClient({
+  const client = new sdk.BedrockRuntimeClient({
     region,
     maxAttempts: conversations.llmMaxAttempts,
     ...(conversations.bedrockEndpoint ? { endpoint: conversations.bedrockEndpoint } : {}),
   });
-  return client;
-}
+  return { sdk, client };
+});
 
 function input(modelId: string, request: LlmRequest): ConverseCommandInput {
   return {
@@ -71,7 +67,8 @@ export function bedrockLlm(modelId: string): LlmPort {
 }
 
 async function whole(modelId: string, request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
-  const out = await bedrock().send(new ConverseCommand(input(modelId, request)), { abortSignal: signal });
+  const { sdk, client } = await bedrock();
+  const out = await client.send(new sdk.ConverseCommand(input(modelId, request)), { abortSignal: signal });
   const text = (out.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
   if (!out.stopReason) throw llmRefusals.malformed();
   return {
@@ -88,7 +85,8 @@ async function streamed(
   onDelta: (text: string) => void,
   signal: AbortSignal,
 ): Promise<LlmReply> {
-  const out = await bedrock().send(new ConverseStreamCommand(input(modelId, request)), {
+  const { sdk, client } = await bedrock();
+  const out = await client.send(new sdk.ConverseStreamCommand(input(modelId, request)), {
     abortSignal: signal,
   });
   if (!out.stream) throw llmRefusals.malformed();

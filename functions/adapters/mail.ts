@@ -2,8 +2,8 @@
  * Outgoing mail: one port, two adapters. Deployed stages send through SES v2; the local stage
  * keeps messages in an in-process outbox that the local stack shows at GET /dev/outbox and tests read.
  */
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { config } from '../lib/config';
+import { onFirstUse } from '../lib/lazy';
 
 export interface MailMessage {
   to: string;
@@ -26,10 +26,15 @@ const outboxMailer: Mailer = {
   },
 };
 
-function sesMailer(from: string, region: string): Mailer {
-  const client = new SESv2Client({ region });
+const ses = onFirstUse(async () => {
+  const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+  return { client: new SESv2Client({ region: config().region }), SendEmailCommand };
+});
+
+function sesMailer(from: string): Mailer {
   return {
     async send({ to, subject, text }) {
+      const { client, SendEmailCommand } = await ses();
       await client.send(
         new SendEmailCommand({
           FromEmailAddress: from,
@@ -45,8 +50,8 @@ let mailer: Mailer | undefined;
 
 export function mail(): Mailer {
   if (!mailer) {
-    const { isLocal, mailFrom, region } = config();
-    mailer = isLocal ? outboxMailer : sesMailer(mailFrom, region);
+    const { isLocal, mailFrom } = config();
+    mailer = isLocal ? outboxMailer : sesMailer(mailFrom);
   }
   return mailer;
 }

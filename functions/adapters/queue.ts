@@ -3,8 +3,8 @@
  * local scheduler (infra/local/scheduler.ts) and tests drain into the same worker handler.
  */
 import { randomUUID } from 'node:crypto';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../lib/config';
+import { onFirstUse } from '../lib/lazy';
 import { chunks } from '../lib/pool';
 
 /**
@@ -26,14 +26,17 @@ export interface SyncQueue {
 
 const sqsBatch = 10;
 
-let sqs: SQSClient | undefined;
+const sqs = onFirstUse(async () => {
+  const { SendMessageBatchCommand, SQSClient } = await import('@aws-sdk/client-sqs');
+  return { client: new SQSClient({ region: config().region }), SendMessageBatchCommand };
+});
 
 function sqsQueue(queueUrl: string): SyncQueue {
   return {
     async send(messages) {
-      sqs ??= new SQSClient({ region: config().region });
+      const { client, SendMessageBatchCommand } = await sqs();
       for (const batch of chunks(messages, sqsBatch)) {
-        const { Failed } = await sqs.send(
+        const { Failed } = await client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),

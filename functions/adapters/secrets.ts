@@ -7,17 +7,8 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  GetSecretValueCommand,
-  InvalidRequestException,
-  PutSecretValueCommand,
-  ResourceExistsException,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
 import { config } from '../lib/config';
+import { onFirstUse } from '../lib/lazy';
 
 /**
  * A write that named a version (`put`'s `version`) another value was already written under: a
@@ -45,89 +36,21 @@ export interface SecretStore {
   delete(name: string, options?: { recoveryWindowDays?: number }): Promise<void>;
 }
 
-let client: SecretsManagerClient | undefined;
+/** Secrets Manager's adapter (and its SDK client), loaded by the first call that needs it. */
+const secretsManager = onFirstUse(() => import('./secrets-manager'));
 
-/** One Secrets Manager client per container, shared with the Google adapter's client-secret lookup. */
-export function secretsManager(): SecretsManagerClient {
-  if (!client) {
-    const { region, secrets } = config();
-    client = new SecretsManagerClient({
-      region,
-      ...(secrets.endpoint ? { endpoint: secrets.endpoint } : {}),
-    });
-  }
-  return client;
+/** The current value of a secret named by its ARN (deployment secrets: signing key, LiveKit, Google). */
+export async function secretValue(arn: string): Promise<string | undefined> {
+  return (await secretsManager()).secretValue(arn);
 }
 
+/** Secrets Manager's store, behind the port: the SDK loads on the first secret read or written. */
 export function secretsManagerStore(options: { prefix: string; kmsKeyId?: string | undefined }): SecretStore {
-  const id = (name: string) => `${options.prefix}${name}`;
+  const store = () => secretsManager().then((aws) => aws.secretsManagerStore(options));
   return {
-    // Replace first: most writes are refreshed tokens of an existing secret, and the worker that
-    // writes them then needs no CreateSecret permission.
-    async put(name, value, { version } = {}) {
-      // Secrets Manager's idempotency token is the version: a second value under it is refused.
-      const token = version ? { ClientRequestToken: version } : {};
-      const replace = async () => {
-        try {
-          await secretsManager().send(
-            new PutSecretValueCommand({ SecretId: id(name), SecretString: value, ...token }),
-          );
-        } catch (error) {
-          if (error instanceof ResourceExistsException) throw new SecretVersionTaken(name);
-          throw error;
-        }
-      };
-      try {
-        await replace();
-        return;
-      } catch (error) {
-        if (!(error instanceof ResourceNotFoundException)) throw error;
-      }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await secretsManager().send(
-            new CreateSecretCommand({
-              Name: id(name),
-              SecretString: value,
-              ...token,
-              ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
-            }),
-          );
-          return;
-        } catch (error) {
-          // Created meanwhile by a concurrent writer: replace its value (or lose the version to it).
-          if (error instanceof ResourceExistsException) return replace();
-          // A force-deleted name (disconnect, then reconnect) is unavailable for a few seconds.
-          if (!(error instanceof InvalidRequestException) || attempt >= 5) throw error;
-          await new Promise((r) => setTimeout(r, attempt * 1000));
-        }
-      }
-    },
-    async get(name) {
-      try {
-        const { SecretString } = await secretsManager().send(
-          new GetSecretValueCommand({ SecretId: id(name) }),
-        );
-        return SecretString;
-      } catch (error) {
-        if (error instanceof ResourceNotFoundException) return undefined;
-        throw error;
-      }
-    },
-    async delete(name, options) {
-      const window = options?.recoveryWindowDays;
-      try {
-        await secretsManager().send(
-          new DeleteSecretCommand(
-            window
-              ? { SecretId: id(name), RecoveryWindowInDays: window }
-              : { SecretId: id(name), ForceDeleteWithoutRecovery: true },
-          ),
-        );
-      } catch (error) {
-        if (!(error instanceof ResourceNotFoundException)) throw error;
-      }
-    },
+    put: async (name, value, options) => (await store()).put(name, value, options),
+    get: async (name) => (await store()).get(name),
+    delete: async (name, options) => (await store()).delete(name, options),
   };
 }
 

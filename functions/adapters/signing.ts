@@ -4,9 +4,8 @@
  * container; locally it is random per process, so local cursors die with the process.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { config } from '../lib/config';
-import { secretsManager } from './secrets';
+import { secretValue } from './secrets';
 
 let key: Promise<Buffer> | undefined;
 
@@ -16,9 +15,7 @@ async function loadKey(): Promise<Buffer> {
     if (!isLocal) throw new Error('SIGNING_KEY_SECRET_ARN is required outside the local stage');
     return randomBytes(32);
   }
-  const { SecretString } = await secretsManager().send(
-    new GetSecretValueCommand({ SecretId: signingKeySecretArn }),
-  );
+  const SecretString = await secretValue(signingKeySecretArn);
   if (!SecretString || SecretString.length < 32) throw new Error('signing key secret is missing or short');
   return Buffer.from(SecretString, 'utf8');
 }
