@@ -1,11 +1,11 @@
 /**
- * What esbuild actually produces for a Lambda (the other infra tests skip bundling): one
- * minified ESM file with a source map, the AWS SDK inside, and a require() shim for the CommonJS
- * parts; data files shipped beside the bundle. Bundles only the Sync stack's two functions and the
+ * What esbuild actually produces for a Lambda (the other infra tests skip bundling): a minified
+ * ESM entry with a source map, the AWS SDK inside, a require() shim for the CommonJS parts, and
+ * chunks for what handlers load on first use; data files shipped beside the bundle. Bundles only the Sync stack's two functions and the
  * knowledge handler to stay fast.
  */
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -16,6 +16,7 @@ import { buildApp, removeOutputs } from './synth';
 
 let bundle: string;
 let dir: string;
+const chunks = () => readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.mjs'));
 
 beforeAll(() => {
   const { app, plane } = buildApp(undefined, undefined, ['Sync']);
@@ -27,7 +28,7 @@ beforeAll(() => {
 afterAll(removeOutputs);
 
 describe('Lambda bundle', () => {
-  it('is one minified ES module with a source map', () => {
+  it('is a minified ES module with a source map', () => {
     expect(statSync(join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
     expect(bundle).toMatch(/\bexport\s*\{[^}]*\bhandler\b/);
     // Minified: lines run to thousands of characters (only template literals keep their breaks).
@@ -35,12 +36,30 @@ describe('Lambda bundle', () => {
   });
 
   it('carries the AWS SDK inside instead of importing it from the runtime', () => {
-    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
-    expect(bundle).toContain('SendMessageBatch');
+    const everything = [bundle, ...chunks().map((c) => readFileSync(join(dir, 'chunks', c), 'utf8'))].join(
+      '',
+    );
+    expect(everything).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(everything).toContain('SendMessageBatch');
   });
 
-  it('starts with the require() shim bundled CommonJS code relies on', () => {
-    expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+  it('keeps the SQS client the dispatcher sends with in a chunk of its own, loaded on first use', () => {
+    // The client's own code (its shape ids), not the names the entry destructures from the chunk.
+    const sqsCode = 'com.amazonaws.sqs#';
+    expect(bundle).not.toContain(sqsCode);
+    const sqs = chunks().filter((c) => readFileSync(join(dir, 'chunks', c), 'utf8').includes(sqsCode));
+    expect(sqs).toHaveLength(1);
+    // Reached through import(), never through a static import the entry's load would follow.
+    expect(bundle).toMatch(
+      new RegExp(`import\\(\\s*["']\\./chunks/${sqs[0]!.replace('.', '\\.')}["']\\s*\\)`),
+    );
+    expect(bundle).not.toMatch(new RegExp(`from\\s*["']\\./chunks/${sqs[0]!.replace('.', '\\.')}["']`));
+  });
+
+  it('starts each file with the require() shim bundled CommonJS code relies on', () => {
+    for (const code of [bundle, ...chunks().map((c) => readFileSync(join(dir, 'chunks', c), 'utf8'))]) {
+      expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+    }
   });
 });
 

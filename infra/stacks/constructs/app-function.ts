@@ -1,19 +1,23 @@
 /**
  * One Lambda as every function in this project is built: Node 22 on arm64, bundled locally by
- * esbuild into one minified ESM file with the AWS SDK inside (tree-shaken; no Docker, no layer),
+ * esbuild into minified ESM with the AWS SDK inside (tree-shaken; no Docker, no layer; chunks
+ * for what handlers load on first use, see lambda-bundle.ts),
  * its own log group, and its own role holding exactly the statements its access declaration
  * produces, so no function inherits another's permissions or the broad managed execution policy.
  */
+import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { type AccessTargets, accessStatements, runtimeSecretPaths } from '../access-policy';
 import type { FunctionAccess } from '../function-access';
 import { projectRoot } from '../paths';
+import { lambdaBuildOptions } from './lambda-bundle';
 
 export interface AppFunctionProps {
   /** Path of the handler module relative to the project root; it exports `handler`. */
@@ -33,25 +37,32 @@ export interface AppFunctionProps {
   files?: readonly { name: string; source: string }[];
 }
 
-// Some bundled CommonJS dependencies call require(); ESM output has none unless we provide it.
-const requireShim =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
 const projectRequire = createRequire(`${projectRoot}/package.json`);
 
-/** Bundling's command hooks that copy `files` into the function's package. */
-function copying(files: NonNullable<AppFunctionProps['files']>): ICommandHooks {
-  const sources = files.map((file) => ({ name: file.name, path: projectRequire.resolve(file.source) }));
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (_inputDir, outputDir) =>
-      sources.map(({ name, path }) => `cp "${path}" "${outputDir}/${name}"`),
-  };
+/**
+ * The function's package, bundled here with esbuild's API (lambda-bundle.ts): NodejsFunction's
+ * bundler writes one --outfile, which code splitting cannot use. Hashed by its output, as
+ * NodejsFunction's are; the image is never pulled, because local bundling always succeeds.
+ */
+function bundled(entry: string, files: AppFunctionProps['files'] = []): Code {
+  return Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      local: {
+        tryBundle(outputDir) {
+          buildSync(lambdaBuildOptions(join(projectRoot, entry), outputDir));
+          for (const file of files)
+            copyFileSync(projectRequire.resolve(file.source), join(outputDir, file.name));
+          return true;
+        },
+      },
+    },
+  });
 }
 
 export class AppFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
   /** The handler module it runs, relative to the project root (tests read what it calls from it). */
@@ -85,11 +96,9 @@ export class AppFunction extends Construct {
       });
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: `${projectRoot}/${props.entry}`,
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: `${projectRoot}/package-lock.json`,
+    this.function = new LambdaFunction(this, 'Function', {
+      code: bundled(props.entry, props.files),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -98,22 +107,7 @@ export class AppFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
-      // No --enable-source-maps: it made cold imports ~50% slower (npm run bench), and logs carry
-      // error names and messages, not stacks. The .map files ship for decoding by hand.
       environment: props.environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer packages' ESM builds so esbuild can drop the unused parts of the SDK clients.
-        mainFields: ['module', 'main'],
-        banner: requireShim,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        externalModules: [],
-        forceDockerBundling: false,
-        ...(props.files?.length ? { commandHooks: copying(props.files) } : {}),
-      },
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
