@@ -13,6 +13,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
+import { modals } from '@mantine/modals';
 import { IconCrown, IconDoorExit, IconUserMinus, IconUsers } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -30,12 +31,15 @@ import type { Member } from '../../../../functions/api/schemas/members';
 import { useMyMembership } from '../../app/membership';
 import { pagedKey, updatePagedItems, usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
+import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { DangerCard } from '../../components/editing';
 import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { SectionCard } from '../../components/forms';
+import { Person } from '../../components/Person';
 import { ResponsiveList } from '../../components/ResponsiveList';
+import { InvitePeople } from './invite-parts';
 
 const pageSize = 100;
 
@@ -76,6 +80,20 @@ function useMemberActions(orgId: string, me: Member) {
   });
   const remove = useChange(removeMember, { orgId });
   const changeRole = (member: Member, role: OrgRole) =>
+    modals.openConfirmModal({
+      title: 'Change role',
+      children: (
+        <Text size="sm">
+          Make {member.email} {role === 'admin' || role === 'owner' ? 'an' : 'a'} {role} instead of{' '}
+          {member.role === 'admin' || member.role === 'owner' ? 'an' : 'a'} {member.role}? What they may do
+          changes at once.
+        </Text>
+      ),
+      labels: { confirm: `Make ${role}`, cancel: 'Cancel' },
+      closeButtonProps: { 'aria-label': 'Close' },
+      onConfirm: () => saveRole(member, role),
+    });
+  const saveRole = (member: Member, role: OrgRole) =>
     update.mutate(
       { params: { orgId, userId: member.userId }, body: { role }, etag: `"${member.version}"` },
       {
@@ -169,13 +187,26 @@ function MemberList({ orgId, me }: { orgId: string; me: Member }) {
   const format = useFormat();
   const members = usePagedRoute(listMembers, { params: { orgId }, query: { limit: pageSize } });
   const { changeRole, confirmRemove } = useMemberActions(orgId, me);
-  const you = (m: Member) =>
-    m.userId === me.userId ? (
-      <Text span size="xs" c="dimmed">
-        {' '}
-        (you)
-      </Text>
-    ) : null;
+  const { profile } = useSession();
+  /** A member as a person: the caller's own name and picture are known from their profile. */
+  const person = (m: Member) => {
+    const self = m.userId === me.userId;
+    return (
+      <Person
+        email={m.email}
+        name={self ? profile.name : null}
+        picture={self ? profile.picture : null}
+        suffix={
+          self ? (
+            <Text span size="xs" c="dimmed" fw={400}>
+              {' '}
+              (you)
+            </Text>
+          ) : null
+        }
+      />
+    );
+  };
   return (
     <Loaded query={{ ...members, data: members.items }}>
       {(items) =>
@@ -183,7 +214,7 @@ function MemberList({ orgId, me }: { orgId: string; me: Member }) {
           <Empty
             icon={<IconUsers size={28} />}
             title="No members"
-            description="Invite people from Invitations."
+            description="Invite people with the form above."
           />
         ) : (
           <ResponsiveList
@@ -193,10 +224,7 @@ function MemberList({ orgId, me }: { orgId: string; me: Member }) {
             paging={members}
             card={(m) => (
               <>
-                <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
-                  {m.email}
-                  {you(m)}
-                </Text>
+                {person(m)}
                 <Group justify="space-between" wrap="wrap" gap="xs">
                   <RoleCell me={me} member={m} onChange={changeRole} />
                   <Text size="sm" c="dimmed">
@@ -212,12 +240,7 @@ function MemberList({ orgId, me }: { orgId: string; me: Member }) {
             columns={[
               {
                 header: 'Member',
-                cell: (m) => (
-                  <>
-                    {m.email}
-                    {you(m)}
-                  </>
-                ),
+                cell: person,
               },
               { header: 'Role', cell: (m) => <RoleCell me={me} member={m} onChange={changeRole} /> },
               { header: 'Additional roles', cell: (m) => <AdditionalRoles roles={m.additionalRoles} /> },
@@ -320,6 +343,7 @@ export function Members() {
       <Loaded query={membership}>
         {(mine) => (
           <>
+            {can(mine.role, 'invites:create') && <InvitePeople orgId={orgId} myRole={mine.role} />}
             <MemberList orgId={orgId} me={mine} />
             {can(mine.role, 'org:transferOwnership') && <TransferOwnership orgId={orgId} me={mine} />}
             <LeaveOrganization orgId={orgId} />
