@@ -208,9 +208,14 @@ describeInBrowser(
         if (route.request().method() === 'PATCH') await answered;
         await route.fallback();
       });
+      // Asked first (issue 23): the change is made once confirmed.
       const benRole = owner.getByLabel('Role of ben@acme.test');
       await benRole.selectOption('admin');
-      expect(await benRole.inputValue()).toBe('admin');
+      await owner
+        .getByRole('dialog', { name: 'Change role' })
+        .getByRole('button', { name: 'Make admin' })
+        .click();
+      await expect.poll(() => benRole.inputValue()).toBe('admin');
       await check(owner, 'role-change-optimistic');
       const refetched = owner.waitForResponse(
         (r) => r.url().includes(`/orgs/${orgId}/members?`) && r.request().method() === 'GET',
@@ -234,6 +239,10 @@ describeInBrowser(
       });
       expect(elsewhere.status).toBe(200);
       await owner.getByLabel('Role of mia@acme.test').selectOption('viewer');
+      await owner
+        .getByRole('dialog', { name: 'Change role' })
+        .getByRole('button', { name: 'Make viewer' })
+        .click();
       await owner.getByText('The resource changed since you read it; reload it and retry.').waitFor();
       await expect.poll(() => owner.getByLabel('Role of mia@acme.test').inputValue()).toBe('member');
       await table.getByText('sales').waitFor();

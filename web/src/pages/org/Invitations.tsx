@@ -39,6 +39,7 @@ import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
+import { Person } from '../../components/Person';
 import { ResponsiveList } from '../../components/ResponsiveList';
 
 const pageSize = 50;
@@ -276,9 +277,7 @@ function InviteList({
             card={(i) => (
               <>
                 <Group justify="space-between" wrap="nowrap" align="flex-start">
-                  <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
-                    {i.email}
-                  </Text>
+                  <Person email={i.email} size="sm" />
                   {status(i)}
                 </Group>
                 <RoleBadges invite={i} />
@@ -292,7 +291,7 @@ function InviteList({
               </>
             )}
             columns={[
-              { header: 'Email', cell: (i) => i.email },
+              { header: 'Invitee', cell: (i) => <Person email={i.email} size="sm" /> },
               { header: 'Role', cell: (i) => <RoleBadges invite={i} /> },
               { header: 'Inviter', cell: (i) => i.inviterEmail ?? '—' },
               { header: 'Sent', cell: (i) => format.dateTime(i.createdAt) },
