@@ -112,7 +112,11 @@ export type BodyOf<R extends RouteSpec> = R extends { rawBody: object }
   : InferOr<R['body'], undefined>;
 export type HeadersOf<R extends RouteSpec> = InferOr<R['headers'], Record<string, never>>;
 /** What a client sends: defaults not yet applied. */
-export type BodyInputOf<R extends RouteSpec> = R['body'] extends AnySchema ? z.input<R['body']> : undefined;
+export type BodyInputOf<R extends RouteSpec> = R extends { rawBody: object }
+  ? /** The bytes with their media type (a recorded Blob's `type`). */ Blob
+  : R['body'] extends AnySchema
+    ? z.input<R['body']>
+    : undefined;
 /** What an implementation may return (before the response schema parses it). */
 export type ResponseOf<R extends RouteSpec> = R['response'] extends AnySchema
   ? z.input<R['response']>

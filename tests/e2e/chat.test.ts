@@ -41,8 +41,15 @@ describeInBrowser('Chat console (Chromium against npm start and its LLM stand-in
 
     const log = page.getByRole('log', { name: 'Conversation' });
     await log.getByText('Where do visitors park?').waitFor();
-    await log.getByText(/According to \[entry:.*\] Visitors park in the basement garage/).waitFor();
-    const source = log.getByRole('link', { name: 'Parking' });
+    // The answer names its source by number (a link), never as a raw [entry:…] marker.
+    await log.getByText(/According to\s?\[1\] Visitors park in the basement garage/).waitFor();
+    expect(await log.getByText(/\[entry:/).count()).toBe(0);
+    expect(await log.getByRole('link', { name: 'Source 1: Parking' }).getAttribute('href')).toBe(
+      `#/orgs/${org.id}/knowledge/${parking.id}`,
+    );
+    const source = log
+      .getByRole('group', { name: 'Sources' })
+      .getByRole('link', { name: 'Parking', exact: true });
     await source.waitFor();
     expect(await source.getAttribute('href')).toBe(`#/orgs/${org.id}/knowledge/${parking.id}`);
     await log.getByText(/ s · \d+ tokens in, \d+ out$/).waitFor();
@@ -65,7 +72,7 @@ describeInBrowser('Chat console (Chromium against npm start and its LLM stand-in
     expect(await log.getByText(/five working days/).count()).toBe(0);
     await shot(page, 'streaming');
     await log.getByText(/five working days/).waitFor();
-    await log.getByRole('link', { name: 'Refunds' }).waitFor();
+    await log.getByRole('link', { name: 'Refunds', exact: true }).first().waitFor();
     await streaming.waitFor({ state: 'detached' });
     // Announced once, when the answer is in.
     await expect

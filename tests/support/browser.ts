@@ -20,8 +20,10 @@ export function browserAvailability(): { available: boolean; reason?: string } {
   return { available: false, reason };
 }
 
-/** A fresh user data dir per launch, removed on close. */
-export async function launchChromium(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
+/** A fresh user data dir per launch, removed on close; `extraArgs` such as a fake microphone's. */
+export async function launchChromium(
+  extraArgs: string[] = [],
+): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
@@ -34,6 +36,7 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; close
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
   return {

@@ -65,16 +65,20 @@ async function send<T>(
   pathAndQuery: string,
   input: { body?: unknown; etag?: string } = {},
 ): Promise<Result<T>> {
+  const raw = input.body instanceof Blob ? input.body : undefined;
   let res: Response;
   try {
     res = await fetch(`${config.apiBase}${pathAndQuery}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(input.body === undefined
+          ? {}
+          : { 'content-type': raw ? raw.type || 'application/octet-stream' : 'application/json' }),
         ...(input.etag ? { 'if-match': input.etag } : {}),
       },
-      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      // A raw-body route (a recorded utterance) takes the Blob's bytes as they are.
+      body: raw ?? (input.body === undefined ? undefined : JSON.stringify(input.body)),
     });
   } catch {
     throw new ApiError({
