@@ -78,6 +78,11 @@ describe.skipIf(!browserAvailability().available)('Push to talk (Chromium with a
       title: 'Refunds',
       content: 'Refunds reach the original card within five working days.',
     });
+    // Retrieved with the parking question (visitors), but not what it answers from.
+    await api(owner, 'POST', `/orgs/${org.id}/knowledge`, {
+      title: 'Visitor badges',
+      content: 'Visitors collect a badge at reception.',
+    });
 
     await page.goto(`${url}/#/orgs/${org.id}/chat?agentId=${agent.id}`);
     await page.getByRole('heading', { name: 'Chat', level: 1 }).waitFor();
@@ -122,7 +127,12 @@ describe.skipIf(!browserAvailability().available)('Push to talk (Chromium with a
     const more = log.getByRole('button', { name: /more passage.* retrieved, not cited/ });
     await more.first().click();
     expect(await more.first().getAttribute('aria-expanded')).toBe('true');
-    await log.getByRole('list', { name: 'Retrieved, not cited' }).getByRole('listitem').first().waitFor();
+    await log
+      .getByRole('list', { name: 'Retrieved, not cited' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Visitor badges' })
+      .first()
+      .waitFor();
 
     // Typed: Shift+Enter is a new line, Enter sends.
     const box = form.getByLabel('Message');
