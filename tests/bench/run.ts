@@ -373,11 +373,57 @@ const warm = JSON.parse(warmOut.stdout.trim().split('\n').pop() ?? '{}') as {
   p95: number;
   n: number;
   floor: { p50: number; p95: number };
+  cpu: Record<'me' | 'tasks', { cpuMs: number; wallMs: number }>;
 };
 if (warm.p95 > hardBudgets.warmP95Ratio * warm.floor.p95)
   failures.push(
     `GET /me warm p95 ${warm.p95.toFixed(1)} ms > ${hardBudgets.warmP95Ratio}x the GetItem floor's ${warm.floor.p95.toFixed(1)} ms`,
   );
+
+/**
+ * Lambda memory choice, on paper from this run's measurements: Lambda gives a function CPU in
+ * proportion to its memory (one vCPU at 1,769 MB), so the CPU part of a request stretches by
+ * 1769/M below that and the waiting part (DynamoDB round trips) does not. Prices: arm64, us-east-1.
+ */
+function memoryTable(): string {
+  const sizes = [128, 256, 512, 1024, 1769, 2048];
+  const gbSecond = 0.0000133334;
+  const perRequest = 0.2 / 1e6;
+  const rows: string[] = [];
+  for (const [name, module] of [
+    ['GET /me', 'me'],
+    ['GET /orgs/{orgId}/tasks', 'tasks'],
+  ] as const) {
+    const entry = entries.find((e) => e.name === `http/${module}`)!;
+    const cpuCold = coldCpu(entry);
+    const coldWait = Math.max(0, coldTotal(entry) - cpuCold);
+    const { cpuMs, wallMs } = warm.cpu[module];
+    const warmWait = Math.max(0, wallMs - cpuMs);
+    for (const mb of sizes) {
+      const stretch = 1769 / Math.min(mb, 1769);
+      const cold = cpuCold * stretch + coldWait;
+      const warmMs = cpuMs * stretch + warmWait;
+      const billed = Math.ceil(warmMs);
+      const cost = 1e6 * ((billed / 1000) * (mb / 1024) * gbSecond + perRequest);
+      rows.push(
+        `| ${name} | ${mb} MB | ${cold.toFixed(0)} ms | ${warmMs.toFixed(1)} ms | $${cost.toFixed(2)} |`,
+      );
+    }
+  }
+  return `## 3b. Lambda memory (from this run's CPU measurements)
+
+Cold: section 1's CPU time (import + first call) stretched by 1769/M below 1,769 MB (Lambda's CPU share grows
+with memory; one vCPU at 1,769 MB, taken as this machine's core), plus its waiting time (total − CPU: DynamoDB
+round trips, and on a loaded machine waiting for a core, so it overstates). Warm: CPU per request in process
+(${warm.cpu.me.cpuMs.toFixed(2)} ms for GET /me, ${warm.cpu.tasks.cpuMs.toFixed(2)} ms for the tasks list, section 3's run) stretched the same
+way, plus its waiting time. Cost per million warm requests: billed milliseconds × GB × $${gbSecond} (arm64)
++ $0.20 per million requests; a cold start adds its init time once per container.
+
+| handler | memory | cold start | warm request | $ per million warm |
+|---|---|---|---|---|
+${rows.join('\n')}
+`;
+}
 
 // ---- 4. Memory ----
 log(`memory: ${memoryRequests} GET /me in one process`);
@@ -417,6 +463,8 @@ ${roundTripSection()}
 
 n=${warm.n}: p50 ${warm.p50.toFixed(1)} ms, p95 ${warm.p95.toFixed(1)} ms; the floor (one GetItem from the same process) p50
 ${warm.floor.p50.toFixed(1)} ms, p95 ${warm.floor.p95.toFixed(1)} ms: p95 ${(warm.p95 / warm.floor.p95).toFixed(2)}x the floor's (hard budget ≤ ${hardBudgets.warmP95Ratio}x).
+
+${memoryTable()}
 
 ## 4. Memory: ${memory.n.toLocaleString('en')} GET /me in one process (bundled handler, DynamoDB Local)
 

@@ -1,7 +1,13 @@
-/** Warm-path latency of GET /me: the real handler, a real API Gateway v2 event, DynamoDB Local. */
+/**
+ * Warm-path latency of GET /me, and the CPU time per warm request of GET /me and GET
+ * /orgs/{orgId}/tasks (section 1's memory table scales it): the real handlers, real API Gateway v2
+ * events, DynamoDB Local.
+ */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { getMe } from '../../functions/api/routes/profile';
+import { listTasks } from '../../functions/api/routes/tasks';
+import { createOrg } from '../../functions/api/routes/tenancy';
 import { createDevIdentity } from '../../infra/local/dev-identity';
 import { ensureTable, localCredentials, startDynamoLocal } from '../../infra/local/dynamodb';
 import { buildEvent } from '../../infra/local/gateway';
@@ -28,9 +34,10 @@ Object.assign(process.env, {
   DEV_ISSUER_JWKS: JSON.stringify(identity.jwks),
   LOG_LEVEL: 'silent',
 });
-const { handler } = (await import('../../functions/http/me')) as unknown as {
-  handler: (e: unknown, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-};
+type Handler = (e: unknown, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+const { handler } = (await import('../../functions/http/me')) as unknown as { handler: Handler };
+const tasks = (await import('../../functions/http/tasks')) as unknown as { handler: Handler };
+const orgs = (await import('../../functions/http/orgs')) as unknown as { handler: Handler };
 const token = identity.mint('bench@example.com');
 const event = () =>
   buildEvent({ method: 'GET', path: '/me', headers: { authorization: `Bearer ${token}` } }, getMe, {});
@@ -58,5 +65,44 @@ const floor = await timed(200, async () => {
     new GetItemCommand({ TableName: 'bench-warm', Key: { pk: { S: 'USER#bench' }, sk: { S: 'PROFILE' } } }),
   );
 });
+
+/** CPU milliseconds per request (user + system) over `n` warm requests: what Lambda bills by memory. */
+async function cpuPerRequest(n: number, call: () => Promise<void>) {
+  for (let i = 0; i < 20; i++) await call();
+  const started = process.cpuUsage();
+  const wall = performance.now();
+  for (let i = 0; i < n; i++) await call();
+  const used = process.cpuUsage(started);
+  return { cpuMs: (used.user + used.system) / 1000 / n, wallMs: (performance.now() - wall) / n };
+}
+const created = await orgs.handler(
+  buildEvent(
+    {
+      method: 'POST',
+      path: '/orgs',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ name: 'Warm bench org' })),
+    },
+    createOrg,
+    {},
+  ),
+  { awsRequestId: 'org' } as Context,
+);
+const orgId = JSON.parse(created.body ?? '{}').id as string;
+const tasksEvent = () =>
+  buildEvent(
+    { method: 'GET', path: `/orgs/${orgId}/tasks`, headers: { authorization: `Bearer ${token}` } },
+    listTasks,
+    { orgId },
+  );
+const cpu = {
+  me: await cpuPerRequest(300, async () => {
+    await handler(event(), { awsRequestId: 'cpu' } as Context);
+  }),
+  tasks: await cpuPerRequest(300, async () => {
+    const res = await tasks.handler(tasksEvent(), { awsRequestId: 'cpu' } as Context);
+    if (res.statusCode !== 200) throw new Error(`GET tasks answered ${res.statusCode}`);
+  }),
+};
 await dynamo.stop();
-console.log(JSON.stringify({ ...route, floor }));
+console.log(JSON.stringify({ ...route, floor, cpu }));
