@@ -126,7 +126,7 @@ describeInBrowser('organization settings, audit log and overview in Chromium aga
     await expect.poll(() => page.getByLabel('Description').inputValue()).toBe('Robots that answer phones');
     expect(await page.getByRole('textbox', { name: /^Name/ }).inputValue()).toBe('Acme Robotics');
 
-    // Audit log: newest first, before -> after.
+    // Audit log: newest first, before -> after; each sentence after the actor's initials.
     await page
       .getByRole('navigation', { name: 'Organization' })
       .getByRole('link', { name: 'Audit log' })
@@ -136,7 +136,7 @@ describeInBrowser('organization settings, audit log and overview in Chromium aga
     const first = entries.getByRole('listitem').first();
     expect(await first.textContent()).toContain('Robots that answer phones');
     const settingsChange = entries.getByRole('listitem').filter({ hasText: 'Display name:none→Acme' });
-    expect(await settingsChange.textContent()).toMatch(/^olga@acme.test changed the settings of Acme/);
+    expect(await settingsChange.textContent()).toMatch(/^OLolga@acme.test changed the settings of Acme/);
     expect(await settingsChange.textContent()).toMatch(/Member limit:none→4/);
     expect(await settingsChange.textContent()).toMatch(/Extra domains:none→robots.test/);
     // Of an object, only the parts that changed.
@@ -154,7 +154,7 @@ describeInBrowser('organization settings, audit log and overview in Chromium aga
     await pick(page, 'Action', 'Member role changed');
     await expect.poll(() => entries.getByRole('listitem').count()).toBe(1);
     expect(await entries.textContent()).toMatch(
-      /^olga@acme.test changed the role of bea@acme.test.*Role:member→admin/,
+      /^OLolga@acme.test changed the role of bea@acme.test.*Role:member→admin/,
     );
     await shot(page, 'audit-by-action');
 

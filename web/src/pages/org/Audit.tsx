@@ -2,59 +2,58 @@
  * The audit log: who did what to whom and what changed, newest first, a page at a time, filtered
  * by person, action and a date range read in the profile's time zone.
  */
-import { Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconFilterOff, IconListDetails } from '@tabler/icons-react';
+import {
+  Avatar,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { IconFilterOff, IconKey, IconListDetails } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { useParams } from 'react-router';
 import { getOrg, listAudit, listMembers } from '../../../../functions/api/routes/tenancy';
 import type { AuditEntry } from '../../../../functions/api/schemas/audit';
 import { addDays, instantOf } from '../../../../functions/domain/zoned-time';
+import { useAgentNames } from '../../app/agent-names';
+import { auditActionChoices, sentenceOf } from '../../app/audit-actions';
 import { describeValue } from '../../app/audit-values';
 import { usePagedRoute } from '../../app/paging';
 import { useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { Empty, Loaded } from '../../components/feedback';
+import { PersonAvatar } from '../../components/Person';
 
-/**
- * The actions the API records: a name for the filter, and the sentence an entry reads as after the
- * actor's email ("{target}" is whom or what it was done to).
- */
-const auditActions: Record<string, { label: string; sentence: string }> = {
-  'org.created': { label: 'Organization created', sentence: 'created the organization' },
-  'org.updated': { label: 'Settings changed', sentence: 'changed the settings of {target}' },
-  'org.ownership_transferred': { label: 'Ownership transferred', sentence: 'made {target} the owner' },
-  'org.entitlements_changed': { label: 'Plan changed', sentence: 'changed the plan or SAML of {target}' },
-  'member.joined': { label: 'Member joined', sentence: 'joined by email domain' },
-  'member.updated': { label: 'Member role changed', sentence: 'changed the role of {target}' },
-  'member.removed': { label: 'Member removed', sentence: 'removed {target}' },
-  'member.left': { label: 'Member left', sentence: 'left the organization' },
-  'invite.created': { label: 'Invitation sent', sentence: 'invited {target}' },
-  'invite.resent': { label: 'Invitation resent', sentence: 'resent the invitation to {target}' },
-  'invite.revoked': { label: 'Invitation revoked', sentence: 'revoked the invitation to {target}' },
-  'invite.accepted': { label: 'Invitation accepted', sentence: 'accepted the invitation' },
-  'invite.declined': { label: 'Invitation declined', sentence: 'declined the invitation' },
-  'agent.shared_in': {
-    label: 'Agent shared in',
-    sentence: 'shared in the agent {target} from another organization',
-  },
-  'agent.unshared_in': {
-    label: 'Agent no longer shared in',
-    sentence: 'stopped sharing the agent {target} with this organization',
-  },
-};
+/** The name the entry kept for its target, when it was written (older entries have none). */
+const keptName = (entry: AuditEntry) => (entry.target as { name?: string }).name;
 
-const actionChoices = Object.entries(auditActions).map(([value, { label }]) => ({ value, label }));
-
-/** "ana@example.com removed **ben@example.com**", or the raw action for one this page does not know. */
+/** "[OL] olga@acme.test deleted the agent **Front Desk**": one sentence, the actor's initials first. */
 function Sentence({ entry, target }: { entry: AuditEntry; target: string }) {
-  const sentence = auditActions[entry.action]?.sentence ?? `${entry.action} {target}`;
-  const [before, after] = sentence.split('{target}');
+  const { before, after } = sentenceOf(entry.action);
+  const { actor } = entry;
+  const person = 'email' in actor;
+  const who = 'email' in actor ? actor.email : `API client “${actor.name}”`;
   return (
-    <Text size="sm" style={{ overflowWrap: 'anywhere', flex: '1 1 16rem' }}>
-      <b>{'email' in entry.actor ? entry.actor.email : `API client “${entry.actor.name}”`}</b> {before}
-      {after !== undefined && <b>{target}</b>}
-      {after}
-    </Text>
+    <Group gap="xs" wrap="nowrap" align="flex-start" style={{ flex: '1 1 16rem', minWidth: 0 }}>
+      {person ? (
+        <PersonAvatar email={who} size="sm" />
+      ) : (
+        <Avatar radius="xl" size="sm" aria-hidden>
+          <IconKey size={14} />
+        </Avatar>
+      )}
+      <Text size="sm" style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
+        <b>{who}</b> {before}
+        {after !== undefined && <b>{target}</b>}
+        {after}.
+      </Text>
+    </Group>
   );
 }
 
@@ -170,7 +169,7 @@ function Entry({
         <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
           <Sentence entry={entry} target={target} />
           <Group gap="xs" wrap="nowrap">
-            <Badge variant="light" color="gray" tt="none">
+            <Badge variant="light" color="gray" tt="none" miw="fit-content">
               {entry.action}
             </Badge>
             <Text size="xs" c="dimmed" component="time" dateTime={entry.at} style={{ whiteSpace: 'nowrap' }}>
@@ -196,6 +195,7 @@ function EntryList({ orgId, filters, onClear }: { orgId: string; filters: Filter
   const format = useFormat();
   const org = useRoute(getOrg, { params: { orgId } });
   const members = useRoute(listMembers, { params: { orgId }, query: { limit: 100 } });
+  const agents = useAgentNames(orgId);
   const list = usePagedRoute(listAudit, {
     params: { orgId },
     query: {
@@ -215,10 +215,14 @@ function EntryList({ orgId, filters, onClear }: { orgId: string; filters: Filter
     }
   }
   const targetOf = (entry: AuditEntry): string => {
+    const kept = keptName(entry);
+    if (kept) return kept;
     if (entry.target.type === 'org') {
       return org.data ? (org.data.data.displayName ?? org.data.data.name) : 'the organization';
     }
-    return emails.get(entry.target.id) ?? `${entry.target.type} ${entry.target.id}`;
+    // Entries written before targets kept their names: what the org still knows them by.
+    if (entry.target.type === 'agent') return agents.nameOf(entry.target.id, `agent ${entry.target.id}`);
+    return emails.get(entry.target.id) ?? `${entry.target.type.replace('_', ' ')} ${entry.target.id}`;
   };
   const filtered = JSON.stringify(filters) !== JSON.stringify(noFilters);
   return (
@@ -328,7 +332,7 @@ export function Audit() {
             <Select
               label="Action"
               placeholder="Any action"
-              data={actionChoices}
+              data={auditActionChoices}
               value={filters.action}
               onChange={(action) => set({ action })}
               searchable
