@@ -201,7 +201,9 @@ describeInBrowser('The agent editor: tabs, one draft, one Save, voices and langu
 
     await text.fill('You greet guests warmly, in their language.');
     await page.getByLabel('Version note').fill('speak their language');
-    // The README's picture of the editor: a draft with its one Save.
+    // The README's picture of the editor: its tabs, a draft and its one Save (kept in view).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(1270, 790);
     mkdirSync(resolve(import.meta.dirname, '../../docs/screenshots'), { recursive: true });
     await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/agent-editor.png') });
     await page.getByRole('button', { name: 'Save changes' }).click();

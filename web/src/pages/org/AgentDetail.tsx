@@ -29,6 +29,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { type UseFormReturnType, useForm } from '@mantine/form';
+import { useElementSize } from '@mantine/hooks';
 import {
   IconAlertCircle,
   IconDeviceFloppy,
@@ -797,6 +798,8 @@ function AgentEditor({
   };
 
   const keyProps = { agent, form, onClearKey: clearKey, clearing };
+  const barShown = dirty || !!stale || !!problem || saving;
+  const { ref: barRef, height: barHeight } = useElementSize();
   const changedNames = [...changes.tabs].map((t) => tabs[t]);
   return (
     <>
@@ -853,48 +856,62 @@ function AgentEditor({
           <Advanced orgId={orgId} agent={agent} role={role} />
         </Tabs.Panel>
       </Tabs>
-      {(dirty || stale || problem || saving) && (
-        <Card
-          withBorder
-          shadow="sm"
-          pos="sticky"
-          bottom={0}
-          style={{ zIndex: 2 }}
-          component="section"
-          aria-label="Unsaved changes"
-        >
-          <Stack gap="sm">
-            {stale && <StaleAlert what={stale} onReload={reload} />}
-            {problem && <ProblemAlert error={problem} />}
-            <Group justify="space-between" wrap="wrap" gap="sm">
-              <Text size="sm" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
-                {dirty ? `Unsaved changes: ${changedNames.join(', ')}.` : 'All changes saved.'}
-              </Text>
-              <Group gap="sm">
-                <Button
-                  variant="default"
-                  disabled={!dirty || saving}
-                  onClick={() => {
-                    const saved = draftOf(agent, providers);
-                    form.setValues(saved);
-                    form.clearErrors();
-                    setProblem(undefined);
-                  }}
-                >
-                  Discard
-                </Button>
-                <Button
-                  type="submit"
-                  form={formId}
-                  loading={saving}
-                  leftSection={<IconDeviceFloppy size={16} />}
-                >
-                  Save changes
-                </Button>
+      {barShown && (
+        <>
+          {/* Room for the bar, so the end of the page is never under it. */}
+          <Box h={barHeight + 16} aria-hidden />
+          <Box
+            ref={barRef}
+            component="section"
+            aria-label="Unsaved changes"
+            pos="fixed"
+            bottom={0}
+            right={0}
+            px="md"
+            py="sm"
+            // The page's own column (right of the navigation when it is shown): html and body hide
+            // sideways overflow, which keeps position: sticky from working, so the bar is fixed.
+            style={{
+              left: 'var(--app-shell-navbar-offset, 0rem)',
+              zIndex: 150,
+              background: 'var(--mantine-color-body)',
+              borderTop: '1px solid var(--mantine-color-default-border)',
+              boxShadow: 'var(--mantine-shadow-sm)',
+            }}
+          >
+            <Stack gap="sm" maw={900}>
+              {stale && <StaleAlert what={stale} onReload={reload} />}
+              {problem && <ProblemAlert error={problem} />}
+              <Group justify="space-between" wrap="wrap" gap="sm">
+                <Text size="sm" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+                  {dirty ? `Unsaved changes: ${changedNames.join(', ')}.` : 'All changes saved.'}
+                </Text>
+                <Group gap="sm">
+                  <Button
+                    variant="default"
+                    disabled={!dirty || saving}
+                    onClick={() => {
+                      const saved = draftOf(agent, providers);
+                      form.setValues(saved);
+                      form.clearErrors();
+                      setProblem(undefined);
+                    }}
+                  >
+                    Discard
+                  </Button>
+                  <Button
+                    type="submit"
+                    form={formId}
+                    loading={saving}
+                    leftSection={<IconDeviceFloppy size={16} />}
+                  >
+                    Save changes
+                  </Button>
+                </Group>
               </Group>
-            </Group>
-          </Stack>
-        </Card>
+            </Stack>
+          </Box>
+        </>
       )}
     </>
   );
