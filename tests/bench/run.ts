@@ -373,7 +373,7 @@ const warm = JSON.parse(warmOut.stdout.trim().split('\n').pop() ?? '{}') as {
   p95: number;
   n: number;
   floor: { p50: number; p95: number };
-  cpu: Record<'me' | 'tasks', { cpuMs: number; wallMs: number }>;
+  cpu: Record<'floor' | 'me' | 'tasks', { cpuMs: number; wallMs: number }>;
 };
 if (warm.p95 > hardBudgets.warmP95Ratio * warm.floor.p95)
   failures.push(
@@ -463,6 +463,8 @@ ${roundTripSection()}
 
 n=${warm.n}: p50 ${warm.p50.toFixed(1)} ms, p95 ${warm.p95.toFixed(1)} ms; the floor (one GetItem from the same process) p50
 ${warm.floor.p50.toFixed(1)} ms, p95 ${warm.floor.p95.toFixed(1)} ms: p95 ${(warm.p95 / warm.floor.p95).toFixed(2)}x the floor's (hard budget ≤ ${hardBudgets.warmP95Ratio}x).
+CPU per warm request (user + system, 300 requests): the SDK floor's handler (JWT + one GetItem) ${warm.cpu.floor.cpuMs.toFixed(2)} ms,
+GET /me ${warm.cpu.me.cpuMs.toFixed(2)} ms (${(warm.cpu.me.cpuMs / warm.cpu.floor.cpuMs).toFixed(2)}x), GET /orgs/{orgId}/tasks ${warm.cpu.tasks.cpuMs.toFixed(2)} ms (${(warm.cpu.tasks.cpuMs / warm.cpu.floor.cpuMs).toFixed(2)}x).
 
 ${memoryTable()}
 

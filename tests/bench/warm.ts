@@ -1,7 +1,7 @@
 /**
- * Warm-path latency of GET /me, and the CPU time per warm request of GET /me and GET
- * /orgs/{orgId}/tasks (section 1's memory table scales it): the real handlers, real API Gateway v2
- * events, DynamoDB Local.
+ * Warm-path latency of GET /me, and the CPU time per warm request of the SDK floor's handler,
+ * GET /me and GET /orgs/{orgId}/tasks (the memory table scales it): the real handlers, real API
+ * Gateway v2 events, DynamoDB Local.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -95,7 +95,11 @@ const tasksEvent = () =>
     listTasks,
     { orgId },
   );
+const floorHandler = (await import('./floors/sdk')) as unknown as { handler: Handler };
 const cpu = {
+  floor: await cpuPerRequest(300, async () => {
+    await floorHandler.handler(event(), { awsRequestId: 'cpu' } as Context);
+  }),
   me: await cpuPerRequest(300, async () => {
     await handler(event(), { awsRequestId: 'cpu' } as Context);
   }),
