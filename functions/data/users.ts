@@ -2,6 +2,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { Preferences, type UserProfile } from '../api/schemas/me';
+import { batchGet } from './batch';
 import { ddb, tableName } from './client';
 import { isConditionFailure } from './errors';
 import { keys } from './keys';
@@ -120,4 +121,23 @@ export async function findUserIdsByEmail(email: string, { verifiedOnly = false }
   return (Items ?? [])
     .filter((item) => !verifiedOnly || item.emailVerified === true)
     .map((item) => String(item.id));
+}
+
+/** How a list of people shows each: the name and picture of their profile (either may be unset). */
+export interface PersonLook {
+  name: string | null;
+  picture: string | null;
+}
+
+/**
+ * The names and pictures of these users, in one BatchGet of their profiles: for lists that show
+ * people (members), not emails. Users without a profile are left out.
+ */
+export async function peopleByIds(userIds: readonly string[]): Promise<Map<string, PersonLook>> {
+  if (userIds.length === 0) return new Map();
+  const items = await batchGet([...new Set(userIds)].map((id) => keys.user(id)));
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  return new Map(
+    items.map((item) => [String(item.id), { name: text(item.name), picture: text(item.picture) }]),
+  );
 }

@@ -8,6 +8,7 @@ import {
   updateMember,
 } from '../api/routes/tenancy';
 import * as memberships from '../data/memberships';
+import { peopleByIds } from '../data/users';
 import {
   applyMemberUpdate,
   changeRefusal,
@@ -22,9 +23,21 @@ import { checkIfMatch, found, lostRace } from './pipeline/refusals';
 const memberTarget = (userId: string) => ({ type: 'member', id: userId });
 
 export const handler = httpHandler([
-  implement(listMembers, async ({ params, query }) => ({
-    body: await memberships.listMembers(params.orgId, query.limit, query.cursor),
-  })),
+  // People, not emails: each member with the name and picture of their profile.
+  implement(listMembers, async ({ params, query }) => {
+    const page = await memberships.listMembers(params.orgId, query.limit, query.cursor);
+    const people = await peopleByIds(page.items.map((m) => m.userId));
+    return {
+      body: {
+        ...page,
+        items: page.items.map((m) => ({
+          ...m,
+          name: people.get(m.userId)?.name ?? null,
+          picture: people.get(m.userId)?.picture ?? null,
+        })),
+      },
+    };
+  }),
 
   // The pipeline already read it to authorize the caller: no further round trip.
   implement(getMyMembership, async ({ membership }) => ({ body: membership })),

@@ -36,6 +36,12 @@ export interface Budget {
 
 /** Routes that legitimately need more than the default, and why. */
 export const exceptions: Record<string, Budget> = {
+  listMembers: {
+    reads: 4,
+    writes: 0,
+    reason:
+      "after the Query of the memberships it BatchGets the members' profiles, to show their names and pictures",
+  },
   createInvite: {
     reads: 5,
     writes: 1,
