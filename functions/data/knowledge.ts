@@ -31,13 +31,8 @@ import {
   summaryOf,
 } from '../domain/knowledge';
 import { type Refusal, refusals } from '../domain/refusal';
-import {
-  buildIndex,
-  type IndexedChunk,
-  type KnowledgeIndex,
-  mergePassages,
-  searchIndex,
-} from '../domain/retrieval';
+import type { IndexedChunk, KnowledgeIndex } from '../domain/retrieval';
+import { onFirstUse } from '../lib/lazy';
 import { logger } from '../lib/logger';
 import { usableAgentCheck } from './agent-use';
 import { auditPut } from './audit';
@@ -340,13 +335,17 @@ export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
 const indexes = new Map<string, { version: number; index: KnowledgeIndex }>();
 const maxIndexedOrgs = 20;
 
+/** The search engine (MiniSearch) loads with the first search: lists and edits never need it. */
+const retrieval = onFirstUse(() => import('../domain/retrieval'));
+
 async function indexOf(orgId: string): Promise<{ version: number; index: KnowledgeIndex }> {
   const version = await knowledgeVersion(orgId);
   let cached = indexes.get(orgId);
   indexes.delete(orgId);
   if (cached?.version !== version) {
     // Read after the version: the chunks are at least as new as the version they are tagged with.
-    cached = { version, index: buildIndex(await loadChunks(orgId)) };
+    const [{ buildIndex }, chunks] = await Promise.all([retrieval(), loadChunks(orgId)]);
+    cached = { version, index: buildIndex(chunks) };
   }
   indexes.set(orgId, cached);
   for (const oldest of indexes.keys()) {
@@ -366,7 +365,7 @@ export async function retrieve(
   query: string,
   options: { agentId?: string | undefined; limitedOnly?: boolean; limit: number },
 ): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
-  const { version, index } = await indexOf(orgId);
+  const [{ version, index }, { searchIndex }] = await Promise.all([indexOf(orgId), retrieval()]);
   return {
     passages: searchIndex(index, query, { ...options, synonyms: synonymsOf }),
     knowledgeVersion: version,
@@ -391,9 +390,10 @@ export async function retrieveForAgent(
 ): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
   if (!agent.sharedFrom) return retrieve(orgId, query, { agentId: agent.id, limit });
   const only = { agentId: agent.id, limitedOnly: true, limit };
-  const [owners, here] = await Promise.all([
+  const [owners, here, { mergePassages }] = await Promise.all([
     retrieve(agent.sharedFrom, query, only),
     retrieve(orgId, query, only),
+    retrieval(),
   ]);
   return {
     passages: mergePassages([owners.passages, here.passages], limit),
