@@ -4,9 +4,8 @@
  * start would parse it, and shipped as a file beside it (AppFunction's `files`), loaded on a
  * container's first search (~50 ms). Unbundled (local stack, tests) it is read from node_modules.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileBesideBundle } from '../lib/bundle-files';
 
 /** The file's name beside the bundle, and where bundling copies it from. */
 export const thesaurusFile = { name: 'thesaurus.cjs', source: 'synonyms/dictionary.js' };
@@ -17,9 +16,9 @@ type Dictionary = Record<string, Record<string, string[]>>;
 let dictionary: Dictionary | undefined;
 
 function load(): Dictionary {
-  const nodeRequire = createRequire(import.meta.url);
-  const beside = fileURLToPath(new URL(`./${thesaurusFile.name}`, import.meta.url));
-  return nodeRequire(existsSync(beside) ? beside : thesaurusFile.source);
+  return createRequire(import.meta.url)(
+    fileBesideBundle(thesaurusFile.name, import.meta.url) ?? thesaurusFile.source,
+  );
 }
 
 /** The single-word synonyms of a lower-case word; none for words WordNet does not know. */
