@@ -18,12 +18,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { thesaurusFile } from '../../functions/adapters/thesaurus';
 import { type RouteSpec, routeKey } from '../../functions/api/route';
 import type { DeployConfig } from '../config';
 import type { AccessTargets } from './access-policy';
-import { AppFunction, type AppFunctionProps } from './constructs/app-function';
+import { AppFunction } from './constructs/app-function';
 import { functionEnvironment, type MachineCallers, type TrustedIssuer } from './environment';
+import { filesBeside } from './files-beside';
 import { accessFor } from './function-access';
 
 export interface ApiStackProps extends StackProps {
@@ -50,13 +50,6 @@ export const throttling = {
 
 /** Routes that services call back on (`/webhooks/…`): public, each verifying its own signature. */
 export const isWebhook = (route: RouteSpec) => route.path.startsWith('/webhooks/');
-
-/** Data files a handler module reads beside its bundle: the thesaurus for knowledge search. */
-export const filesBeside: Record<string, AppFunctionProps['files']> = {
-  knowledge: [thesaurusFile],
-  conversations: [thesaurusFile],
-  voice: [thesaurusFile],
-};
 
 /** `oauth-callback` -> `OauthCallback`: the construct id of a handler module's function. */
 export function functionId(module: string): string {

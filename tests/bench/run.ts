@@ -27,7 +27,12 @@ import { routes } from '../../functions/api/routes';
 import { createDevIdentity } from '../../infra/local/dev-identity';
 import { ensureTable, localCredentials, startDynamoLocal } from '../../infra/local/dynamodb';
 import { buildEvent } from '../../infra/local/gateway';
-import { coldStartOutputs, lambdaBuildOptions } from '../../infra/stacks/constructs/lambda-bundle';
+import {
+  coldStartOutputs,
+  lambdaBuildOptions,
+  writeFilesBeside,
+} from '../../infra/stacks/constructs/lambda-bundle';
+import { filesBeside } from '../../infra/stacks/files-beside';
 import type { ConsoleResult } from './console';
 import { consoleHeading, consoleSection } from './console-report';
 import { type LoadResult, loadSections } from './load-report';
@@ -218,6 +223,7 @@ for (const entry of entries) {
   rmSync(dir, { recursive: true, force: true });
   // Exactly what infra/stacks/constructs/app-function.ts deploys (lambda-bundle.ts).
   const result = await build({ ...lambdaBuildOptions(resolve(entry.source), dir), metafile: true });
+  writeFilesBeside(filesBeside[entry.name.replace(/^http\//, '')] ?? [], dir);
   entry.bundle = join(dir, 'index.mjs');
   entry.metafile = result.metafile;
   const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs'));

@@ -5,12 +5,15 @@
  * knowledge handler to stay fast.
  */
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../functions/api/openapi';
 import { routes } from '../../functions/api/routes';
+import { getOpenApi } from '../../functions/api/routes/openapi';
+import { buildEvent } from '../../infra/local/gateway';
 import { logicalIdOf } from '../../infra/stacks/nag';
 import { buildApp, removeOutputs } from './synth';
 
@@ -77,5 +80,34 @@ describe('files beside the bundle', () => {
     const dictionary = createRequire(file)(file) as Record<string, Record<string, string[]>>;
     expect(dictionary.annually?.r).toContain('yearly');
     expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).not.toContain('oleaginousness');
+  }, 60_000);
+
+  it('ships the OpenAPI document built when bundling, which the bundled handler serves as is', async () => {
+    const openApiRoutes = routes.filter((r) => r.module === 'openapi');
+    const { app, plane } = buildApp(undefined, openApiRoutes, ['Api']);
+    const template = Template.fromStack(plane.api);
+    const id = logicalIdOf(plane.api.functions.get('openapi')!.function);
+    const fn = template.findResources('AWS::Lambda::Function')[id]!;
+    const asset = join(app.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    const shipped = JSON.parse(readFileSync(join(asset, 'openapi.json'), 'utf8'));
+    // The whole table's document, not only the routes this test's stack was given.
+    expect(shipped).toEqual(JSON.parse(JSON.stringify(openApiDocument(routes))));
+    // The bundle neither builds it (no JSON Schema conversion at a cold start) nor holds it.
+    const entry = readFileSync(join(asset, 'index.mjs'), 'utf8');
+    expect(entry).not.toContain('toJSONSchema');
+    // Served from the file: a marker written into it comes back from the bundled handler.
+    writeFileSync(
+      join(asset, 'openapi.json'),
+      JSON.stringify({ ...shipped, info: { title: 'from the file', version: '1' } }),
+    );
+    const { handler } = (await import(join(asset, 'index.mjs'))) as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const res = await handler(
+      buildEvent({ method: 'GET', path: '/openapi.json', headers: {} }, getOpenApi, {}),
+      { awsRequestId: 'bundled-openapi' },
+    );
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).info.title).toBe('from the file');
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import { UserProfile } from './me';
 import { Member, UserId } from './members';
 import { Domain, MyOrg, Organization, OrgParams, PlanName } from './orgs';
 import { PhoneNumber } from './phone-numbers';
-import { StatusCounts, TaskSummary } from './tasks';
+import { StatusCounts } from './tasks';
 
 export const PlatformRole = z.enum(platformRoles);
 

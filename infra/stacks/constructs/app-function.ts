@@ -5,8 +5,6 @@
  * its own log group, and its own role holding exactly the statements its access declaration
  * produces, so no function inherits another's permissions or the broad managed execution policy.
  */
-import { copyFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -17,7 +15,7 @@ import { buildSync } from 'esbuild';
 import { type AccessTargets, accessStatements, runtimeSecretPaths } from '../access-policy';
 import type { FunctionAccess } from '../function-access';
 import { projectRoot } from '../paths';
-import { lambdaBuildOptions } from './lambda-bundle';
+import { type FileBeside, lambdaBuildOptions, writeFilesBeside } from './lambda-bundle';
 
 export interface AppFunctionProps {
   /** Path of the handler module relative to the project root; it exports `handler`. */
@@ -30,14 +28,9 @@ export interface AppFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   reservedConcurrentExecutions?: number;
-  /**
-   * Files shipped beside the bundle instead of inside it: data a handler reads at run time, which
-   * every cold start would otherwise parse. `source` is a module path, resolved from the project.
-   */
-  files?: readonly { name: string; source: string }[];
+  /** Files shipped beside the bundle (lambda-bundle.ts, FileBeside). */
+  files?: readonly FileBeside[];
 }
-
-const projectRequire = createRequire(`${projectRoot}/package.json`);
 
 /**
  * The function's package, bundled here with esbuild's API (lambda-bundle.ts): NodejsFunction's
@@ -52,8 +45,7 @@ function bundled(entry: string, files: AppFunctionProps['files'] = []): Code {
       local: {
         tryBundle(outputDir) {
           buildSync(lambdaBuildOptions(join(projectRoot, entry), outputDir));
-          for (const file of files)
-            copyFileSync(projectRequire.resolve(file.source), join(outputDir, file.name));
+          writeFilesBeside(files, outputDir);
           return true;
         },
       },

@@ -5,7 +5,11 @@
  * `import()` (functions/lib/lazy.ts) becomes a chunk of its own under chunks/, read from disk only
  * when first used, so a client a route group rarely needs costs its cold start nothing.
  */
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { projectRoot } from '../paths';
 
 // Some bundled CommonJS dependencies call require(); ESM output has none unless we provide it.
 export const requireShim =
@@ -50,4 +54,22 @@ export function coldStartOutputs(meta: Metafile, entryOutput: string): string[] 
   };
   visit(entryOutput);
   return [...seen];
+}
+
+/**
+ * A file shipped beside the bundle instead of inside it: data a handler reads at run time, which
+ * every cold start would otherwise parse. `source` is a module path, resolved from the project;
+ * `contents` is made when the function is bundled (what the code alone decides, such as the
+ * OpenAPI document), so only bundling pays for it.
+ */
+export type FileBeside = { name: string; source: string } | { name: string; contents: () => string };
+
+const projectRequire = createRequire(`${projectRoot}/package.json`);
+
+export function writeFilesBeside(files: readonly FileBeside[], outdir: string): void {
+  for (const file of files) {
+    const to = join(outdir, file.name);
+    if ('contents' in file) writeFileSync(to, file.contents());
+    else copyFileSync(projectRequire.resolve(file.source), to);
+  }
 }
