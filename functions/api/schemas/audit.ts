@@ -23,7 +23,8 @@ export const AuditEntry = z
     at: IsoDateTime,
     actor: AuditActor,
     action: z.string(),
-    target: z.object({ type: z.string(), id: z.string() }),
+    /** `name`: what it was called when the entry was written (an agent's name, a member's email). */
+    target: z.object({ type: z.string(), id: z.string(), name: z.optional(z.string()) }),
     requestId: z.string(),
     before: Summary,
     after: Summary,

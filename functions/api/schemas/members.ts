@@ -23,6 +23,9 @@ export const Member = z
     orgId: z.string(),
     userId: z.string(),
     email: z.string(),
+    /** The name and picture of their profile, in lists of members (never stored on the membership). */
+    name: z.optional(z.nullable(z.string())),
+    picture: z.optional(z.nullable(z.string())),
     role: OrgRole,
     additionalRoles: z.array(z.string()),
     joinedAt: IsoDateTime,
