@@ -38,7 +38,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { can } from '../../../../functions/api/permissions';
 import {
   authorizeGoogleCalendar,
@@ -534,16 +534,22 @@ interface FinderValues extends Record<string, unknown> {
 }
 
 function finderSchema(timeZone: string) {
-  return z
-    .object({
-      userIds: z.array(z.string()).min(1, 'Choose at least one member').max(20, 'Choose at most 20 members'),
-      from: z.iso.date('Choose a start date'),
-      to: z.iso.date('Choose an end date'),
-      durationMinutes: z.union([z.number(), z.string()]),
-      workingHours: z.string(),
-    })
-    .transform((v) => toQuery(v, timeZone))
-    .pipe(AvailabilityQuery as unknown as z.ZodType<AvailabilityQuery, ReturnType<typeof toQuery>>);
+  const form = z.object({
+    userIds: z
+      .array(z.string())
+      .check(z.minLength(1, 'Choose at least one member'), z.maxLength(20, 'Choose at most 20 members')),
+    from: z.iso.date('Choose a start date'),
+    to: z.iso.date('Choose an end date'),
+    durationMinutes: z.union([z.number(), z.string()]),
+    workingHours: z.string(),
+  });
+  return z.pipe(
+    z.pipe(
+      form,
+      z.transform((v) => toQuery(v, timeZone)),
+    ),
+    AvailabilityQuery as unknown as z.ZodMiniType<AvailabilityQuery, ReturnType<typeof toQuery>>,
+  );
 }
 
 /** The form's days (in the profile's zone, `to` included) as the API's query. */

@@ -23,7 +23,7 @@ import {
 import { IconChecklist, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { can } from '../../../../functions/api/permissions';
 import { createTask, listTasks } from '../../../../functions/api/routes/tasks';
 import type { Member } from '../../../../functions/api/schemas/members';
@@ -68,7 +68,10 @@ interface BoardDrag {
 /** A form's blank text fields are absent, as the API reads them, not empty strings it would refuse. */
 const blankless = (values: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== null));
-const NewTaskSchema = z.preprocess((v) => blankless(v as Record<string, unknown>), CreateTaskBody);
+const NewTaskSchema = z.pipe(
+  z.transform((v) => blankless(v as Record<string, unknown>)),
+  CreateTaskBody,
+);
 
 interface NewTaskValues extends Record<string, unknown> {
   type: Task['type'];
