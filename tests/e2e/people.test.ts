@@ -27,17 +27,18 @@ describeInBrowser('people (Chromium against npm start)', (suite) => {
     await page.setViewportSize(desktop);
     await signIn(page, url, email);
     const org = await api(owner, 'POST', '/orgs', { name: 'People Co' });
-    await joinOrg(url, owner, org.id, 'bea.lopez@people.test', 'member');
+    const beaToken = await joinOrg(url, owner, org.id, 'bea.lopez@people.test', 'member');
+    await api(beaToken, 'PATCH', '/me', { name: 'Bea López' });
 
     await page.goto(`${url}/#/orgs/${org.id}/members`);
     await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
     const table = page.getByRole('table', { name: 'Members' });
-    // The caller by name, the email beneath; Bea by email with her initials.
+    // Each member by name with the email beneath, initials where there is no picture.
     const olgaRow = table.getByRole('row').filter({ hasText: 'olga@people.test' });
     await olgaRow.getByText('Olga Ortiz').waitFor();
     expect(await olgaRow.textContent()).toMatch(/OOOlga Ortiz \(you\)olga@people.test/);
     const beaRow = table.getByRole('row').filter({ hasText: 'bea.lopez@people.test' });
-    expect(await beaRow.textContent()).toMatch(/^BLbea.lopez@people.test/);
+    expect(await beaRow.textContent()).toMatch(/^BLBea Lópezbea.lopez@people.test/);
     // Badges whole: no label cut short.
     const cut = await page.evaluate(() =>
       [...document.querySelectorAll('.mantine-Badge-label')]

@@ -551,7 +551,8 @@ export function AdminAudit() {
             </Text>
           </Group>
           <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-            {'email' in e.actor ? e.actor.email : e.actor.name} · {e.target.type} {e.target.id}
+            {'email' in e.actor ? e.actor.email : e.actor.name} · {e.target.type.replace('_', ' ')}{' '}
+            {e.target.name ?? e.target.id}
             {e.orgId && (
               <>
                 {' · '}

@@ -30,26 +30,27 @@ import { useFormat } from '../../app/time';
 import { Empty, Loaded } from '../../components/feedback';
 import { PersonAvatar } from '../../components/Person';
 
-/** The name the entry kept for its target, when it was written (older entries have none). */
-const keptName = (entry: AuditEntry) => (entry.target as { name?: string }).name;
+/** The org's members by user id: their names and pictures today. */
+type People = Map<string, { name?: string | null; picture?: string | null }>;
 
 /** "[OL] olga@acme.test deleted the agent **Front Desk**": one sentence, the actor's initials first. */
-function Sentence({ entry, target }: { entry: AuditEntry; target: string }) {
+function Sentence({ entry, target, people }: { entry: AuditEntry; target: string; people: People }) {
   const { before, after } = sentenceOf(entry.action);
   const { actor } = entry;
-  const person = 'email' in actor;
-  const who = 'email' in actor ? actor.email : `API client “${actor.name}”`;
+  // A member by their name today (their email in the tooltip), else the email the entry kept.
+  const look = 'userId' in actor ? people.get(actor.userId) : undefined;
+  const who = 'email' in actor ? (look?.name ?? actor.email) : `API client “${actor.name}”`;
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start" style={{ flex: '1 1 16rem', minWidth: 0 }}>
-      {person ? (
-        <PersonAvatar email={who} size="sm" />
+      {'email' in actor ? (
+        <PersonAvatar email={actor.email} name={look?.name} picture={look?.picture} size="sm" />
       ) : (
         <Avatar radius="xl" size="sm" aria-hidden>
           <IconKey size={14} />
         </Avatar>
       )}
       <Text size="sm" style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
-        <b>{who}</b> {before}
+        <b title={'email' in actor ? actor.email : undefined}>{who}</b> {before}
         {after !== undefined && <b>{target}</b>}
         {after}.
       </Text>
@@ -157,17 +158,19 @@ function Changes({ entry, format }: { entry: AuditEntry; format: (iso: string) =
 function Entry({
   entry,
   target,
+  people,
   format,
 }: {
   entry: AuditEntry;
   target: string;
+  people: People;
   format: ReturnType<typeof useFormat>;
 }) {
   return (
     <Card withBorder component="li" padding="sm">
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
-          <Sentence entry={entry} target={target} />
+          <Sentence entry={entry} target={target} people={people} />
           <Group gap="xs" wrap="nowrap">
             <Badge variant="light" color="gray" tt="none" miw="fit-content">
               {entry.action}
@@ -208,14 +211,18 @@ function EntryList({ orgId, filters, onClear }: { orgId: string; filters: Filter
     },
   });
   const emails = new Map<string, string>();
-  for (const m of members.data?.data.items ?? []) emails.set(m.userId, m.email);
+  const people: People = new Map();
+  for (const m of members.data?.data.items ?? []) {
+    emails.set(m.userId, m.email);
+    people.set(m.userId, { name: m.name, picture: m.picture });
+  }
   for (const e of list.items ?? []) {
     for (const summary of [e.before, e.after]) {
       if (typeof summary?.email === 'string') emails.set(e.target.id, summary.email);
     }
   }
   const targetOf = (entry: AuditEntry): string => {
-    const kept = keptName(entry);
+    const kept = entry.target.name;
     if (kept) return kept;
     if (entry.target.type === 'org') {
       return org.data ? (org.data.data.displayName ?? org.data.data.name) : 'the organization';
@@ -258,7 +265,13 @@ function EntryList({ orgId, filters, onClear }: { orgId: string; filters: Filter
               style={{ listStyle: 'none' }}
             >
               {items.map((entry) => (
-                <Entry key={entry.id} entry={entry} target={targetOf(entry)} format={format} />
+                <Entry
+                  key={entry.id}
+                  entry={entry}
+                  target={targetOf(entry)}
+                  people={people}
+                  format={format}
+                />
               ))}
             </Stack>
             {list.hasNextPage ? (
@@ -304,7 +317,10 @@ export function Audit() {
   const set = (change: Partial<Filters>) => setFilters((f) => ({ ...f, ...change }));
   const rangeError =
     filters.from && filters.to && filters.to < filters.from ? 'must be on or after From' : undefined;
-  const people = (members.data?.data.items ?? []).map((m) => ({ value: m.userId, label: m.email }));
+  const people = (members.data?.data.items ?? []).map((m) => ({
+    value: m.userId,
+    label: m.name ? `${m.name} (${m.email})` : m.email,
+  }));
   return (
     <Stack maw={960}>
       <Title order={1} size="h2">

@@ -194,8 +194,8 @@ function MemberList({ orgId, me }: { orgId: string; me: Member }) {
     return (
       <Person
         email={m.email}
-        name={self ? profile.name : null}
-        picture={self ? profile.picture : null}
+        name={self ? profile.name : m.name}
+        picture={self ? profile.picture : m.picture}
         suffix={
           self ? (
             <Text span size="xs" c="dimmed" fw={400}>
@@ -270,7 +270,7 @@ function TransferOwnership({ orgId, me }: { orgId: string; me: Member }) {
   });
   const candidates = (members.items ?? [])
     .filter((m) => m.userId !== me.userId && m.role !== 'owner')
-    .map((m) => ({ value: m.userId, label: m.email }));
+    .map((m) => ({ value: m.userId, label: m.name ? `${m.name} (${m.email})` : m.email }));
   const chosen = candidates.find((c) => c.value === userId);
   return (
     <SectionCard title="Transfer ownership" description="Make another member the owner. You become an admin.">
