@@ -13,7 +13,7 @@ import { plans } from '../api/plans';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Conversation, ConversationMessage } from '../api/schemas/conversations';
 import { conversationCounterNames, replyCounts, startedCounts } from '../domain/conversation-summary';
-import { conversationRefusals } from '../domain/conversations';
+import { conversationRefusals, previewOf } from '../domain/conversations';
 import { quarterHour } from '../domain/day-buckets';
 import { type RateLimit, windowOf } from '../domain/rate-limits';
 import { Refusal } from '../domain/refusal';
@@ -38,12 +38,14 @@ const conversationCounterAdd = (orgId: string, at: string, deltas: [string, numb
   counterAdd(keys.conversationCounter(orgId, quarterHour(at)), 'CONV_COUNT', deltas);
 
 export async function createConversation(conversation: Conversation, audit: AuditEntry): Promise<void> {
+  // No preview until the first question sets it (if_not_exists would keep a stored null).
+  const { preview: _none, ...stored } = Conversation.parse(conversation);
   const outcome = await transact([
     {
       Put: {
         TableName: tableName(),
         Item: {
-          ...Conversation.parse(conversation),
+          ...stored,
           ...keys.conversation(conversation.orgId, conversation.id),
           ...keys.conversationIndexes(conversation),
           type: 'CONVERSATION',
@@ -163,9 +165,16 @@ export async function appendQuestion(
       Update: {
         TableName: tableName(),
         Key: keys.conversation(orgId, question.conversationId),
-        UpdateExpression: 'SET messageCount = messageCount + :one, lastMessageAt = :at',
+        // The first question becomes the conversation's preview in lists.
+        UpdateExpression:
+          'SET messageCount = messageCount + :one, lastMessageAt = :at, preview = if_not_exists(preview, :preview)',
         ConditionExpression: 'attribute_exists(pk) AND agentId = :agentId',
-        ExpressionAttributeValues: { ':one': 1, ':at': question.createdAt, ':agentId': agentId },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':at': question.createdAt,
+          ':agentId': agentId,
+          ':preview': previewOf(question.text),
+        },
       },
     },
     rateHit(keys.orgRateBucket(orgId, guards.rate.action, window.start), guards.rate, guards.now),

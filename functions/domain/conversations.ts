@@ -9,6 +9,7 @@ import type {
   Conversation,
   ConversationMessage,
   CreateConversationBody,
+  MessageVia,
 } from '../api/schemas/conversations';
 import type { Passage } from '../api/schemas/knowledge';
 import type { AgentState } from './agents';
@@ -17,6 +18,17 @@ import type { RateLimit } from './rate-limits';
 import { type Refusal, refuse } from './refusal';
 
 export type ConversationCreator = Conversation['createdBy'];
+
+/** How much of its first question a conversation keeps as its preview. */
+export const previewChars = 140;
+
+/** A question's start for lists: whitespace folded, cut at a word with an ellipsis when long. */
+export function previewOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= previewChars) return flat;
+  const cut = flat.slice(0, previewChars);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > previewChars / 2 ? cut.lastIndexOf(' ') : previewChars)}…`;
+}
 
 export function newConversation(
   orgId: string,
@@ -38,6 +50,7 @@ export function newConversation(
     outputTokens: 0,
     createdAt: now.toISOString(),
     lastMessageAt: null,
+    preview: null,
   };
 }
 
@@ -50,10 +63,16 @@ const message = (
   createdAt: at.toISOString(),
 });
 
-export function userMessage(conversationId: string, text: string, now: Date): ConversationMessage {
+export function userMessage(
+  conversationId: string,
+  text: string,
+  now: Date,
+  via: MessageVia = 'text',
+): ConversationMessage {
   return {
     ...message(conversationId, now),
     role: 'user',
+    via,
     text,
     status: 'ok',
     error: null,
@@ -79,6 +98,8 @@ export function replyMessage(
   return {
     ...message(question.conversationId, replyTime(question, now)),
     role: 'assistant',
+    // A reply is given the way its question was asked.
+    via: question.via,
     text: answer.text,
     status: 'ok',
     error: null,

@@ -114,8 +114,8 @@ describe('voice turns', () => {
     const res = await say(base, member, question);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.transcript).toBe('where can visitors park their car');
-    expect(res.body.message).toMatchObject({ role: 'user', text: res.body.transcript });
-    expect(res.body.reply).toMatchObject({ role: 'assistant', status: 'ok' });
+    expect(res.body.message).toMatchObject({ role: 'user', text: res.body.transcript, via: 'voice' });
+    expect(res.body.reply).toMatchObject({ role: 'assistant', status: 'ok', via: 'voice' });
     expect(res.body.reply.text).toContain('basement garage');
     const parking = res.body.reply.citations.find((c: { title: string }) => c.title === 'Parking');
     expect(parking).toMatchObject({ cited: true });
@@ -138,11 +138,11 @@ describe('voice turns', () => {
     // Both turns are stored, marked as spoken, beside typed ones.
     const typed = await call('POST', `${base}/messages`, { as: member, body: { text: 'And refunds?' } });
     expect(typed.status).toBe(201);
-    expect((await messagesOf(base, member)).map((m) => m.role)).toEqual([
-      'user',
-      'assistant',
-      'user',
-      'assistant',
+    expect((await messagesOf(base, member)).map((m) => [m.role, m.via])).toEqual([
+      ['user', 'voice'],
+      ['assistant', 'voice'],
+      ['user', 'text'],
+      ['assistant', 'text'],
     ]);
     // The providers got the agent's keys in their own schemes, and the org's usage counts the turn.
     const listen = speech.requests.findLast((r) => r.api === 'listen')!;
@@ -151,6 +151,12 @@ describe('voice turns', () => {
     expect(speech.requests.findLast((r) => r.api === 'speech')!.authorization).toBe(`Bearer ${ttsKey}`);
     const usage = await call('GET', `/orgs/${org.id}/conversations/usage`, { as: member });
     expect(usage.body.replies).toBe(2);
+    // The conversation's preview in lists is its first question: what was said.
+    const listed = await call('GET', `/orgs/${org.id}/conversations`, { as: member });
+    expect(listed.body.items[0]).toMatchObject({
+      preview: 'where can visitors park their car',
+      messageCount: 4,
+    });
   });
 
   it('takes what a browser records (WebM/Opus)', async () => {
@@ -218,9 +224,9 @@ describe('voice turns', () => {
     expect(res.body.detail).toContain('The text-to-speech provider (OpenAI) failed: HTTP 500.');
     expect(res.body.detail).toContain('kept in the conversation');
     const stored = await messagesOf(base, member);
-    expect(stored.map((m) => [m.role, m.status])).toEqual([
-      ['user', 'ok'],
-      ['assistant', 'ok'],
+    expect(stored.map((m) => [m.role, m.status, m.via])).toEqual([
+      ['user', 'ok', 'voice'],
+      ['assistant', 'ok', 'voice'],
     ]);
     expect(stored[0]!.text).toBe('where can visitors park their car');
   });

@@ -49,6 +49,8 @@ export const Conversation = z
     outputTokens: z.number().check(z.int()),
     createdAt: IsoDateTime,
     lastMessageAt: z.nullable(IsoDateTime),
+    /** The start of its first question, for lists; null until one is asked. */
+    preview: z._default(z.nullable(z.string()), null),
   })
   .register(z.globalRegistry, { id: 'Conversation' });
 export type Conversation = z.infer<typeof Conversation>;
@@ -64,6 +66,10 @@ export const Citation = z
   })
   .register(z.globalRegistry, { id: 'Citation' });
 export type Citation = z.infer<typeof Citation>;
+
+export const messageVias = ['text', 'voice'] as const;
+export const MessageVia = z.enum(messageVias);
+export type MessageVia = z.infer<typeof MessageVia>;
 
 export const ConversationMessage = z
   .object({
@@ -81,6 +87,8 @@ export const ConversationMessage = z
     latencyMs: z.nullable(z.number().check(z.int())),
     /** `bedrock:<modelId>` or `openai-compatible:<model>` (replies only). */
     model: z.nullable(z.string()),
+    /** How the turn was taken: typed, or spoken (POST …/voice; the question is its transcript). */
+    via: z._default(MessageVia, 'text'),
     createdAt: IsoDateTime,
   })
   .register(z.globalRegistry, { id: 'ConversationMessage' });

@@ -11,7 +11,7 @@ import { conversationReplyStream } from '../../adapters/reply-stream';
 import { defaultLlm } from '../../api/llm';
 import { monthlyTokens } from '../../api/plans';
 import type { AuditActor } from '../../api/schemas/audit';
-import type { ConversationMessage } from '../../api/schemas/conversations';
+import type { ConversationMessage, MessageVia } from '../../api/schemas/conversations';
 import * as agents from '../../data/agents';
 import * as conversations from '../../data/conversations';
 import { retrieveForAgent } from '../../data/knowledge';
@@ -44,7 +44,7 @@ export interface TurnInput {
   conversationId: string;
   /** The question: typed, or the transcript of what was said. */
   text: string;
-  via: 'text' | 'voice';
+  via: MessageVia;
   actor: AuditActor;
   now: Date;
   /** The agent, when the caller has read it already (a voice turn reads it for its speech settings). */
@@ -99,7 +99,7 @@ export async function answerTurn(input: TurnInput): Promise<TurnResult> {
     maxTokens: llmSettings.maxTokens,
   };
   const usage = { month: monthOf(now), reserved: tokenReservation(request) };
-  const question = userMessage(conversationId, input.text, now);
+  const question = userMessage(conversationId, input.text, now, input.via);
   // Stored before the model is called, whatever happens next, with the most the message may
   // spend reserved against the month's budget, so concurrent messages cannot pass it together.
   await conversations.appendQuestion(orgId, agent.id, question, {
