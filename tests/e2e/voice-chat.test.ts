@@ -113,6 +113,7 @@ describe.skipIf(!browserAvailability().available)('Push to talk (Chromium with a
       .getByRole('group', { name: 'Sources' })
       .getByRole('link', { name: 'Parking', exact: true });
     expect(await source.getAttribute('href')).toBe(`#/orgs/${org.id}/knowledge/${parking.id}`);
+    expect(await log.getByText('Spoken').count()).toBe(2);
 
     // The reply's audio: a real length, and it plays.
     const audio = turn.getByLabel('The agent’s spoken reply');
@@ -147,6 +148,20 @@ describe.skipIf(!browserAvailability().available)('Push to talk (Chromium with a
     const composer = await form.boundingBox();
     expect(composer!.y + composer!.height).toBeLessThanOrEqual(desktop.height + 1);
     await both(page, 'typed-after-voice');
+
+    // The conversations list: its preview (the first question, as heard), who started it, its channel.
+    await page
+      .getByRole('navigation', { name: 'Organization' })
+      .getByRole('link', { name: 'Conversations' })
+      .click();
+    await page.getByRole('heading', { name: 'Conversations', level: 1 }).waitFor();
+    const list = page.getByRole('list', { name: 'Conversations' });
+    expect((await list.getByTestId('preview').first().textContent())?.toLowerCase()).toContain(
+      'visitors park',
+    );
+    await list.getByText(`Started by ${email} · 4 messages`, { exact: false }).waitFor();
+    await list.getByLabel('Channel: console').waitFor();
+    await both(page, 'conversations');
     await page.close();
   }, 150_000);
 

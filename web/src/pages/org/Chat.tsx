@@ -200,9 +200,10 @@ function Transcript({
                     {m.role === 'user' ? 'You' : 'Agent'}
                   </Text>
                   {spoken(m) && (
-                    <Badge size="xs" variant="outline" leftSection={<IconMicrophone size={10} />}>
-                      Spoken
-                    </Badge>
+                    <Group gap={2} wrap="nowrap">
+                      <IconMicrophone size={12} aria-hidden />
+                      <Text size="xs">Spoken</Text>
+                    </Group>
                   )}
                 </Group>
                 <Text size="xs" c="dimmed">
