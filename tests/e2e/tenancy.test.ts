@@ -354,7 +354,7 @@ describeInBrowser(
       await finn.getByText('Your role: admin').waitFor();
       await owner.goto(`${url}/#/orgs/${orgId}/members`);
       await owner.getByRole('table', { name: 'Members' }).getByText('finn@globex.test').waitFor();
-      await pick(owner, 'New owner', 'finn@globex.test');
+      await pick(owner, 'New owner', 'finn (finn@globex.test)');
       await owner.getByRole('button', { name: 'Transfer', exact: true }).click();
       const transfer = await confirm(owner, 'Transfer ownership');
       await check(owner, 'transfer-confirm');
