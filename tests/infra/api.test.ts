@@ -275,7 +275,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only the conversations function invoke models, and only the allow-listed foundation models', () => {
+  it('lets only the conversations and voice functions invoke models, and only the allow-listed foundation models', () => {
     const granted: string[] = [];
     for (const { name, fn, template } of all()) {
       for (const statement of statementsOf(template, fn)) {
@@ -288,10 +288,10 @@ describe('least privilege', () => {
         expect(resourcesOf(statement)).toHaveLength(bedrockModels.length);
       }
     }
-    expect(granted).toEqual(['conversations']);
+    expect(granted).toEqual(['conversations', 'voice']);
   });
 
-  it('lets only the conversations function publish to the live channels, on this stage’s namespace, with its endpoint', () => {
+  it('lets only the conversations and voice functions publish to the live channels, on this stage’s namespace, with its endpoint', () => {
     const granted: string[] = [];
     for (const { name, fn, template } of all()) {
       for (const statement of statementsOf(template, fn)) {
@@ -303,11 +303,12 @@ describe('least privilege', () => {
         expect(arn).toBe(`${logicalIdOf(s.plane.live.api)}.ApiArn/channelNamespace/orgs`);
       }
     }
-    expect(granted).toEqual(['conversations']);
+    expect(granted).toEqual(['conversations', 'voice']);
     const resources = api.toJSON().Resources;
     for (const [module, fn] of s.plane.api.functions) {
       const env = resources[logicalIdOf(fn.function)].Properties.Environment.Variables;
-      if (module !== 'conversations') expect(env, module).not.toHaveProperty('LIVE_EVENTS_URL');
+      if (module !== 'conversations' && module !== 'voice')
+        expect(env, module).not.toHaveProperty('LIVE_EVENTS_URL');
       else
         expect(deployed(env.LIVE_EVENTS_URL, s.template(s.plane.live))).toBe(
           `https://${logicalIdOf(s.plane.live.api)}.Dns.Http/event`,
@@ -463,6 +464,8 @@ describe('least privilege', () => {
       knowledge: { signingKey: read },
       // Conversations: cursors, and an openai-compatible agent's LLM key (read only).
       conversations: { signingKey: read, agentKeySecrets: read },
+      // Voice turns: the agent's speech providers' keys and an openai-compatible LLM's (read only).
+      voice: { agentKeySecrets: read },
       calendar: {
         signingKey: read,
         googleClientSecret: read,
