@@ -164,9 +164,7 @@ function OrgSwitcher({
           size="sm"
           rightSection={<IconSelector size={16} aria-hidden />}
           maw={{ base: 170, sm: 260 }}
-          aria-label={
-            current ? `Organization: ${nameOf(current)}. Switch, manage or create` : 'Organizations'
-          }
+          aria-label={current ? `Organization: ${nameOf(current)}` : 'Organizations'}
           styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis' } }}
         >
           {current ? nameOf(current) : 'Organizations'}
