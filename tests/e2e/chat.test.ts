@@ -27,7 +27,7 @@ describeInBrowser('Chat console (Chromium against npm start and its LLM stand-in
 
     await page.goto(`${url}/#/orgs/${org.id}`);
     // The org was made after the console loaded the caller's orgs: the picker still names it.
-    await page.getByRole('button', { name: /^Organization: Chat Co\./ }).waitFor();
+    await page.getByRole('button', { name: /^Organization: Chat Co/ }).waitFor();
     await page.getByRole('navigation', { name: 'Organization' }).getByRole('link', { name: 'Chat' }).click();
     await page.getByRole('heading', { name: 'Chat', level: 1 }).waitFor();
     await page.getByText('Pick an agent').waitFor();
