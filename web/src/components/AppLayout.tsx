@@ -164,7 +164,7 @@ function OrgSwitcher({
           size="sm"
           rightSection={<IconSelector size={16} aria-hidden />}
           maw={{ base: 170, sm: 260 }}
-          aria-label={current ? `Organization: ${nameOf(current)}` : 'Organizations'}
+          aria-label={current ? `Organization: ${nameOf(current)}. Switch or manage` : 'Organizations'}
           styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis' } }}
         >
           {current ? nameOf(current) : 'Organizations'}
