@@ -14,6 +14,8 @@
  * 6. A full calendar sync of 10,000 events and an unchanged incremental sync (also load.ts).
  * 7. The console's load in Chromium: navigation to the agents list rendered, and its request
  *    waterfall (console.ts, in a process of its own with the whole local stack).
+ * 8. Speech: the local recognizer's word error rate on Festival's voice, and the voice turn's
+ *    latency split (speech.ts, in a process of its own with the local stack).
  *
  * Exits non-zero only on the hard budgets (hardBudgets below); the targets are reported.
  */
@@ -37,6 +39,8 @@ import type { ConsoleResult } from './console';
 import { consoleHeading, consoleSection } from './console-report';
 import { type LoadResult, loadSections } from './load-report';
 import { roundTripSection } from './round-trip-report';
+import type { SpeechResult } from './speech';
+import { speechSection } from './speech-report';
 
 // Times are ratios to floors measured in the same run, never absolute milliseconds: a loaded machine
 // slows a handler and its floor alike (an absolute 400 ms import budget failed on one while every
@@ -455,6 +459,10 @@ failures.push(...load.failures);
 // ---- 7. The console in Chromium ----
 const consoleText = measureConsole();
 
+// ---- 8. Speech: the local recognizer's word error rate and the voice turn's latency ----
+log('speech: word error rate and voice turns (speech.ts)');
+const speechText = speechSection(sectionProcess<SpeechResult>('speech.ts'));
+
 // ---- The report ----
 const report = `# Benchmark report
 
@@ -488,6 +496,7 @@ sitting well above the first (a steady climb, not the one-off growth of warming 
 ${load.text}
 
 ${consoleText}
+${speechText}
 ## Hard budgets (exit code)
 
 Bundle ≤ ${hardBudgets.bundleKb} KB, cold import ≤ ${hardBudgets.coldImportRatio}x the SDK floor's, warm GET /me p95 ≤ ${hardBudgets.warmP95Ratio}x one GetItem's,

@@ -64,7 +64,9 @@ describeInBrowser('An agent’s model and prompt in the console (Chromium agains
     await section.waitFor();
     expect(await section.getByLabel('Model provider', { exact: true }).inputValue()).toBe('bedrock');
     expect(await section.getByLabel('Bedrock model').inputValue()).toBe('amazon.nova-pro-v1:0');
-    await expect.poll(() => section.getByRole('combobox', { name: 'Prompt', exact: true }).inputValue()).toBe('Greeter');
+    await expect
+      .poll(() => section.getByRole('combobox', { name: 'Prompt', exact: true }).inputValue())
+      .toBe('Greeter');
     await expect.poll(() => section.getByLabel('Prompt version').inputValue()).toBe('1');
     await both(page, 'bedrock-pinned');
 
