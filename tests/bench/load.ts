@@ -47,6 +47,8 @@ const seededMembers = 20;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'silent';
+// One bench owner creates an org per PATCH connection (32), beyond the per-account cap of 5.
+process.env.MAX_ORGS_CREATED_PER_USER = '100';
 const stack = await startLocalStack({ port: await freePort() });
 // Nothing else runs in this process while it measures: no dispatcher, no queue draining.
 stack.scheduler.stop();
