@@ -89,7 +89,19 @@ describeInBrowser('API clients in the console (Chromium against npm start)', (su
     const org = await api(owner, 'POST', '/orgs', { name: 'Creator Co' });
     const adminEmail = 'clients-creator@acme.test';
     const admin = await joinOrg(url, owner, org.id, adminEmail, 'admin');
+    await api(admin, 'PATCH', '/me', { name: 'Cleo Creator' });
     await api(admin, 'POST', `/orgs/${org.id}/api-clients`, { name: 'Billing export', role: 'viewer' });
+
+    // The card names its creator as a person: avatar initials, name, the email beneath.
+    await openSection(page, url, org.id, 'API clients');
+    const card = page
+      .getByRole('list', { name: 'API clients' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Billing export' });
+    const createdBy = card.locator('[data-created-by]');
+    await createdBy.getByText('Cleo Creator').waitFor();
+    expect(await createdBy.textContent()).toMatch(/by\s*CCCleo Creatorclients-creator@acme\.test$/);
+    await both(page, 'created-by-a-person');
 
     await openSection(page, url, org.id, 'Members');
     await page

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
 import { atBothSizes, desktop, screenshots, signIn } from '../support/console';
@@ -78,6 +80,9 @@ describeInBrowser('Chat console (Chromium against npm start and its LLM stand-in
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'The agent answered.' }).count())
       .toBe(1);
+    // The README's Chat screenshot (1280x800): two questions, each answered with its sources.
+    mkdirSync(resolve(import.meta.dirname, '../../docs/screenshots'), { recursive: true });
+    await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/chat.png') });
 
     await page
       .getByRole('navigation', { name: 'Organization' })

@@ -14,10 +14,15 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
     const olivia = await devToken(url, 'olivia@board.test');
     const org = await api(olivia, 'POST', '/orgs', { name: 'Board Co' });
     const max = await joinOrg(url, olivia, org.id, 'max@board.test', 'manager');
+    // People by name (issue 23 item 3): presence, assignee and creator show these, emails beneath.
+    await api(olivia, 'PATCH', '/me', { name: 'Olivia Ortega' });
+    await api(max, 'PATCH', '/me', { name: 'Max Moreno' });
+    const maxId = (await api(max, 'GET', '/me')).id;
     const task = await api(olivia, 'POST', `/orgs/${org.id}/tasks`, {
       type: 'call',
       subject: 'Call back Dana',
       toAddress: '+14155550123',
+      assignedTo: maxId,
     });
 
     // Two people, two browsers (each its own storage, so its own session).
@@ -44,9 +49,19 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
       }
       // Named from the member list (heartbeats carry only the id the service stamped on them).
       const online = (page: Page) => page.getByRole('group', { name: 'Online now' });
-      await online(mine).getByRole('img', { name: 'max@board.test' }).waitFor();
-      await online(mine).getByRole('img', { name: 'olivia@board.test' }).waitFor();
-      await online(theirs).getByRole('img', { name: 'olivia@board.test' }).waitFor();
+      await online(mine).getByRole('img', { name: 'Max Moreno' }).waitFor();
+      await online(mine).getByRole('img', { name: 'Olivia Ortega' }).waitFor();
+      await online(theirs).getByRole('img', { name: 'Olivia Ortega' }).waitFor();
+      expect(await online(mine).getByRole('img', { name: 'Max Moreno' }).textContent()).toBe('MM');
+      // The assignee as a person on the card: initials, name, email beneath ("(you)" on their own board).
+      const assignee = (page: Page) =>
+        column(page, 'Pending')
+          .getByRole('listitem')
+          .filter({ hasText: 'Call back Dana' })
+          .locator('[data-assignee]');
+      await assignee(mine).getByText('Max Moreno').waitFor();
+      expect(await assignee(mine).textContent()).toBe('Assigned toMMMax Morenomax@board.test');
+      expect(await assignee(theirs).textContent()).toBe('Assigned toMMMax Moreno (you)max@board.test');
       await both(mine, 'board-two-online');
 
       // Max starts the task; Olivia's board moves it without a reload.
@@ -91,6 +106,11 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
       await theirs.getByRole('link', { name: 'Call back Dana' }).click();
       await theirs.getByRole('heading', { name: 'Call back Dana', level: 1 }).waitFor();
       await theirs.getByText('+14155550123').waitFor();
+      // Assignee and creator as people on the task's page.
+      const field = (label: string) => theirs.getByText(label, { exact: true }).locator('..');
+      await field('Created by').getByText('Olivia Ortega').waitFor();
+      expect(await field('Created by').textContent()).toBe('Created byOOOlivia Ortegaolivia@board.test');
+      expect(await field('Assigned to').textContent()).toBe('Assigned toMMMax Moreno (you)max@board.test');
       await both(theirs, 'task-detail');
       await theirs.getByRole('button', { name: 'Complete: Call back Dana' }).click();
       await column(mine, 'Completed').getByText('Call back Dana').waitFor({ timeout: 10_000 });
@@ -99,7 +119,6 @@ describeInBrowser('Tasks board with live updates (two Chromium browsers against 
       await both(mine, 'completed-by-the-other');
 
       // Olivia removes Max: his open tab is told on the org's access channel and stops listening.
-      const maxId = (await api(max, 'GET', '/me')).id;
       await api(olivia, 'DELETE', `/orgs/${org.id}/members/${maxId}`);
       await theirs.getByText('You no longer have access to this organization.').waitFor({ timeout: 10_000 });
       await shot(theirs, 'removed-while-watching');

@@ -26,6 +26,7 @@ import {
   deleteApiClient,
   listApiClients,
 } from '../../../../functions/api/routes/api-clients';
+import { listMembers } from '../../../../functions/api/routes/tenancy';
 import {
   type ApiClient,
   CreateApiClientBody,
@@ -34,12 +35,13 @@ import {
 import { useApiForm } from '../../app/forms';
 import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
-import { useChange } from '../../app/queries';
+import { useChange, useRoute } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
 import { PagedCardList } from '../../components/PagedCardList';
+import { Person } from '../../components/Person';
 
 type ClientRole = ApiClient['role'];
 const clientRoles: ClientRole[] = ['admin', 'manager', 'member', 'viewer'];
@@ -144,6 +146,9 @@ function CreateClientForm({ orgId, myRole }: { orgId: string; myRole: OrgRole })
 function ClientCardContent({ orgId, client }: { orgId: string; client: ApiClient }) {
   const remove = useChange(deleteApiClient, { orgId });
   const { dateTime } = useFormat();
+  // One cache entry shared by every card (and the other pages that list the first 100 members).
+  const members = useRoute(listMembers, { params: { orgId }, query: { limit: 100 } });
+  const creator = members.data?.data.items.find((m) => m.userId === client.createdBy.userId);
   const confirmDelete = () =>
     confirmDestructive({
       title: 'Delete API client',
@@ -170,9 +175,13 @@ function ClientCardContent({ orgId, client }: { orgId: string; client: ApiClient
         <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
           {client.clientId}
         </Text>
-        <Text size="sm" c="dimmed">
-          Created {dateTime(client.createdAt)} by {client.createdBy.email}
-        </Text>
+        <Group gap="xs" wrap="wrap" data-created-by>
+          <Text size="sm" c="dimmed">
+            Created {dateTime(client.createdAt)} by
+          </Text>
+          {/* Named from the member list; the stored email alone when they are not a member any more. */}
+          <Person name={creator?.name} email={client.createdBy.email} picture={creator?.picture} size="sm" />
+        </Group>
       </Stack>
       <Button
         variant="light"

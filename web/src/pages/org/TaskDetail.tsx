@@ -14,7 +14,22 @@ import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Loaded } from '../../components/feedback';
-import { MoveButtons, mayMove, statusLabels, TaskBadges, taskTitle, useTaskPeople } from './task-parts';
+import {
+  MoveButtons,
+  mayMove,
+  statusLabels,
+  TaskBadges,
+  TaskPerson,
+  taskTitle,
+  useTaskPeople,
+} from './task-parts';
+
+/** Who made a task when it was not a member. */
+const creatorLabels: Record<Exclude<Task['createdBy']['kind'], 'member'>, string> = {
+  apiClient: 'An API client',
+  platformAdmin: 'A platform admin',
+  integration: 'An integration',
+};
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -33,18 +48,30 @@ function TaskView({ orgId, task }: { orgId: string; task: Task }) {
   const { profile } = useSession();
   const format = useFormat();
   const navigate = useNavigate();
-  const { role, emailOf, agents } = useTaskPeople(orgId);
+  const { role, memberOf, agents } = useTaskPeople(orgId);
   const remove = useChange(deleteTask, { orgId });
   const title = taskTitle(task);
   const when = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
-  const assignee = task.assignedTo
-    ? task.assignedTo === profile.id
-      ? 'You'
-      : emailOf(task.assignedTo, 'A member')
-    : 'Nobody yet';
+  const assignee = task.assignedTo ? (
+    <TaskPerson
+      member={memberOf(task.assignedTo)}
+      self={task.assignedTo === profile.id}
+      fallback="A former member"
+    />
+  ) : (
+    'Nobody yet'
+  );
   const agent = task.agentId ? agents.nameOf(task.agentId, 'An agent') : 'None';
   const creator =
-    task.createdBy.kind === 'member' && task.createdBy.id === profile.id ? 'You' : task.createdBy.kind;
+    task.createdBy.kind === 'member' ? (
+      <TaskPerson
+        member={memberOf(task.createdBy.id)}
+        self={task.createdBy.id === profile.id}
+        fallback="A former member"
+      />
+    ) : (
+      creatorLabels[task.createdBy.kind]
+    );
   const confirmDelete = () =>
     confirmDestructive({
       title: 'Delete task',
@@ -84,9 +111,8 @@ function TaskView({ orgId, task }: { orgId: string; task: Task }) {
           <Field label="Scheduled">{when(task.scheduledAt)}</Field>
           <Field label="Started">{when(task.startedAt)}</Field>
           <Field label="Ended">{when(task.completedAt)}</Field>
-          <Field label="Created">
-            {when(task.createdAt)} by {creator}
-          </Field>
+          <Field label="Created">{when(task.createdAt)}</Field>
+          <Field label="Created by">{creator}</Field>
         </SimpleGrid>
       </Card>
       {task.content && (

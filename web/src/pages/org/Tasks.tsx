@@ -41,12 +41,15 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
+import { initialsOf } from '../../components/Person';
 import {
   canMove,
   MoveButtons,
   mayMove,
+  memberOption,
   statusLabels,
   TaskBadges,
+  TaskPerson,
   taskTitle,
   typeLabels,
   useMoveTask,
@@ -157,10 +160,7 @@ function NewTaskForm({
         {address('fromAddress', labels.from)}
         <NativeSelect
           label="Assigned to"
-          data={[
-            { value: '', label: 'Nobody yet' },
-            ...members.map((m) => ({ value: m.userId, label: m.email })),
-          ]}
+          data={[{ value: '', label: 'Nobody yet' }, ...members.map(memberOption)]}
           {...form.getInputProps('assignedTo')}
         />
         <NativeSelect
@@ -187,7 +187,7 @@ function TaskCard({
   orgId: string;
   task: Task;
   mayChange: boolean;
-  who?: string;
+  who?: React.ReactNode;
   drag: BoardDrag;
 }) {
   const movable = mayChange && taskStatuses.some((to) => canMove(task.status, to));
@@ -216,11 +216,7 @@ function TaskCard({
           {taskTitle(task)}
         </Text>
         <TaskBadges task={task} />
-        {who && (
-          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-            {who}
-          </Text>
-        )}
+        {who}
         {mayChange && <MoveButtons orgId={orgId} task={task} />}
       </Stack>
     </Card>
@@ -363,24 +359,37 @@ function Board({ children }: { children: React.ReactNode }) {
  * The members online now. Names come from the member list, never from the heartbeat,
  * which carries only the publisher's id; so nothing a member sends decides what others see.
  */
-function OnlineNow({ userIds, nameOf }: { userIds: string[]; nameOf: (userId: string) => string }) {
+function OnlineNow({
+  userIds,
+  memberOf,
+}: {
+  userIds: string[];
+  memberOf: (userId: string) => Member | undefined;
+}) {
   return (
     <Group gap="xs" aria-label="Online now" role="group">
       <Text size="sm">Online now</Text>
       {/* A slight overlap only: the default hides the second initial of every avatar but the last. */}
       <Avatar.Group spacing={4}>
-        {userIds.map((userId) => (
-          <Tooltip key={userId} label={nameOf(userId)} withArrow>
-            <Avatar
-              role="img"
-              aria-label={nameOf(userId)}
-              name={nameOf(userId)}
-              color="initials"
-              size="md"
-              data-user-id={userId}
-            />
-          </Tooltip>
-        ))}
+        {userIds.map((userId) => {
+          const member = memberOf(userId);
+          const label = member?.name || member?.email || 'A member';
+          return (
+            <Tooltip key={userId} label={member?.name ? `${member.name} (${member.email})` : label} withArrow>
+              <Avatar
+                role="img"
+                aria-label={label}
+                src={member?.picture ?? undefined}
+                color="indigo"
+                variant="light"
+                size="md"
+                data-user-id={userId}
+              >
+                {member ? initialsOf(member.name, member.email) : '?'}
+              </Avatar>
+            </Tooltip>
+          );
+        })}
       </Avatar.Group>
     </Group>
   );
@@ -391,7 +400,7 @@ export function Tasks() {
   const { profile } = useSession();
   useLiveTasks(orgId);
   const online = usePresence(orgId);
-  const { role, members: memberList, emailOf, agents } = useTaskPeople(orgId);
+  const { role, members: memberList, memberOf, agents } = useTaskPeople(orgId);
   const [filter, setFilter] = useState<Filter>({});
   const [creating, setCreating] = useState(false);
   const [dragged, setDragged] = useState<Task | null>(null);
@@ -407,13 +416,29 @@ export function Tasks() {
   };
 
   const who = (task: Task) => {
-    const assignee = task.assignedTo
-      ? task.assignedTo === profile.id
-        ? 'Assigned to you'
-        : `Assigned to ${emailOf(task.assignedTo, 'a member')}`
-      : undefined;
     const agent = task.agentId ? agents.nameOf(task.agentId, undefined) : undefined;
-    return [assignee, agent && `Agent: ${agent}`].filter(Boolean).join(' · ') || undefined;
+    if (!task.assignedTo && !agent) return undefined;
+    return (
+      <Stack gap={4}>
+        {task.assignedTo && (
+          <Stack gap={2} data-assignee>
+            <Text size="xs" fw={600}>
+              Assigned to
+            </Text>
+            <TaskPerson
+              member={memberOf(task.assignedTo)}
+              self={task.assignedTo === profile.id}
+              fallback="A former member"
+            />
+          </Stack>
+        )}
+        {agent && (
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            Agent: {agent}
+          </Text>
+        )}
+      </Stack>
+    );
   };
   const render = (task: Task) => (
     <TaskCard
@@ -432,7 +457,7 @@ export function Tasks() {
       <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
         <Stack gap={4}>
           <Title order={1}>Tasks</Title>
-          <OnlineNow userIds={online} nameOf={(userId) => emailOf(userId, 'A member')} />
+          <OnlineNow userIds={online} memberOf={memberOf} />
         </Stack>
         {role && can(role, 'tasks:create') && (
           <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
@@ -447,9 +472,7 @@ export function Tasks() {
           data={[
             { value: '', label: 'Anyone' },
             { value: profile.id, label: 'Me' },
-            ...memberList
-              .filter((m) => m.userId !== profile.id)
-              .map((m) => ({ value: m.userId, label: m.email })),
+            ...memberList.filter((m) => m.userId !== profile.id).map(memberOption),
           ]}
           value={filter.assignedTo ?? ''}
           onChange={(e) => setFilter(e.currentTarget.value ? { assignedTo: e.currentTarget.value } : {})}
