@@ -48,16 +48,12 @@ function TaskView({ orgId, task }: { orgId: string; task: Task }) {
   const { profile } = useSession();
   const format = useFormat();
   const navigate = useNavigate();
-  const { role, memberOf, agents } = useTaskPeople(orgId);
+  const { role, memberOf, absent, agents } = useTaskPeople(orgId);
   const remove = useChange(deleteTask, { orgId });
   const title = taskTitle(task);
   const when = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
   const assignee = task.assignedTo ? (
-    <TaskPerson
-      member={memberOf(task.assignedTo)}
-      self={task.assignedTo === profile.id}
-      fallback="A former member"
-    />
+    <TaskPerson member={memberOf(task.assignedTo)} self={task.assignedTo === profile.id} fallback={absent} />
   ) : (
     'Nobody yet'
   );
@@ -67,7 +63,7 @@ function TaskView({ orgId, task }: { orgId: string; task: Task }) {
       <TaskPerson
         member={memberOf(task.createdBy.id)}
         self={task.createdBy.id === profile.id}
-        fallback="A former member"
+        fallback={absent}
       />
     ) : (
       creatorLabels[task.createdBy.kind]

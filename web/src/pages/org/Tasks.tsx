@@ -400,7 +400,7 @@ export function Tasks() {
   const { profile } = useSession();
   useLiveTasks(orgId);
   const online = usePresence(orgId);
-  const { role, members: memberList, memberOf, agents } = useTaskPeople(orgId);
+  const { role, members: memberList, memberOf, absent, agents } = useTaskPeople(orgId);
   const [filter, setFilter] = useState<Filter>({});
   const [creating, setCreating] = useState(false);
   const [dragged, setDragged] = useState<Task | null>(null);
@@ -428,7 +428,7 @@ export function Tasks() {
             <TaskPerson
               member={memberOf(task.assignedTo)}
               self={task.assignedTo === profile.id}
-              fallback="A former member"
+              fallback={absent}
             />
           </Stack>
         )}

@@ -67,6 +67,8 @@ export function useTaskPeople(orgId: string) {
   return {
     role,
     members: memberList,
+    /** Who someone missing from the list is: gone only once the list has loaded. */
+    absent: members.isSuccess ? 'A former member' : 'A member',
     /** The member with this user id, if they are in the list (and the role may read it). */
     memberOf: (userId: string): Member | undefined => memberList.find((m) => m.userId === userId),
     /** A name for an avatar or a sentence; `fallback` stands for someone not in the list. */
