@@ -4,6 +4,8 @@
  * text in, audio out). Failures are Refusals naming the provider, so the caller learns which of the
  * two failed: 'upstream' (502) when it failed, timed out or sent something unreadable.
  */
+
+import { utteranceLimits } from '../api/schemas/voice';
 import { type Refusal, refuse } from './refusal';
 
 export interface Utterance {
@@ -45,12 +47,6 @@ export interface TtsPort {
   readonly provider: string;
   synthesize(text: string, options: { model: string; voiceId: string; speed: number }): Promise<SpokenReply>;
 }
-
-/** The most one utterance may be: 30 seconds of audio and 1 MB (README "Voice turns"). */
-export const utteranceLimits = { seconds: 30, bytes: 1024 * 1024 } as const;
-
-/** The media types an utterance may be sent as: a browser's MediaRecorder (WebM/Opus) or WAV. */
-export const utteranceMediaTypes = ['audio/webm', 'audio/wav', 'audio/x-wav', 'audio/wave'] as const;
 
 /**
  * A WAV file's length in seconds from its header (RIFF `fmt ` byte rate and `data` size), or

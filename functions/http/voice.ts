@@ -8,8 +8,9 @@
 import { readAgentKeys } from '../adapters/agent-keys';
 import { sttFor, ttsFor } from '../adapters/speech';
 import { sendVoiceTurn } from '../api/routes/voice';
+import { utteranceLimits } from '../api/schemas/voice';
 import { Refusal } from '../domain/refusal';
-import { speakable, speechRefusals, utteranceLimits, wavSeconds } from '../domain/speech';
+import { speakable, speechRefusals, wavSeconds } from '../domain/speech';
 import { httpHandler, implement } from './pipeline/handler';
 import { answerTurn, chattableAgent } from './turns/message-turn';
 

@@ -66,7 +66,7 @@ describeInBrowser('Dashboard conversations (Chromium against npm start and its L
     expect([usage.usedTokens, usage.monthlyTokens]).toEqual([input + output, 2_000_000]);
 
     await page.goto(`${url}/#/orgs/${org.id}/dashboard`);
-    await page.getByRole('heading', { name: 'Conversations', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Conversations', level: 2, exact: true }).waitFor();
     const n = new Intl.NumberFormat('en-US');
     const totals = page.getByTestId('conversation-totals');
     await totals.waitFor();

@@ -63,7 +63,7 @@ describeInBrowser('Phone numbers in the console (Chromium against npm start)', (
     await both(page, 'assigned');
 
     // The agent's page lists the numbers it answers and leads back here.
-    await page.goto(`${url}/#/orgs/${org.id}/agents/${agent.id}`);
+    await page.goto(`${url}/#/orgs/${org.id}/agents/${agent.id}?tab=numbers`);
     const answers = page.getByRole('list', { name: 'Numbers this agent answers' });
     await answers.getByText('+14155550123', { exact: true }).waitFor();
     await both(page, 'agent-page');

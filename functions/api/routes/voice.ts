@@ -1,8 +1,7 @@
 /** Voice turns over the API: talking to an agent without a LiveKit room (README "Voice turns"). */
-import { utteranceLimits, utteranceMediaTypes } from '../../domain/speech';
 import { route } from '../route';
 import { ConversationParams } from '../schemas/conversations';
-import { VoiceTurn } from '../schemas/voice';
+import { utteranceLimits, utteranceMediaTypes, VoiceTurn } from '../schemas/voice';
 
 export const sendVoiceTurn = route({
   operationId: 'sendVoiceTurn',

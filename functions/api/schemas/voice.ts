@@ -2,6 +2,12 @@
 import * as z from 'zod/mini';
 import { ConversationMessage } from './conversations';
 
+/** The most one utterance may be: 30 seconds of audio and 1 MB (README "Voice turns"). */
+export const utteranceLimits = { seconds: 30, bytes: 1024 * 1024 } as const;
+
+/** The media types an utterance may be sent as: a browser's MediaRecorder (WebM/Opus) or WAV. */
+export const utteranceMediaTypes = ['audio/webm', 'audio/wav', 'audio/x-wav', 'audio/wave'] as const;
+
 const Milliseconds = z.number().check(z.int(), z.minimum(0));
 
 export const VoiceTurn = z
