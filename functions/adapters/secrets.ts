@@ -46,7 +46,7 @@ export async function secretValue(arn: string): Promise<string | undefined> {
 
 /** Secrets Manager's store, behind the port: the SDK loads on the first secret read or written. */
 export function secretsManagerStore(options: { prefix: string; kmsKeyId?: string | undefined }): SecretStore {
-  const store = () => secretsManager().then((aws) => aws.secretsManagerStore(options));
+  const store = onFirstUse(() => secretsManager().then((aws) => aws.secretsManagerStore(options)));
   return {
     put: async (name, value, options) => (await store()).put(name, value, options),
     get: async (name) => (await store()).get(name),
