@@ -33,7 +33,22 @@ const matrix = {
   // Org API clients (machine callers): creating one hands out a credential acting with a role.
   apiClients: { read: 'admin', manage: 'admin' },
   // Members create tasks and work those assigned to them; managers run the queue (any task, delete).
+  // Call records are the org's record of its agents' calls, read like conversations: viewers too.
+  calls: { read: 'viewer' },
   tasks: { read: 'viewer', create: 'member', updateOwn: 'member', updateAny: 'manager', delete: 'manager' },
+  // People of the org with or without logins (issue 25): everyone reads the team, managers run it.
+  teamMembers: { read: 'viewer', write: 'manager' },
+  // Money: managers enter and read every sale; a sales rep reads their own through the `sales`
+  // additional role (readOwn), which no org role below manager has by itself.
+  sales: { read: 'manager', readOwn: 'manager', write: 'manager' },
+  // Plans decide pay, so admins write them; approving lines for payout is its own action.
+  commissions: {
+    read: 'manager',
+    readOwn: 'manager',
+    managePlans: 'admin',
+    approve: 'admin',
+    dispute: 'manager',
+  },
   calendar: {
     connect: 'member',
     readOwn: 'member',
@@ -63,6 +78,29 @@ export function minimumRole(permission: Permission): OrgRole {
 
 export function can(role: OrgRole, permission: Permission): boolean {
   return rank(role) >= rank(minimumRole(permission));
+}
+
+/**
+ * Additional roles (labels on a membership, beside its org role) that grant permissions on top of
+ * it: a sales rep sees their own sales and statements and disputes their own lines; a bot trainer
+ * edits agents, prompts and knowledge without being an admin. Other labels grant nothing.
+ */
+export const additionalRoleGrants = {
+  sales: ['sales:readOwn', 'commissions:readOwn', 'commissions:dispute'],
+  bot_trainer: ['agents:update', 'agents:configure', 'prompts:write', 'knowledge:write'],
+} as const satisfies Record<string, readonly Permission[]>;
+export type GrantingRole = keyof typeof additionalRoleGrants;
+export const grantingRoles = Object.keys(additionalRoleGrants) as GrantingRole[];
+
+/** What a membership may do: its org role's permissions and those its additional roles grant. */
+export function allows(
+  membership: { role: OrgRole; additionalRoles: readonly string[] },
+  permission: Permission,
+): boolean {
+  if (can(membership.role, permission)) return true;
+  return membership.additionalRoles.some((label) =>
+    (additionalRoleGrants[label as GrantingRole] as readonly Permission[] | undefined)?.includes(permission),
+  );
 }
 
 /**

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  additionalRoleGrants,
+  allows,
   can,
+  type GrantingRole,
+  grantingRoles,
   minimumRole,
   type OrgRole,
   orgRoles,
@@ -50,6 +54,17 @@ const expected: Record<Permission, [boolean, boolean, boolean, boolean, boolean]
   'knowledge:write': [true, true, true, false, false],
   'conversations:read': [true, true, true, true, true],
   'conversations:chat': [true, true, true, true, false],
+  'calls:read': [true, true, true, true, true],
+  'teamMembers:read': [true, true, true, true, true],
+  'teamMembers:write': [true, true, true, false, false],
+  'sales:read': [true, true, true, false, false],
+  'sales:readOwn': [true, true, true, false, false],
+  'sales:write': [true, true, true, false, false],
+  'commissions:read': [true, true, true, false, false],
+  'commissions:readOwn': [true, true, true, false, false],
+  'commissions:managePlans': [true, true, false, false, false],
+  'commissions:approve': [true, true, false, false, false],
+  'commissions:dispute': [true, true, true, false, false],
   'calendar:connect': [true, true, true, true, false],
   'calendar:readOwn': [true, true, true, true, false],
   'calendar:readOthers': [true, true, true, false, false],
@@ -87,5 +102,42 @@ describe('permission matrix', () => {
         expect(can(a, permission)).toBe(rank(a) >= rank(minimumRole(permission)));
       }),
     );
+  });
+});
+
+describe('additional roles', () => {
+  const viewerWith = (...additionalRoles: string[]) => ({ role: 'viewer' as const, additionalRoles });
+
+  it('a sales rep reads their own sales and commissions and disputes lines, nothing more', () => {
+    const granted = permissions.filter((p) => allows(viewerWith('sales'), p) && !can('viewer', p));
+    expect(granted.sort()).toEqual(['commissions:dispute', 'commissions:readOwn', 'sales:readOwn']);
+  });
+
+  it('a bot trainer edits agents, prompts and knowledge, and cannot create, delete or share agents', () => {
+    const granted = permissions.filter((p) => allows(viewerWith('bot_trainer'), p) && !can('viewer', p));
+    expect(granted.sort()).toEqual(['agents:configure', 'agents:update', 'knowledge:write', 'prompts:write']);
+  });
+
+  it('labels that grant nothing change nothing, and a grant never takes a role’s permission away', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<OrgRole>(...orgRoles),
+        fc.subarray([...grantingRoles, 'closer', 'qa']),
+        fc.constantFrom(...permissions),
+        (role, labels, permission) => {
+          const allowed = allows({ role, additionalRoles: labels }, permission);
+          if (can(role, permission)) expect(allowed).toBe(true);
+          const grants = labels.some((l) =>
+            (additionalRoleGrants[l as GrantingRole] as readonly string[] | undefined)?.includes(permission),
+          );
+          expect(allowed).toBe(can(role, permission) || grants);
+        },
+      ),
+    );
+  });
+
+  it('only admins and owners approve commissions', () => {
+    expect(orgRoles.filter((r) => can(r, 'commissions:approve'))).toEqual(['owner', 'admin']);
+    expect(allows(viewerWith('sales', 'bot_trainer'), 'commissions:approve')).toBe(false);
   });
 });

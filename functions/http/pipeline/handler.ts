@@ -9,7 +9,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { can, canPlatform, type PlatformRole } from '../../api/permissions';
+import { allows, can, canPlatform, type PlatformRole } from '../../api/permissions';
 import {
   type BodyOf,
   type HeadersOf,
@@ -279,7 +279,7 @@ async function authorize(
   if (!membership) throw problems.notFound();
   // Members learn why (they know the org exists); non-members above still get a 404.
   if (suspended) throw platformRefusals.suspended();
-  if (!can(membership.role, spec.auth.permission)) throw problems.forbidden();
+  if (!allows(membership, spec.auth.permission)) throw problems.forbidden();
   return { caller, membership, actor: personActor(caller), platformRole: null };
 }
 

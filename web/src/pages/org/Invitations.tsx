@@ -22,7 +22,7 @@ import {
 import { IconCheck, IconCopy, IconLink, IconMail, IconSend, IconTrash, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { can, type OrgRole, orgRoles, rank } from '../../../../functions/api/permissions';
+import { can, grantingRoles, type OrgRole, orgRoles, rank } from '../../../../functions/api/permissions';
 import {
   createInvite,
   listInvites,
@@ -95,7 +95,8 @@ function InviteForm({ orgId, me, onIssued }: { orgId: string; me: Member; onIssu
         />
         <TagsInput
           label="Additional roles"
-          description="Optional labels, such as sales"
+          description="sales: sees own sales and statements; bot_trainer: edits agents, prompts, knowledge"
+          data={grantingRoles}
           w={{ base: '100%', sm: 280 }}
           {...form.getInputProps('additionalRoles')}
         />
