@@ -97,7 +97,11 @@ function operation(spec: RouteSpec, components: Json) {
   const success = spec.response
     ? {
         description: spec.summary,
-        content: { 'application/json': { schema: convert(spec.response, 'output', components) } },
+        content: {
+          [spec.responseFraming === 'ndjson' ? 'application/x-ndjson' : 'application/json']: {
+            schema: convert(spec.response, 'output', components),
+          },
+        },
       }
     : { description: spec.summary };
   return {

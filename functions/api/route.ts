@@ -83,6 +83,11 @@ export interface RouteSpec {
   headers?: z.ZodMiniObject;
   /** Response body schema; absent for 204 routes and redirects. Output is parsed through it. */
   response?: AnySchema;
+  /**
+   * `ndjson`: the answer is `application/x-ndjson`, one `response` value per line in order (the
+   * implementation returns them as a list), for answers a caller reads as they are written.
+   */
+  responseFraming?: 'ndjson';
   successStatus: 200 | 201 | 202 | 204 | 302;
   /** The route's own refusals (see routeErrors). */
   errors?: readonly RouteError[];
@@ -119,11 +124,15 @@ export type BodyInputOf<R extends RouteSpec> = R extends { rawBody: object }
     : undefined;
 /** What an implementation may return (before the response schema parses it). */
 export type ResponseOf<R extends RouteSpec> = R['response'] extends AnySchema
-  ? z.input<R['response']>
+  ? R extends { responseFraming: 'ndjson' }
+    ? z.input<R['response']>[]
+    : z.input<R['response']>
   : undefined;
 /** What a client receives. */
 export type ResultOf<R extends RouteSpec> = R['response'] extends AnySchema
-  ? z.output<R['response']>
+  ? R extends { responseFraming: 'ndjson' }
+    ? z.output<R['response']>[]
+    : z.output<R['response']>
   : undefined;
 
 /** Fills a path template's {params}; used by clients of the route table. */

@@ -9,12 +9,15 @@ import * as agentSessions from './routes/agent-sessions';
 import * as agents from './routes/agents';
 import * as apiClients from './routes/api-clients';
 import * as calendar from './routes/calendar';
+import * as calls from './routes/calls';
 import * as conversations from './routes/conversations';
 import * as knowledge from './routes/knowledge';
 import * as phoneNumbers from './routes/phone-numbers';
 import * as profile from './routes/profile';
 import * as prompts from './routes/prompts';
+import * as runtimeTurns from './routes/runtime-turns';
 import * as tasks from './routes/tasks';
+import * as teamMembers from './routes/team-members';
 import * as tenancy from './routes/tenancy';
 import * as voice from './routes/voice';
 import * as webhooks from './routes/webhooks';
@@ -31,7 +34,10 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(conversations),
   ...Object.values(voice),
   ...Object.values(apiClients),
+  ...Object.values(runtimeTurns),
+  ...Object.values(calls),
   ...Object.values(tasks),
+  ...Object.values(teamMembers),
   ...Object.values(admin),
   ...Object.values(webhooks),
 ];

@@ -121,6 +121,16 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // The voice runtime: the agent's lookup by id, then the agent with its org's status (one
   // BatchGetItem: a suspended org's agents do not run), and its provider keys (read only).
   runtime: { table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], agentKeySecrets: ['get'] },
+  // Call records written by the voice runtime: the agent's lookup and the agent with its org's
+  // status (BatchGetItem), the room's claim read, then the call, its claim, its conversation and the
+  // conversation counter in one transaction; events read back (BatchGetItem) and written with the
+  // call's and conversation's totals in one transaction.
+  'runtime-calls': {
+    table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  },
+  // Call records read by the org: lists page with signed cursors; a call's detail reads its events
+  // and its conversation's messages (Query).
+  calls: { table: [...orgCaller, 'dynamodb:Query'], signingKey: true },
   // LiveKit webhooks (public, signature-verified with the LiveKit key and secret): a call task read
   // by id beside the org's status and the agent (a shared-in one with its owner's status, one
   // BatchGetItem), then written with its counter, agent check and the event's idempotency item in
@@ -177,10 +187,26 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     invokeModels: true,
     publishLiveEvents: true,
   },
+  // The voice worker's turns: the agent by id with its org's status (as the runtime read), the
+  // conversation (created on its first turn with its audit entry), then the same turn as a
+  // message (recent messages, knowledge, prompt; question and reply each in one transaction) and
+  // the tools: availability reads the members, connections and events (Queries, BatchGet), booking
+  // writes to Google with the member's token (refreshed ones stored) and then the event, a
+  // follow-up task is one checked transaction; each tool call writes its audit entry.
+  'runtime-turns': {
+    table: [...checkedTenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    agentKeySecrets: ['get'],
+    invokeModels: true,
+    googleClientSecret: true,
+    tokenSecrets: ['get', 'put'],
+  },
   // Tasks: the task, its quarter-hour counter, checks on the agent and assignee it names, the
   // idempotency key and the audit entry in one transaction; lists page with signed cursors (one
   // Query on the org partition or an index), the summary Queries the counters.
   tasks: { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
+  // Team members: the person, the uniqueness claims it takes and frees, a check on a linked
+  // login's membership and the audit entry in one transaction; lists page with signed cursors.
+  'team-members': { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
   // Platform administration: reads across tenants (org search on gsi1/gsi2, an org's members,
   // agents, numbers and task counters, users by email), writes the org and platform audit entries
   // of each read and the status, plan and role grants in transactions; lists page with signed cursors.

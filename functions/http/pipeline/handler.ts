@@ -1,13 +1,11 @@
 /**
- * The handler stack every HTTP Lambda uses (middy): access log and problem+json errors around
+ * The handler stack every HTTP Lambda uses: access log and problem+json errors around
  * came through CloudFront -> authenticate -> load caller -> authorize -> validate -> the route's
  * implementation -> render.
  * A handler module lists its implementations; the route each one serves carries its schemas and
  * permission, so the pipeline needs nothing else.
  */
 
-import type { MiddlewareObj, Request } from '@middy/core';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { allows, can, canPlatform, type PlatformRole } from '../../api/permissions';
 import {
@@ -41,7 +39,7 @@ import { config } from '../../lib/config';
 import { logger } from '../../lib/logger';
 import { dependencyProblem, Problem, problemBody, problems } from '../../lib/problem';
 import { apiClientOnPersonRoute, authenticatePrincipal } from './auth';
-import { originVerify } from './origin';
+import { verifyOrigin } from './origin';
 import { problemFor } from './refusals';
 import { etagFor, parseIfMatch, parseInput } from './request';
 
@@ -107,48 +105,49 @@ function problemResult(problem: Problem, requestId: string): Result {
   };
 }
 
-const accessLog = (): MiddlewareObj<Event, Result> => {
-  const started = new WeakMap<object, number>();
-  const done = (request: Request<Event, Result>) => {
-    logger.info('request', {
-      status: request.response?.statusCode,
-      durationMs: Date.now() - (started.get(request.event) ?? Date.now()),
-    });
-  };
-  return {
-    before: (request) => {
-      started.set(request.event, Date.now());
-      logger.setContext({
-        requestId: requestIdOf(request.event, request.context),
-        routeKey: request.event.routeKey,
-      });
-    },
-    after: done,
-    onError: done,
-  };
-};
+/** What a request that failed answers: its problem, a dependency's 503, or a 500 that hides the cause. */
+function problemResponse(error: unknown, requestId: string): Result {
+  if (error instanceof Problem || error instanceof Refusal) {
+    return problemResult(error instanceof Refusal ? problemFor(error) : error, requestId);
+  }
+  const unavailable = dependencyProblem(error);
+  if (unavailable) {
+    logger.warn('dependency unavailable', { error });
+    return problemResult(unavailable, requestId);
+  }
+  logger.error('unhandled error', { error });
+  return problemResult(
+    new Problem(500, 'Internal Server Error', 'Something went wrong on our side; quote the request id.'),
+    requestId,
+  );
+}
 
-const problemErrors = (): MiddlewareObj<Event, Result> => ({
-  onError: (request) => {
-    const requestId = requestIdOf(request.event, request.context);
-    const error = request.error;
-    if (error instanceof Problem || error instanceof Refusal) {
-      request.response = problemResult(error instanceof Refusal ? problemFor(error) : error, requestId);
-      return;
-    }
-    const unavailable = dependencyProblem(error);
-    if (unavailable) {
-      logger.warn('dependency unavailable', { error });
-      request.response = problemResult(unavailable, requestId);
-      return;
-    }
-    logger.error('unhandled error', { error });
-    request.response = problemResult(
-      new Problem(500, 'Internal Server Error', 'Something went wrong on our side; quote the request id.'),
-      requestId,
+// Margin before the Lambda's deadline at which the request gives up, so the caller gets a problem
+// with a request id rather than the gateway's bare error, and the access log line is still written.
+const deadlineMarginMs = 50;
+
+/** The route's answer, or a 503 when the function's deadline comes first. */
+async function withinDeadline(answer: Promise<Result>, context: Context): Promise<Result> {
+  const remaining = context.getRemainingTimeInMillis?.();
+  if (remaining === undefined) return answer;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          problems.unavailable(
+            'The request did not finish in time; check whether it took effect before retrying.',
+          ),
+        ),
+      Math.max(0, remaining - deadlineMarginMs),
     );
-  },
-});
+  });
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function loadCaller(identity: Identity, now: Date): Promise<Caller> {
   const stored =
@@ -290,6 +289,13 @@ function personActor(caller: Caller): AuditActor {
 function render(spec: RouteSpec, reply: { body?: unknown; headers?: Record<string, string> }): Result {
   const headers: Record<string, string> = { ...jsonHeaders, ...reply.headers };
   if (!spec.response) return { statusCode: spec.successStatus, headers, body: '' };
+  if (spec.responseFraming === 'ndjson') {
+    const lines = (reply.body as unknown[]).map(
+      (value) => `${JSON.stringify(spec.response?.parse(value))}\n`,
+    );
+    headers['content-type'] = 'application/x-ndjson';
+    return { statusCode: spec.successStatus, headers, body: lines.join('') };
+  }
   // Parsing the output through its schema drops anything not in the contract (keys, hashes).
   const body = spec.response.parse(reply.body) as Record<string, unknown>;
   if (typeof body?.version === 'number') headers.etag = etagFor(body.version);
@@ -298,39 +304,49 @@ function render(spec: RouteSpec, reply: { body?: unknown; headers?: Record<strin
 
 export function httpHandler(implementations: Implementation[]) {
   const byKey = new Map(implementations.map((i) => [routeKey(i.route), i]));
-  const handler = middy<Event, Result>()
-    .use(accessLog())
-    .use(problemErrors())
-    // Before anything else runs: a request that bypassed CloudFront gets no token check or read.
-    .use(originVerify())
-    .handler(async (event, context) => {
-      const implementation = byKey.get(event.routeKey as ReturnType<typeof routeKey>);
-      if (!implementation) throw problems.notFound(`No route ${event.routeKey}.`);
-      const spec = implementation.route;
-      const now = new Date();
-      const { caller, membership, actor, platformRole } = await authorize(spec, event, now);
-      const input = parseInput(spec, event);
-      const requestId = requestIdOf(event, context);
-      const audit = ({ orgId, ...change }: AuditChange & { orgId?: string }) => {
-        if (!actor) throw new Error(`route ${routeKey(spec)} has no caller to audit`);
-        const org = orgId ?? event.pathParameters?.orgId;
-        if (!org) throw new Error(`route ${routeKey(spec)} has no {orgId}; name the audited org`);
-        return auditEntry({ ...change, orgId: org, actor, requestId, now });
-      };
-      const reply = await implementation.run({
-        ...input,
-        caller,
-        membership,
-        actor,
-        platformRole,
-        ifMatch: parseIfMatch(event.headers['if-match']),
-        requestId,
-        now,
-        event,
-        audit,
-      } as HandlerRequest<RouteSpec>);
-      return render(spec, reply as { body?: unknown; headers?: Record<string, string> });
-    });
+  const serve = async (event: Event, context: Context): Promise<Result> => {
+    const implementation = byKey.get(event.routeKey as ReturnType<typeof routeKey>);
+    if (!implementation) throw problems.notFound(`No route ${event.routeKey}.`);
+    const spec = implementation.route;
+    const now = new Date();
+    const { caller, membership, actor, platformRole } = await authorize(spec, event, now);
+    const input = parseInput(spec, event);
+    const requestId = requestIdOf(event, context);
+    const audit = ({ orgId, ...change }: AuditChange & { orgId?: string }) => {
+      if (!actor) throw new Error(`route ${routeKey(spec)} has no caller to audit`);
+      const org = orgId ?? event.pathParameters?.orgId;
+      if (!org) throw new Error(`route ${routeKey(spec)} has no {orgId}; name the audited org`);
+      return auditEntry({ ...change, orgId: org, actor, requestId, now });
+    };
+    const reply = await implementation.run({
+      ...input,
+      caller,
+      membership,
+      actor,
+      platformRole,
+      ifMatch: parseIfMatch(event.headers['if-match']),
+      requestId,
+      now,
+      event,
+      audit,
+    } as HandlerRequest<RouteSpec>);
+    return render(spec, reply as { body?: unknown; headers?: Record<string, string> });
+  };
+  const handler = async (event: Event, context: Context): Promise<Result> => {
+    const started = Date.now();
+    const requestId = requestIdOf(event, context);
+    logger.setContext({ requestId, routeKey: event.routeKey });
+    let response: Result;
+    try {
+      // Before anything else runs: a request that bypassed CloudFront gets no token check or read.
+      verifyOrigin(event);
+      response = await withinDeadline(serve(event, context), context);
+    } catch (error) {
+      response = problemResponse(error, requestId);
+    }
+    logger.info('request', { status: response.statusCode, durationMs: Date.now() - started });
+    return response;
+  };
   // Which routes this module serves, so a test can bind the route table to its implementations.
   return Object.assign(handler, { routes: implementations.map((i) => i.route) });
 }
