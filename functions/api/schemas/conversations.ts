@@ -11,6 +11,9 @@ export const ConversationParams = z.extend(AgentConversationParams, { conversati
 
 export const conversationChannels = ['console', 'api', 'web'] as const;
 export const ConversationChannel = z.enum(conversationChannels);
+/** A call's transcript (README "Call records (issue 21)"): created with the call, never by a client. */
+export const callChannels = ['phone', 'test_call'] as const;
+export const StoredChannel = z.enum([...conversationChannels, ...callChannels]);
 
 /** Who the conversation is with, when known (a website visitor who left their details). */
 export const Contact = z
@@ -31,15 +34,18 @@ export type CreateConversationBody = z.infer<typeof CreateConversationBody>;
 export const maxMessageBytes = 4 * 1024;
 export const SendMessageBody = z.strictObject({ text: LongText(maxMessageBytes) });
 
-/** Who started a conversation: a person of the org or an org API client. */
-export const ConversationCreator = z.object({ kind: z.enum(['member', 'apiClient']), id: z.string() });
+/** Who started a conversation: a person of the org, an org API client, or a call (its record's id). */
+export const ConversationCreator = z.object({
+  kind: z.enum(['member', 'apiClient', 'call']),
+  id: z.string(),
+});
 
 export const Conversation = z
   .object({
     id: z.string(),
     orgId: z.string(),
     agentId: z.string(),
-    channel: ConversationChannel,
+    channel: StoredChannel,
     contact: z.nullable(Contact),
     createdBy: ConversationCreator,
     messageCount: z.number().check(z.int()),
