@@ -4,14 +4,25 @@
  * reply spoken by the agent's voice. Its own Lambda, so the speech adapters never load with the
  * conversations module. Nothing is stored until words were heard; a voice that fails after the
  * reply keeps both turns. Keys go only to their providers' Authorization headers.
+ *
+ * Voice previews live here too, for the same adapters: a sample in the agent's voice (or a
+ * draft of it), counted against the org's and the caller's per-minute preview limits.
  */
 import { readAgentKeys } from '../adapters/agent-keys';
 import { sttFor, ttsFor } from '../adapters/speech';
-import { sendVoiceTurn } from '../api/routes/voice';
+import { previewAgentVoice, sendVoiceTurn } from '../api/routes/voice';
+import { actorIdOf } from '../api/schemas/audit';
 import { utteranceLimits } from '../api/schemas/voice';
-import { Refusal } from '../domain/refusal';
+import * as agents from '../data/agents';
+import { countCall } from '../data/rate-limits';
+import { sharedUseRefusal } from '../domain/agents';
+import { perMinute } from '../domain/rate-limits';
+import { enforce, Refusal } from '../domain/refusal';
 import { speakable, speechRefusals, wavSeconds } from '../domain/speech';
+import { previewVoice, sampleText } from '../domain/voice-preview';
+import { config } from '../lib/config';
 import { httpHandler, implement } from './pipeline/handler';
+import { found } from './pipeline/refusals';
 import { answerTurn, chattableAgent } from './turns/message-turn';
 
 export const handler = httpHandler([
@@ -84,6 +95,32 @@ export const handler = httpHandler([
           ttsMs,
           totalMs: Date.now() - started,
         },
+      },
+    };
+  }),
+  // Own and shared-in agents alike (a shared-in one speaks with its owner's key, as on its calls).
+  implement(previewAgentVoice, async ({ params, body, actor, now }) => {
+    const agent = found(await agents.getAgent(params.orgId, params.agentId));
+    enforce(sharedUseRefusal(agent));
+    if (!agent.ttsConfig) throw speechRefusals.notConfigured('voice');
+    const voice = previewVoice(agent.ttsConfig, body);
+    if (voice instanceof Refusal) throw voice;
+    const tts = ttsFor(agent, await readAgentKeys(agent.orgId, agent.id));
+    // Counted once the sample can be made: a refused preview costs the caller nothing.
+    const { perOrg, perCaller } = config().callLimits.voicePreviews;
+    await countCall(
+      params.orgId,
+      actorIdOf(actor),
+      perMinute('voice-preview', 'voice previews', perOrg, perCaller),
+      now,
+    );
+    const text = body.text ?? sampleText(agent.name, voice.language);
+    const spoken = await tts.synthesize(text, voice);
+    return {
+      body: {
+        text,
+        ...voice,
+        audio: { mediaType: spoken.mediaType, base64: Buffer.from(spoken.audio).toString('base64') },
       },
     };
   }),

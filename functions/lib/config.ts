@@ -62,6 +62,8 @@ const Env = z.object({
   TEST_CALLS_PER_CALLER_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(1)), 5),
   SEARCHES_PER_ORG_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(1)), 300),
   SEARCHES_PER_CALLER_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(1)), 60),
+  VOICE_PREVIEWS_PER_ORG_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(1)), 30),
+  VOICE_PREVIEWS_PER_CALLER_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(1)), 10),
   MAX_ORGS_CREATED_PER_USER: z._default(z.coerce.number().check(z.int(), z.gte(1)), 5),
   BEDROCK_ENDPOINT: z.optional(z.url()),
   LLM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100)), 25_000),
@@ -170,6 +172,8 @@ export interface AppConfig {
   callLimits: {
     testCalls: { perOrg: number; perCaller: number };
     searches: { perOrg: number; perCaller: number };
+    /** Voice samples (each one a text-to-speech request on the agent's account). */
+    voicePreviews: { perOrg: number; perCaller: number };
   };
   /**
    * Orgs one person may create, ever (abuse: each org has its own free monthly model tokens and
@@ -276,6 +280,10 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
         perCaller: env.TEST_CALLS_PER_CALLER_PER_MINUTE,
       },
       searches: { perOrg: env.SEARCHES_PER_ORG_PER_MINUTE, perCaller: env.SEARCHES_PER_CALLER_PER_MINUTE },
+      voicePreviews: {
+        perOrg: env.VOICE_PREVIEWS_PER_ORG_PER_MINUTE,
+        perCaller: env.VOICE_PREVIEWS_PER_CALLER_PER_MINUTE,
+      },
     },
     maxOrgsCreatedPerUser: env.MAX_ORGS_CREATED_PER_USER,
     conversations: {

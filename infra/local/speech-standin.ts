@@ -8,8 +8,9 @@
  *   the audio 16 kHz mono PCM. The reply has Deepgram's shape:
  *   `{metadata: {duration, channels}, results: {channels: [{alternatives: [{transcript, confidence}]}]}}`.
  * - OpenAI's text to speech, `POST /v1/audio/speech` (`Authorization: Bearer <key>`, JSON
- *   `{model, input, voice, response_format}`), spoken by Festival with the HTS voice
- *   `cmu_us_slt_arctic_hts` (`festvox-us-slt-hts`), sent as WAV (or MP3/Opus through ffmpeg).
+ *   `{model, input, voice, speed, response_format}`), spoken by Festival with the HTS voice
+ *   `cmu_us_slt_arctic_hts` (`festvox-us-slt-hts`) at the speed asked (sox `tempo`), sent as WAV
+ *   (or MP3/Opus through ffmpeg).
  *
  * Like the providers, a request without a key is refused (401). Faults, per request: a key
  * containing `fault-500` (500), `fault-slow` (answers after `slowMs`), or armed for the next N
@@ -143,17 +144,22 @@ export async function recognize(audio: Buffer): Promise<{ transcript: string; du
   });
 }
 
-/** Speaks `text` with Festival; WAV at 16 kHz, or MP3/Opus through ffmpeg. */
+/**
+ * Speaks `text` with Festival; WAV at 16 kHz, or MP3/Opus through ffmpeg. `speed` as OpenAI's
+ * (1 is normal): sox's `tempo` changes the pace and keeps the pitch, as the provider does.
+ */
 export async function synthesize(
   text: string,
   format: 'wav' | 'mp3' | 'opus' = 'wav',
+  speed = 1,
 ): Promise<{ audio: Buffer; contentType: string }> {
   return inTempDir(async (dir) => {
     const spoken = join(dir, 'spoken.wav');
     const wav = join(dir, 'speech.wav');
     await writeFile(join(dir, 'text.txt'), text);
     await run(speechEngines.synthesizer, ['-eval', festivalVoice, '-o', spoken, join(dir, 'text.txt')]);
-    await run(speechEngines.resampler, [spoken, '-r', '16000', '-c', '1', '-b', '16', wav]);
+    const tempo = speed === 1 ? [] : ['tempo', '-s', String(speed)];
+    await run(speechEngines.resampler, [spoken, '-r', '16000', '-c', '1', '-b', '16', wav, ...tempo]);
     if (format === 'wav') return { audio: await readFile(wav), contentType: 'audio/wav' };
     const encoded = join(dir, format === 'mp3' ? 'speech.mp3' : 'speech.ogg');
     await run(speechEngines.ffmpeg, ['-nostdin', '-loglevel', 'error', '-i', wav, encoded]);
@@ -272,24 +278,34 @@ export async function startSpeechStandin(options: SpeechStandinOptions = {}): Pr
       return;
     }
 
-    const input = parsed as { model?: unknown; input?: unknown; voice?: unknown; response_format?: unknown };
+    const input = parsed as {
+      model?: unknown;
+      input?: unknown;
+      voice?: unknown;
+      response_format?: unknown;
+      speed?: unknown;
+    };
     const format = speechFormats.find((f) => f === (input?.response_format ?? 'mp3'));
+    const speed = input?.speed ?? 1;
     if (
       typeof input?.input !== 'string' ||
       !input.input.trim() ||
       typeof input.model !== 'string' ||
       typeof input.voice !== 'string' ||
-      !format
+      !format ||
+      typeof speed !== 'number' ||
+      speed < 0.25 ||
+      speed > 4
     ) {
       json(res, 400, {
         error: {
-          message: `Give model, voice, non-empty input and a response_format of ${speechFormats.join(', ')}.`,
+          message: `Give model, voice, non-empty input, a speed from 0.25 to 4.0 and a response_format of ${speechFormats.join(', ')}.`,
           type: 'invalid_request_error',
         },
       });
       return;
     }
-    const spoken = await synthesize(input.input, format);
+    const spoken = await synthesize(input.input, format, speed);
     res.writeHead(200, {
       'content-type': spoken.contentType,
       'content-length': String(spoken.audio.byteLength),

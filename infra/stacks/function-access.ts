@@ -180,7 +180,8 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Voice turns: reads the agent and its keys (speech providers' and an openai-compatible LLM's),
   // then the same turn as a message (recent messages, org, knowledge, prompt; the question and the
   // reply each in one transaction) and streams a person's reply to its live channel. Deepgram and
-  // OpenAI are called over HTTPS with the agent's keys, which need no IAM.
+  // OpenAI are called over HTTPS with the agent's keys, which need no IAM. A voice preview reads the
+  // agent and its keys and counts the sample in the org's and the caller's buckets (one transaction).
   voice: {
     table: [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:Query'],
     agentKeySecrets: ['get'],

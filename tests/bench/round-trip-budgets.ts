@@ -169,6 +169,12 @@ export const exceptions: Record<string, Budget> = {
     reason:
       "a shared-in agent is read through the target org's mirror item, then the owner's agent item (status, not deleted); the call is counted in the org's and the caller's rate buckets (one transaction)",
   },
+  previewAgentVoice: {
+    reads: 4,
+    writes: 1,
+    reason:
+      "a shared-in agent is read through the target org's mirror item, then the owner's agent item (its voice); the sample is counted in the org's and the caller's preview buckets (one transaction)",
+  },
   deletePrompt: {
     reads: 4,
     writes: Number.POSITIVE_INFINITY,
