@@ -247,7 +247,9 @@ for (const entry of entries) {
 
 const childEnv = { ...process.env, ...handlerEnv, NODE_OPTIONS: '' };
 function child(args: string[]) {
-  const out = spawnSync(process.execPath, [resolve('tests/bench/child.mjs'), ...args], {
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile per child, to see where a cold start goes.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const out = spawnSync(process.execPath, [...profile, resolve('tests/bench/child.mjs'), ...args], {
     encoding: 'utf8',
     env: childEnv,
     maxBuffer: 16 * 1024 * 1024,

@@ -6,8 +6,7 @@
  * gateway needs no header.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { config } from '../../lib/config';
 import { problems } from '../../lib/problem';
 
@@ -25,11 +24,10 @@ export function isOriginSecret(expected: string, sent: string | undefined): bool
   return sent !== undefined && timingSafeEqual(digest(expected), digest(sent));
 }
 
-export const originVerify = (): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
-  before: (request) => {
-    const expected = config().originSecret;
-    if (expected && !isOriginSecret(expected, request.event.headers?.[originVerifyHeader])) {
-      throw problems.forbidden(outsideCloudFront);
-    }
-  },
-});
+/** Refuses a request that did not come through CloudFront, before any token check or read. */
+export function verifyOrigin(event: APIGatewayProxyEventV2): void {
+  const expected = config().originSecret;
+  if (expected && !isOriginSecret(expected, event.headers?.[originVerifyHeader])) {
+    throw problems.forbidden(outsideCloudFront);
+  }
+}
