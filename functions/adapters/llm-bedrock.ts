@@ -1,25 +1,13 @@
 /**
  * Amazon Bedrock through the Converse API (Converse, and ConverseStream when the caller streams):
- * IAM credentials, no key. One client per container; locally its endpoint is the LLM stand-in
- * (infra/local/llm-standin.ts), which speaks the same HTTP and event-stream framing.
+ * IAM credentials, no key. One client per container (bedrock-runtime.ts); locally its endpoint is
+ * the LLM stand-in (infra/local/llm-standin.ts), which speaks the same HTTP and event-stream framing.
  */
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { type LlmPort, type LlmReply, type LlmRequest, llmRefusals } from '../domain/llm';
 import { Refusal } from '../domain/refusal';
 import { config } from '../lib/config';
-import { onFirstUse } from '../lib/lazy';
-
-/** The SDK loads with the first model call: most calls to the conversations group list or read. */
-const bedrock = onFirstUse(async () => {
-  const sdk = await import('@aws-sdk/client-bedrock-runtime');
-  const { region, conversations } = config();
-  const client = new sdk.BedrockRuntimeClient({
-    region,
-    maxAttempts: conversations.llmMaxAttempts,
-    ...(conversations.bedrockEndpoint ? { endpoint: conversations.bedrockEndpoint } : {}),
-  });
-  return { sdk, client };
-});
+import { bedrockRuntime as bedrock } from './bedrock-runtime';
 
 function input(modelId: string, request: LlmRequest): ConverseCommandInput {
   return {

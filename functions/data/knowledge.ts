@@ -2,7 +2,8 @@
  * The knowledge bank. An entry is three kinds of item:
  * - `KENTRY#<entryId>` in the org's knowledge partition (`ORG#<orgId>#KNOWLEDGE`): title, tags,
  *   agents, sizes, and `rev`, the revision whose chunks are visible;
- * - `KCHUNK#<entryId>#<rev>#<n>` in the same partition: the passages retrieval searches;
+ * - `KCHUNK#<entryId>#<rev>#<n>` in the same partition: the passages retrieval searches, each with
+ *   its embedding (int8 bytes, their scale and the model that made them), computed before the write;
  * - `KCONTENT#<entryId>` in the org partition: the full text, which building an index never reads.
  * `KVERSION` in the org partition is the org-wide knowledge version, bumped by every write, with
  * the bank's entry count and byte total (their conditions bound what one container must index).
@@ -19,6 +20,7 @@
  */
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { type ChunkVectors, currentVectorModel, embedQuestion } from '../adapters/knowledge-embedding';
 import { synonymsOf } from '../adapters/thesaurus';
 import type { AuditEntry } from '../api/schemas/audit';
 import { KnowledgeEntrySummary, type Passage } from '../api/schemas/knowledge';
@@ -52,18 +54,36 @@ const ChunkItem = z.object({
   n: z.number().check(z.int()),
   heading: z.nullable(z.string()),
   text: z.string(),
+  /** The chunk's embedding as int8 bytes, with its scale and `<model>#<dimensions>`. */
+  vector: z.optional(z.instanceof(Uint8Array)),
+  vectorScale: z.optional(z.number()),
+  vectorModel: z.optional(z.string()),
 });
 const VersionItem = z.object({ version: z.number().check(z.int()) });
 
 /** Items per TransactWriteItems. */
 const maxTransactionItems = 100;
 
-function chunkPuts(entry: EntryState, chunks: readonly Chunk[]) {
-  return chunks.map((chunk) => ({
-    ...keys.knowledgeChunk(entry.orgId, entry.id, entry.rev, chunk.n),
-    type: 'KNOWLEDGE_CHUNK',
-    ...ChunkItem.parse({ entryId: entry.id, rev: entry.rev, ...chunk }),
-  }));
+function chunkPuts(entry: EntryState, chunks: readonly Chunk[], embedded: ChunkVectors | null) {
+  return chunks.map((chunk, i) => {
+    const vector = embedded?.vectors[i];
+    return {
+      ...keys.knowledgeChunk(entry.orgId, entry.id, entry.rev, chunk.n),
+      type: 'KNOWLEDGE_CHUNK',
+      ...ChunkItem.parse({
+        entryId: entry.id,
+        rev: entry.rev,
+        ...chunk,
+        ...(vector && embedded
+          ? {
+              vector: new Uint8Array(vector.values.buffer, vector.values.byteOffset, vector.values.length),
+              vectorScale: vector.scale,
+              vectorModel: embedded.model,
+            }
+          : {}),
+      }),
+    };
+  });
 }
 
 function chunkKeys(entry: Pick<EntryState, 'orgId' | 'id' | 'rev' | 'chunkCount'>) {
@@ -105,6 +125,7 @@ async function writeEntry(
   entry: EntryState,
   previous: EntryState | null,
   chunks: readonly Chunk[] | null,
+  vectors: ChunkVectors | null,
   audit: AuditEntry,
   ifChanged: () => Error,
 ): Promise<void> {
@@ -155,7 +176,7 @@ async function writeEntry(
   fixed.push(
     ...(agentsChanged ? entry.agentIds.map((agentId) => usableAgentCheck(entry.orgId, agentId)) : []),
   );
-  const fresh = chunks ? chunkPuts(entry, chunks) : [];
+  const fresh = chunks ? chunkPuts(entry, chunks, vectors) : [];
   const stale = chunks && previous ? chunkKeys(previous) : [];
   const inline = fixed.length + fresh.length + stale.length <= maxTransactionItems;
 
@@ -189,19 +210,33 @@ async function forget(what: string, items: readonly { pk: unknown; sk: unknown }
   }
 }
 
-export function createEntry(entry: EntryState, chunks: readonly Chunk[], audit: AuditEntry): Promise<void> {
-  return writeEntry(entry, null, chunks, audit, () => new Error(`knowledge entry id ${entry.id} collided`));
+/** `vectors`: one per chunk, in order (embedChunks), or null when search is lexical only. */
+export function createEntry(
+  entry: EntryState,
+  chunks: readonly Chunk[],
+  vectors: ChunkVectors | null,
+  audit: AuditEntry,
+): Promise<void> {
+  return writeEntry(
+    entry,
+    null,
+    chunks,
+    vectors,
+    audit,
+    () => new Error(`knowledge entry id ${entry.id} collided`),
+  );
 }
 
-/** `chunks` only when the content changed (the revision moved). */
+/** `chunks` (and their `vectors`) only when the content changed (the revision moved). */
 export function saveEntry(
   entry: EntryState,
   previous: EntryState,
   chunks: readonly Chunk[] | null,
+  vectors: ChunkVectors | null,
   audit: AuditEntry,
   ifChanged: () => Error,
 ): Promise<void> {
-  return writeEntry(entry, previous, chunks, audit, ifChanged);
+  return writeEntry(entry, previous, chunks, vectors, audit, ifChanged);
 }
 
 /** The entry with its content: both items in one BatchGetItem. */
@@ -294,8 +329,12 @@ export async function knowledgeVersion(orgId: string): Promise<number> {
   return Item ? VersionItem.parse(Item).version : 0;
 }
 
-/** Every visible chunk of the org: the entries and chunks of the knowledge partition, chunks of other revisions skipped. */
+/**
+ * Every visible chunk of the org: the entries and chunks of the knowledge partition, chunks of
+ * other revisions skipped; each with its vector when the current embedder made it.
+ */
 export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
+  const vectorModel = currentVectorModel();
   const entries = new Map<string, EntryItem>();
   const chunks: z.infer<typeof ChunkItem>[] = [];
   await queryEveryPage(
@@ -326,6 +365,13 @@ export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
         n: chunk.n,
         text: chunk.text,
         agentIds: entry.agentIds,
+        vector:
+          chunk.vector && chunk.vectorModel === vectorModel && chunk.vectorScale !== undefined
+            ? {
+                values: new Int8Array(chunk.vector.buffer, chunk.vector.byteOffset, chunk.vector.length),
+                scale: chunk.vectorScale,
+              }
+            : null,
       },
     ];
   });
@@ -355,21 +401,44 @@ async function indexOf(orgId: string): Promise<{ version: number; index: Knowled
   return cached;
 }
 
+export interface Retrieved {
+  passages: Passage[];
+  knowledgeVersion: number;
+  /** Whether the question's embedding took part (not when there is no embedder or it failed). */
+  dense: boolean;
+}
+
+type Bank = { version: number; index: KnowledgeIndex };
+type Engine = typeof import('../domain/retrieval');
+
+/** One bank's index searched with the question's vector (or none). */
+function searchBank(
+  engine: Engine,
+  bank: Bank,
+  query: string,
+  queryVector: Float32Array | null,
+  options: { agentId?: string | undefined; limitedOnly?: boolean; limit: number },
+): Retrieved {
+  return {
+    passages: engine.searchIndex(bank.index, query, { ...options, synonyms: synonymsOf, queryVector }),
+    knowledgeVersion: bank.version,
+    dense: queryVector !== null && bank.index.dense !== null,
+  };
+}
+
 /**
  * The passages a question retrieves from the org's bank, as `agentId` would see them (entries
- * limited to other agents left out), best first. One GetItem per call; the index is rebuilt only
- * when the org's knowledge version moved. Made for the conversations work too.
+ * limited to other agents left out), best first. One GetItem, and one embedding of the question
+ * in parallel with it; the index is rebuilt only when the org's knowledge version moved. Made for
+ * the conversations work too.
  */
 export async function retrieve(
   orgId: string,
   query: string,
   options: { agentId?: string | undefined; limitedOnly?: boolean; limit: number },
-): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
-  const [{ version, index }, { searchIndex }] = await Promise.all([indexOf(orgId), retrieval()]);
-  return {
-    passages: searchIndex(index, query, { ...options, synonyms: synonymsOf }),
-    knowledgeVersion: version,
-  };
+): Promise<Retrieved> {
+  const [queryVector, bank, engine] = await Promise.all([embedQuestion(query), indexOf(orgId), retrieval()]);
+  return searchBank(engine, bank, query, queryVector, options);
 }
 
 /**
@@ -387,16 +456,21 @@ export async function retrieveForAgent(
   agent: { id: string; sharedFrom?: string | undefined },
   query: string,
   limit: number,
-): Promise<{ passages: Passage[]; knowledgeVersion: number }> {
+): Promise<Retrieved> {
   if (!agent.sharedFrom) return retrieve(orgId, query, { agentId: agent.id, limit });
   const only = { agentId: agent.id, limitedOnly: true, limit };
-  const [owners, here, { mergePassages }] = await Promise.all([
-    retrieve(agent.sharedFrom, query, only),
-    retrieve(orgId, query, only),
+  // The question is embedded once for both banks, while their versions are read.
+  const [queryVector, engine, ownersBank, hereBank] = await Promise.all([
+    embedQuestion(query),
     retrieval(),
+    indexOf(agent.sharedFrom),
+    indexOf(orgId),
   ]);
+  const owners = searchBank(engine, ownersBank, query, queryVector, only);
+  const here = searchBank(engine, hereBank, query, queryVector, only);
   return {
-    passages: mergePassages([owners.passages, here.passages], limit),
+    passages: engine.mergePassages([owners.passages, here.passages], limit),
     knowledgeVersion: here.knowledgeVersion,
+    dense: owners.dense || here.dense,
   };
 }

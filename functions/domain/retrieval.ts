@@ -1,7 +1,8 @@
 /**
- * Lexical retrieval over an org's knowledge chunks: BM25 (MiniSearch's BM25+) over title, headings
- * and text. Pure: building an index from chunks and searching it; loading the chunks and keeping
- * an index per org is the store's (data/knowledge.ts).
+ * Hybrid retrieval over an org's knowledge chunks: BM25 (MiniSearch's BM25+) over title, headings
+ * and text, and dense similarity between the question's vector and each chunk's (int8, from the
+ * Embedder port), fused (`fuse`). Pure: building an index from chunks and searching it; loading
+ * the chunks and keeping an index per org is the store's (data/knowledge.ts).
  *
  * Term processing is the same for documents and questions: lower case, accents folded, English
  * stop words dropped and a light suffix stemmer, so "cancelled", "cancelling" and "cancellation"
@@ -10,7 +11,8 @@
  * synonyms ("annually" finds "yearly billing"), each synonym at `synonymWeight` of a question word.
  */
 import MiniSearch, { type Query, type SearchResult } from 'minisearch';
-import type { Passage } from '../api/schemas/knowledge';
+import type { FoundBy, Passage } from '../api/schemas/knowledge';
+import type { QuantizedVector } from './embedding';
 
 export interface IndexedChunk {
   /** `<entryId>#<n>` */
@@ -24,6 +26,8 @@ export interface IndexedChunk {
   text: string;
   /** The agents the entry is limited to; empty for every agent. */
   agentIds: string[];
+  /** The chunk's embedding, when it has one of the index's model (older chunks may not). */
+  vector?: QuantizedVector | null | undefined;
 }
 
 const stopWords = new Set(
@@ -101,7 +105,18 @@ const options = {
   },
 };
 
-export type KnowledgeIndex = MiniSearch<IndexedChunk>;
+/** Chunks with a vector, their int8 components row after row (one allocation, scanned in order). */
+interface DenseIndex {
+  dimensions: number;
+  chunks: IndexedChunk[];
+  values: Int8Array;
+  scales: Float32Array;
+}
+
+export interface KnowledgeIndex {
+  lexical: MiniSearch<IndexedChunk>;
+  dense: DenseIndex | null;
+}
 
 /** Synonyms of a lower-case word (the thesaurus adapter in production). */
 export type Synonyms = (word: string) => readonly string[];
@@ -131,16 +146,50 @@ const synonymBoost = Object.fromEntries(
 );
 
 export function buildIndex(chunks: readonly IndexedChunk[]): KnowledgeIndex {
-  const index = new MiniSearch<IndexedChunk>(options);
-  index.addAll(chunks);
-  return index;
+  const lexical = new MiniSearch<IndexedChunk>(options);
+  // MiniSearch stores the fields it is told to; the vectors stay in the dense index only.
+  lexical.addAll(chunks);
+  return { lexical, dense: denseIndex(chunks) };
 }
+
+function denseIndex(chunks: readonly IndexedChunk[]): DenseIndex | null {
+  const first = chunks.find((c) => c.vector);
+  if (!first?.vector) return null;
+  const dimensions = first.vector.values.length;
+  const withVector = chunks.filter((c) => c.vector?.values.length === dimensions);
+  const values = new Int8Array(withVector.length * dimensions);
+  const scales = new Float32Array(withVector.length);
+  withVector.forEach((c, row) => {
+    values.set(c.vector!.values, row * dimensions);
+    scales[row] = c.vector!.scale;
+  });
+  return { dimensions, chunks: withVector.map(({ vector: _kept, ...rest }) => rest), values, scales };
+}
+
+/**
+ * How the two rankings become one. `rrf`: reciprocal rank fusion, Σ 1 / (k + rank) over the
+ * rankings a chunk is in, which needs no score scales. `weighted`: w · BM25 / best BM25 +
+ * (1 − w) · the cosine min-max normalised over the candidates; every candidate has both scores.
+ * `lexical` and `dense` rank by one signal (for measuring). The choice and its measurements are
+ * in the README ("Hybrid retrieval").
+ */
+export type Fusion =
+  | { kind: 'rrf'; k: number }
+  | { kind: 'weighted'; lexicalWeight: number }
+  | { kind: 'lexical' }
+  | { kind: 'dense' };
+
+export const defaultFusion: Fusion = { kind: 'rrf', k: 60 };
+/** Candidates taken from each ranking before fusing: several times any limit a caller may ask. */
+const candidateDepth = 20;
 
 /**
  * The best passages for a question. With an agent, entries limited to other agents are left out,
  * and with `limitedOnly` the entries for every agent too (what an agent shared into another org
  * may use: only what was given to it by name); without an agent (an admin testing the whole bank)
- * every entry counts.
+ * every entry counts. With the question's vector (unit length, the chunks' model) dense
+ * candidates join the lexical ones, so a question sharing no word with its answer still finds it;
+ * without one (no embedder, or it failed) the search is lexical.
  */
 export function searchIndex(
   index: KnowledgeIndex,
@@ -150,30 +199,131 @@ export function searchIndex(
     limitedOnly = false,
     limit,
     synonyms,
-  }: { agentId?: string | undefined; limitedOnly?: boolean; limit: number; synonyms?: Synonyms },
+    queryVector,
+    fusion = defaultFusion,
+  }: {
+    agentId?: string | undefined;
+    limitedOnly?: boolean;
+    limit: number;
+    synonyms?: Synonyms | undefined;
+    queryVector?: Float32Array | null | undefined;
+    fusion?: Fusion;
+  },
 ): Passage[] {
-  const visible = (result: SearchResult) => {
-    const agents = result.agentIds as string[];
-    if (agentId === undefined) return true;
-    return agents.includes(agentId) || (agents.length === 0 && !limitedOnly);
+  const visible = (agents: readonly string[]) =>
+    agentId === undefined || agents.includes(agentId) || (agents.length === 0 && !limitedOnly);
+  const lexical = fusion.kind === 'dense' ? [] : lexicalCandidates(index, query, visible, synonyms);
+  const dense =
+    queryVector && index.dense?.dimensions === queryVector.length && fusion.kind !== 'lexical'
+      ? denseScores(index.dense, queryVector, visible)
+      : null;
+  if (!dense) return lexical.slice(0, limit).map((c) => passage(c.chunk, c.score, 'lexical'));
+
+  const denseTop = [...dense.values()]
+    .filter((d) => d.cosine > 0)
+    .sort((a, b) => b.cosine - a.cosine)
+    .slice(0, candidateDepth);
+  const lexicalTop = lexical.slice(0, candidateDepth);
+  const lexicalRank = new Map(lexicalTop.map((c, i) => [c.chunk.id, i + 1]));
+  const denseRank = new Map(denseTop.map((d, i) => [d.chunk.id, i + 1]));
+  const pool = new Map<string, IndexedChunk>();
+  for (const c of [...lexicalTop.map((l) => l.chunk), ...denseTop.map((d) => d.chunk)]) pool.set(c.id, c);
+
+  const bestLexical = lexicalTop[0]?.score ?? 1;
+  const lexicalScore = new Map(lexicalTop.map((c) => [c.chunk.id, c.score / bestLexical]));
+  const cosines = [...pool.keys()].map((id) => dense.get(id)?.cosine ?? 0);
+  const low = Math.min(...cosines);
+  const spread = Math.max(...cosines) - low || 1;
+  const fused = (id: string): number => {
+    switch (fusion.kind) {
+      case 'rrf':
+        return [lexicalRank.get(id), denseRank.get(id)].reduce<number>(
+          (sum, rank) => sum + (rank ? 1 / (fusion.k + rank) : 0),
+          0,
+        );
+      case 'weighted':
+        return (
+          fusion.lexicalWeight * (lexicalScore.get(id) ?? 0) +
+          (1 - fusion.lexicalWeight) * (((dense.get(id)?.cosine ?? low) - low) / spread)
+        );
+      case 'lexical':
+        return lexicalScore.get(id) ?? 0;
+      case 'dense':
+        return dense.get(id)?.cosine ?? 0;
+    }
   };
+  return [...pool.values()]
+    .map((chunk) => ({ chunk, score: fused(chunk.id) }))
+    .filter((c) => c.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map(({ chunk, score }) => {
+      const byLexical = lexicalRank.has(chunk.id);
+      const byDense = denseRank.has(chunk.id);
+      return passage(chunk, score, byLexical && byDense ? 'both' : byLexical ? 'lexical' : 'dense');
+    });
+}
+
+function lexicalCandidates(
+  index: KnowledgeIndex,
+  query: string,
+  visible: (agents: readonly string[]) => boolean,
+  synonyms: Synonyms | undefined,
+): { chunk: IndexedChunk; score: number }[] {
   const extra = synonyms ? expansion(query, synonyms) : [];
   // Exact synonyms only: their prefixes and typos would stretch a loose match further.
   const expanded: Query = {
     combineWith: 'OR',
     queries: [query, { queries: extra, boost: synonymBoost, prefix: false, fuzzy: false }],
   };
-  return index
-    .search(extra.length ? expanded : query, { filter: visible })
-    .slice(0, limit)
+  return index.lexical
+    .search(extra.length ? expanded : query, {
+      filter: (result: SearchResult) => visible(result.agentIds as string[]),
+    })
     .map((r) => ({
-      entryId: r.entryId as string,
-      title: r.title as string,
-      heading: (r.heading as string | null) ?? null,
-      chunk: r.n as number,
-      text: r.text as string,
-      score: Math.round(r.score * 1000) / 1000,
+      score: r.score,
+      chunk: {
+        id: r.id as string,
+        entryId: r.entryId as string,
+        title: r.title as string,
+        heading: (r.heading as string | null) ?? null,
+        tags: [],
+        n: r.n as number,
+        text: r.text as string,
+        agentIds: r.agentIds as string[],
+      },
     }));
+}
+
+/** Cosine of the question with every visible chunk: one pass over the int8 rows. */
+function denseScores(
+  dense: DenseIndex,
+  query: Float32Array,
+  visible: (agents: readonly string[]) => boolean,
+): Map<string, { chunk: IndexedChunk; cosine: number }> {
+  const out = new Map<string, { chunk: IndexedChunk; cosine: number }>();
+  const d = dense.dimensions;
+  for (let row = 0; row < dense.chunks.length; row++) {
+    const chunk = dense.chunks[row]!;
+    if (!visible(chunk.agentIds)) continue;
+    let dot = 0;
+    const base = row * d;
+    for (let i = 0; i < d; i++) dot += dense.values[base + i]! * query[i]!;
+    out.set(chunk.id, { chunk, cosine: dot * dense.scales[row]! });
+  }
+  return out;
+}
+
+function passage(chunk: IndexedChunk, score: number, foundBy: FoundBy): Passage {
+  return {
+    entryId: chunk.entryId,
+    title: chunk.title,
+    heading: chunk.heading,
+    chunk: chunk.n,
+    text: chunk.text,
+    score: Math.round(score * 10_000) / 10_000,
+    foundBy,
+  };
 }
 
 /** Passages of several searches as one answer: best first, at most `limit`. */

@@ -1,3 +1,4 @@
+import { embedChunks } from '../adapters/knowledge-embedding';
 import {
   createKnowledgeEntry,
   deleteKnowledgeEntry,
@@ -22,9 +23,12 @@ const entryTarget = (entry: { id: string }) => ({ type: 'knowledge_entry', id: e
 export const handler = httpHandler([
   implement(createKnowledgeEntry, async ({ params, body, audit, now }) => {
     const { entry, chunks } = newEntry(params.orgId, body, now);
+    // Before anything is written: an embedder failure (502/503) leaves the bank as it was.
+    const vectors = await embedChunks(chunks);
     await knowledge.createEntry(
       entry,
       chunks,
+      vectors,
       audit({ action: 'knowledge.created', target: entryTarget(entry), after: summaryOf(entry) }),
     );
     return { body: entryView(entry) };
@@ -42,10 +46,12 @@ export const handler = httpHandler([
     const current = found(await knowledge.getEntry(params.orgId, params.entryId));
     checkIfMatch(ifMatch, current);
     const { entry, chunks } = applyEntryUpdate(current, body, now);
+    const vectors = chunks ? await embedChunks(chunks) : null;
     await knowledge.saveEntry(
       entry,
       current,
       chunks,
+      vectors,
       audit({
         action: 'knowledge.updated',
         target: entryTarget(current),

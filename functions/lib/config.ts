@@ -42,6 +42,15 @@ const Env = z.object({
   SYNC_INTERVAL_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 15),
   SYNC_LEASE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(10)), 300),
   AGENT_ENDPOINTS_ALLOW_PRIVATE: z.optional(z.enum(['true', 'false'])),
+  /** Titan Text Embeddings V2 for hybrid retrieval; `none` leaves search lexical (a region without Titan). */
+  KNOWLEDGE_EMBEDDING_MODEL: z._default(z.string().check(z.minLength(1)), 'amazon.titan-embed-text-v2:0'),
+  /** Titan V2 answers in 256, 512 or 1024 dimensions (README "Hybrid retrieval" says why 512). */
+  KNOWLEDGE_EMBEDDING_DIMENSIONS: z.pipe(
+    z._default(z.enum(['256', '512', '1024']), '512'),
+    z.transform(Number),
+  ),
+  KNOWLEDGE_EMBED_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100)), 12_000),
+  KNOWLEDGE_QUERY_EMBED_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(50)), 2_000),
   LIVEKIT_URL: z.optional(z.url()),
   LIVEKIT_API_KEY: z.optional(z.string().check(z.minLength(1))),
   LIVEKIT_API_SECRET: z.optional(z.string().check(z.minLength(1))),
@@ -181,6 +190,15 @@ export interface AppConfig {
    */
   maxOrgsCreatedPerUser: number;
   /** Conversations with agents (README "Conversations"). */
+  knowledge: {
+    /** The Bedrock embedding model chunks and questions are embedded with; null: lexical search only. */
+    embeddingModel: string | null;
+    embeddingDimensions: number;
+    /** A write's embedding calls, all chunks together: within the function's 29 s with room to store. */
+    embedTimeoutMs: number;
+    /** A question's embedding: past it the search answers from BM25 alone rather than wait. */
+    queryEmbedTimeoutMs: number;
+  };
   conversations: {
     /** Bedrock Runtime's endpoint when not the region's own: the LLM stand-in, locally. */
     bedrockEndpoint: string | undefined;
@@ -286,6 +304,12 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       },
     },
     maxOrgsCreatedPerUser: env.MAX_ORGS_CREATED_PER_USER,
+    knowledge: {
+      embeddingModel: env.KNOWLEDGE_EMBEDDING_MODEL === 'none' ? null : env.KNOWLEDGE_EMBEDDING_MODEL,
+      embeddingDimensions: env.KNOWLEDGE_EMBEDDING_DIMENSIONS,
+      embedTimeoutMs: env.KNOWLEDGE_EMBED_TIMEOUT_MS,
+      queryEmbedTimeoutMs: env.KNOWLEDGE_QUERY_EMBED_TIMEOUT_MS,
+    },
     conversations: {
       bedrockEndpoint: env.BEDROCK_ENDPOINT,
       llmTimeoutMs: env.LLM_TIMEOUT_MS,

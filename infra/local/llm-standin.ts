@@ -10,6 +10,13 @@
  * words with the last user message, and quotes it naming its id ("According to [entry:<id>] …"), so
  * a test can tell that retrieval reached the model. Token counts are word counts.
  *
+ * Embeddings: `POST /model/{modelId}/invoke` for Titan Text Embeddings models (`amazon.titan-embed-*`,
+ * body `{inputText, dimensions, normalize}`), answered with real sentence vectors computed offline
+ * from word vectors (sentence-embedder.ts), `{embedding, inputTextTokenCount}`. Their faults are
+ * their own (`[embed-fault:<mode>]` in the text, or `armEmbeddingFault`), so a conversation test
+ * arming the model's next answer is not consumed by the question's embedding; their requests are
+ * recorded apart (`embeddings`).
+ *
  * Faults, per request: a marker in the last user message (`[fault:slow]`, `[fault:429]`,
  * `[fault:500]`, `[fault:malformed]`, or `[fault:drip]`: a streamed answer whose pieces come
  * `dripMs` apart, as a real model writes, so a watcher can see the text grow), or armed for the
@@ -46,9 +53,20 @@ export interface LlmStandin {
   /** http://127.0.0.1:<other port>/v1: an OpenAI-compatible base URL (HTTP/1.1, as fetch speaks). */
   openAiBaseUrl: string;
   requests: RecordedLlmRequest[];
+  /** Embedding requests (Titan's InvokeModel), in order. */
+  embeddings: RecordedEmbeddingRequest[];
   /** The next `times` requests fail this way (markers in the text work without arming). */
   armFault(mode: FaultMode, times?: number): void;
+  /** The next `times` embedding requests fail this way (`slow`, `429`, `500` or `malformed`). */
+  armEmbeddingFault(mode: FaultMode, times?: number): void;
   stop(): Promise<void>;
+}
+
+export interface RecordedEmbeddingRequest {
+  model: string;
+  inputText: string;
+  dimensions: number;
+  normalize: boolean;
 }
 
 export interface LlmStandinOptions {
@@ -117,6 +135,15 @@ const OpenAiBody = z.object({
   max_tokens: z.optional(z.number()),
   stream: z._default(z.boolean(), false),
 });
+
+const TitanEmbeddingBody = z.object({
+  inputText: z.string().check(z.minLength(1), z.maxLength(50_000)),
+  dimensions: z._default(z.union([z.literal(256), z.literal(512), z.literal(1024)]), 1024),
+  normalize: z._default(z.boolean(), true),
+});
+
+/** The embedder loads its word vectors on the first embedding request only. */
+let embedder: Promise<typeof import('./sentence-embedder')> | undefined;
 
 const joined = (blocks: { text?: string | undefined }[]) => blocks.map((b) => b.text ?? '').join('');
 
@@ -202,7 +229,9 @@ function bedrockError(res: Response, status: number, type: string, message: stri
 
 export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<LlmStandin> {
   const requests: RecordedLlmRequest[] = [];
+  const embeddings: RecordedEmbeddingRequest[] = [];
   let armed: { mode: FaultMode; times: number } | undefined;
+  let armedEmbedding: { mode: FaultMode; times: number } | undefined;
   const slowMs = options.slowMs ?? 60_000;
   const dripMs = options.dripMs ?? 250;
 
@@ -216,8 +245,60 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     return undefined;
   };
 
+  /** Titan Text Embeddings' InvokeModel: the body as Titan reads it, a unit vector as Titan answers. */
+  const handleEmbedding = async (req: Request, res: Response, modelId: string) => {
+    if (!modelId.startsWith('amazon.titan-embed')) {
+      bedrockError(
+        res,
+        400,
+        'ValidationException',
+        `The stand-in embeds with Titan models only, not ${modelId}.`,
+      );
+      return;
+    }
+    let body: z.infer<typeof TitanEmbeddingBody>;
+    try {
+      body = TitanEmbeddingBody.parse(JSON.parse(await readBody(req)));
+    } catch {
+      bedrockError(
+        res,
+        400,
+        'ValidationException',
+        'Malformed input request, please reformat your input and try again.',
+      );
+      return;
+    }
+    embeddings.push({ model: modelId, ...body });
+    const marked = faultModes.find((mode) => body.inputText.includes(`[embed-fault:${mode}]`));
+    let fault = marked;
+    if (!fault && armedEmbedding && armedEmbedding.times > 0) {
+      armedEmbedding.times -= 1;
+      fault = armedEmbedding.mode;
+    }
+    if (fault === 'slow') {
+      const waited = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), slowMs);
+        res.on('close', () => {
+          clearTimeout(timer);
+          resolve(false);
+        });
+      });
+      if (!waited) return;
+    }
+    if (fault === '429')
+      return bedrockError(res, 429, 'ThrottlingException', 'Too many requests, please wait.');
+    if (fault === '500') return bedrockError(res, 500, 'InternalServerException', 'The model failed.');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (fault === 'malformed') return res.end('{"embedding": [0.1, ');
+    embedder ??= import('./sentence-embedder');
+    const embedding = (await embedder).embedText(body.inputText, body.dimensions);
+    res.end(JSON.stringify({ embedding, inputTextTokenCount: wordCount(body.inputText) }));
+  };
+
   const handle = async (req: Request, res: Response) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const invoke = url.pathname.match(/^\/model\/([^/]+)\/invoke$/);
+    if (req.method === 'POST' && invoke) return handleEmbedding(req, res, decodeURIComponent(invoke[1]!));
     const bedrock = url.pathname.match(/^\/model\/([^/]+)\/(converse|converse-stream)$/);
     const openai = url.pathname === '/v1/chat/completions';
     if (req.method !== 'POST' || (!bedrock && !openai)) {
@@ -360,8 +441,12 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     openAiBaseUrl: `http://127.0.0.1:${openAiPort}/v1`,
     requests,
+    embeddings,
     armFault(mode, times = 1) {
       armed = { mode, times };
+    },
+    armEmbeddingFault(mode, times = 1) {
+      armedEmbedding = { mode, times };
     },
     async stop() {
       for (const session of sessions) session.destroy();

@@ -26,6 +26,8 @@ Object.assign(process.env, {
   TRUSTED_ISSUERS: '[]',
   // The deployment's first platform superadmin (README "Platform administration").
   PLATFORM_SUPERADMIN_EMAIL: 'root@platform.test',
+  // The run's LLM stand-in (global-setup.ts): knowledge writes embed their chunks there.
+  BEDROCK_ENDPOINT: inject('bedrockEndpoint'),
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
 });
 

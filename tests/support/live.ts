@@ -1,6 +1,6 @@
 /** A test client for the live channels, speaking the AppSync Events WebSocket protocol over a real socket. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import WebSocket from 'ws';
 import { freePort } from '../../infra/local/ports';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack';
@@ -110,6 +110,9 @@ export function liveStack() {
     },
   };
   beforeAll(async () => {
+    // The stack runs its own LLM stand-in with its fault controls, as `npm start` does, rather
+    // than the run's shared one that env.ts names.
+    if (process.env.BEDROCK_ENDPOINT === inject('bedrockEndpoint')) delete process.env.BEDROCK_ENDPOINT;
     suite.stack = await startLocalStack({ port: await freePort() });
   }, 60_000);
   afterAll(async () => {

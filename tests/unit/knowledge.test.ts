@@ -157,6 +157,7 @@ describe('retrieval', () => {
       chunk: 0,
       text: '',
       score,
+      foundBy: 'lexical' as const,
     });
     const merged = mergePassages(
       [

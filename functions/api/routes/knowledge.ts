@@ -25,14 +25,16 @@ export const createKnowledgeEntry = route({
   method: 'POST',
   path: '/orgs/{orgId}/knowledge',
   module: 'knowledge',
-  summary: 'Add an entry (title, text or Markdown up to 100 KB, tags, optionally some agents only)',
+  summary:
+    'Add an entry (title, text or Markdown up to 100 KB, tags, optionally some agents only); its passages are embedded before it is stored',
   auth: { kind: 'org', permission: 'knowledge:write' },
   params: OrgParams,
   body: CreateKnowledgeBody,
   maxBodyBytes: knowledgeBodyBytes,
   response: KnowledgeEntry,
   successStatus: 201,
-  errors: [422],
+  // 502/503: the embedding model failed or is throttling (nothing was saved).
+  errors: [422, 502],
 });
 
 export const listKnowledgeEntries = route({
@@ -72,7 +74,8 @@ export const updateKnowledgeEntry = route({
   maxBodyBytes: knowledgeBodyBytes,
   response: KnowledgeEntry,
   successStatus: 200,
-  errors: [409, 412, 422],
+  // 502/503: new content's embedding failed or was throttled (nothing was saved).
+  errors: [409, 412, 422, 502],
 });
 
 export const deleteKnowledgeEntry = route({
@@ -93,7 +96,7 @@ export const searchKnowledge = route({
   path: '/orgs/{orgId}/knowledge/search',
   module: 'knowledge',
   summary:
-    'The passages a question retrieves (BM25 over the org’s chunks), optionally as one agent would see them',
+    'The passages a question retrieves (BM25 and embedding similarity, fused), which signal found each, optionally as one agent would see them',
   auth: { kind: 'org', permission: 'knowledge:read' },
   params: OrgParams,
   body: KnowledgeSearchBody,

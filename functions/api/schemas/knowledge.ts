@@ -101,6 +101,10 @@ export const KnowledgeSearchBody = z.strictObject({
 });
 export type KnowledgeSearchBody = z.infer<typeof KnowledgeSearchBody>;
 
+/** Which ranking put the passage among the candidates: BM25, the embedding's similarity, or both. */
+export const FoundBy = z.enum(['lexical', 'dense', 'both']);
+export type FoundBy = z.infer<typeof FoundBy>;
+
 export const Passage = z
   .object({
     entryId: z.string(),
@@ -110,8 +114,12 @@ export const Passage = z
     /** The passage's position in its entry (0-based). */
     chunk: z.number().check(z.int()),
     text: z.string(),
-    /** BM25 relevance; comparable within one answer only. */
+    /**
+     * The fused relevance (reciprocal rank fusion of BM25 and embedding similarity; BM25 alone when
+     * the bank has no vectors); comparable within one answer only.
+     */
     score: z.number(),
+    foundBy: FoundBy,
   })
   .register(z.globalRegistry, { id: 'Passage' });
 export type Passage = z.infer<typeof Passage>;
@@ -121,5 +129,10 @@ export const KnowledgeSearchResult = z
     passages: z.array(Passage),
     /** The org's knowledge version the answer was computed at. */
     knowledgeVersion: z.number().check(z.int()),
+    /**
+     * Whether the question's embedding took part; false when search was lexical only (no embedding
+     * model configured, the bank has no vectors yet, or the model failed this time).
+     */
+    dense: z.boolean(),
   })
   .register(z.globalRegistry, { id: 'KnowledgeSearchResult' });
