@@ -43,6 +43,9 @@
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
  * | call rate bucket (org)  | ORG#<orgId>#RATE          | <action>#<windowStart>   | (calls that cost money, TTL)        |
  * | call rate bucket (caller) | ORG#<orgId>#RATE        | <action>#<windowStart>#<callerId> | (a person's or API client's) |
+ * | team member             | ORG#<orgId>               | TEAMMEMBER#<teamMemberId> (ULID) | gsi1: ORG#<orgId>#TEAM#TYPE#<memberType> / <status>#<teamMemberId> |
+ * |                         |                           |                          | gsi2: ORG#<orgId>#TEAM#STATUS#<status> / <teamMemberId> |
+ * | team uniqueness claim   | ORG#<orgId>               | TEAMCLAIM#EMAIL#<email>, TEAMCLAIM#USER#<userId>, TEAMCLAIM#EXT#<source>#<id> | (holds the teamMemberId) |
  * | platform role grant     | USER#<userId>             | PLATFORMROLE             | gsi1: PLATFORMADMINS / <userId>     |
  * | orgs a user created     | USER#<userId>             | ORGSCREATED              | (counter: never goes down)          |
  * | platform audit entry    | PLATFORMAUDIT             | <isoTime>#<auditId>      |                                     |
@@ -115,6 +118,12 @@ const label = {
   assignee: 'ASSIGNEE',
   taskCount: 'TASKCOUNT',
   idempotency: 'IDEMPOTENCY',
+  teamMember: 'TEAMMEMBER',
+  team: 'TEAM',
+  teamClaim: 'TEAMCLAIM',
+  type: 'TYPE',
+  status: 'STATUS',
+  external: 'EXT',
   platformRole: 'PLATFORMROLE',
   orgsCreated: 'ORGSCREATED',
   platformAdmins: 'PLATFORMADMINS',
@@ -324,6 +333,65 @@ export const keys = {
     sk: key(label.conversationCount, bucket),
   }),
   tokenUsage: (orgId: string, month: string) => ({ pk: orgPk(orgId), sk: key(label.tokens, month) }),
+
+  teamMember: (orgId: string, teamMemberId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.teamMember, teamMemberId),
+  }),
+  teamMemberPrefix: prefix(label.teamMember),
+  teamMembersOfType: (orgId: string, memberType: string) =>
+    key(orgPk(orgId), label.team, label.type, memberType),
+  teamMembersOfStatus: (orgId: string, status: string) => key(orgPk(orgId), label.team, label.status, status),
+  /** A type's list sorts by status first, so "sales reps who are active" is a prefix of it. */
+  teamMemberStatusPrefix: (status: string) => prefix(status),
+  teamMemberIndexes: (m: { orgId: string; id: string; memberType: string; status: string }) => ({
+    gsi1pk: keys.teamMembersOfType(m.orgId, m.memberType),
+    gsi1sk: key(m.status, m.id),
+    gsi2pk: keys.teamMembersOfStatus(m.orgId, m.status),
+    gsi2sk: m.id,
+  }),
+  /** What is unique among an org's people: an email, a login, an id per external source. */
+  teamEmailClaim: (orgId: string, email: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.teamClaim, label.email, email.toLowerCase()),
+  }),
+  teamUserClaim: (orgId: string, userId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.teamClaim, label.user, userId),
+  }),
+  teamExternalClaim: (orgId: string, source: string, externalId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.teamClaim, label.external, source, externalId),
+  }),
+
+  /**
+   * Calls (README "Call records (issue 21)"): ids are ULIDs of the call's start, so the org
+   * partition's CALL# prefix lists them newest first and a day range is a sort-key range; by agent,
+   * UTC day and outcome on gsi1-3 under ORG#<orgId>#CALLS#…; the worker's events in a child partition.
+   */
+  call: (orgId: string, callId: string) => ({ pk: orgPk(orgId), sk: key(label.call, callId) }),
+  callPrefix: prefix(label.call),
+  /** The one call of a LiveKit room instance: the webhook and the worker both find it by the room sid. */
+  callRoom: (orgId: string, roomSid: string) => ({ pk: orgPk(orgId), sk: key(label.callRoom, roomSid) }),
+  /** Outside every tenant: which org a call is in, so the worker's events find it by id alone. */
+  callRef: (callId: string) => ({ pk: key(label.callRef, callId), sk: label.callRef }),
+  callPk: (orgId: string, callId: string) => key(orgPk(orgId), label.call, callId),
+  callEvent: (orgId: string, callId: string, eventId: string) => ({
+    pk: keys.callPk(orgId, callId),
+    sk: key(label.event, eventId),
+  }),
+  callEventPrefix: prefix(label.event),
+  callsOfAgent: (orgId: string, agentId: string) => key(orgPk(orgId), label.calls, label.agent, agentId),
+  callsOfDay: (orgId: string, day: string) => key(orgPk(orgId), label.calls, label.day, day),
+  callsOfOutcome: (orgId: string, outcome: string) => key(orgPk(orgId), label.calls, label.outcome, outcome),
+  callIndexes: (c: { orgId: string; id: string; agentId: string; startedAt: string; outcome: string }) => ({
+    gsi1pk: keys.callsOfAgent(c.orgId, c.agentId),
+    gsi1sk: c.id,
+    gsi2pk: keys.callsOfDay(c.orgId, c.startedAt.slice(0, 10)),
+    gsi2sk: c.id,
+    gsi3pk: keys.callsOfOutcome(c.orgId, c.outcome),
+    gsi3sk: c.id,
+  }),
 
   /** Outside every tenant: a person's platform role, listed on gsi1 under PLATFORMADMINS. */
   platformRole: (userId: string) => ({ pk: key(label.user, userId), sk: label.platformRole }),

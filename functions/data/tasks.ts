@@ -11,6 +11,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import type { AuditEntry } from '../api/schemas/audit';
 import { Task, type TaskStatus, TaskType } from '../api/schemas/tasks';
+import { isTeamMemberId } from '../api/schemas/team-members';
 import { orRefuse, type Refusal, refusals } from '../domain/refusal';
 import {
   counterDeltas,
@@ -100,11 +101,15 @@ function taskPut(task: Task, condition: string, values: Record<string, unknown> 
 const counterAdd = (task: Task, deltas: [string, number][]): TxItem =>
   addToCounter(keys.taskCounter(task.orgId, taskBucket(task.createdAt)), 'TASK_COUNT', deltas);
 
-function memberCheck(orgId: string, userId: string): TxItem {
+/**
+ * The assignee exists: a member with a login, or a team member (issue 25: people without logins
+ * are assigned work too), told apart by the team member id's prefix.
+ */
+function assigneeCheck(orgId: string, assignee: string): TxItem {
   return {
     ConditionCheck: {
       TableName: tableName(),
-      Key: keys.membership(orgId, userId),
+      Key: isTeamMemberId(assignee) ? keys.teamMember(orgId, assignee) : keys.membership(orgId, assignee),
       ConditionExpression: 'attribute_exists(pk)',
     },
   };
@@ -145,7 +150,7 @@ function referenceChecks(task: Task, before?: Task) {
   if (task.agentId && task.agentId !== before?.agentId)
     checks.push({ item: usableAgentCheck(task.orgId, task.agentId), refusal: taskRefusals.noSuchAgent });
   if (task.assignedTo && task.assignedTo !== before?.assignedTo)
-    checks.push({ item: memberCheck(task.orgId, task.assignedTo), refusal: taskRefusals.noSuchMember });
+    checks.push({ item: assigneeCheck(task.orgId, task.assignedTo), refusal: taskRefusals.noSuchMember });
   return checks;
 }
 

@@ -154,7 +154,8 @@ export function taskEditRefusal(role: OrgRole, actor: AuditActor, task: Task): R
 export const taskRefusals = {
   noSuchAgent: () =>
     refuse('not_found', 'No agent of this organization, or shared into it, has this id.', 'agentId'),
-  noSuchMember: () => refuse('not_found', 'No member of this organization has this user id.', 'assignedTo'),
+  noSuchMember: () =>
+    refuse('not_found', 'No member or team member of this organization has this id.', 'assignedTo'),
   idempotencyKeyReused: () =>
     refuse(
       'refused',
