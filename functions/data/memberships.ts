@@ -16,6 +16,7 @@ import { ddb, tableName } from './client';
 import { keys } from './keys';
 import { type Page, queryPage } from './page';
 import { type TxItem, transact } from './transact';
+import { type StoredUser, storedUserFromItem } from './users';
 
 export type Membership = Member;
 
@@ -51,11 +52,33 @@ export async function getMembershipWithOrgStatus(
   orgId: string,
   userId: string,
 ): Promise<{ membership: Membership | undefined; suspended: boolean }> {
-  const items = await batchGet([keys.membership(orgId, userId), keys.org(orgId)]);
-  const orgKey = keys.org(orgId);
-  const org = items.find((item) => item.sk === orgKey.sk);
-  const member = items.find((item) => item.sk !== orgKey.sk);
-  return { membership: member ? memberOf(member) : undefined, suspended: org?.status === 'suspended' };
+  const { membership, suspended } = await readOrgAccess(orgId, userId, { withProfile: false });
+  return { membership, suspended };
+}
+
+/**
+ * What authorizing a person on an org route needs, in one BatchGet: their membership, the org's
+ * status and (unless told not to) their profile. One request rather than a profile GetItem beside a
+ * BatchGet: a cold container then opens one connection and builds one command, and a warm one sends
+ * one request where it sent two.
+ */
+export async function readOrgAccess(
+  orgId: string,
+  userId: string,
+  { withProfile = true } = {},
+): Promise<{ user: StoredUser | undefined; membership: Membership | undefined; suspended: boolean }> {
+  const userKey = keys.user(userId);
+  const memberKey = keys.membership(orgId, userId);
+  const items = await batchGet([memberKey, keys.org(orgId), ...(withProfile ? [userKey] : [])]);
+  const find = (key: { pk: string; sk: string }) =>
+    items.find((item) => item.pk === key.pk && item.sk === key.sk);
+  const member = find(memberKey);
+  const user = find(userKey);
+  return {
+    user: user ? storedUserFromItem(user) : undefined,
+    membership: member ? memberOf(member) : undefined,
+    suspended: find(keys.org(orgId))?.status === 'suspended',
+  };
 }
 
 export function membershipPut(member: Member): TxItem {

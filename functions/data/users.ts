@@ -48,7 +48,7 @@ function toItem({ profile, issuer }: StoredUser) {
 }
 
 /** The one place a stored profile becomes the API's UserProfile. */
-function fromItem(item: Record<string, unknown>): StoredUser {
+export function storedUserFromItem(item: Record<string, unknown>): StoredUser {
   const { issuer, preferences, ...profile } = UserItem.parse(item);
   return { profile: { ...profile, preferences: Preferences.parse(preferences) }, issuer };
 }
@@ -59,7 +59,7 @@ function fromItem(item: Record<string, unknown>): StoredUser {
  */
 export async function getUser(userId: string): Promise<StoredUser | undefined> {
   const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: keys.user(userId) }));
-  return Item ? fromItem(Item) : undefined;
+  return Item ? storedUserFromItem(Item) : undefined;
 }
 
 export const dynamoUserStore: UserStore = {

@@ -1,8 +1,8 @@
 /**
  * DynamoDB round-trip budgets per route, in one place: tests/integration/round-trip-budgets.test.ts
  * fails a route over its budget, and `npm run bench` shows them beside what the integration tests
- * recorded. Default: at most 3 reads including authorization (the caller's profile, and for org
- * routes the membership), and at most one write (one transaction or one single-item write). A
+ * recorded. Default: at most 3 reads including authorization (the caller's profile; for org routes
+ * one BatchGet of the profile, the membership and the org's status), and at most one write (one transaction or one single-item write). A
  * caller's first request also creates their profile ("SignIn:PutItem"), which belongs to
  * authentication and is not counted.
  *
@@ -236,10 +236,22 @@ export const exceptions: Record<string, Budget> = {
       'a cross-tenant read: one Query on the org search index, then one transaction of the audit entries (the platform log and each org found)',
   },
   receiveLivekitWebhook: {
+    reads: 6,
+    writes: 2,
+    reason:
+      'reads the call’s task beside the org’s status and the agent (a shared-in one through the mirror item, then its owner’s agent and org in one BatchGet) and the room’s call record (its claim, then the call), all in parallel, before the transaction that records the task and claims the event id and the one that creates or changes the call record (with its conversation when new)',
+  },
+  startRuntimeCall: {
     reads: 4,
     writes: 1,
     reason:
-      'reads the call’s task beside the org’s status and the agent (a shared-in one through the mirror item, then its owner’s agent and org in one BatchGet), all in parallel, before the one transaction that records the call and claims the event id',
+      'reads the agent as GET /runtime/agents/{agentId} does (its lookup, then the agent with its org’s status) and the room’s claim; a call the webhook recorded first is read by id and marked joined by the worker',
+  },
+  getCall: {
+    reads: 4,
+    writes: 0,
+    reason:
+      'after authorization, the call by id, then its transcript (the conversation’s messages, one Query a 100 of them) beside the worker’s tool calls (one Query of the call’s events)',
   },
   suspendOrg: {
     reads: 4,

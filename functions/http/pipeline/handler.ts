@@ -20,9 +20,9 @@ import {
 import type { AuditActor, AuditEntry } from '../../api/schemas/audit';
 import type { UserProfile } from '../../api/schemas/me';
 import { findApiClientGrant } from '../../data/api-clients';
-import { getMembershipWithOrgStatus, type Membership } from '../../data/memberships';
+import { getMembershipWithOrgStatus, type Membership, readOrgAccess } from '../../data/memberships';
 import { getPlatformGrant } from '../../data/platform';
-import { dynamoUserStore } from '../../data/users';
+import { dynamoUserStore, type StoredUser } from '../../data/users';
 import {
   cappedClientSentence,
   creatorGoneSentence,
@@ -150,8 +150,13 @@ async function withinDeadline(answer: Promise<Result>, context: Context): Promis
 }
 
 async function loadCaller(identity: Identity, now: Date): Promise<Caller> {
+  return callerFrom(identity, now, await dynamoUserStore.get(identity.sub));
+}
+
+/** The caller from their stored profile, creating it on first sight and following a verified email. */
+async function callerFrom(identity: Identity, now: Date, found: StoredUser | undefined): Promise<Caller> {
   const stored =
-    (await dynamoUserStore.get(identity.sub)) ??
+    found ??
     (await dynamoUserStore.createIfAbsent({
       profile: profileFromIdentity(identity, now),
       issuer: identity.issuer,
@@ -270,15 +275,13 @@ async function authorize(
 
   const orgId = event.pathParameters?.orgId;
   if (!orgId) throw new Error(`route ${routeKey(spec)} is org-scoped but has no {orgId}`);
-  // The org's status comes in the same BatchGet as the membership: no extra round trip.
-  const [caller, { membership, suspended }] = await Promise.all([
-    loadCaller(identity, now),
-    getMembershipWithOrgStatus(orgId, identity.sub),
-  ]);
+  // The profile, the membership and the org's status in one BatchGet: no extra round trip.
+  const { user, membership, suspended } = await readOrgAccess(orgId, identity.sub);
   if (!membership) throw problems.notFound();
   // Members learn why (they know the org exists); non-members above still get a 404.
   if (suspended) throw platformRefusals.suspended();
   if (!allows(membership, spec.auth.permission)) throw problems.forbidden();
+  const caller = await callerFrom(identity, now, user);
   return { caller, membership, actor: personActor(caller), platformRole: null };
 }
 
