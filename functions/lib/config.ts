@@ -14,6 +14,9 @@ const IssuerConfig = z.object({
 });
 export type IssuerConfig = z.infer<typeof IssuerConfig>;
 
+/** The embedding model knowledge is searched with, unless KNOWLEDGE_EMBEDDING_MODEL says otherwise (IAM grants it). */
+export const defaultEmbeddingModel = 'amazon.titan-embed-text-v2:0';
+
 const Env = z.object({
   STAGE: z._default(z.string(), 'local'),
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -43,7 +46,7 @@ const Env = z.object({
   SYNC_LEASE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(10)), 300),
   AGENT_ENDPOINTS_ALLOW_PRIVATE: z.optional(z.enum(['true', 'false'])),
   /** Titan Text Embeddings V2 for hybrid retrieval; `none` leaves search lexical (a region without Titan). */
-  KNOWLEDGE_EMBEDDING_MODEL: z._default(z.string().check(z.minLength(1)), 'amazon.titan-embed-text-v2:0'),
+  KNOWLEDGE_EMBEDDING_MODEL: z._default(z.string().check(z.minLength(1)), defaultEmbeddingModel),
   /** Titan V2 answers in 256, 512 or 1024 dimensions (README "Hybrid retrieval" says why 512). */
   KNOWLEDGE_EMBEDDING_DIMENSIONS: z.pipe(
     z._default(z.enum(['256', '512', '1024']), '512'),

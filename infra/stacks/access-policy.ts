@@ -8,6 +8,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bedrockModels } from '../../functions/api/llm';
 import { tableDefinition } from '../../functions/data/table-definition';
+import { defaultEmbeddingModel } from '../../functions/lib/config';
 import type { FunctionAccess, TokenSecretCall } from './function-access';
 
 export interface AccessTargets {
@@ -156,6 +157,24 @@ export function accessStatements(
     if (!t.liveNamespaceArn) throw new Error('publishLiveEvents declared but no live namespace was given');
     statements.push(
       new PolicyStatement({ actions: ['appsync:EventPublish'], resources: [t.liveNamespaceArn] }),
+    );
+  }
+  if (access.embedKnowledge) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['bedrock:InvokeModel'],
+        resources: [
+          Arn.format(
+            {
+              service: 'bedrock',
+              account: '',
+              resource: 'foundation-model',
+              resourceName: defaultEmbeddingModel,
+            },
+            Stack.of(scope),
+          ),
+        ],
+      }),
     );
   }
   if (access.invokeModels) {

@@ -56,6 +56,11 @@ export interface FunctionAccess {
    * InvokeModelWithResponseStream) on the allow-listed foundation models only (functions/api/llm.ts).
    */
   invokeModels?: boolean;
+  /**
+   * Embeds knowledge passages or questions with the knowledge embedding model (bedrock:InvokeModel
+   * on that one foundation model): knowledge writes and every route that retrieves.
+   */
+  embedKnowledge?: boolean;
 }
 
 /** Loading the caller reads their profile and creates it on first call (lib/http-handler.ts). */
@@ -160,9 +165,11 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // chunks are batch-written before it and replaced ones batch-deleted after; reading an entry is
   // one BatchGet (entry + content); search reads the version, the agent, and on a rebuild queries
   // the knowledge partition; lists page with signed cursors.
+  // Embeds a write's passages (before the transaction) and a search's question with Titan.
   knowledge: {
     table: [...checkedTenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     signingKey: true,
+    embedKnowledge: true,
   },
   // Conversations: the conversation and its audit entry in one transaction; a message reads the
   // agent, the recent messages (Query) and the org, retrieves knowledge (the version, a Query on
@@ -175,6 +182,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     signingKey: true,
     agentKeySecrets: ['get'],
     invokeModels: true,
+    embedKnowledge: true,
     publishLiveEvents: true,
   },
   // Voice turns: reads the agent and its keys (speech providers' and an openai-compatible LLM's),
@@ -186,6 +194,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     table: [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:Query'],
     agentKeySecrets: ['get'],
     invokeModels: true,
+    embedKnowledge: true,
     publishLiveEvents: true,
   },
   // The voice worker's turns: the agent by id with its org's status (as the runtime read), the
@@ -198,6 +207,7 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
     table: [...checkedTenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     agentKeySecrets: ['get'],
     invokeModels: true,
+    embedKnowledge: true,
     googleClientSecret: true,
     tokenSecrets: ['get', 'put'],
   },

@@ -11,7 +11,7 @@ import { tokenSecretName } from '../../functions/adapters/calendar-tokens';
 import { bedrockModels } from '../../functions/api/llm';
 import { routeKey } from '../../functions/api/route';
 import { routes } from '../../functions/api/routes';
-import { parseConfig as parseRuntimeConfig } from '../../functions/lib/config';
+import { defaultEmbeddingModel, parseConfig as parseRuntimeConfig } from '../../functions/lib/config';
 import { tokenSecretPath } from '../../infra/stacks/access-policy';
 import type { AppFunction } from '../../infra/stacks/constructs/app-function';
 import {
@@ -82,6 +82,9 @@ function statementsOf(template: Template, fn: AppFunction): Statement[] {
 
 const actionsOf = (statement: Statement) => [statement.Action].flat();
 const resourcesOf = (statement: Statement) => [statement.Resource].flat();
+/** The knowledge embedding grant: InvokeModel on the embedding model's ARN alone. */
+const isEmbedding = (statement: Statement) =>
+  JSON.stringify(resourcesOf(statement)).includes(`:foundation-model/${defaultEmbeddingModel}`);
 
 /** What a declaration must turn into, spelled out independently of access-policy.ts. */
 function expectedActions(access: FunctionAccess): string[] {
@@ -108,6 +111,7 @@ function expectedActions(access: FunctionAccess): string[] {
   }
   if (access.sendMail) actions.push('ses:SendEmail');
   if (access.invokeModels) actions.push('bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream');
+  if (access.embedKnowledge) actions.push('bedrock:InvokeModel');
   if (access.userPoolClients)
     actions.push('cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient');
   if (access.deleteUserPoolClients) actions.push('cognito-idp:DeleteUserPoolClient');
@@ -280,7 +284,7 @@ describe('least privilege', () => {
     for (const { name, fn, template } of all()) {
       for (const statement of statementsOf(template, fn)) {
         const actions = actionsOf(statement).filter((a) => a.startsWith('bedrock:'));
-        if (actions.length === 0) continue;
+        if (actions.length === 0 || isEmbedding(statement)) continue;
         granted.push(name);
         expect(actions.sort()).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
         const resources = JSON.stringify(resourcesOf(statement));
@@ -289,6 +293,25 @@ describe('least privilege', () => {
       }
     }
     expect(granted).toEqual(['conversations', 'voice']);
+  });
+
+  it('lets the knowledge function and those that retrieve embed with the one embedding model, and invoke nothing else for it', () => {
+    const granted: string[] = [];
+    for (const { name, fn, template } of all()) {
+      for (const statement of statementsOf(template, fn)) {
+        if (!isEmbedding(statement)) continue;
+        granted.push(name);
+        expect(actionsOf(statement)).toEqual(['bedrock:InvokeModel']);
+        expect(resourcesOf(statement)).toHaveLength(1);
+      }
+    }
+    expect(granted.sort()).toEqual(
+      Object.entries(httpFunctionAccess)
+        .filter(([, access]) => access.embedKnowledge)
+        .map(([name]) => name)
+        .sort(),
+    );
+    expect(granted).toContain('knowledge');
   });
 
   it('lets only the conversations and voice functions publish to the live channels, on this stage’s namespace, with its endpoint', () => {
