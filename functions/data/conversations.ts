@@ -37,10 +37,11 @@ export type Usage = z.infer<typeof UsageItem>;
 const conversationCounterAdd = (orgId: string, at: string, deltas: [string, number][]) =>
   counterAdd(keys.conversationCounter(orgId, quarterHour(at)), 'CONV_COUNT', deltas);
 
-export async function createConversation(conversation: Conversation, audit: AuditEntry): Promise<void> {
+/** A new conversation and the summary's count of it: written with whatever starts it (a person, a call). */
+export function conversationStart(conversation: Conversation): TxItem[] {
   // No preview until the first question sets it (if_not_exists would keep a stored null).
   const { preview: _none, ...stored } = Conversation.parse(conversation);
-  const outcome = await transact([
+  return [
     {
       Put: {
         TableName: tableName(),
@@ -54,8 +55,11 @@ export async function createConversation(conversation: Conversation, audit: Audi
       },
     },
     conversationCounterAdd(conversation.orgId, conversation.createdAt, startedCounts(conversation)),
-    auditPut(audit),
-  ]);
+  ];
+}
+
+export async function createConversation(conversation: Conversation, audit: AuditEntry): Promise<void> {
+  const outcome = await transact([...conversationStart(conversation), auditPut(audit)]);
   if (!outcome.ok) throw new Error(`conversation id ${conversation.id} collided`);
 }
 
@@ -121,7 +125,7 @@ export async function recentMessages(
   return page.items.map((item) => ConversationMessage.parse(item)).reverse();
 }
 
-function messagePut(orgId: string, message: ConversationMessage): TxItem {
+export function messagePut(orgId: string, message: ConversationMessage): TxItem {
   return {
     Put: {
       TableName: tableName(),

@@ -38,6 +38,12 @@
  * | task                    | ORG#<orgId>               | TASK#<taskId> (ULID: created order) | gsi3: ORG#<orgId>#TASKS#<status> / <scheduledAt or createdAt>#<taskId> |
  * |                         |                           |                          | gsi1: ORG#<orgId>#TASKS#ASSIGNEE#<userId> / <taskId> (when assigned) |
  * |                         |                           |                          | gsi2: ORG#<orgId>#TASKS#AGENT#<agentId> / <taskId> (when it has an agent) |
+ * | call                    | ORG#<orgId>               | CALL#<callId> (ULID: start order) | gsi1: ORG#<orgId>#CALLS#AGENT#<agentId> / <callId> |
+ * |                         |                           |                          | gsi2: ORG#<orgId>#CALLS#DAY#<UTC day> / <callId> |
+ * |                         |                           |                          | gsi3: ORG#<orgId>#CALLS#OUTCOME#<outcome> / <callId> |
+ * | call of a LiveKit room  | ORG#<orgId>               | CALLROOM#<roomSid>       | (the room's one call, whoever records it first) |
+ * | call by id (runtime)    | CALLREF#<callId>          | CALLREF                  | (its org, for the worker's events)  |
+ * | call event (once)       | ORG#<orgId>#CALL#<callId> | EVENT#<eventId>          | (the worker's events, by their id)  |
  * | task counters (15 min)  | ORG#<orgId>               | TASKCOUNT#<utcQuarterHour> |                                   |
  * | task idempotency key    | ORG#<orgId>               | IDEMPOTENCY#<creatorKind>#<creatorId>#<key> | (TTL 24 h)       |
  * | rate bucket (user)      | USER#<userId>             | RATE#<action>#<windowStart> |                                  |
@@ -130,6 +136,11 @@ const label = {
   platformAudit: 'PLATFORMAUDIT',
   orgName: 'ORGNAME',
   orgDomain: 'ORGDOMAIN',
+  call: 'CALL',
+  calls: 'CALLS',
+  callRoom: 'CALLROOM',
+  callRef: 'CALLREF',
+  outcome: 'OUTCOME',
 } as const;
 
 const key = (...parts: string[]) => parts.join('#');
@@ -179,12 +190,16 @@ export const keys = {
     orgId: string;
     at: string;
     id: string;
-    actor: { userId: string } | { apiClientId: string };
+    actor: { userId: string } | { apiClientId: string } | { agentId: string };
     action: string;
   }) => ({
     gsi1pk: keys.auditOfActor(
       entry.orgId,
-      'userId' in entry.actor ? entry.actor.userId : entry.actor.apiClientId,
+      'userId' in entry.actor
+        ? entry.actor.userId
+        : 'apiClientId' in entry.actor
+          ? entry.actor.apiClientId
+          : entry.actor.agentId,
     ),
     gsi1sk: key(entry.at, entry.id),
     gsi3pk: keys.auditOfAction(entry.orgId, entry.action),
@@ -450,6 +465,7 @@ const tenantChildren: Partial<Record<string, (orgId: string, id: string) => stri
   // Written by the first knowledge write and never removed, so it always names the bank's partition.
   [label.knowledgeVersion]: (orgId) => [keys.knowledgePk(orgId)],
   [label.conversation]: (orgId, conversationId) => [keys.conversationPk(orgId, conversationId)],
+  [label.call]: (orgId, callId) => [keys.callPk(orgId, callId)],
 };
 
 export function childPartitions(orgId: string, sk: string): string[] {
@@ -471,6 +487,7 @@ export function mirrorKeys(orgId: string, item: Record<string, unknown>): { pk: 
   if (item.type === 'PHONE_NUMBER')
     return [keys.phoneClaim(String(item.sk).slice(keys.phoneNumberPrefix.length))];
   if (item.type === 'AGENT') return [keys.agentRef(String(item.sk).slice(keys.agentPrefix.length))];
+  if (item.type === 'CALL') return [keys.callRef(String(item.sk).slice(keys.callPrefix.length))];
   if (item.type === 'API_CLIENT')
     return [keys.apiClientLookup(String(item.sk).slice(keys.apiClientPrefix.length))];
   return [];

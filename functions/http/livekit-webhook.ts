@@ -10,24 +10,38 @@
  * runtime refuses those agents, and no record is made of calls they could not take. Every event
  * that records something claims its id in the same transaction, so a replayed event never
  * records again, even after a manager deleted the call.
+ *
+ * Each such event also keeps the room's call record (README "Call records (issue 21)"): created
+ * with its transcript's conversation unless the worker recorded it first, then linked to the task
+ * (the task names the call in `metadata.callId`), given the SIP numbers and, at room_finished, its
+ * end and duration.
  */
 import type { WebhookEvent } from 'livekit-server-sdk';
 import { agentOfRoom, receiveWebhook } from '../adapters/livekit';
+import { defaultLlm } from '../api/llm';
 import { receiveLivekitWebhook } from '../api/routes/webhooks';
+import type { Conversation } from '../api/schemas/conversations';
 import type { Task } from '../api/schemas/tasks';
 import * as agents from '../data/agents';
+import * as calls from '../data/calls';
 import * as orgs from '../data/orgs';
 import * as tasks from '../data/tasks';
-import { runtimeRefusal } from '../domain/agents';
+import { type AgentState, runtimeRefusal } from '../domain/agents';
 import {
   type CallNumbers,
+  type CallRecord,
   type CallRoom,
+  callIdOf,
   callNumbers,
   callTaskId,
   finishedCall,
+  fromRoom,
+  newCall,
+  pricingOf,
   startedCall,
   withNumbers,
 } from '../domain/calls';
+import { newConversation } from '../domain/conversations';
 import { Refusal, refusals } from '../domain/refusal';
 import { requestHash } from '../domain/tasks';
 import { problems } from '../lib/problem';
@@ -63,12 +77,12 @@ const once = (event: WebhookEvent) => ({
  * Whether the call may be recorded: its org is not suspended and its agent is one the org may use
  * that the runtime would run (not inactive, not shared from a suspended org). Read beside the task.
  */
-async function agentRuns(room: CallRoom): Promise<boolean> {
+async function agentRuns(room: CallRoom): Promise<AgentState | undefined> {
   const [suspended, agent] = await Promise.all([
     orgs.isSuspended(room.orgId),
     agents.getAgent(room.orgId, room.agentId),
   ]);
-  return !suspended && agent !== undefined && runtimeRefusal(agent) === null;
+  return !suspended && agent !== undefined && runtimeRefusal(agent) === null ? agent : undefined;
 }
 
 /** Creates the call's task; an agent that is not the org's (or is deleted) means no record. */
@@ -98,23 +112,29 @@ async function save(task: Task, before: Task, event: WebhookEvent): Promise<Outc
 
 async function started(
   room: CallRoom,
+  callId: string,
   event: WebhookEvent,
   existing: Task | undefined,
   numbers?: CallNumbers,
 ): Promise<Outcome> {
-  if (!existing) return create(startedCall(room, numbers), event);
+  if (!existing) return create(startedCall(room, callId, numbers), event);
   const numbered = numbers && withNumbers(existing, numbers, secondsToDate(event.createdAt));
   return numbered ? save(numbered, existing, event) : 'already_recorded';
 }
 
-async function finished(room: CallRoom, event: WebhookEvent, existing: Task | undefined): Promise<Outcome> {
+async function finished(
+  room: CallRoom,
+  callId: string,
+  event: WebhookEvent,
+  existing: Task | undefined,
+): Promise<Outcome> {
   const endedAt = secondsToDate(event.createdAt);
   if (existing) {
     const completed = finishedCall(existing, endedAt);
     return completed instanceof Refusal ? 'already_recorded' : save(completed, existing, event);
   }
   // room_started never arrived (or not yet): the whole call is recorded from this one event.
-  const completed = finishedCall(startedCall(room), endedAt);
+  const completed = finishedCall(startedCall(room, callId), endedAt);
   if (completed instanceof Refusal) throw completed;
   return create(completed, event);
 }
@@ -130,11 +150,70 @@ async function record(event: WebhookEvent): Promise<Outcome> {
   const numbers = event.event === 'participant_joined' ? numbersOf(event) : undefined;
   const relevant = event.event === 'room_started' || event.event === 'room_finished' || numbers;
   if (!room || !relevant) return 'ignored';
-  const [existing, runs] = await Promise.all([tasks.getTask(room.orgId, callTaskId(room)), agentRuns(room)]);
-  if (!runs) return 'ignored';
-  return event.event === 'room_finished'
-    ? finished(room, event, existing)
-    : started(room, event, existing, numbers);
+  const [existing, agent, call] = await Promise.all([
+    tasks.getTask(room.orgId, callTaskId(room)),
+    agentRuns(room),
+    calls.findRoomCall(room.orgId, room.roomSid),
+  ]);
+  if (!agent) return 'ignored';
+  const now = secondsToDate(event.createdAt);
+  const link = {
+    taskId: callTaskId(room),
+    numbers,
+    finishedAt: event.event === 'room_finished' ? now : undefined,
+  };
+  const callId = call?.id ?? callIdOf(room);
+  const outcome =
+    event.event === 'room_finished'
+      ? await finished(room, callId, event, existing)
+      : await started(room, callId, event, existing, numbers);
+  if (outcome !== 'ignored') await keepCall(room, agent, call, link, now);
+  return outcome;
+}
+
+type Link = Parameters<typeof fromRoom>[1];
+
+/**
+ * The room's call record, linked to its task and told the numbers and the end this event carries:
+ * created with its transcript's conversation when neither the worker nor an earlier event recorded
+ * it, changed otherwise (racing the worker's writes: a lost race reads it again). A replayed event
+ * changes nothing.
+ */
+async function keepCall(
+  room: CallRoom,
+  agent: AgentState,
+  found: CallRecord | undefined,
+  link: Link,
+  now: Date,
+): Promise<void> {
+  let call = found;
+  if (!call) {
+    const draft = newConversation(
+      room.orgId,
+      room.agentId,
+      { channel: 'api' },
+      { kind: 'call', id: '' },
+      now,
+    );
+    const fresh = newCall(
+      room,
+      { conversationId: draft.id, pricing: pricingOf(agent, defaultLlm.modelId), workerJoined: false },
+      now,
+    );
+    const conversation: Conversation = {
+      ...draft,
+      channel: room.via,
+      createdBy: { kind: 'call', id: fresh.id },
+    };
+    if (await calls.createCall(fromRoom(fresh, link, now) ?? fresh, conversation)) return;
+    call = await calls.findRoomCall(room.orgId, room.roomSid);
+  }
+  for (let attempt = 0; attempt < 4 && call; attempt++) {
+    const next = fromRoom(call, link, now);
+    if (!next || (await calls.saveCall(next, call))) return;
+    call = await calls.findRoomCall(room.orgId, room.roomSid);
+  }
+  if (call) throw refusals.busy();
 }
 
 export const handler = httpHandler([

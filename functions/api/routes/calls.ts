@@ -25,11 +25,11 @@ export const startRuntimeCall = route({
   path: '/runtime/calls',
   module: 'runtime-calls',
   summary:
-    'For the platform voice runtime only: the call record of a LiveKit room, created with its transcript’s conversation (201) or the one already recorded for the room sid, by the LiveKit webhook or an earlier call (200). 403 for inactive, deleted or suspended agents and orgs as GET /runtime/agents/{agentId}',
+    'For the platform voice runtime only: the call record of a LiveKit room, created with its transcript’s conversation, or the one already recorded for the room sid by the LiveKit webhook or an earlier request (`created` says which). 403 for inactive, deleted or suspended agents and orgs as GET /runtime/agents/{agentId}',
   auth: { kind: 'runtime' },
   body: StartCallBody,
   response: StartedCall,
-  successStatus: 201,
+  successStatus: 200,
   errors: [404],
 });
 
@@ -45,7 +45,7 @@ export const recordRuntimeCallEvents = route({
   body: CallEventsBody,
   response: CallEventsResult,
   successStatus: 200,
-  errors: [404, 409],
+  errors: [404],
 });
 
 export const listCalls = route({

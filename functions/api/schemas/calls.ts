@@ -51,6 +51,8 @@ export const StartedCall = z
     agentId: z.string(),
     /** The call's transcript: a conversation of the agent (channel phone or test_call). */
     conversationId: z.string(),
+    /** false: the room's call was already recorded (by the LiveKit webhook or an earlier request). */
+    created: z.boolean(),
   })
   .register(z.globalRegistry, { id: 'StartedCall' });
 
@@ -157,7 +159,7 @@ export const CallCost = z
         /** What was priced: the provider and model or the route. */
         item: z.string(),
         quantity: z.number(),
-        unit: z.enum(['second', 'token', 'character', 'minute']),
+        unit: z.enum(['second', 'token', 'character']),
         /** Price per million units, in millionths of the currency. */
         unitPricePerMillionMicros: z.number().check(z.int()),
         amountMicros: z.number().check(z.int()),
