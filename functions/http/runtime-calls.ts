@@ -28,11 +28,13 @@ const started = (call: CallRecord, created: boolean) => ({
 });
 
 /** The room's call, marked as joined by the worker (a call the webhook recorded first). */
-async function joined(orgId: string, roomSid: string, now: Date): Promise<CallRecord> {
+async function joined(orgId: string, roomSid: string, first: CallRecord | undefined, now: Date) {
+  let call = first;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const call = found(await calls.findRoomCall(orgId, roomSid));
+    call ??= found(await calls.findRoomCall(orgId, roomSid));
     const next = joinedByWorker(call, now);
     if (!next || (await calls.saveCall(next, call))) return next ?? call;
+    call = undefined;
   }
   throw refusals.busy();
 }
@@ -48,7 +50,7 @@ export const handler = httpHandler([
     const agent = found(await findAgentById(body.agentId));
     enforce(runtimeRefusal(agent));
     const existing = await calls.findRoomCall(agent.orgId, body.roomSid);
-    if (existing) return { body: started(await joined(agent.orgId, body.roomSid, now), false) };
+    if (existing) return { body: started(await joined(agent.orgId, body.roomSid, existing, now), false) };
     const draft = newConversation(agent.orgId, agent.id, { channel: 'api' }, { kind: 'call', id: '' }, now);
     const call = newCall(
       {
@@ -70,7 +72,7 @@ export const handler = httpHandler([
     };
     if (await calls.createCall(call, conversation)) return { body: started(call, true) };
     // The webhook recorded the room's call between the read and the write.
-    return { body: started(await joined(agent.orgId, body.roomSid, now), false) };
+    return { body: started(await joined(agent.orgId, body.roomSid, undefined, now), false) };
   }),
 
   implement(recordRuntimeCallEvents, async ({ params, body, now }) => {
