@@ -96,7 +96,7 @@ export const speechRefusals = {
   unsupported: (what: 'transcriber' | 'voice', provider: string, supported: string): Refusal =>
     refuse(
       'refused',
-      `Voice turns over the API support ${supported} as the ${what}; this agent uses ${provider}.`,
+      `${what === 'voice' ? 'Voice turns and voice samples' : 'Voice turns'} over the API support ${supported} as the ${what}; this agent uses ${provider}.`,
     ),
   noKey: (provider: string, what: 'transcriber' | 'voice'): Refusal =>
     refuse('refused', `The agent has no ${provider} key for its ${what}; add one to the agent.`),

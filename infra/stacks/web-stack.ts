@@ -146,6 +146,8 @@ export class WebStack extends Stack {
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data: https:",
+            // Spoken replies and voice samples arrive as bytes in JSON and play from data:/blob: URLs.
+            "media-src 'self' blob: data:",
             `connect-src ${connectSources.join(' ')}`,
             "object-src 'none'",
             "base-uri 'self'",

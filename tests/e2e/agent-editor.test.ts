@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser } from '../support/browser';
-import { atBothSizes, desktop, expectScreenBarsMet, screenshots, signIn } from '../support/console';
+import { atBothSizes, desktop, expectScreenBarsMet, phone, screenshots, signIn } from '../support/console';
 import { devToken, stackApi } from '../support/local-stack';
 
 interface Sent {
@@ -322,4 +322,99 @@ describeInBrowser('The agent editor: tabs, one draft, one Save, voices and langu
     expect(await input(page, 'Voice language').inputValue()).toBe('Spanish (Mexico) · es-MX');
     await page.close();
   }, 120_000);
+
+  it('plays a sample of the drafted voice without saving it, at both sizes, and shows the API’s refusal beside the picker', async () => {
+    const shot = screenshots('agent-editor-voice-sample');
+    const both = atBothSizes(shot);
+    const url = suite.stack.url;
+    const api = stackApi(url);
+    const email = 'editor-sample@acme.test';
+    const page = await suite.browser.newPage();
+    await page.setViewportSize(desktop);
+    await signIn(page, url, email);
+    const owner = await devToken(url, email);
+    const org = await api(owner, 'POST', '/orgs', { name: 'Sample Co' });
+    const agent = await api(owner, 'POST', `/orgs/${org.id}/agents`, { name: 'Front desk', type: 'voice' });
+    await api(owner, 'PUT', `/orgs/${org.id}/agents/${agent.id}/config`, {
+      sttConfig: { provider: 'deepgram', model: 'nova-3', language: 'en-US' },
+      ttsConfig: {
+        provider: 'openai',
+        voiceId: 'alloy',
+        model: 'tts-1',
+        speed: 1,
+        language: 'en-US',
+        apiKey: 'sk-sample-key',
+      },
+    });
+    const sent = recordChanges(page);
+    await page.goto(`${url}/#/orgs/${org.id}/agents/${agent.id}?tab=voice`);
+    await page.getByLabel('Text-to-speech provider').waitFor();
+
+    /** Plays a sample and waits for its audio: a real length, and it plays. */
+    const playSample = async () => {
+      await page.getByRole('button', { name: 'Play sample' }).click();
+      const audio = page.getByLabel('Voice sample');
+      await audio.waitFor({ timeout: 30_000 });
+      await expect
+        .poll(() => audio.evaluate((a: HTMLAudioElement) => (Number.isFinite(a.duration) ? a.duration : 0)), {
+          timeout: 10_000,
+        })
+        .toBeGreaterThan(1);
+      await audio.evaluate((a: HTMLAudioElement) => {
+        a.muted = true;
+        return a.play();
+      });
+      await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime)).toBeGreaterThan(0);
+      return audio;
+    };
+
+    // The draft, not what is saved: another voice and a faster pace, chosen by keyboard.
+    await choose(page, 'Voice', 'Nova · female · Many languages');
+    await page.getByRole('slider', { name: /Speed/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.getByText('Speed: 1.10×').waitFor();
+    await page.getByRole('button', { name: 'Play sample' }).focus();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Play sample');
+    await playSample();
+    expect(await page.getByTestId('sample text').textContent()).toBe(
+      '“Hello, this is Front desk. How can I help you today?”',
+    );
+    const asked = sent.filter((s) => s.path.endsWith('/voice-preview'));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.body).toEqual({ voiceId: 'nova', model: 'tts-1', language: 'en-US', speed: 1.1 });
+    // A sample saves nothing: the draft is still a draft.
+    expect(sent.filter((s) => !s.path.endsWith('/voice-preview'))).toEqual([]);
+    await saveBar(page)
+      .getByText(/Unsaved changes: Voice/)
+      .waitFor();
+    await both(page, 'played');
+
+    // At phone size too.
+    await page.setViewportSize(phone);
+    await playSample();
+    await shot(page, 'played-again-phone');
+    await page.setViewportSize(desktop);
+
+    // The provider failing: its message beside the picker, no audio left from before.
+    const faulted = await fetch(`${url}/dev/speech/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api: 'speech', mode: '500' }),
+    });
+    expect(faulted.status).toBe(200);
+    await page.getByRole('button', { name: 'Play sample' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'The text-to-speech provider (OpenAI) failed: HTTP 500.' })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByLabel('Voice sample').count()).toBe(0);
+    await both(page, 'provider-failed');
+
+    // Another provider in the draft: its key is not saved yet, so the button says why it waits.
+    await page.getByLabel('Text-to-speech provider').selectOption('elevenlabs');
+    expect(await page.getByRole('button', { name: 'Play sample' }).isDisabled()).toBe(true);
+    await page.getByText('Save ElevenLabs with its key to hear a sample.').waitFor();
+    await page.close();
+  }, 150_000);
 });

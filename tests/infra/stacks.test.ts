@@ -243,6 +243,8 @@ describe('web', () => {
     const policy = only(web, 'AWS::CloudFront::ResponseHeadersPolicy').Properties.ResponseHeadersPolicyConfig
       .SecurityHeadersConfig;
     expect(JSON.stringify(policy.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
+    // The console plays spoken replies and voice samples from data: and blob: URLs.
+    expect(JSON.stringify(policy.ContentSecurityPolicy)).toContain("media-src 'self' blob: data:");
     expect(policy.StrictTransportSecurity).toMatchObject({
       AccessControlMaxAgeSec: 63_072_000,
       Override: true,

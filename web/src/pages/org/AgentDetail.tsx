@@ -38,7 +38,7 @@ import {
   IconShare,
   IconTrash,
 } from '@tabler/icons-react';
-import { useEffect, useId, useState } from 'react';
+import { type ReactNode, useEffect, useId, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
 import { createAgentSession } from '../../../../functions/api/routes/agent-sessions';
@@ -66,6 +66,7 @@ import { announceDone, announceFailure, Loaded, LoadMore, ProblemAlert } from '.
 import { SectionCard } from '../../components/forms';
 import { LanguageSelect, languageName } from '../../components/LanguageSelect';
 import { VoicePicker } from '../../components/VoicePicker';
+import { VoiceSample } from '../../components/VoiceSample';
 import { ModelFields, ReadOnlyModel, usePromptSource } from './AgentModel';
 import {
   type Changes,
@@ -202,9 +203,25 @@ function VoiceFields({
             // A voice of one language brings it along; a multilingual one keeps the chosen language.
             if (voice && voice.language !== 'mul') form.setFieldValue('ttsConfig.language', voice.language);
           }}
-          // The preview (a short sample through the agent's TTS provider, or the local engine)
-          // goes here, built with the text-to-speech engines.
-          preview={undefined}
+          preview={
+            <VoiceSample
+              orgId={agent.orgId}
+              agentId={agent.id}
+              voice={{
+                voiceId: values.voiceId,
+                model: values.model,
+                language: values.language,
+                speed: values.speed,
+              }}
+              unavailable={
+                !agent.ttsConfig
+                  ? 'Save a voice with its key to hear a sample.'
+                  : agent.ttsConfig.provider !== values.provider
+                    ? `Save ${tts?.label ?? 'the new provider'} with its key to hear a sample.`
+                    : undefined
+              }
+            />
+          }
         />
         <LanguageSelect
           label="Voice language"
@@ -936,10 +953,13 @@ function ReadOnlySpeech({
   agent,
   providers,
   part,
+  sample,
 }: {
   agent: Agent;
   providers: Providers | undefined;
   part: 'tts' | 'stt';
+  /** A sample of the voice, for those who may spend the provider's account on one. */
+  sample?: ReactNode;
 }) {
   const tts = agent.ttsConfig;
   const stt = agent.sttConfig;
@@ -954,6 +974,7 @@ function ReadOnlySpeech({
           <Field label="Voice language">{languageName(tts.language)}</Field>
           <Field label="Speed">{tts.speed}×</Field>
           <Field label="Text-to-speech key">{keyText(tts.apiKey)}</Field>
+          {sample}
         </SimpleGrid>
       ) : part === 'stt' && stt ? (
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
@@ -994,7 +1015,12 @@ function ReadOnlyAgent({ orgId, agent, role }: { orgId: string; agent: Agent; ro
         <ReadOnlyModel orgId={orgId} agent={agent} canChat={can(role, 'conversations:chat')} />
       </Tabs.Panel>
       <Tabs.Panel value="voice" pt="md">
-        <ReadOnlySpeech agent={agent} providers={p} part="tts" />
+        <ReadOnlySpeech
+          agent={agent}
+          providers={p}
+          part="tts"
+          sample={can(role, 'agents:call') && <VoiceSample orgId={orgId} agentId={agent.id} voice={{}} />}
+        />
       </Tabs.Panel>
       <Tabs.Panel value="transcriber" pt="md">
         <ReadOnlySpeech agent={agent} providers={p} part="stt" />
