@@ -115,8 +115,8 @@ export const Passage = z
     chunk: z.number().check(z.int()),
     text: z.string(),
     /**
-     * The fused relevance (reciprocal rank fusion of BM25 and embedding similarity; BM25 alone when
-     * the bank has no vectors); comparable within one answer only.
+     * The fused relevance (an even weighted sum of BM25 and embedding similarity, each scaled to
+     * the answer's candidates; BM25 alone without vectors); comparable within one answer only.
      */
     score: z.number(),
     foundBy: FoundBy,
