@@ -25,6 +25,7 @@ import {
 import * as z from 'zod/mini';
 import { type LocalService, sendJson } from './gateway';
 import { listenLocal } from './ports';
+import type { WorkerSide } from './worker-side';
 
 type Json = Record<string, unknown>;
 
@@ -45,6 +46,8 @@ export interface LivekitStandinOptions {
   trunkId?: string;
   /** Where webhooks go (LiveKit's `webhook.urls`); settable later with `setWebhookUrl`. */
   webhookUrl?: string;
+  /** Plays the voice worker's side of each call through the runtime routes (infra/local/worker-side.ts). */
+  worker?: WorkerSide;
   port?: number;
 }
 
@@ -61,6 +64,8 @@ export interface LivekitStandin {
   dispatchRules(): SIPDispatchRuleInfo[];
   dispatches(room: string): AgentDispatch[];
   setWebhookUrl(url: string | undefined): void;
+  /** Plays (or, with undefined, stops playing) the worker's side of the calls that follow. */
+  setWorker(worker: WorkerSide | undefined): void;
   /** Every webhook posted so far, with the status the receiver answered. */
   webhooks: { event: WebhookEvent; status: number }[];
   /**
@@ -122,6 +127,7 @@ export async function startLivekitStandin(options: LivekitStandinOptions): Promi
   const requests: RecordedRequest[] = [];
   const webhooks: LivekitStandin['webhooks'] = [];
   let webhookUrl = options.webhookUrl;
+  let worker = options.worker;
 
   function requireGrant(ok: boolean, what: string): void {
     if (!ok) throw new TwirpError(403, 'permission_denied', `token lacks the ${what} grant`);
@@ -347,6 +353,19 @@ export async function startLivekitStandin(options: LivekitStandinOptions): Promi
     stored.room.numParticipants = stored.participants.length;
     if (first) await announce('room_started', stored);
     await announce('participant_joined', stored, { participant: participant.clone() });
+    const dispatched = stored.dispatches[0];
+    if (first && worker && dispatched) {
+      const sip = participant.attributes;
+      await worker.callStarted({
+        roomName: stored.room.name,
+        roomSid: stored.room.sid,
+        startedAt: new Date(Number(stored.room.creationTime) * 1000),
+        via: participant.kind === 3 ? 'phone' : 'test_call',
+        metadata: dispatched.metadata,
+        ...(sip['sip.phoneNumber'] ? { from: sip['sip.phoneNumber'] } : {}),
+        ...(sip['sip.trunkPhoneNumber'] ? { to: sip['sip.trunkPhoneNumber'] } : {}),
+      });
+    }
   }
 
   const server = createServer((req, res) => {
@@ -367,6 +386,9 @@ export async function startLivekitStandin(options: LivekitStandinOptions): Promi
     dispatches: (room) => rooms.get(room)?.dispatches ?? [],
     setWebhookUrl(url) {
       webhookUrl = url;
+    },
+    setWorker(side) {
+      worker = side;
     },
     sendWebhook,
 
@@ -429,6 +451,7 @@ export async function startLivekitStandin(options: LivekitStandinOptions): Promi
       // The stand-in does not wait: the events are stamped `seconds` after the room began, as
       // LiveKit would stamp them had the call lasted that long.
       const endedAt = stored.room.creationTime + BigInt(seconds);
+      await worker?.callEnding(name, new Date(Number(endedAt) * 1000));
       for (const participant of stored.participants.splice(0)) {
         stored.room.numParticipants = stored.participants.length;
         await announce('participant_left', stored, { participant, createdAt: endedAt });

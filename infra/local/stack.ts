@@ -29,6 +29,7 @@ import {
   startSpeechStandin,
 } from './speech-standin';
 import { matchesFilters, startTableStream, type TableStream } from './table-stream';
+import { httpRuntime, workerSide } from './worker-side';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const localTableName = 'agent-control-plane-local';
@@ -151,6 +152,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ...localLivekit,
           trunkId: localLivekit.sipTrunkId,
           webhookUrl: `${url}/api/webhooks/livekit`,
+          // No worker runs here: the stand-in plays its side through the runtime routes.
+          worker: workerSide(
+            httpRuntime({
+              apiUrl: `${url}/api`,
+              tokenUrl: () => `${url}${cognito.tokenPath}`,
+              ...devRuntimeClient,
+            }),
+          ),
         });
   if (livekit) {
     Object.assign(process.env, {

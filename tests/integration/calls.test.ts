@@ -5,6 +5,7 @@
  * transcript, tool calls, usage and cost) against DynamoDB Local.
  */
 import { describe, expect, it } from 'vitest';
+import { type RuntimeRequest, workerSide } from '../../infra/local/worker-side';
 import { call } from '../support/api';
 import { runtimeToken } from '../support/dev-cognito';
 import { livekitStandinForFile, receiveWebhooksFrom } from '../support/livekit';
@@ -346,5 +347,54 @@ describe('the LiveKit webhook and the worker keep one call per room', () => {
     await standin.endCall(roomName, 12);
     const [record] = (await call('GET', `/orgs/${org.id}/calls?outcome=no_answer`, { as: owner })).body.items;
     expect(record).toMatchObject({ roomName, durationSeconds: 12, endReason: 'no_answer' });
+  });
+});
+
+/**
+ * The worker's side as the stand-in plays it, through the route handlers (the phone e2e test plays
+ * it over HTTP against the local stack). The turns route answers NDJSON, which this JSON client
+ * does not read: here the worker side is told it is absent, and the call has no model turn.
+ */
+const throughHandlers: RuntimeRequest = async (method, path, body) => {
+  if (path.endsWith('/turns')) return { status: 404, text: '' };
+  const res = await call(method, path, { token: await runtimeToken(), body });
+  return { status: res.status, text: JSON.stringify(res.body ?? null) };
+};
+
+describe('the LiveKit stand-in plays the worker’s side', () => {
+  it('a phone call it plays leaves a complete record: greeting, usage, the caller hanging up', async () => {
+    const { org, agent, owner } = await team('calls-standin-worker');
+    await call('PATCH', `/orgs/${org.id}/agents/${agent.id}`, {
+      as: owner,
+      body: { initialMessage: 'Thanks for calling Reception.' },
+    });
+    const e164 = '+14155550177';
+    await call('POST', `/orgs/${org.id}/phone-numbers`, { as: owner, body: { e164 } });
+    await call('PATCH', `/orgs/${org.id}/phone-numbers/${encodeURIComponent(e164)}`, {
+      as: owner,
+      body: { agentId: agent.id },
+    });
+    standin.setWorker(workerSide(throughHandlers));
+    try {
+      const { room } = await standin.inboundCall({ from: '+442071838751', to: e164 });
+      await standin.endCall(room, 65);
+    } finally {
+      standin.setWorker(undefined);
+    }
+    const [listed] = (await call('GET', `/orgs/${org.id}/calls`, { as: owner })).body.items;
+    const detail = (await call('GET', `/orgs/${org.id}/calls/${listed.id}`, { as: owner })).body;
+    expect(detail.call).toMatchObject({
+      via: 'phone',
+      from: '+442071838751',
+      to: e164,
+      durationSeconds: 65,
+      endReason: 'caller_hung_up',
+      usage: { sttSeconds: 65, telephonySeconds: 65, ttsCharacters: 'Thanks for calling Reception.'.length },
+    });
+    expect(detail.call.taskId).toMatch(/^tsk_/);
+    expect(detail.transcript).toEqual([
+      expect.objectContaining({ role: 'assistant', text: 'Thanks for calling Reception.', scripted: true }),
+    ]);
+    expect(detail.call.cost.totalMicros).toBeGreaterThan(0);
   });
 });
