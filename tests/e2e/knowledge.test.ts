@@ -102,6 +102,8 @@ describeInBrowser('Knowledge bank in the console (Chromium against npm start)', 
     await first.getByRole('link', { name: 'Opening hours' }).waitFor();
     expect(await first.textContent()).toContain('On Saturday the clinic opens from 9am to 2pm.');
     expect(await first.textContent()).toMatch(/Score \d+\.\d\d/);
+    // Its words and its meaning both found it (BM25 and the embedding, README "Hybrid retrieval").
+    expect(await first.textContent()).toContain('Found by words and meaning');
     await both(page, 'retrieval');
 
     await search.getByLabel('Question').fill('How long does a refund to my card take?');

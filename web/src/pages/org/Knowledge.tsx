@@ -1,7 +1,8 @@
 /**
  * The organization's knowledge bank: its entries (a table on desktops, cards on phones, a page at a
  * time, optionally one tag's), and "Test retrieval": the passages a question retrieves, ranked as
- * an agent answering it would get them.
+ * an agent answering it would get them, each saying which signal found it (its words, its meaning
+ * through the embedding, or both).
  */
 import { Badge, Button, Card, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconBook, IconFilterOff, IconPlus, IconSearch } from '@tabler/icons-react';
@@ -9,7 +10,11 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { listKnowledgeEntries, searchKnowledge } from '../../../../functions/api/routes/knowledge';
-import { type KnowledgeEntrySummary, KnowledgeSearchBody } from '../../../../functions/api/schemas/knowledge';
+import {
+  type FoundBy,
+  type KnowledgeEntrySummary,
+  KnowledgeSearchBody,
+} from '../../../../functions/api/schemas/knowledge';
 import { useAgentNames } from '../../app/agent-names';
 import { useApiForm } from '../../app/forms';
 import { useMyMembership } from '../../app/membership';
@@ -135,6 +140,13 @@ function EntryList({ orgId, mayWrite }: { orgId: string; mayWrite: boolean }) {
   );
 }
 
+/** Which signal found a passage, in words a bank's editor reads without knowing BM25. */
+const foundByLabel: Record<FoundBy, string> = {
+  lexical: 'Found by words',
+  dense: 'Found by meaning',
+  both: 'Found by words and meaning',
+};
+
 interface SearchValues extends Record<string, unknown> {
   query: string;
   agentId?: string;
@@ -151,6 +163,7 @@ function TestRetrieval({ orgId }: { orgId: string }) {
     initialValues: { query: '', agentId: undefined },
   });
   const passages = search.data?.data.passages;
+  const lexicalOnly = search.data?.data.dense === false;
   const chosen = agents.items.find((a) => a.id === form.getValues().agentId);
   return (
     <Card withBorder>
@@ -206,6 +219,12 @@ function TestRetrieval({ orgId }: { orgId: string }) {
             </Button>
           </Stack>
         </form>
+        {passages && lexicalOnly && (
+          <Text size="sm" c="dimmed" role="status">
+            Searched by words only: the embedding model did not take part (not configured, no vectors yet, or
+            unavailable just now).
+          </Text>
+        )}
         {passages &&
           (passages.length === 0 ? (
             <Text size="sm" role="status">
@@ -229,9 +248,14 @@ function TestRetrieval({ orgId }: { orgId: string }) {
                         </Text>
                         <EntryLink orgId={orgId} entry={{ id: p.entryId, title: p.title }} />
                       </Group>
-                      <Badge variant="default" tt="none" miw="fit-content">
-                        Score {p.score.toFixed(2)}
-                      </Badge>
+                      <Group gap={6} wrap="wrap">
+                        <Badge variant="default" tt="none" miw="fit-content">
+                          {foundByLabel[p.foundBy]}
+                        </Badge>
+                        <Badge variant="default" tt="none" miw="fit-content">
+                          Score {p.score.toFixed(2)}
+                        </Badge>
+                      </Group>
                     </Group>
                     {p.heading && (
                       <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
