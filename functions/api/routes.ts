@@ -16,6 +16,7 @@ import * as phoneNumbers from './routes/phone-numbers';
 import * as profile from './routes/profile';
 import * as prompts from './routes/prompts';
 import * as runtimeTurns from './routes/runtime-turns';
+import * as sales from './routes/sales';
 import * as tasks from './routes/tasks';
 import * as teamMembers from './routes/team-members';
 import * as tenancy from './routes/tenancy';
@@ -38,6 +39,7 @@ export const routes: readonly RouteSpec[] = [
   ...Object.values(calls),
   ...Object.values(tasks),
   ...Object.values(teamMembers),
+  ...Object.values(sales),
   ...Object.values(admin),
   ...Object.values(webhooks),
 ];

@@ -52,6 +52,10 @@
  * | team member             | ORG#<orgId>               | TEAMMEMBER#<teamMemberId> (ULID) | gsi1: ORG#<orgId>#TEAM#TYPE#<memberType> / <status>#<teamMemberId> |
  * |                         |                           |                          | gsi2: ORG#<orgId>#TEAM#STATUS#<status> / <teamMemberId> |
  * | team uniqueness claim   | ORG#<orgId>               | TEAMCLAIM#EMAIL#<email>, TEAMCLAIM#USER#<userId>, TEAMCLAIM#EXT#<source>#<id> | (holds the teamMemberId) |
+ * | sale                    | ORG#<orgId>               | SALE#<saleId> (ULID)     | gsi2: ORG#<orgId>#SALES / <occurredAt>#<saleId> |
+ * | sale refund             | ORG#<orgId>               | SALEREFUND#<saleId>#<refundId> |                               |
+ * | sale external id claim  | ORG#<orgId>               | SALEEXT#<source>#<externalId> | (holds the saleId: idempotent create) |
+ * | sales currency          | ORG#<orgId>               | SALESCURRENCY            | (set by the first sale; every sale checks it) |
  * | platform role grant     | USER#<userId>             | PLATFORMROLE             | gsi1: PLATFORMADMINS / <userId>     |
  * | orgs a user created     | USER#<userId>             | ORGSCREATED              | (counter: never goes down)          |
  * | platform audit entry    | PLATFORMAUDIT             | <isoTime>#<auditId>      |                                     |
@@ -130,6 +134,11 @@ const label = {
   type: 'TYPE',
   status: 'STATUS',
   external: 'EXT',
+  sale: 'SALE',
+  sales: 'SALES',
+  saleRefund: 'SALEREFUND',
+  saleExternal: 'SALEEXT',
+  salesCurrency: 'SALESCURRENCY',
   platformRole: 'PLATFORMROLE',
   orgsCreated: 'ORGSCREATED',
   platformAdmins: 'PLATFORMADMINS',
@@ -407,6 +416,23 @@ export const keys = {
     gsi3pk: keys.callsOfOutcome(c.orgId, c.outcome),
     gsi3sk: c.id,
   }),
+
+  sale: (orgId: string, saleId: string) => ({ pk: orgPk(orgId), sk: key(label.sale, saleId) }),
+  /** gsi2: an org's sales by when they occurred, so a period is one BETWEEN. */
+  salesByTime: (orgId: string) => key(orgPk(orgId), label.sales),
+  saleIndexes: (sale: { orgId: string; id: string; occurredAt: string }) => ({
+    gsi2pk: keys.salesByTime(sale.orgId),
+    gsi2sk: key(sale.occurredAt, sale.id),
+  }),
+  saleRefund: (orgId: string, saleId: string, refundId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.saleRefund, saleId, refundId),
+  }),
+  saleExternalClaim: (orgId: string, source: string, externalId: string) => ({
+    pk: orgPk(orgId),
+    sk: key(label.saleExternal, source, externalId),
+  }),
+  salesCurrency: (orgId: string) => ({ pk: orgPk(orgId), sk: label.salesCurrency }),
 
   /** Outside every tenant: a person's platform role, listed on gsi1 under PLATFORMADMINS. */
   platformRole: (userId: string) => ({ pk: key(label.user, userId), sk: label.platformRole }),

@@ -218,6 +218,10 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // Team members: the person, the uniqueness claims it takes and frees, a check on a linked
   // login's membership and the audit entry in one transaction; lists page with signed cursors.
   'team-members': { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
+  // Sales: the sale, the org's sales currency, checks on the credited team members, the external
+  // id claim and the audit entry in one transaction (a replayed external id reads the first sale);
+  // refunds put their record beside the versioned sale; lists page with signed cursors on gsi2.
+  sales: { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
   // Platform administration: reads across tenants (org search on gsi1/gsi2, an org's members,
   // agents, numbers and task counters, users by email), writes the org and platform audit entries
   // of each read and the status, plan and role grants in transactions; lists page with signed cursors.
