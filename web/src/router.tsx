@@ -105,6 +105,18 @@ export const orgPages: RouteObject[] = [
     lazy: page(() => import('./pages/org/Conversations'), 'Conversations'),
   },
   {
+    path: 'calls',
+    handle: { crumb: () => 'Calls' },
+    children: [
+      { index: true, lazy: page(() => import('./pages/org/Calls'), 'Calls') },
+      {
+        path: ':callId',
+        handle: { crumb: () => 'Call' },
+        lazy: page(() => import('./pages/org/CallDetail'), 'CallDetail'),
+      },
+    ],
+  },
+  {
     path: 'calendar',
     handle: { crumb: () => 'Calendar' },
     lazy: page(() => import('./pages/org/Calendar'), 'Calendar'),

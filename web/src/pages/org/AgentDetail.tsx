@@ -30,18 +30,10 @@ import {
 } from '@mantine/core';
 import { type UseFormReturnType, useForm } from '@mantine/form';
 import { useElementSize } from '@mantine/hooks';
-import {
-  IconAlertCircle,
-  IconDeviceFloppy,
-  IconInfoCircle,
-  IconPhoneCall,
-  IconShare,
-  IconTrash,
-} from '@tabler/icons-react';
+import { IconAlertCircle, IconDeviceFloppy, IconInfoCircle, IconShare, IconTrash } from '@tabler/icons-react';
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
-import { createAgentSession } from '../../../../functions/api/routes/agent-sessions';
 import {
   configureAgent,
   deleteAgent,
@@ -90,6 +82,8 @@ import {
   statusLabels,
   typeLabels,
 } from './agent-parts';
+import { AgentTalk } from './agent-talk';
+import { CallList } from './call-list';
 
 /** The agent's name in the breadcrumbs, from the cache the page fills. */
 export function AgentName({ orgId, agentId }: { orgId: string; agentId: string }) {
@@ -507,57 +501,26 @@ function DeleteAgent({ orgId, agent }: { orgId: string; agent: Agent }) {
   );
 }
 
-/**
- * A browser test call: the API mints a short-lived LiveKit token for a room of its own with the
- * agent dispatched into it. The API's own message says when no LiveKit server is configured.
- */
-function TestCall({ orgId, agent }: { orgId: string; agent: Agent }) {
-  const format = useFormat();
-  const start = useChange(createAgentSession);
-  const session = start.data?.data;
-  return (
-    <Card withBorder component="section" aria-label="Test call">
-      <Stack gap="sm">
-        <Title order={2} size="h4">
-          Test call
-        </Title>
-        <Text size="sm">Talk to the agent from this browser in a room of its own.</Text>
-        <Button
-          w="fit-content"
-          leftSection={<IconPhoneCall size={16} />}
-          loading={start.isPending}
-          onClick={() => start.mutate({ params: { orgId, agentId: agent.id } })}
-        >
-          Start a test call
-        </Button>
-        <ProblemAlert error={start.error} title="No test call" />
-        {session && (
-          <Text size="sm" role="status" style={{ overflowWrap: 'anywhere' }}>
-            Room {session.roomName} on {session.serverUrl} is ready; its token is valid until{' '}
-            {format.time(session.expiresAt)}.
-          </Text>
-        )}
-      </Stack>
-    </Card>
-  );
-}
-
-/** Where the agent's calls are: a test call from this browser, and its conversations. */
+/** Where the agent's calls are: talking to it live from this browser, and its conversations. */
 function Calls({ orgId, agent, role }: { orgId: string; agent: Agent; role: OrgRole }) {
   return (
     <Stack gap="md">
       {can(role, 'agents:call') && agent.status !== 'inactive' ? (
-        <TestCall orgId={orgId} agent={agent} />
+        <AgentTalk orgId={orgId} agent={agent} />
       ) : (
         <Text size="sm">
           {agent.status === 'inactive'
             ? 'The agent is inactive: make it active to call it.'
-            : 'Members who may call agents can start a test call here.'}
+            : 'Members who may call agents can talk to it here.'}
         </Text>
       )}
       <Anchor component={Link} to={`/orgs/${orgId}/conversations?agentId=${agent.id}`} w="fit-content">
         This agent&rsquo;s conversations
       </Anchor>
+      <Title order={2} size="h4">
+        Call records
+      </Title>
+      <CallList orgId={orgId} filter={{ agentId: agent.id }} />
     </Stack>
   );
 }

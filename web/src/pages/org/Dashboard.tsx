@@ -26,6 +26,7 @@ import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { ChartCard, CsvExportButton } from '../../components/charts';
 import { Empty, Loaded } from '../../components/feedback';
+import { CallsSection } from './DashboardCalls';
 import { ConversationsSection } from './DashboardConversations';
 
 /** Today as YYYY-MM-DD in the profile's zone. */
@@ -64,7 +65,7 @@ function CallsPerAgent({ orgId, summary }: { orgId: string; summary: TaskSummary
   return (
     <ChartCard
       id="by-agent"
-      title="Calls per agent"
+      title="Call tasks per agent"
       empty={
         data.length === 0 ? (
           <Text size="sm" c="dimmed">
@@ -277,6 +278,7 @@ export function Dashboard() {
       <Loaded query={{ ...summary, data: summary.data?.data }} rows={4}>
         {(s) => <Charts orgId={orgId} summary={s} />}
       </Loaded>
+      <CallsSection orgId={orgId} from={from} to={addDays(to, 1)} />
       <ConversationsSection orgId={orgId} from={from} to={addDays(to, 1)} tz={profile.timezone} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {role &&
