@@ -16,6 +16,9 @@
  *    waterfall (console.ts, in a process of its own with the whole local stack).
  * 8. Speech: the local recognizer's word error rate on Festival's voice, and the voice turn's
  *    latency split (speech.ts, in a process of its own with the local stack).
+ * 9. Knowledge retrieval: hit@1/3/5 of BM25, dense and hybrid ranking by question kind, search
+ *    latency and index memory at 10,000 chunks (retrieval.ts, in a process of its own with the
+ *    LLM stand-in's embeddings). BM25 alone: BENCH_ONLY=retrieval.
  *
  * Exits non-zero only on the hard budgets (hardBudgets below); the targets are reported.
  */
@@ -38,6 +41,7 @@ import { filesBeside } from '../../infra/stacks/files-beside';
 import type { ConsoleResult } from './console';
 import { consoleHeading, consoleSection } from './console-report';
 import { type LoadResult, loadSections } from './load-report';
+import { type RetrievalResult, retrievalHeading, retrievalSection } from './retrieval-report';
 import { roundTripSection } from './round-trip-report';
 import type { SpeechResult } from './speech';
 import { speechSection } from './speech-report';
@@ -87,6 +91,32 @@ if (process.env.BENCH_ONLY === 'console') {
   const from = previous.indexOf(consoleHeading);
   const to = from >= 0 ? previous.indexOf('\n## ', from + consoleHeading.length) : -1;
   const stamp = `Section 7 rewritten by \`BENCH_ONLY=console npm run bench\` on ${new Date().toISOString()}.\n`;
+  const hardBudgetsAt = previous.indexOf('## Hard budgets');
+  writeFileSync(
+    reportFile,
+    from >= 0
+      ? `${previous.slice(0, from)}${section}\n${stamp}${to >= 0 ? previous.slice(to) : ''}`
+      : hardBudgetsAt >= 0
+        ? `${previous.slice(0, hardBudgetsAt)}${section}\n${stamp}\n${previous.slice(hardBudgetsAt)}`
+        : `${previous}${section}\n${stamp}`,
+  );
+  console.log(section);
+  process.exit(0);
+}
+
+/** Section 9, measured in a process of its own (the LLM stand-in's embeddings, no database). */
+function measureRetrieval(): string {
+  log('knowledge retrieval: quality, latency and memory (retrieval.ts)');
+  return retrievalSection(sectionProcess<RetrievalResult>('retrieval.ts'));
+}
+
+// BENCH_ONLY=retrieval runs section 9 alone and rewrites only that section of the report.
+if (process.env.BENCH_ONLY === 'retrieval') {
+  const section = measureRetrieval();
+  const previous = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '# Benchmark report\n\n';
+  const from = previous.indexOf(retrievalHeading);
+  const to = from >= 0 ? previous.indexOf('\n## ', from + retrievalHeading.length) : -1;
+  const stamp = `Section 9 rewritten by \`BENCH_ONLY=retrieval npm run bench\` on ${new Date().toISOString()}.\n`;
   const hardBudgetsAt = previous.indexOf('## Hard budgets');
   writeFileSync(
     reportFile,
@@ -248,7 +278,9 @@ for (const entry of entries) {
 const childEnv = { ...process.env, ...handlerEnv, NODE_OPTIONS: '' };
 function child(args: string[]) {
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile per child, to see where a cold start goes.
-  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+    : [];
   const out = spawnSync(process.execPath, [...profile, resolve('tests/bench/child.mjs'), ...args], {
     encoding: 'utf8',
     env: childEnv,
@@ -465,6 +497,9 @@ const consoleText = measureConsole();
 log('speech: word error rate and voice turns (speech.ts)');
 const speechText = speechSection(sectionProcess<SpeechResult>('speech.ts'));
 
+// ---- 9. Knowledge retrieval ----
+const retrievalText = measureRetrieval();
+
 // ---- The report ----
 const report = `# Benchmark report
 
@@ -499,6 +534,7 @@ ${load.text}
 
 ${consoleText}
 ${speechText}
+${retrievalText}
 ## Hard budgets (exit code)
 
 Bundle ≤ ${hardBudgets.bundleKb} KB, cold import ≤ ${hardBudgets.coldImportRatio}x the SDK floor's, warm GET /me p95 ≤ ${hardBudgets.warmP95Ratio}x one GetItem's,

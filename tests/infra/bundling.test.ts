@@ -67,7 +67,7 @@ describe('Lambda bundle', () => {
 });
 
 describe('files beside the bundle', () => {
-  it('ships the knowledge search thesaurus as a file of the package, not inside the bundle', () => {
+  it('ships the knowledge search thesaurus as a file of the package, not inside the bundle, and no local embedder at all', () => {
     const knowledgeRoutes = routes.filter((r) => r.module === 'knowledge');
     const { app, plane } = buildApp(undefined, knowledgeRoutes, ['Api']);
     const template = Template.fromStack(plane.api);
@@ -80,6 +80,21 @@ describe('files beside the bundle', () => {
     const dictionary = createRequire(file)(file) as Record<string, Record<string, string[]>>;
     expect(dictionary.annually?.r).toContain('yearly');
     expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).not.toContain('oleaginousness');
+
+    // The local embedder (wink-nlp and its ~300 MB of word vectors) is the stand-in's, never the
+    // Lambda's: nothing of it in any file shipped. Titan is reached through the Bedrock client,
+    // in a chunk of its own loaded with the first embedding.
+    const shipped = readdirSync(asset, { recursive: true, encoding: 'utf8' })
+      .map((f) => join(asset, f))
+      .filter((f) => statSync(f).isFile());
+    for (const file of shipped)
+      expect(readFileSync(file, 'utf8')).not.toMatch(/winkNLP|wink-embeddings|wink-eng-lite/);
+    expect(shipped.reduce((sum, f) => sum + statSync(f).size, 0)).toBeLessThan(8 * 1024 * 1024);
+    const entry = readFileSync(join(asset, 'index.mjs'), 'utf8');
+    expect(entry).not.toContain('InvokeModelCommand');
+    expect(
+      shipped.some((f) => f.includes('chunks') && readFileSync(f, 'utf8').includes('InvokeModelCommand')),
+    ).toBe(true);
   }, 60_000);
 
   it('ships the OpenAPI document built when bundling, which the bundled handler serves as is', async () => {
