@@ -20,6 +20,8 @@ import {
   type UserPoolDomain,
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsCustomResource } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 
@@ -47,6 +49,7 @@ export class AuthStack extends Stack {
   readonly issuer: string;
   /** The voice runtime's client (client credentials, runtime scope): the one caller of GET /runtime/agents/{agentId}. */
   readonly runtimeClient: UserPoolClient;
+  readonly runtimeClientSecret: Secret;
   /** The OAuth 2.0 token endpoint machine clients get their access tokens from. */
   readonly tokenUrl: string;
 
@@ -109,6 +112,28 @@ export class AuthStack extends Stack {
         scopes: [OAuthScope.resourceServer(resourceServer, runtimeScope)],
       },
       accessTokenValidity: Duration.hours(1),
+    });
+
+    // Where the voice worker's tasks read the runtime client's secret (README "Voice worker (issue 21)").
+    this.runtimeClientSecret = new Secret(this, 'RuntimeClientSecret', {
+      secretName: `${config.secretsPrefix}/runtime-client`,
+      description: 'The platform runtime client secret, read by the voice worker',
+      secretStringValue: this.runtimeClient.userPoolClientSecret,
+    });
+    Validations.of(this.runtimeClientSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A copy of the Cognito app client secret, which Cognito cannot rotate in place; it changes ' +
+        'by replacing the runtime client and deploying.',
+    });
+    // CDK reads the client secret with its own custom resource (a singleton Lambda in this stack).
+    const secretReader = this.node.findChild(
+      `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    Validations.of(secretReader).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'CDK’s custom-resource provider that reads the runtime client’s secret once per deploy; it only logs.',
     });
 
     this.issuer = this.userPool.userPoolProviderUrl;

@@ -16,6 +16,7 @@ import type { TrustedIssuer } from './environment';
 import { LiveStack } from './live-stack';
 import { ObservabilityStack } from './observability-stack';
 import { SyncStack } from './sync-stack';
+import { VoiceWorkerStack } from './voice-worker-stack';
 import { WebStack } from './web-stack';
 
 export interface ControlPlane {
@@ -28,6 +29,8 @@ export interface ControlPlane {
   /** The CloudFront web ACL, in us-east-1. */
   edge: EdgeStack;
   observability: ObservabilityStack;
+  /** The LiveKit voice worker, when LiveKit is configured and Cognito issues the runtime client. */
+  voiceWorker: VoiceWorkerStack | undefined;
 }
 
 export interface ControlPlaneOptions {
@@ -145,6 +148,20 @@ export function defineControlPlane(
     sync,
   });
 
+  const livekit = config.livekit;
+  const voiceWorker =
+    auth && livekit
+      ? new VoiceWorkerStack(app, 'VoiceWorker', {
+          stackName: name('voice-worker'),
+          ...description('LiveKit Agents voice worker (ECS Fargate)'),
+          config: { ...config, livekit },
+          apiUrl: `${config.webOrigin ?? `https://${web.distribution.distributionDomainName}`}/api`,
+          tokenUrl: auth.tokenUrl,
+          runtimeClientId: auth.runtimeClient.userPoolClientId,
+          runtimeClientSecret: auth.runtimeClientSecret,
+        })
+      : undefined;
+
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { data, auth, sync, api, live, web, edge, observability };
+  return { data, auth, sync, api, live, web, edge, observability, voiceWorker };
 }

@@ -1,7 +1,7 @@
 /**
  * The worker's own load as a CloudWatch metric, in the embedded metric format: one JSON line on
- * stdout, which the awslogs driver ships and CloudWatch turns into `VoiceWorker/CallLoad` (percent of
- * MAX_CONCURRENT_CALLS in use) for the service's target-tracking policy. No SDK call, no extra IAM.
+ * stdout, which the awslogs driver ships and CloudWatch turns into `VoiceWorker/CallLoad` by `Service`
+ * (percent of MAX_CONCURRENT_CALLS in use) for the service's target-tracking policy. No SDK call, no extra IAM.
  */
 export const loadMetricNamespace = 'VoiceWorker';
 export const loadMetricName = 'CallLoad';
@@ -9,6 +9,7 @@ const everyMs = 60_000;
 
 export function loadMetricReporter(
   maxConcurrentCalls: number,
+  service = process.env.METRIC_SERVICE ?? 'voice-worker',
   write = (line: string) => process.stdout.write(line),
 ) {
   let last = 0;
@@ -23,7 +24,7 @@ export function loadMetricReporter(
             CloudWatchMetrics: [
               {
                 Namespace: loadMetricNamespace,
-                Dimensions: [[]],
+                Dimensions: [['Service']],
                 Metrics: [
                   { Name: loadMetricName, Unit: 'Percent' },
                   { Name: 'ActiveCalls', Unit: 'Count' },
@@ -31,6 +32,7 @@ export function loadMetricReporter(
               },
             ],
           },
+          Service: service,
           [loadMetricName]: Math.round(load * 100),
           ActiveCalls: activeCalls,
         })}\n`,

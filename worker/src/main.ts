@@ -13,6 +13,7 @@ import { readConfig } from './config';
 import { loadMetricReporter } from './load-metric';
 import { createPlatform } from './platform';
 import { buildStt, buildTts } from './speech';
+import { taskProtection } from './task-protection';
 
 /** The agent name every dispatch names (functions/adapters/livekit.ts `voiceAgentName`). */
 export const agentName = 'voice-agent';
@@ -83,6 +84,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(0);
   }
   const reportLoad = loadMetricReporter(config.maxConcurrentCalls);
+  const protect = taskProtection();
   const options = new ServerOptions({
     agent: fileURLToPath(import.meta.url),
     agentName,
@@ -92,7 +94,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     port: config.port,
     host: '0.0.0.0',
     // Full at MAX_CONCURRENT_CALLS: LiveKit offers the next job to another worker.
-    loadFunc: async (server) => reportLoad(server.activeJobs.length),
+    loadFunc: async (server) => {
+      void protect(server.activeJobs.length);
+      return reportLoad(server.activeJobs.length);
+    },
     loadThreshold: 0.999,
     // A deploy waits for calls to finish (the ECS deregistration delay is longer).
     drainTimeout: 30 * 60 * 1000,
