@@ -40,7 +40,14 @@ describeInBrowser('navigation, first run and organizations (Chromium against npm
       );
     await nav.getByRole('list', { name: 'Build' }).waitFor();
     expect(await group('Build')).toEqual(['Agents', 'Prompts', 'Knowledge', 'Phone numbers']);
-    expect(await group('Operate')).toEqual(['Chat', 'Tasks', 'Conversations', 'Calendar', 'Dashboard']);
+    expect(await group('Operate')).toEqual([
+      'Chat',
+      'Tasks',
+      'Conversations',
+      'Calls',
+      'Calendar',
+      'Dashboard',
+    ]);
     expect(await group('Organization')).toEqual([
       'Members',
       'Invitations',
