@@ -20,8 +20,11 @@ export async function startNpmStack(
   args: string[] = [],
 ): Promise<RunningStack> {
   const port = await freePort();
+  // The stack runs its own LLM stand-in with its fault controls, as `npm start` does anywhere,
+  // rather than the test run's shared one that env.ts names.
+  const { BEDROCK_ENDPOINT: _shared, ...inherited } = process.env;
   const child = spawn('npm', ['start', '--silent', ...(args.length ? ['--', ...args] : [])], {
-    env: { ...process.env, PORT: String(port), ...env },
+    env: { ...inherited, PORT: String(port), ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
