@@ -200,17 +200,20 @@ describeInBrowser('AI agents in the console (Chromium against npm start)', (suit
     await expect.poll(() => page.getByTestId('Speech-to-text key state').textContent()).toBe('Set • …QRST');
     await shot(page, 'tts-key-cleared');
 
-    // A test call: npm start runs the LiveKit stand-in, so the API hands out a room of its own for
-    // this agent (LOCAL_LIVEKIT=off runs without one; tests/integration/agent-sessions-unconfigured
-    // holds the 503 the page then shows).
+    // Talk: npm start runs the LiveKit stand-in, so the API hands out a room of its own for this
+    // agent; this browser has no microphone to give, which the page explains (tests/e2e/agent-talk
+    // holds the call itself, and the 503 of a stack without LiveKit).
     await tab(page, 'Calls').click();
-    const testCall = page.getByRole('region', { name: 'Test call' });
-    await testCall.getByRole('button', { name: 'Start a test call' }).click();
-    await testCall
-      .getByText(/^Room org_\w+-agt_\w+-[0-9a-f]{12} on ws:\/\/127\.0\.0\.1:\d+ is ready/)
+    const talk = page.getByRole('region', { name: 'Talk' });
+    const session = page.waitForResponse((r) => r.url().endsWith('/sessions'));
+    await talk.getByRole('button', { name: 'Talk' }).click();
+    expect((await session).status()).toBe(201);
+    await talk
+      .getByRole('alert')
+      .filter({ hasText: /Microphone not allowed|No microphone/ })
       .waitFor();
     await expectScreenBarsMet(page);
-    await shot(page, 'test-call-ready');
+    await shot(page, 'talk-no-microphone');
 
     // The free plan allows one agent: the API's sentence above the form.
     await page
