@@ -22,6 +22,29 @@ async function transcriptOf(orgId: string, conversationId: string): Promise<Conv
   return messages;
 }
 
+/** A stored tool call of a reply (README "Voice worker turns and tools"), as the turns route keeps it. */
+interface StoredToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  result: Record<string, unknown>;
+  at: string;
+}
+
+/** The tools the platform ran for the model in the call's turns, kept on their replies. */
+function platformToolCalls(messages: readonly ConversationMessage[]) {
+  return messages.flatMap((message) =>
+    ((message as { toolCalls?: StoredToolCall[] }).toolCalls ?? []).map((tool) => ({
+      id: tool.id,
+      name: tool.name,
+      arguments: tool.arguments,
+      result: tool.result,
+      at: tool.at,
+      by: 'platform' as const,
+    })),
+  );
+}
+
 export const handler = httpHandler([
   implement(listCalls, async ({ params, query }) => {
     const page = await calls.listCalls(params.orgId, query);
@@ -52,7 +75,7 @@ export const handler = httpHandler([
           status: message.status,
           scripted: isScripted(message),
         })),
-        toolCalls,
+        toolCalls: [...platformToolCalls(messages), ...toolCalls].sort((a, b) => a.at.localeCompare(b.at)),
       },
     };
   }),
