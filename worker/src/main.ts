@@ -6,10 +6,11 @@
 import { fileURLToPath } from 'node:url';
 import { cli, defineAgent, type JobContext, type JobProcess, ServerOptions, type VAD } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
-import { ParticipantKind, type RemoteParticipant } from '@livekit/rtc-node';
+import type { RemoteParticipant } from '@livekit/rtc-node';
 import { RoomServiceClient, SipClient } from 'livekit-server-sdk';
 import { Call, type JobInput } from './call';
 import { readConfig } from './config';
+import { callerOf, jobMetadata } from './job';
 import { loadMetricReporter } from './load-metric';
 import { createPlatform } from './platform';
 import { buildStt, buildTts } from './speech';
@@ -19,22 +20,6 @@ import { taskProtection } from './task-protection';
 export const agentName = 'voice-agent';
 
 const config = readConfig();
-
-/** The job's metadata as the platform's dispatch writes it: {orgId, agentId}. */
-export function jobMetadata(raw: string): { orgId: string; agentId: string } {
-  const parsed = JSON.parse(raw || '{}') as { orgId?: unknown; agentId?: unknown };
-  if (typeof parsed.orgId !== 'string' || typeof parsed.agentId !== 'string')
-    throw new Error('The job metadata has no orgId and agentId.');
-  return { orgId: parsed.orgId, agentId: parsed.agentId };
-}
-
-/** SIP callers carry the numbers as participant attributes; anyone else is a console test call. */
-export function callerOf(participant: Pick<RemoteParticipant, 'kind' | 'attributes'>) {
-  if (participant.kind !== ParticipantKind.SIP) return { via: 'test_call' as const };
-  const from = participant.attributes['sip.phoneNumber'];
-  const to = participant.attributes['sip.trunkPhoneNumber'];
-  return { via: 'phone' as const, ...(from ? { from } : {}), ...(to ? { to } : {}) };
-}
 
 export default defineAgent({
   prewarm: async (proc: JobProcess) => {

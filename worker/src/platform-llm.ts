@@ -125,22 +125,25 @@ export class CitationFilter {
     let out = '';
     for (;;) {
       const open = this.#held.indexOf('[');
+      // Trailing whitespace waits too: it goes with a marker that may follow.
+      const before = open < 0 ? this.#held : this.#held.slice(0, open);
+      const text = before.trimEnd();
       if (open < 0) {
-        out += this.#held;
-        this.#held = '';
-        return out;
+        this.#held = before.slice(text.length);
+        return out + text;
       }
-      out += this.#held.slice(0, open);
-      this.#held = this.#held.slice(open);
-      const marker = /^\[entry:[^\]\s]*\]/.exec(this.#held);
+      const rest = this.#held.slice(open);
+      const marker = /^\[entry:[^\]\s]*\]/.exec(rest);
       if (marker) {
-        this.#held = this.#held.slice(marker[0].length);
-        out = out.replace(/\s+$/, '');
-        continue;
+        out += text;
+        this.#held = rest.slice(marker[0].length);
+      } else if ('[entry:'.startsWith(rest.slice(0, 7)) && !/[\s\]]/.test(rest.slice(7))) {
+        this.#held = before.slice(text.length) + rest;
+        return out + text;
+      } else {
+        out += `${before}[`;
+        this.#held = rest.slice(1);
       }
-      if ('[entry:'.startsWith(this.#held.slice(0, 7)) && !/[\s\]]/.test(this.#held.slice(7))) return out;
-      out += this.#held[0];
-      this.#held = this.#held.slice(1);
     }
   }
 
