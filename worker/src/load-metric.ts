@@ -10,7 +10,7 @@ const everyMs = 60_000;
 export function loadMetricReporter(
   maxConcurrentCalls: number,
   service = process.env.METRIC_SERVICE ?? 'voice-worker',
-  write = (line: string) => process.stdout.write(line),
+  write: (line: string) => void = (line) => process.stdout.write(line),
 ) {
   let last = 0;
   return (activeCalls: number, now = Date.now()): number => {
