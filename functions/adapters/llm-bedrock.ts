@@ -3,19 +3,67 @@
  * IAM credentials, no key. One client per container (bedrock-runtime.ts); locally its endpoint is
  * the LLM stand-in (infra/local/llm-standin.ts), which speaks the same HTTP and event-stream framing.
  */
-import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
-import { type LlmPort, type LlmReply, type LlmRequest, llmRefusals } from '../domain/llm';
+import type { ContentBlock, ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
+import {
+  type ChatTurn,
+  type LlmPort,
+  type LlmReply,
+  type LlmRequest,
+  llmRefusals,
+  type ToolUse,
+} from '../domain/llm';
 import { Refusal } from '../domain/refusal';
 import { config } from '../lib/config';
 import { bedrockRuntime as bedrock } from './bedrock-runtime';
+
+/** A turn's content blocks: its text, then the tools it called (toolUse) or their results (toolResult). */
+function blocks(turn: ChatTurn): ContentBlock[] {
+  const text: ContentBlock[] = turn.text ? [{ text: turn.text }] : [];
+  if (turn.role === 'assistant') {
+    return [
+      ...text,
+      ...(turn.toolCalls ?? []).map(
+        (call): ContentBlock => ({
+          toolUse: { toolUseId: call.id, name: call.name, input: call.arguments as never },
+        }),
+      ),
+    ];
+  }
+  return [
+    ...(turn.toolResults ?? []).map(
+      (outcome): ContentBlock => ({
+        toolResult: { toolUseId: outcome.id, content: [{ json: outcome.result as never }] },
+      }),
+    ),
+    ...text,
+  ];
+}
 
 function input(modelId: string, request: LlmRequest): ConverseCommandInput {
   return {
     modelId,
     system: [{ text: request.system }],
-    messages: request.messages.map((m) => ({ role: m.role, content: [{ text: m.text }] })),
+    messages: request.messages.map((m) => ({ role: m.role, content: blocks(m) })),
     inferenceConfig: { temperature: request.temperature, maxTokens: request.maxTokens },
+    ...(request.tools?.length
+      ? {
+          toolConfig: {
+            tools: request.tools.map((tool) => ({
+              toolSpec: {
+                name: tool.name,
+                description: tool.description,
+                inputSchema: { json: tool.parameters as never },
+              },
+            })),
+          },
+        }
+      : {}),
   };
+}
+
+function toolInput(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw llmRefusals.malformed();
+  return value as Record<string, unknown>;
 }
 
 /** The SDK's error as a Refusal: its name and status only (messages may echo request content). */
@@ -41,10 +89,11 @@ export function bedrockLlm(modelId: string): LlmPort {
       const timeoutMs = config().conversations.llmTimeoutMs;
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), timeoutMs);
+      const signal = request.signal ? AbortSignal.any([abort.signal, request.signal]) : abort.signal;
       try {
         return request.onDelta
-          ? await streamed(modelId, request, request.onDelta, abort.signal)
-          : await whole(modelId, request, abort.signal);
+          ? await streamed(modelId, request, request.onDelta, signal)
+          : await whole(modelId, request, signal);
       } catch (error) {
         throw failure(error, abort.signal.aborted, timeoutMs);
       } finally {
@@ -57,13 +106,25 @@ export function bedrockLlm(modelId: string): LlmPort {
 async function whole(modelId: string, request: LlmRequest, signal: AbortSignal): Promise<LlmReply> {
   const { sdk, client } = await bedrock();
   const out = await client.send(new sdk.ConverseCommand(input(modelId, request)), { abortSignal: signal });
-  const text = (out.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
+  const content = out.output?.message?.content ?? [];
+  const text = content.map((block) => block.text ?? '').join('');
   if (!out.stopReason) throw llmRefusals.malformed();
   return {
     text,
     inputTokens: out.usage?.inputTokens ?? 0,
     outputTokens: out.usage?.outputTokens ?? 0,
     stopReason: out.stopReason,
+    toolCalls: content.flatMap((block) =>
+      block.toolUse?.toolUseId && block.toolUse.name
+        ? [
+            {
+              id: block.toolUse.toolUseId,
+              name: block.toolUse.name,
+              arguments: toolInput(block.toolUse.input),
+            },
+          ]
+        : [],
+    ),
   };
 }
 
@@ -81,9 +142,21 @@ async function streamed(
   let text = '';
   let stopReason: string | undefined;
   let usage: { inputTokens?: number | undefined; outputTokens?: number | undefined } | undefined;
+  /** Tool uses by content block: started with id and name, their input JSON in fragments. */
+  const uses = new Map<number, { id: string; name: string; input: string }>();
   try {
     for await (const event of out.stream) {
       if (signal.aborted) throw llmRefusals.timedOut(config().conversations.llmTimeoutMs);
+      const started = event.contentBlockStart?.start?.toolUse;
+      if (started?.toolUseId && started.name)
+        uses.set(event.contentBlockStart?.contentBlockIndex ?? 0, {
+          id: started.toolUseId,
+          name: started.name,
+          input: '',
+        });
+      const fragment = event.contentBlockDelta?.delta?.toolUse?.input;
+      const use = uses.get(event.contentBlockDelta?.contentBlockIndex ?? -1);
+      if (fragment && use) use.input += fragment;
       const delta = event.contentBlockDelta?.delta?.text;
       if (delta) {
         text += delta;
@@ -106,5 +179,14 @@ async function streamed(
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
     stopReason,
+    toolCalls: [...uses.values()].map(parsedUse),
   };
+}
+
+function parsedUse(use: { id: string; name: string; input: string }): ToolUse {
+  try {
+    return { id: use.id, name: use.name, arguments: toolInput(JSON.parse(use.input || '{}')) };
+  } catch {
+    throw llmRefusals.malformed();
+  }
 }

@@ -5,7 +5,14 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isPrivateAddress } from '../domain/agents';
-import { type LlmPort, type LlmReply, type LlmRequest, llmRefusals } from '../domain/llm';
+import {
+  type ChatTurn,
+  type LlmPort,
+  type LlmReply,
+  type LlmRequest,
+  llmRefusals,
+  type ToolUse,
+} from '../domain/llm';
 import { Refusal } from '../domain/refusal';
 import { config } from '../lib/config';
 
@@ -15,27 +22,78 @@ export interface OpenAiTarget {
   apiKey: string | undefined;
 }
 
+interface WireToolCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
 interface Completion {
   choices?: {
-    message?: { content?: string | null };
-    delta?: { content?: string | null };
+    message?: { content?: string | null; tool_calls?: WireToolCall[] | null };
+    delta?: { content?: string | null; tool_calls?: WireToolCall[] | null };
     finish_reason?: string | null;
   }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
 
+/** A turn as chat completions messages: tool results are `tool` messages of their own. */
+function wireMessages(turn: ChatTurn): unknown[] {
+  if (turn.role === 'assistant') {
+    return [
+      {
+        role: 'assistant',
+        content: turn.text || null,
+        ...(turn.toolCalls?.length
+          ? {
+              tool_calls: turn.toolCalls.map((call) => ({
+                id: call.id,
+                type: 'function',
+                function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+              })),
+            }
+          : {}),
+      },
+    ];
+  }
+  const results = (turn.toolResults ?? []).map((outcome) => ({
+    role: 'tool',
+    tool_call_id: outcome.id,
+    content: JSON.stringify(outcome.result),
+  }));
+  return turn.text ? [...results, { role: 'user', content: turn.text }] : results;
+}
+
 function body(target: OpenAiTarget, request: LlmRequest, stream: boolean) {
   return JSON.stringify({
     model: target.model,
-    messages: [
-      { role: 'system', content: request.system },
-      ...request.messages.map((m) => ({ role: m.role, content: m.text })),
-    ],
+    messages: [{ role: 'system', content: request.system }, ...request.messages.flatMap(wireMessages)],
+    ...(request.tools?.length
+      ? {
+          tools: request.tools.map((tool) => ({
+            type: 'function',
+            function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+          })),
+        }
+      : {}),
     temperature: request.temperature,
     max_tokens: request.maxTokens,
     stream,
     ...(stream ? { stream_options: { include_usage: true } } : {}),
   });
+}
+
+/** A tool call's arguments: a JSON object in a string, as the model wrote it. */
+function toolUse(call: WireToolCall): ToolUse {
+  if (!call.id || !call.function?.name) throw llmRefusals.malformed();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(call.function.arguments || '{}');
+  } catch {
+    throw llmRefusals.malformed();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw llmRefusals.malformed();
+  return { id: call.id, name: call.function.name, arguments: parsed as Record<string, unknown> };
 }
 
 function parse(text: string): Completion {
@@ -68,6 +126,7 @@ export function openAiLlm(target: OpenAiTarget): LlmPort {
       const timeoutMs = config().conversations.llmTimeoutMs;
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), timeoutMs);
+      const signal = request.signal ? AbortSignal.any([abort.signal, request.signal]) : abort.signal;
       try {
         if (!config().agentEndpointsAllowPrivate && !(await resolvesPublic(new URL(target.baseUrl)))) {
           throw llmRefusals.failed('its address is on a private network');
@@ -81,7 +140,7 @@ export function openAiLlm(target: OpenAiTarget): LlmPort {
             ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
           },
           body: body(target, request, request.onDelta !== undefined),
-          signal: abort.signal,
+          signal,
         });
         if (response.status === 429) throw llmRefusals.throttled();
         if (!response.ok) throw llmRefusals.failed(`HTTP ${response.status}`);
@@ -107,6 +166,7 @@ function whole(completion: Completion): LlmReply {
     inputTokens: completion.usage?.prompt_tokens ?? 0,
     outputTokens: completion.usage?.completion_tokens ?? 0,
     stopReason: choice.finish_reason,
+    toolCalls: (choice.message.tool_calls ?? []).map(toolUse),
   };
 }
 
@@ -119,6 +179,8 @@ async function streamed(response: Response, onDelta: (text: string) => void): Pr
   let stopReason: string | undefined;
   let usage: Completion['usage'];
   let done = false;
+  /** Tool calls arrive in pieces keyed by index: the id and name first, the arguments in fragments. */
+  const calls: WireToolCall[] = [];
   const take = (line: string) => {
     if (!line.startsWith('data:')) return;
     const data = line.slice(5).trim();
@@ -132,6 +194,18 @@ async function streamed(response: Response, onDelta: (text: string) => void): Pr
     if (delta) {
       text += delta;
       onDelta(delta);
+    }
+    for (const piece of choice?.delta?.tool_calls ?? []) {
+      const index = piece.index ?? 0;
+      calls[index] ??= { function: { arguments: '' } };
+      const call = calls[index];
+      if (piece.id) call.id = piece.id;
+      if (piece.function?.name) call.function = { ...call.function, name: piece.function.name };
+      if (piece.function?.arguments)
+        call.function = {
+          ...call.function,
+          arguments: `${call.function?.arguments ?? ''}${piece.function.arguments}`,
+        };
     }
     if (choice?.finish_reason) stopReason = choice.finish_reason;
     if (chunk.usage) usage = chunk.usage;
@@ -150,5 +224,6 @@ async function streamed(response: Response, onDelta: (text: string) => void): Pr
     inputTokens: usage?.prompt_tokens ?? 0,
     outputTokens: usage?.completion_tokens ?? 0,
     stopReason,
+    toolCalls: calls.filter(Boolean).map(toolUse),
   };
 }

@@ -10,6 +10,7 @@ import type {
   ConversationMessage,
   CreateConversationBody,
   MessageVia,
+  ToolCall,
 } from '../api/schemas/conversations';
 import type { Passage } from '../api/schemas/knowledge';
 import type { AgentState } from './agents';
@@ -92,7 +93,7 @@ function replyTime(question: ConversationMessage, now: Date): Date {
 export function replyMessage(
   question: ConversationMessage,
   answer: { text: string; inputTokens: number; outputTokens: number },
-  details: { citations: Citation[]; model: string; latencyMs: number },
+  details: { citations: Citation[]; model: string; latencyMs: number; toolCalls?: ToolCall[] },
   now: Date,
 ): ConversationMessage {
   return {
@@ -108,6 +109,7 @@ export function replyMessage(
     outputTokens: answer.outputTokens,
     latencyMs: details.latencyMs,
     model: details.model,
+    ...(details.toolCalls?.length ? { toolCalls: details.toolCalls } : {}),
   };
 }
 
@@ -115,7 +117,7 @@ export function replyMessage(
 export function failedReply(
   question: ConversationMessage,
   reason: string,
-  details: { model: string; latencyMs: number; citations: Citation[] },
+  details: { model: string; latencyMs: number; citations: Citation[]; toolCalls?: ToolCall[] },
   now: Date,
 ): ConversationMessage {
   return {

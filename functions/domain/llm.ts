@@ -6,10 +6,34 @@
  */
 import { type Refusal, refuse } from './refusal';
 
-export interface ChatTurn {
-  role: 'user' | 'assistant';
-  text: string;
+/** A tool the model may call: its name, what it does, and a JSON Schema of its arguments. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
+
+/** The model asking for a tool (OpenAI `tool_calls`, Bedrock `toolUse`). */
+export interface ToolUse {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** What a tool gave back, answering the ToolUse of the same id. */
+export interface ToolOutcome {
+  id: string;
+  name: string;
+  result: Record<string, unknown>;
+}
+
+/**
+ * A turn; within one reply, an assistant turn may carry the tools it called and the user turn after
+ * it their results (OpenAI sends those as `tool` messages, Bedrock as `toolResult` blocks).
+ */
+export type ChatTurn =
+  | { role: 'user'; text: string; toolResults?: ToolOutcome[] }
+  | { role: 'assistant'; text: string; toolCalls?: ToolUse[] };
 
 export interface LlmRequest {
   system: string;
@@ -19,14 +43,20 @@ export interface LlmRequest {
   maxTokens: number;
   /** Given: the reply is streamed and each piece of text handed here as it arrives. */
   onDelta?: (text: string) => void;
+  /** Tools the model may call; its reply then may hold `toolCalls` instead of (or beside) text. */
+  tools?: readonly ToolSpec[];
+  /** Aborts the request (the caller no longer wants the answer). */
+  signal?: AbortSignal;
 }
 
 export interface LlmReply {
   text: string;
   inputTokens: number;
   outputTokens: number;
-  /** The provider's reason (end_turn, max_tokens, stop, length, …). */
+  /** The provider's reason (end_turn, tool_use, max_tokens, stop, tool_calls, length, …). */
   stopReason: string;
+  /** The tools the model asked for, in order; empty when it only wrote text. */
+  toolCalls: ToolUse[];
 }
 
 export interface LlmPort {

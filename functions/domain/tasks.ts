@@ -135,11 +135,12 @@ export function withNormalTimes(task: Task): Task {
   };
 }
 
-/** A person creates as a member of the org, an org API client as itself. */
+/** A person creates as a member of the org, an org API client or an agent (through a tool) as itself. */
 export function creatorOf(actor: AuditActor): TaskCreator {
-  return 'userId' in actor
-    ? { kind: 'member', id: actor.userId }
-    : { kind: 'apiClient', id: actor.apiClientId };
+  if ('userId' in actor) return { kind: 'member', id: actor.userId };
+  return 'apiClientId' in actor
+    ? { kind: 'apiClient', id: actor.apiClientId }
+    : { kind: 'agent', id: actor.agentId };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   listConversations,
   sendMessage,
 } from '../api/routes/conversations';
+import { actorIdOf } from '../api/schemas/audit';
 import * as agents from '../data/agents';
 import * as conversations from '../data/conversations';
 import { sharedUseRefusal } from '../domain/agents';
@@ -29,7 +30,7 @@ export const handler = httpHandler([
     const createdBy =
       'userId' in draft.actor
         ? { kind: 'member' as const, id: draft.actor.userId }
-        : { kind: 'apiClient' as const, id: draft.actor.apiClientId };
+        : { kind: 'apiClient' as const, id: actorIdOf(draft.actor) };
     const conversation = newConversation(params.orgId, agent.id, body, createdBy, now);
     await conversations.createConversation(conversation, {
       ...draft,

@@ -29,6 +29,7 @@ import { EventStreamCodec } from '@smithy/core/event-streams';
 import * as z from 'zod/mini';
 import type { LocalService } from './gateway';
 import { sendJson } from './gateway';
+import { type StandinStep, sentenceAbout, type ToolResultSeen, toolFor } from './llm-standin-tools';
 import { listenLocal } from './ports';
 
 export const faultModes = ['slow', '429', '500', 'malformed', 'drip'] as const;
@@ -45,6 +46,8 @@ export interface RecordedLlmRequest {
   messages: { role: string; text: string }[];
   temperature: number | undefined;
   maxTokens: number | undefined;
+  /** The names of the tools offered (OpenAI `tools`, Bedrock `toolConfig`). */
+  tools: string[];
 }
 
 export interface LlmStandin {
@@ -117,9 +120,24 @@ interface Parsed {
   temperature: number | undefined;
   maxTokens: number | undefined;
   model: string;
+  tools: string[];
+  /** The tool results the last turn carries (the request answers the model's tool calls). */
+  results: ToolResultSeen[];
 }
 
-const Blocks = z._default(z.array(z.looseObject({ text: z.optional(z.string()) })), []);
+const JsonObject = z.record(z.string(), z.unknown());
+const Blocks = z._default(
+  z.array(
+    z.looseObject({
+      text: z.optional(z.string()),
+      toolUse: z.optional(z.object({ toolUseId: z.string(), name: z.string() })),
+      toolResult: z.optional(
+        z.object({ toolUseId: z.string(), content: z.array(z.object({ json: z.optional(JsonObject) })) }),
+      ),
+    }),
+  ),
+  [],
+);
 const ConverseBody = z.object({
   system: Blocks,
   messages: z._default(z.array(z.object({ role: z.string(), content: Blocks })), []),
@@ -127,10 +145,21 @@ const ConverseBody = z.object({
     z.object({ temperature: z.optional(z.number()), maxTokens: z.optional(z.number()) }),
     {},
   ),
+  toolConfig: z.optional(
+    z.object({ tools: z.array(z.object({ toolSpec: z.object({ name: z.string() }) })) }),
+  ),
 });
 const OpenAiBody = z.object({
   model: z.string(),
-  messages: z.array(z.object({ role: z.string(), content: z._default(z.nullable(z.string()), '') })),
+  messages: z.array(
+    z.object({
+      role: z.string(),
+      content: z._default(z.nullable(z.string()), ''),
+      tool_call_id: z.optional(z.string()),
+      tool_calls: z.optional(z.array(z.object({ id: z.string(), function: z.object({ name: z.string() }) }))),
+    }),
+  ),
+  tools: z._default(z.array(z.object({ function: z.object({ name: z.string() }) })), []),
   temperature: z.optional(z.number()),
   max_tokens: z.optional(z.number()),
   stream: z._default(z.boolean(), false),
@@ -149,29 +178,72 @@ const joined = (blocks: { text?: string | undefined }[]) => blocks.map((b) => b.
 
 function fromConverse(raw: unknown, modelId: string): Parsed {
   const body = ConverseBody.parse(raw);
+  const names = new Map(
+    body.messages.flatMap((m) =>
+      m.content.flatMap((b) => (b.toolUse ? [[b.toolUse.toolUseId, b.toolUse.name]] : [])),
+    ),
+  );
+  const last = body.messages.at(-1);
   return {
     model: modelId,
     system: joined(body.system),
     messages: body.messages.map((m) => ({ role: m.role, text: joined(m.content) })),
     temperature: body.inferenceConfig.temperature,
     maxTokens: body.inferenceConfig.maxTokens,
+    tools: (body.toolConfig?.tools ?? []).map((t) => t.toolSpec.name),
+    results:
+      last?.role === 'user'
+        ? last.content.flatMap((b) =>
+            b.toolResult
+              ? [
+                  {
+                    name: names.get(b.toolResult.toolUseId) ?? '',
+                    result: b.toolResult.content[0]?.json ?? {},
+                  },
+                ]
+              : [],
+          )
+        : [],
   };
 }
 
 function fromOpenAi(raw: unknown): Parsed & { stream: boolean } {
   const body = OpenAiBody.parse(raw);
   const all = body.messages.map((m) => ({ role: m.role, text: m.content ?? '' }));
+  const names = new Map(
+    body.messages.flatMap((m) => (m.tool_calls ?? []).map((c) => [c.id, c.function.name])),
+  );
+  const trailing: ToolResultSeen[] = [];
+  for (const m of [...body.messages].reverse()) {
+    if (m.role !== 'tool') break;
+    let result: Record<string, unknown> = {};
+    try {
+      result = JsonObject.parse(JSON.parse(m.content ?? '{}'));
+    } catch {
+      result = {};
+    }
+    trailing.unshift({ name: names.get(m.tool_call_id ?? '') ?? '', result });
+  }
   return {
     model: body.model,
     system: all
       .filter((m) => m.role === 'system')
       .map((m) => m.text)
       .join('\n'),
-    messages: all.filter((m) => m.role !== 'system'),
+    messages: all.filter((m) => m.role !== 'system' && m.role !== 'tool'),
     temperature: body.temperature,
     maxTokens: body.max_tokens,
     stream: body.stream,
+    tools: body.tools.map((t) => t.function.name),
+    results: trailing,
   };
+}
+
+/** What the stand-in does with a request: call a tool the question asks for, or answer in text. */
+function stepFor(parsed: Parsed, question: string): StandinStep {
+  if (parsed.results.length > 0) return { kind: 'text', text: parsed.results.map(sentenceAbout).join(' ') };
+  const call = parsed.tools.length > 0 ? toolFor(new Set(parsed.tools), question) : undefined;
+  return call ? { kind: 'tools', calls: [call] } : { kind: 'text', text: answerFor(parsed.system, question) };
 }
 
 const codec = new EventStreamCodec(
@@ -225,6 +297,123 @@ function json(res: Response, status: number, body: unknown) {
 function bedrockError(res: Response, status: number, type: string, message: string) {
   res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
   res.end(JSON.stringify({ message }));
+}
+
+/** Tool calls in each protocol's own shape, JSON or streamed; ids are unique per request. */
+function toolReply(
+  res: Response,
+  api: Api,
+  model: string,
+  calls: { name: string; input: Record<string, unknown> }[],
+  inputTokens: number,
+  sequence: number,
+) {
+  const ids = calls.map((_, i) => `call_standin_${sequence}_${i}`);
+  const outputTokens = calls.reduce((n, c) => n + wordCount(JSON.stringify(c.input)), 0);
+  const usage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+  if (api === 'converse') {
+    json(res, 200, {
+      output: {
+        message: {
+          role: 'assistant',
+          content: calls.map((c, i) => ({ toolUse: { toolUseId: ids[i], name: c.name, input: c.input } })),
+        },
+      },
+      stopReason: 'tool_use',
+      usage,
+      metrics: { latencyMs: 1 },
+    });
+    return;
+  }
+  if (api === 'converse-stream') {
+    res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
+    res.write(frame('messageStart', { role: 'assistant' }));
+    calls.forEach((c, i) => {
+      res.write(
+        frame('contentBlockStart', {
+          contentBlockIndex: i,
+          start: { toolUse: { toolUseId: ids[i], name: c.name } },
+        }),
+      );
+      // The input in two fragments, as models stream it.
+      const input = JSON.stringify(c.input);
+      const cut = Math.floor(input.length / 2);
+      for (const part of [input.slice(0, cut), input.slice(cut)])
+        res.write(frame('contentBlockDelta', { contentBlockIndex: i, delta: { toolUse: { input: part } } }));
+      res.write(frame('contentBlockStop', { contentBlockIndex: i }));
+    });
+    res.write(frame('messageStop', { stopReason: 'tool_use' }));
+    res.end(frame('metadata', { usage, metrics: { latencyMs: 1 } }));
+    return;
+  }
+  const base = { id: 'chatcmpl-standin', created: 0, model };
+  const wireUsage = {
+    prompt_tokens: inputTokens,
+    completion_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+  };
+  if (api === 'openai') {
+    json(res, 200, {
+      ...base,
+      object: 'chat.completion',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: calls.map((c, i) => ({
+              id: ids[i],
+              type: 'function',
+              function: { name: c.name, arguments: JSON.stringify(c.input) },
+            })),
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: wireUsage,
+    });
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const chunk = { ...base, object: 'chat.completion.chunk' };
+  const event = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+  calls.forEach((c, index) => {
+    const input = JSON.stringify(c.input);
+    const cut = Math.floor(input.length / 2);
+    event({
+      ...chunk,
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              {
+                index,
+                id: ids[index],
+                type: 'function',
+                function: { name: c.name, arguments: input.slice(0, cut) },
+              },
+            ],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    event({
+      ...chunk,
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index, function: { arguments: input.slice(cut) } }] },
+          finish_reason: null,
+        },
+      ],
+    });
+  });
+  event({ ...chunk, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] });
+  event({ ...chunk, choices: [], usage: wireUsage });
+  res.end('data: [DONE]\n\n');
 }
 
 export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<LlmStandin> {
@@ -318,10 +507,10 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
       : parsed.stream
         ? 'openai-stream'
         : 'openai';
-    const { stream: _mode, ...recorded } = parsed;
+    const { stream: _mode, results: _results, ...recorded } = parsed;
     requests.push({ api, headers: req.headers, ...recorded });
 
-    const question = parsed.messages.filter((m) => m.role === 'user').at(-1)?.text ?? '';
+    const question = parsed.messages.filter((m) => m.role === 'user' && m.text).at(-1)?.text ?? '';
     const fault = faultFor(question);
     if (fault === 'slow') {
       const waited = await new Promise<boolean>((resolve) => {
@@ -344,8 +533,13 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
       return;
     }
 
-    const answer = answerFor(parsed.system, question);
+    const step = stepFor(parsed, question);
     const inputTokens = wordCount(parsed.system) + parsed.messages.reduce((n, m) => n + wordCount(m.text), 0);
+    if (step.kind === 'tools') {
+      toolReply(res, api, parsed.model, step.calls, inputTokens, requests.length);
+      return;
+    }
+    const answer = step.text;
     const outputTokens = wordCount(answer);
     const malformed = fault === 'malformed';
     /** The streamed pieces: all of them, or the first two before a malformed stream breaks. */

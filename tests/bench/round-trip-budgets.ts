@@ -229,6 +229,12 @@ export const exceptions: Record<string, Budget> = {
     reason:
       'reads the agent first (its speech settings decide whether the utterance is sent at all), then what sendMessage reads (the recent messages and the org in parallel, the knowledge version and the prompt version); stores the question with the rate bucket and the reservation (one transaction) and the reply with the token counters (a second); nothing is stored when nothing was heard',
   },
+  sendRuntimeTurn: {
+    reads: Number.POSITIVE_INFINITY,
+    writes: Number.POSITIVE_INFINITY,
+    reason:
+      'reads the agent as GET /runtime/agents/{agentId} does and the conversation (created on the first turn with its audit entry), then what sendMessage reads; the question is stored beside the model request and the reply after it; every tool the model calls adds its own reads (members, calendar connections and events for availability) and writes (the booked event, the follow-up task, one audit entry per call)',
+  },
   searchOrgsAsAdmin: {
     reads: 3,
     writes: 1,

@@ -82,7 +82,15 @@ export async function call<T = any>(method: string, pathAndQuery: string, option
   return {
     status,
     headers: (result.headers ?? {}) as Record<string, string>,
-    body: text ? JSON.parse(text) : undefined,
+    // Newline-delimited JSON (a streamed answer) reads as the list of its lines.
+    body: !text
+      ? undefined
+      : (result.headers ?? {})['content-type'] === 'application/x-ndjson'
+        ? text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line))
+        : JSON.parse(text),
   } as ApiResponse<T>;
 }
 

@@ -4,16 +4,20 @@ import { UserId } from './members';
 
 const Summary = z.nullable(z.record(z.string(), z.unknown()));
 
-/** Who did it: a person, or one of the org's API clients (a machine caller; README "Machine callers"). */
+/**
+ * Who did it: a person, one of the org's API clients (a machine caller; README "Machine callers"),
+ * or one of its agents acting through a tool on a call (README "Voice worker turns and tools").
+ */
 export const AuditActor = z.union([
   z.object({ userId: z.string(), email: z.string() }),
   z.object({ apiClientId: z.string(), name: z.string() }),
+  z.object({ agentId: z.string(), name: z.string() }),
 ]);
 export type AuditActor = z.infer<typeof AuditActor>;
 
 /** The id the audit list filters by (`actorId`): a user id or an API client id. */
 export function actorIdOf(actor: AuditActor): string {
-  return 'userId' in actor ? actor.userId : actor.apiClientId;
+  return 'userId' in actor ? actor.userId : 'apiClientId' in actor ? actor.apiClientId : actor.agentId;
 }
 
 export const AuditEntry = z

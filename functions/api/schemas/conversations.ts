@@ -77,6 +77,25 @@ export const messageVias = ['text', 'voice'] as const;
 export const MessageVia = z.enum(messageVias);
 export type MessageVia = z.infer<typeof MessageVia>;
 
+export const toolNames = ['find_free_slots', 'book_event', 'create_task', 'transfer', 'end_call'] as const;
+export const ToolName = z.enum(toolNames);
+export type ToolName = z.infer<typeof ToolName>;
+
+/** One tool call of a reply: what the model asked for and what came of it (README "Voice worker turns and tools"). */
+export const ToolCall = z
+  .object({
+    /** The model's id for the call (tool_call id / toolUseId). */
+    id: z.string(),
+    name: ToolName,
+    arguments: z.record(z.string(), z.unknown()),
+    /** `refused`: the platform would not (its sentence in `result.error`); `handed_to_worker`: transfer, end_call. */
+    status: z.enum(['ok', 'refused', 'handed_to_worker']),
+    result: z.record(z.string(), z.unknown()),
+    at: IsoDateTime,
+  })
+  .register(z.globalRegistry, { id: 'ToolCall' });
+export type ToolCall = z.infer<typeof ToolCall>;
+
 export const ConversationMessage = z
   .object({
     id: z.string(),
@@ -95,6 +114,8 @@ export const ConversationMessage = z
     model: z.nullable(z.string()),
     /** How the turn was taken: typed, or spoken (POST …/voice; the question is its transcript). */
     via: z._default(MessageVia, 'text'),
+    /** The tools the model called for this reply, in order, with their results (replies only). */
+    toolCalls: z.optional(z.array(ToolCall)),
     createdAt: IsoDateTime,
   })
   .register(z.globalRegistry, { id: 'ConversationMessage' });

@@ -5,7 +5,9 @@
  */
 import * as z from 'zod/mini';
 import { AgentId, IsoDateTime, LongText } from './common';
-import { ConversationId, ConversationMessage, maxMessageBytes } from './conversations';
+import { ConversationId, ConversationMessage, maxMessageBytes, ToolCall } from './conversations';
+
+export { type ToolCall, type ToolName, toolNames } from './conversations';
 
 export const RuntimeTurnParams = z.strictObject({ agentId: AgentId, conversationId: ConversationId });
 
@@ -28,24 +30,6 @@ export type RuntimeTurnBody = z.infer<typeof RuntimeTurnBody>;
 export const platformTools = ['find_free_slots', 'book_event', 'create_task'] as const;
 /** Tools the platform hands back to the worker to perform on the call. */
 export const workerActions = ['transfer', 'end_call'] as const;
-export const toolNames = [...platformTools, ...workerActions] as const;
-export const ToolName = z.enum(toolNames);
-export type ToolName = z.infer<typeof ToolName>;
-
-/** One tool call of a reply: what the model asked for and what came of it. */
-export const ToolCall = z
-  .object({
-    /** The model's id for the call (tool_call id / toolUseId). */
-    id: z.string(),
-    name: ToolName,
-    arguments: z.record(z.string(), z.unknown()),
-    /** `ok` done; `refused` the platform would not (a sentence in `result.error`); `handed_to_worker` a worker action. */
-    status: z.enum(['ok', 'refused', 'handed_to_worker']),
-    result: z.record(z.string(), z.unknown()),
-    at: IsoDateTime,
-  })
-  .register(z.globalRegistry, { id: 'ToolCall' });
-export type ToolCall = z.infer<typeof ToolCall>;
 
 /** One line of the streamed answer. */
 export const TurnEvent = z

@@ -12,7 +12,7 @@ export const taskTypes = ['call', 'email', 'other'] as const;
 export const taskStatuses = ['pending', 'in_progress', 'completed', 'failed', 'cancelled'] as const;
 export const taskPriorities = ['low', 'medium', 'high', 'urgent'] as const;
 /** Who created a task: a person of the org, an org API client, a platform admin, or an integration (a webhook). */
-export const creatorKinds = ['member', 'apiClient', 'platformAdmin', 'integration'] as const;
+export const creatorKinds = ['member', 'apiClient', 'platformAdmin', 'integration', 'agent'] as const;
 export const TaskType = z.enum(taskTypes);
 export const TaskStatus = z.enum(taskStatuses);
 export const TaskPriority = z.enum(taskPriorities);

@@ -11,12 +11,13 @@ import { conversationReplyStream } from '../../adapters/reply-stream';
 import { defaultLlm } from '../../api/llm';
 import { monthlyTokens } from '../../api/plans';
 import type { AuditActor } from '../../api/schemas/audit';
-import type { ConversationMessage, MessageVia } from '../../api/schemas/conversations';
+import type { ConversationMessage, MessageVia, ToolCall } from '../../api/schemas/conversations';
 import * as agents from '../../data/agents';
 import * as conversations from '../../data/conversations';
 import { retrieveForAgent } from '../../data/knowledge';
 import * as orgs from '../../data/orgs';
 import { systemPromptOf } from '../../data/prompts';
+import { maxModelCalls } from '../../domain/agent-tools';
 import { type AgentKeys, type AgentState, sharedUseRefusal } from '../../domain/agents';
 import {
   citationsOf,
@@ -30,6 +31,7 @@ import {
   tokenReservation,
   userMessage,
 } from '../../domain/conversations';
+import type { ChatTurn, ToolSpec, ToolUse } from '../../domain/llm';
 import { enforce, Refusal, refusals } from '../../domain/refusal';
 import { config } from '../../lib/config';
 import { logger } from '../../lib/logger';
@@ -53,6 +55,14 @@ export interface TurnInput {
   keys?: AgentKeys;
   /** Given: the model's reply is streamed, each piece handed here as it arrives (beside the site's stream). */
   onDelta?: (text: string) => void;
+  /** Given: the model may call these tools; each call is run through `run` (agent-tools.ts). */
+  tools?: { specs: readonly ToolSpec[]; instructions: string; run(use: ToolUse): Promise<ToolCall> };
+  /**
+   * The question is stored beside the model request instead of before it (the voice worker's turn:
+   * the caller is waiting). Text is held back until it is stored, no tool runs before, and a
+   * refusal (rate, budget) aborts the model and stores nothing.
+   */
+  storeBeside?: boolean;
 }
 
 export interface TurnResult {
@@ -60,6 +70,26 @@ export interface TurnResult {
   reply: ConversationMessage;
   /** From the model called to its first piece of text, when the reply was streamed. */
   firstTokenMs: number | null;
+}
+
+/** Whether the question was stored: awaited before tools run and before the reply is stored. */
+function storedBeside(store: Promise<void>, abort: AbortController) {
+  let stored = false;
+  const held: (() => void)[] = [];
+  const done = store.then(() => {
+    stored = true;
+    for (const release of held.splice(0)) release();
+  });
+  // A refused question stops the model; `done` still rejects for whoever awaits it.
+  done.catch(() => abort.abort());
+  return {
+    done,
+    /** Runs now if the question is stored, else as soon as it is. */
+    after(run: () => void) {
+      if (stored) run();
+      else held.push(run);
+    },
+  };
 }
 
 /** Reads the agent and refuses one that cannot chat (shared-in for another use, or inactive). */
@@ -89,8 +119,9 @@ export async function answerTurn(input: TurnInput): Promise<TurnResult> {
     retrieveForAgent(orgId, agent, input.text, settings.passages),
     systemPromptOf(agent.orgId, agent.prompt),
   ]);
+  const system = systemPrompt(agent, prompt?.text ?? null, retrieved.passages);
   const request = {
-    system: systemPrompt(agent, prompt?.text ?? null, retrieved.passages),
+    system: input.tools ? `${system}\n${input.tools.instructions}\n` : system,
     messages: [
       ...historyWindow(history, { maxMessages: settings.historyMessages, maxChars: settings.historyChars }),
       { role: 'user' as const, text: input.text },
@@ -98,16 +129,21 @@ export async function answerTurn(input: TurnInput): Promise<TurnResult> {
     temperature: llmSettings.temperature,
     maxTokens: llmSettings.maxTokens,
   };
-  const usage = { month: monthOf(now), reserved: tokenReservation(request) };
+  // With tools the model may be called up to maxModelCalls times, each sending the request again.
+  const calls = input.tools ? maxModelCalls : 1;
+  const usage = { month: monthOf(now), reserved: tokenReservation(request) * calls };
   const question = userMessage(conversationId, input.text, now, input.via);
-  // Stored before the model is called, whatever happens next, with the most the message may
-  // spend reserved against the month's budget, so concurrent messages cannot pass it together.
-  await conversations.appendQuestion(orgId, agent.id, question, {
+  // Stored with the most the message may spend reserved against the month's budget, so
+  // concurrent messages cannot pass it together: before the model is called, or beside it.
+  const storing = conversations.appendQuestion(orgId, agent.id, question, {
     rate: messageRate(settings.messagesPerOrgPerMinute),
     monthlyTokens: monthlyTokens[org.plan],
     now,
     ...usage,
   });
+  const abort = new AbortController();
+  if (!input.storeBeside) await storing;
+  const question$ = storedBeside(storing, abort);
 
   // Streamed to the admin site's chat page while the model writes; an API client takes the
   // answer whole, so nothing is published for it (nobody would be listening).
@@ -119,12 +155,15 @@ export async function answerTurn(input: TurnInput): Promise<TurnResult> {
     stream || input.onDelta
       ? (text: string) => {
           firstTokenMs ??= Date.now() - started;
-          stream?.onDelta(text);
-          input.onDelta?.(text);
+          question$.after(() => {
+            stream?.onDelta(text);
+            input.onDelta?.(text);
+          });
         }
       : undefined;
   let model = llmSettings.provider === 'bedrock' ? `bedrock:${llmSettings.modelId}` : 'openai-compatible';
   const citations = citationsOf('', retrieved.passages);
+  const toolCalls: ToolCall[] = [];
   try {
     const apiKey =
       llmSettings.provider === 'openai-compatible'
@@ -132,22 +171,53 @@ export async function answerTurn(input: TurnInput): Promise<TurnResult> {
         : undefined;
     const llm = llmFor(agent.llm, apiKey);
     model = llm.model;
-    const answer = await llm.complete({ ...request, onDelta });
+    const messages: ChatTurn[] = [...request.messages];
+    const answer = { text: '', inputTokens: 0, outputTokens: 0 };
+    for (let call = 1; call <= calls; call++) {
+      const step = await llm.complete({
+        ...request,
+        messages,
+        onDelta,
+        signal: abort.signal,
+        ...(input.tools ? { tools: input.tools.specs } : {}),
+      });
+      answer.text += step.text;
+      answer.inputTokens += step.inputTokens;
+      answer.outputTokens += step.outputTokens;
+      if (!input.tools || step.toolCalls.length === 0 || call === calls) break;
+      // Nothing is done for a question that was not stored (refused by the rate or the budget).
+      await question$.done;
+      const ran: ToolCall[] = [];
+      for (const use of step.toolCalls) ran.push(await input.tools.run(use));
+      toolCalls.push(...ran);
+      messages.push(
+        { role: 'assistant', text: step.text, toolCalls: step.toolCalls },
+        { role: 'user', text: '', toolResults: ran.map(({ id, name, result }) => ({ id, name, result })) },
+      );
+    }
+    await question$.done;
     const reply = replyMessage(
       question,
       answer,
-      { citations: citationsOf(answer.text, retrieved.passages), model, latencyMs: Date.now() - started },
+      {
+        citations: citationsOf(answer.text, retrieved.passages),
+        model,
+        latencyMs: Date.now() - started,
+        toolCalls,
+      },
       new Date(),
     );
     await conversations.appendReply(orgId, agent.id, reply, usage);
     await stream?.done(reply.id);
     return { message: question, reply, firstTokenMs };
   } catch (error) {
+    // A question refused beside the model: nothing was stored, and its refusal is the answer.
+    await question$.done;
     const reason = reasonOf(error);
     const failed = failedReply(
       question,
       reason,
-      { model, latencyMs: Date.now() - started, citations },
+      { model, latencyMs: Date.now() - started, citations, toolCalls },
       new Date(),
     );
     try {

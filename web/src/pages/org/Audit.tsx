@@ -39,7 +39,12 @@ function Sentence({ entry, target, people }: { entry: AuditEntry; target: string
   const { actor } = entry;
   // A member by their name today (their email in the tooltip), else the email the entry kept.
   const look = 'userId' in actor ? people.get(actor.userId) : undefined;
-  const who = 'email' in actor ? (look?.name ?? actor.email) : `API client “${actor.name}”`;
+  const who =
+    'email' in actor
+      ? (look?.name ?? actor.email)
+      : 'apiClientId' in actor
+        ? `API client “${actor.name}”`
+        : `Agent “${actor.name}”`;
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start" style={{ flex: '1 1 16rem', minWidth: 0 }}>
       {'email' in actor ? (
