@@ -14,8 +14,15 @@ import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Loaded } from '../../components/feedback';
-import { MemberPerson } from '../../components/Person';
-import { MoveButtons, mayMove, statusLabels, TaskBadges, taskTitle, useTaskPeople } from './task-parts';
+import {
+  MoveButtons,
+  mayMove,
+  statusLabels,
+  TaskBadges,
+  TaskPerson,
+  taskTitle,
+  useTaskPeople,
+} from './task-parts';
 
 /** Who made a task when it was not a member. */
 const creatorLabels: Record<Exclude<Task['createdBy']['kind'], 'member'>, string> = {
