@@ -252,16 +252,10 @@ export function AgentTalk({ orgId, agent }: { orgId: string; agent: Agent }) {
         </Box>
         {live && (
           <Stack gap={4}>
-            <Text size="sm" id="talk-level">
+            <Text size="sm" aria-hidden>
               Your microphone{muted ? ' (muted)' : ''}
             </Text>
-            <Progress
-              value={level}
-              aria-labelledby="talk-level"
-              aria-valuenow={level}
-              size="lg"
-              transitionDuration={80}
-            />
+            <Progress value={level} aria-label="Your microphone’s level" size="lg" transitionDuration={80} />
           </Stack>
         )}
         <div ref={agentAudio} data-testid="agent audio" hidden />
