@@ -91,6 +91,88 @@ export async function createSale(sale: Sale, audit: AuditEntry): Promise<{ sale:
   throw new Error(`sale id ${sale.id} collided`);
 }
 
+/**
+ * Stores every sale of an import or none: one transaction with each sale, its external id claim,
+ * a check per credited person, the currency and one audit entry. `lineOf(i)` names the CSV line of
+ * sale i in refusals.
+ */
+export async function importSales(
+  list: Sale[],
+  audit: AuditEntry,
+  lineOf: (i: number) => number,
+): Promise<void> {
+  const orgId = list[0]!.orgId;
+  const people = [...new Set(list.flatMap((s) => s.credits.map((c) => c.teamMemberId)))];
+  const steps: { item: TxItem; refusal: () => Error }[] = [
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.salesCurrency(orgId),
+          UpdateExpression: 'SET currency = :currency, #type = :type',
+          ConditionExpression: 'attribute_not_exists(currency) OR currency = :currency',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':currency': list[0]!.currency, ':type': 'SALES_CURRENCY' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      refusal: () => new Error('replaced below with the stored currency'),
+    },
+    ...people.map((id) => {
+      const i = list.findIndex((s) => s.credits.some((c) => c.teamMemberId === id));
+      const j = list[i]!.credits.findIndex((c) => c.teamMemberId === id);
+      return {
+        item: {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: keys.teamMember(orgId, id),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        } as TxItem,
+        refusal: () => saleRefusals.noSuchTeamMemberAt(`csv.${lineOf(i)}.credits.${j}.teamMemberId`),
+      };
+    }),
+    ...list.flatMap((sale, i) => [
+      {
+        item: {
+          Put: {
+            TableName: tableName(),
+            Item: saleItem(sale),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        } as TxItem,
+        refusal: () => new Error(`sale id ${sale.id} collided`),
+      },
+      ...(sale.externalId
+        ? [
+            {
+              item: {
+                Put: {
+                  TableName: tableName(),
+                  Item: {
+                    ...keys.saleExternalClaim(orgId, sale.source, sale.externalId),
+                    type: 'SALE_EXTERNAL_ID',
+                    saleId: sale.id,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              } as TxItem,
+              refusal: () => saleRefusals.alreadyRecorded(`csv.${lineOf(i)}.externalId`),
+            },
+          ]
+        : []),
+    ]),
+  ];
+  const outcome = await transact([...steps.map((s) => s.item), auditPut(audit)]);
+  if (outcome.ok) return;
+  if (outcome.failed.includes(0)) {
+    const { currency } = unmarshall(outcome.old[0]!) as { currency: string };
+    throw saleRefusals.otherCurrency(currency);
+  }
+  const failed = steps.findIndex((_, i) => outcome.failed.includes(i));
+  throw failed >= 0 ? steps[failed]!.refusal() : refusals.changedMeanwhile('organization');
+}
+
 /** The refund's record and the sale's new total, if the sale is still the version that was read. */
 export async function refundSale(
   after: Sale,

@@ -73,6 +73,13 @@ export const saleRefusals = {
       `This organization records its sales in ${currency}; one currency per organization.`,
       'currency',
     ),
-  noSuchTeamMember: (index: number) =>
-    refuse('not_found', 'No team member of this organization has this id.', `credits.${index}.teamMemberId`),
+  noSuchTeamMember: (index: number) => saleRefusals.noSuchTeamMemberAt(`credits.${index}.teamMemberId`),
+  noSuchTeamMemberAt: (field: string) =>
+    refuse('not_found', 'No team member of this organization has this id.', field),
+  alreadyRecorded: (field: string) =>
+    refuse(
+      'conflict',
+      'A sale with this source and external id is already recorded; nothing was imported.',
+      field,
+    ),
 };

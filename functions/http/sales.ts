@@ -1,4 +1,5 @@
-import { createRefund, createSale, getSale, listSales } from '../api/routes/sales';
+import { monotonicFactory, ulid } from 'ulid';
+import { createRefund, createSale, getSale, importSales, listSales } from '../api/routes/sales';
 import type { Sale } from '../api/schemas/sales';
 import * as sales from '../data/sales';
 import { orRefuse } from '../domain/refusal';
@@ -19,6 +20,25 @@ export const handler = httpHandler([
       body: created.sale,
       ...(created.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
     };
+  }),
+
+  implement(importSales, async ({ params, body, audit, now }) => {
+    // Ids from one clock reading would collide: each sale takes the next ULID of the same instant.
+    const next = monotonicFactory();
+    const list = body.map((row) => ({
+      ...newSale(params.orgId, row, now),
+      id: `sal_${next(now.getTime())}`,
+    }));
+    await sales.importSales(
+      list,
+      audit({
+        action: 'sale.imported',
+        target: { type: 'sale_import', id: `imp_${ulid(now.getTime())}` },
+        after: { count: list.length, saleIds: list.map((s) => s.id) },
+      }),
+      (i) => i + 2,
+    );
+    return { body: { imported: list.length, sales: list } };
   }),
 
   implement(listSales, async ({ params, query }) => ({ body: await sales.listSales(params.orgId, query) })),

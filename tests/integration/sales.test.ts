@@ -189,3 +189,77 @@ describe('sales', () => {
     expect(all.body.items.map((s: { id: string }) => s.id)).toEqual([...ids].reverse());
   });
 });
+
+describe('sales CSV import', () => {
+  const header = 'occurredAt,amount,currency,credits,source,externalId,contactName,contactEmail';
+
+  it('imports every line of a valid file in one go (quoted fields included) and audits the import', async () => {
+    const { org, manager, a, b } = await shop('sales-csv-ok');
+    const csv = [
+      header,
+      `2026-11-02T09:00:00Z,50000,USD,${a}:10000,gohighlevel,opp-1,"Acme, Inc.",buyer@acme.example`,
+      `2026-11-03T09:00:00Z,1999,USD,${a}:5000|${b}:5000,manual,,"Bo ""The Closer"" Ltd",`,
+    ].join('\r\n');
+    const res = await call('POST', `${salesPath(org.id)}/import`, { as: manager, body: { csv } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.imported).toBe(2);
+    expect(res.body.sales.map((s: { contact: { name: string } }) => s.contact.name)).toEqual([
+      'Acme, Inc.',
+      'Bo "The Closer" Ltd',
+    ]);
+    const listed = await call('GET', salesPath(org.id), { as: manager });
+    expect(listed.body.items.map((s: { amount: number }) => s.amount)).toEqual([1999, 50000]);
+    expect(await auditActions(org.id)).toContain('sale.imported');
+  });
+
+  it('refuses a file with bad lines, listing each line and field, and imports nothing', async () => {
+    const { org, manager, a, b } = await shop('sales-csv-bad');
+    const csv = [
+      header,
+      `2026-11-02T09:00:00Z,50000,USD,${a}:10000,manual,,,`,
+      `2026-11-02T09:00:00Z,12.50,USD,${a}:10000,manual,,,`,
+      `2026-11-02T09:00:00Z,500,USD,${a}:6000|${b}:3000,manual,,,`,
+      `2026-11-02T09:00:00Z,500,EUR,${a}:10000,manual,,,`,
+      `2026-11-02T09:00:00Z,500,USD,${a}:10000,manual,,,not-an-email`,
+    ].join('\n');
+    const before = await tenantSnapshot(org.id);
+    const res = await call('POST', `${salesPath(org.id)}/import`, { as: manager, body: { csv } });
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res.body).sort()).toEqual(
+      ['csv.3.amount', 'csv.4.credits', 'csv.5.currency', 'csv.6.contact.email'].sort(),
+    );
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+
+    const columns = await call('POST', `${salesPath(org.id)}/import`, {
+      as: manager,
+      body: { csv: 'amount,price\n1,2' },
+    });
+    expect([columns.status, fieldsOf(columns.body)]).toEqual([400, ['csv.1']]);
+  });
+
+  it('imports nothing when one line names a recorded external id (409) or an unknown person (404), naming the line', async () => {
+    const { org, manager, a } = await shop('sales-csv-conflict');
+    await call('POST', salesPath(org.id), {
+      as: manager,
+      body: saleBody(a, a, {
+        credits: [{ teamMemberId: a, splitBp: 10_000 }],
+        source: 'api',
+        externalId: 'x-1',
+      }),
+    });
+    const before = await tenantSnapshot(org.id);
+    const dup = await call('POST', `${salesPath(org.id)}/import`, {
+      as: manager,
+      body: {
+        csv: `${header}\n2026-11-02T09:00:00Z,100,USD,${a}:10000,api,x-2,,\n2026-11-02T09:00:00Z,100,USD,${a}:10000,api,x-1,,`,
+      },
+    });
+    expect([dup.status, fieldsOf(dup.body)]).toEqual([409, ['csv.3.externalId']]);
+    const ghost = await call('POST', `${salesPath(org.id)}/import`, {
+      as: manager,
+      body: { csv: `${header}\n2026-11-02T09:00:00Z,100,USD,tmb_01JZZZZZZZZZZZZZZZZZZZZZZZ:10000,api,x-3,,` },
+    });
+    expect([ghost.status, fieldsOf(ghost.body)]).toEqual([404, ['csv.2.credits.0.teamMemberId']]);
+    expect(await tenantSnapshot(org.id)).toEqual(before);
+  });
+});

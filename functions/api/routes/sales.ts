@@ -5,6 +5,8 @@ import { OrgParams } from '../schemas/orgs';
 import {
   CreateRefundBody,
   CreateSaleBody,
+  ImportResult,
+  ImportSalesBody,
   RefundResult,
   Sale,
   SaleListQuery,
@@ -64,4 +66,19 @@ export const createRefund = route({
   response: RefundResult,
   successStatus: 201,
   errors: [409, 422],
+});
+
+export const importSales = route({
+  operationId: 'importSales',
+  method: 'POST',
+  path: '/orgs/{orgId}/sales/import',
+  module: 'sales',
+  summary:
+    'Import sales from CSV (columns occurredAt, amount, currency, credits as tmb_…:bp|…, source, externalId, contactName, contactEmail, contactPhone): all or nothing; every problem is named csv.<line>.<field>',
+  auth: { kind: 'org', permission: 'sales:write' },
+  params: OrgParams,
+  body: ImportSalesBody,
+  response: ImportResult,
+  successStatus: 201,
+  errors: [404, 409, 422],
 });

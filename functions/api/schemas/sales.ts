@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { DisplayText, Email, IncomingTime, IsoDateTime, ListQuery } from './common';
+import { parseCsv } from './csv';
 import { OrgId } from './orgs';
 import { E164 } from './phone-numbers';
 import { TeamMemberId } from './team-members';
@@ -143,3 +144,108 @@ export type Sale = z.infer<typeof Sale>;
 export const RefundResult = z
   .object({ sale: Sale, refund: Refund })
   .register(z.globalRegistry, { id: 'RefundResult' });
+
+/** Columns of a sales CSV; credits as `tmb_…:6000|tmb_…:4000` (team member id : basis points). */
+export const saleCsvColumns = [
+  'occurredAt',
+  'amount',
+  'currency',
+  'credits',
+  'source',
+  'externalId',
+  'contactName',
+  'contactEmail',
+  'contactPhone',
+] as const;
+const requiredColumns = ['occurredAt', 'amount', 'currency', 'credits'] as const;
+
+/** A transaction holds 100 items: the sales, their external id claims, the credited people, the currency and the audit entry. */
+export const maxImportItems = 100;
+
+function rowBody(cells: Record<string, string>) {
+  const text = (name: string) => (cells[name]?.trim() ? cells[name]!.trim() : undefined);
+  const amount = text('amount');
+  return {
+    occurredAt: text('occurredAt'),
+    amount: amount !== undefined && /^-?\d+$/.test(amount) ? Number(amount) : amount,
+    currency: text('currency'),
+    ...(text('source') ? { source: text('source') } : {}),
+    ...(text('externalId') ? { externalId: text('externalId') } : {}),
+    contact: {
+      ...(text('contactName') ? { name: text('contactName') } : {}),
+      ...(text('contactEmail') ? { email: text('contactEmail') } : {}),
+      ...(text('contactPhone') ? { phone: text('contactPhone') } : {}),
+    },
+    credits: (text('credits') ?? '')
+      .split('|')
+      .filter(Boolean)
+      .map((credit) => {
+        const [teamMemberId, split] = credit.split(':');
+        return { teamMemberId: teamMemberId?.trim(), splitBp: Number(split) };
+      }),
+  };
+}
+
+/**
+ * A CSV of sales (a header line naming the columns, then a sale per line), validated line by line
+ * as CreateSaleBody: every problem is reported as `csv.<line>.<field>` (the header is line 1), and
+ * any problem refuses the whole file.
+ */
+export const ImportSalesBody = z.pipe(
+  z.strictObject({ csv: z.string().check(z.minLength(1), z.maxLength(60_000)) }),
+  z.transform((body, ctx) => {
+    const issue = (path: (string | number)[], message: string) => {
+      ctx.issues.push({ code: 'custom', message, input: body.csv, path: ['csv', ...path] });
+      return z.NEVER;
+    };
+    const parsed = parseCsv(body.csv);
+    if ('error' in parsed) return issue([], parsed.error);
+    const [header = [], ...lines] = parsed.rows;
+    const names = header.map((h) => h.trim());
+    const unknown = names.filter((n) => !(saleCsvColumns as readonly string[]).includes(n));
+    if (unknown.length)
+      return issue([1], `unknown columns ${unknown.join(', ')}; use ${saleCsvColumns.join(', ')}`);
+    const missing = requiredColumns.filter((c) => !names.includes(c));
+    if (missing.length) return issue([1], `missing columns ${missing.join(', ')}`);
+    if (!lines.length) return issue([], 'has no sales after its header line');
+    const sales: CreateSaleBody[] = [];
+    const seenIds = new Map<string, number>();
+    lines.forEach((cells, i) => {
+      const line = i + 2;
+      if (cells.length !== names.length) {
+        issue([line], `has ${cells.length} fields; the header has ${names.length}`);
+        return;
+      }
+      const result = CreateSaleBody.safeParse(
+        rowBody(Object.fromEntries(names.map((n, j) => [n, cells[j]!]))),
+      );
+      if (!result.success) {
+        for (const problem of result.error.issues)
+          issue([line, ...problem.path.map(String)], problem.message);
+        return;
+      }
+      const sale = result.data;
+      if (sale.externalId) {
+        const key = `${sale.source}#${sale.externalId}`;
+        const first = seenIds.get(key);
+        if (first) issue([line, 'externalId'], `repeats line ${first}'s`);
+        else seenIds.set(key, line);
+      }
+      if (sales[0] && sale.currency !== sales[0].currency)
+        issue([line, 'currency'], `must be ${sales[0].currency}, as on line 2`);
+      sales.push(sale);
+    });
+    const people = new Set(sales.flatMap((s) => s.credits.map((c) => c.teamMemberId)));
+    const items = sales.length + sales.filter((s) => s.externalId).length + people.size + 2;
+    if (items > maxImportItems)
+      issue(
+        [],
+        `needs ${items} writes in one transaction (at most ${maxImportItems}); split it into smaller files`,
+      );
+    return sales;
+  }),
+);
+
+export const ImportResult = z
+  .object({ imported: z.number().check(z.int()), sales: z.array(Sale) })
+  .register(z.globalRegistry, { id: 'SalesImport' });
