@@ -1,7 +1,8 @@
 /**
  * People (issue 23 item 3), in Chromium against npm start. Members read as people (avatar with
  * initials, the caller's own name with the email beneath), role badges whole; several people are
- * invited at once from the Members page, each email with its own result; a role change asks first.
+ * invited at once from the Members page, each email with its own result; a role change asks first;
+ * invitations name their inviter as a person.
  * Each screen: both sizes, axe light+dark, no sideways scroll. Also saves the README's Members
  * screenshot (docs/screenshots/members.png, 1280x800).
  */
@@ -101,6 +102,18 @@ describeInBrowser('people (Chromium against npm start)', (suite) => {
           ).role,
       )
       .toBe('admin');
+
+    // Invitations name who sent them as a person, from the member list, not as a bare email.
+    await page.goto(`${url}/#/orgs/${org.id}/invitations`);
+    const sent = page
+      .getByRole('table', { name: 'Invitations' })
+      .getByRole('row')
+      .filter({ hasText: 'cy@people.test' });
+    // The inviter's name needs the member list, which loads after the invitations.
+    await expect
+      .poll(() => sent.textContent(), { timeout: 30_000 })
+      .toMatch(/OOOlga Ortiz \(you\)olga@people.test/);
+    await both(page, 'invitations');
     await page.close();
   }, 180_000);
 });

@@ -4,6 +4,7 @@
  */
 import { Avatar, Group, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import type { Member } from '../../../functions/api/schemas/members';
 
 /** Two letters for an avatar: a name's first and last initials, else an email's first letters. */
 export function initialsOf(name: string | null | undefined, email: string): string {
@@ -62,5 +63,33 @@ export function Person({
         )}
       </Stack>
     </Group>
+  );
+}
+
+/**
+ * Someone a record names by user id (an assignee, a creator, an inviter) as a person, avatar and
+ * name with the email beneath; `fallback` in words when they are not a member any more (or the list
+ * is not readable).
+ */
+export function MemberPerson({
+  member,
+  self,
+  fallback,
+  size = 'sm',
+}: {
+  member: Member | undefined;
+  self?: boolean;
+  fallback: string;
+  size?: 'sm' | 'md';
+}) {
+  if (!member) return <>{self ? 'You' : fallback}</>;
+  return (
+    <Person
+      name={member.name}
+      email={member.email}
+      picture={member.picture}
+      size={size}
+      suffix={self ? ' (you)' : undefined}
+    />
   );
 }

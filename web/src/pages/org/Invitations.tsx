@@ -34,12 +34,13 @@ import type { Member } from '../../../../functions/api/schemas/members';
 import { useApiForm } from '../../app/forms';
 import { useMyMembership } from '../../app/membership';
 import { usePagedRoute } from '../../app/paging';
+import { useMemberDirectory } from '../../app/people';
 import { useChange } from '../../app/queries';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Empty, Loaded, ProblemAlert } from '../../components/feedback';
 import { FormActions, FormCard } from '../../components/forms';
-import { Person } from '../../components/Person';
+import { MemberPerson, Person } from '../../components/Person';
 import { ResponsiveList } from '../../components/ResponsiveList';
 
 const pageSize = 50;
@@ -53,10 +54,10 @@ interface Issued {
 
 const statusColor: Record<Invite['status'], string> = {
   pending: 'blue',
-  accepted: 'teal',
+  accepted: 'teal.9',
   declined: 'gray',
   revoked: 'red',
-  expired: 'orange',
+  expired: 'orange.9',
 };
 
 const grantable = (role: OrgRole) => orgRoles.filter((r) => rank(r) <= rank(role));
@@ -255,6 +256,15 @@ function InviteList({
 }) {
   const format = useFormat();
   const invites = usePagedRoute(listInvites, { params: { orgId }, query: { limit: pageSize } });
+  const people = useMemberDirectory(orgId);
+  // The inviter by name from the member list; the email kept on the invite when they have left.
+  const inviter = (i: Invite) => (
+    <MemberPerson
+      member={people.memberOf(i.invitedBy)}
+      self={i.invitedBy === me.userId}
+      fallback={i.inviterEmail ?? people.absent}
+    />
+  );
   const status = (i: Invite) => (
     <Badge color={statusColor[i.status]} variant="light" miw="fit-content">
       {i.status}
@@ -282,9 +292,12 @@ function InviteList({
                   {status(i)}
                 </Group>
                 <RoleBadges invite={i} />
-                <Text size="sm" c="dimmed">
-                  Sent {format.dateTime(i.createdAt)} by {i.inviterEmail ?? 'an earlier member'}
-                </Text>
+                <Group gap={6} wrap="wrap">
+                  <Text size="sm" c="dimmed">
+                    Sent {format.dateTime(i.createdAt)} by
+                  </Text>
+                  {inviter(i)}
+                </Group>
                 <Text size="sm" c="dimmed">
                   Expires {format.dateTime(i.expiresAt)}
                 </Text>
@@ -294,7 +307,7 @@ function InviteList({
             columns={[
               { header: 'Invitee', cell: (i) => <Person email={i.email} size="sm" /> },
               { header: 'Role', cell: (i) => <RoleBadges invite={i} /> },
-              { header: 'Inviter', cell: (i) => i.inviterEmail ?? '—' },
+              { header: 'Inviter', cell: inviter },
               { header: 'Sent', cell: (i) => format.dateTime(i.createdAt) },
               { header: 'Expires', cell: (i) => format.dateTime(i.expiresAt) },
               { header: 'Status', cell: status },

@@ -2,6 +2,7 @@
  * One task: what it is, where it stands, who and what works it, with the moves it can make now and,
  * for managers, deletion after confirming. Live changes refresh it as they do the board.
  */
+
 import { Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -14,15 +15,8 @@ import { useSession } from '../../app/session';
 import { useFormat } from '../../app/time';
 import { confirmDestructive } from '../../components/confirm';
 import { announceDone, announceFailure, Loaded } from '../../components/feedback';
-import {
-  MoveButtons,
-  mayMove,
-  statusLabels,
-  TaskBadges,
-  TaskPerson,
-  taskTitle,
-  useTaskPeople,
-} from './task-parts';
+import { MemberPerson } from '../../components/Person';
+import { MoveButtons, mayMove, statusLabels, TaskBadges, taskTitle, useTaskPeople } from './task-parts';
 
 /** Who made a task when it was not a member. */
 const creatorLabels: Record<Exclude<Task['createdBy']['kind'], 'member'>, string> = {
@@ -54,14 +48,18 @@ function TaskView({ orgId, task }: { orgId: string; task: Task }) {
   const title = taskTitle(task);
   const when = (iso: string | null) => (iso ? format.dateTime(iso) : '—');
   const assignee = task.assignedTo ? (
-    <TaskPerson member={memberOf(task.assignedTo)} self={task.assignedTo === profile.id} fallback={absent} />
+    <MemberPerson
+      member={memberOf(task.assignedTo)}
+      self={task.assignedTo === profile.id}
+      fallback={absent}
+    />
   ) : (
     'Nobody yet'
   );
   const agent = task.agentId ? agents.nameOf(task.agentId, 'An agent') : 'None';
   const creator =
     task.createdBy.kind === 'member' ? (
-      <TaskPerson
+      <MemberPerson
         member={memberOf(task.createdBy.id)}
         self={task.createdBy.id === profile.id}
         fallback={absent}

@@ -41,7 +41,7 @@ import { usePagedRoute } from '../../app/paging';
 import { useChange, useRoute } from '../../app/queries';
 import { useSession } from '../../app/session';
 import { announceDone, Empty, Loaded, LoadMore, ProblemAlert } from '../../components/feedback';
-import { initialsOf } from '../../components/Person';
+import { initialsOf, MemberPerson } from '../../components/Person';
 import {
   canMove,
   MoveButtons,
@@ -49,7 +49,6 @@ import {
   memberOption,
   statusLabels,
   TaskBadges,
-  TaskPerson,
   taskTitle,
   typeLabels,
   useMoveTask,
@@ -425,7 +424,7 @@ export function Tasks() {
             <Text size="xs" fw={600}>
               Assigned to
             </Text>
-            <TaskPerson
+            <MemberPerson
               member={memberOf(task.assignedTo)}
               self={task.assignedTo === profile.id}
               fallback={absent}

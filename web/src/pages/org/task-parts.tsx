@@ -6,13 +6,12 @@
 import { Badge, Button, Group } from '@mantine/core';
 import { can, type OrgRole } from '../../../../functions/api/permissions';
 import { updateTask } from '../../../../functions/api/routes/tasks';
-import { getMyMembership, listMembers } from '../../../../functions/api/routes/tenancy';
 import type { Member } from '../../../../functions/api/schemas/members';
 import type { Task, TaskStatus } from '../../../../functions/api/schemas/tasks';
 import { useAgentNames } from '../../app/agent-names';
-import { useChange, useRoute } from '../../app/queries';
+import { useMemberDirectory } from '../../app/people';
+import { useChange } from '../../app/queries';
 import { announceDone, announceFailure } from '../../components/feedback';
-import { Person } from '../../components/Person';
 
 export const statusLabels: Record<TaskStatus, string> = {
   pending: 'Pending',
@@ -55,29 +54,7 @@ const moves: Record<TaskStatus, { to: TaskStatus; verb: string }[]> = {
  * with `memberOf` and `labelOf`, and its agents.
  */
 export function useTaskPeople(orgId: string) {
-  const me = useRoute(getMyMembership, { params: { orgId } });
-  const role = me.data?.data.role;
-  const members = useRoute(
-    listMembers,
-    { params: { orgId }, query: { limit: 100 } },
-    !!role && can(role, 'members:read'),
-  );
-  const agents = useAgentNames(orgId);
-  const memberList = members.data?.data.items ?? [];
-  return {
-    role,
-    members: memberList,
-    /** Who someone missing from the list is: gone only once the list has loaded. */
-    absent: members.isSuccess ? 'A former member' : 'A member',
-    /** The member with this user id, if they are in the list (and the role may read it). */
-    memberOf: (userId: string): Member | undefined => memberList.find((m) => m.userId === userId),
-    /** A name for an avatar or a sentence; `fallback` stands for someone not in the list. */
-    labelOf: (userId: string, fallback: string) => {
-      const member = memberList.find((m) => m.userId === userId);
-      return member?.name || member?.email || fallback;
-    },
-    agents,
-  };
+  return { ...useMemberDirectory(orgId), agents: useAgentNames(orgId) };
 }
 
 /** A member as a choice in a list: their name with the email in brackets, or the email alone. */
@@ -85,33 +62,6 @@ export const memberOption = (m: Member) => ({
   value: m.userId,
   label: m.name ? `${m.name} (${m.email})` : m.email,
 });
-
-/**
- * Someone a task names (assignee or creator) as a person, avatar and name with the email beneath;
- * `fallback` in words when they are not a member any more (or the list is not readable).
- */
-export function TaskPerson({
-  member,
-  self,
-  fallback,
-  size = 'sm',
-}: {
-  member: Member | undefined;
-  self?: boolean;
-  fallback: string;
-  size?: 'sm' | 'md';
-}) {
-  if (!member) return <>{self ? 'You' : fallback}</>;
-  return (
-    <Person
-      name={member.name}
-      email={member.email}
-      picture={member.picture}
-      size={size}
-      suffix={self ? ' (you)' : undefined}
-    />
-  );
-}
 
 /** Managers and up change any task; members those assigned to them; viewers none. */
 export function mayMove(role: OrgRole | undefined, userId: string, task: Task): boolean {
