@@ -9,6 +9,12 @@ import { devRuntimeClient } from './dev-cognito';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';
 import { type LocalStack, startLocalStack } from './stack';
+import {
+  configuredLivekit,
+  startVoiceWorker,
+  type VoiceWorkerProcess,
+  workerNotStarted,
+} from './voice-worker';
 
 const persist = process.argv.includes('--persist');
 const port = Number(process.env.PORT ?? 3000);
@@ -19,7 +25,9 @@ async function main(): Promise<void> {
     dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data', 'dynamodb');
     mkdirSync(dataDir, { recursive: true });
   }
+  const livekit = configuredLivekit();
   let stack: LocalStack;
+  let worker: VoiceWorkerProcess | undefined;
   try {
     stack = await startLocalStack({ port, ...(dataDir ? { dataDir } : {}) });
   } catch (error) {
@@ -33,6 +41,7 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    await worker?.stop();
     await stack.stop();
     console.log('Local stack stopped.');
     process.exit(0);
@@ -57,6 +66,12 @@ async function main(): Promise<void> {
   console.log(
     `Voice runtime (client credentials, dev only): curl -s -u ${devRuntimeClient.clientId}:${devRuntimeClient.clientSecret} ${stack.url}/dev/oauth2/token -d grant_type=client_credentials`,
   );
+  if (livekit) {
+    worker = startVoiceWorker(livekit, stack.url);
+    console.log(`Voice worker: starting, registering as voice-agent with ${livekit.url}`);
+  } else {
+    console.log(workerNotStarted);
+  }
 }
 
 await main();

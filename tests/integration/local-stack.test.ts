@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/ports';
+import { workerNotStarted } from '../../infra/local/voice-worker';
 import { devToken, processGroupAlive, startNpmStack, useNpmStack } from '../support/local-stack';
 import { tempDir } from '../support/temp-dir';
 
@@ -12,6 +13,14 @@ describe('npm start (the local stack over real HTTP)', () => {
 
   it('prints the URL it serves on 127.0.0.1', () => {
     expect(stack.current.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('says in one line that the voice worker is not started without a LiveKit server', async () => {
+    const deadline = Date.now() + 5_000;
+    while (!stack.current.output().includes('Voice worker:') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stack.current.output()).toContain(workerNotStarted);
   });
 
   it('serves /api/health and 401s /api/me without a token', async () => {
