@@ -15,11 +15,12 @@ export const outcomeLabels: Record<CallOutcome, string> = {
   no_answer: 'No answer',
 };
 
+/** The task board's badge colours, whose light variants meet the contrast bar. */
 const outcomeColors: Record<CallOutcome, string> = {
   in_progress: 'blue',
-  caller_hung_up: 'teal',
-  agent_ended: 'teal',
-  transfer: 'grape',
+  caller_hung_up: 'gray',
+  agent_ended: 'gray',
+  transfer: 'blue',
   error: 'red',
   no_answer: 'orange',
 };
