@@ -218,17 +218,17 @@ export function searchIndex(
 ): Passage[] {
   const visible = (agents: readonly string[]) =>
     agentId === undefined || agents.includes(agentId) || (agents.length === 0 && !limitedOnly);
-  const lexical = fusion.kind === 'dense' ? [] : lexicalCandidates(index, query, visible, synonyms);
+  const lexical =
+    fusion.kind === 'dense'
+      ? []
+      : lexicalCandidates(index, query, visible, synonyms, Math.max(limit, candidateDepth));
   const dense =
     queryVector && index.dense?.dimensions === queryVector.length && fusion.kind !== 'lexical'
       ? denseScores(index.dense, queryVector, visible)
       : null;
   if (!dense) return lexical.slice(0, limit).map((c) => passage(c.chunk, c.score, 'lexical'));
 
-  const denseTop = [...dense.values()]
-    .filter((d) => d.cosine > 0)
-    .sort((a, b) => b.cosine - a.cosine)
-    .slice(0, candidateDepth);
+  const denseTop = topDense(dense, candidateDepth);
   const lexicalTop = lexical.slice(0, candidateDepth);
   const lexicalRank = new Map(lexicalTop.map((c, i) => [c.chunk.id, i + 1]));
   const denseRank = new Map(denseTop.map((d, i) => [d.chunk.id, i + 1]));
@@ -275,6 +275,7 @@ function lexicalCandidates(
   query: string,
   visible: (agents: readonly string[]) => boolean,
   synonyms: Synonyms | undefined,
+  depth: number,
 ): { chunk: IndexedChunk; score: number }[] {
   const extra = synonyms ? expansion(query, synonyms) : [];
   // Exact synonyms only: their prefixes and typos would stretch a loose match further.
@@ -286,6 +287,7 @@ function lexicalCandidates(
     .search(extra.length ? expanded : query, {
       filter: (result: SearchResult) => visible(result.agentIds as string[]),
     })
+    .slice(0, depth)
     .map((r) => ({
       score: r.score,
       chunk: {
@@ -299,6 +301,22 @@ function lexicalCandidates(
         agentIds: r.agentIds as string[],
       },
     }));
+}
+
+/** The `depth` best positive cosines, by insertion into a short sorted list (no sort of every chunk). */
+function topDense(
+  dense: Map<string, { chunk: IndexedChunk; cosine: number }>,
+  depth: number,
+): { chunk: IndexedChunk; cosine: number }[] {
+  const top: { chunk: IndexedChunk; cosine: number }[] = [];
+  for (const d of dense.values()) {
+    if (d.cosine <= 0 || (top.length === depth && d.cosine <= top[depth - 1]!.cosine)) continue;
+    let at = top.length;
+    while (at > 0 && top[at - 1]!.cosine < d.cosine) at--;
+    top.splice(at, 0, d);
+    if (top.length > depth) top.pop();
+  }
+  return top;
 }
 
 /** Cosine of the question with every visible chunk: one pass over the int8 rows. */
