@@ -164,4 +164,39 @@ describe('voice worker call (text mode, real platform)', () => {
     expect(JSON.stringify(record.body)).toContain(fallbackSentence);
     expect(JSON.stringify(record.body)).toMatch(/"endReason":"error"|"reason":"error"/);
   });
+  it('transfers the caller by SIP when the model asks, recording the tool call and end reason transfer', async () => {
+    const { owner, orgId, agentId } = await voiceAgent('worker-transfer');
+    const { call: c, room } = callOf(orgId, agentId);
+    await c.answer();
+    await c.session!.run({ userInput: 'Please transfer me to +14155550123' }).wait();
+    expect(await c.finished).toBe('transfer');
+    expect(room.transfers).toEqual(['+14155550123']);
+    // The caller now belongs to the human: the worker leaves the room without deleting it.
+    expect(room.hangUps).toBe(0);
+    const record = JSON.stringify(
+      (await call('GET', `/orgs/${orgId}/calls/${c.record!.callId}`, { as: owner })).body,
+    );
+    expect(record).toContain('"transfer"');
+    expect(record).toContain('+14155550123');
+  });
+
+  it('ends the call when the model calls end_call after saying goodbye', async () => {
+    const { orgId, agentId } = await voiceAgent('worker-bye');
+    const { call: c, room } = callOf(orgId, agentId);
+    await c.answer();
+    await c.session!.run({ userInput: 'That is all, goodbye' }).wait();
+    expect(await c.finished).toBe('agent_ended');
+    expect(room.hangUps).toBe(1);
+  });
+
+  it('creates a follow-up task on the board through the platform tool', async () => {
+    const { owner, orgId, agentId } = await voiceAgent('worker-task');
+    const { call: c } = callOf(orgId, agentId);
+    await c.answer();
+    await c.session!.run({ userInput: 'Please create a follow-up task about my parking permit' }).wait();
+    const tasks = await call('GET', `/orgs/${orgId}/tasks`, { as: owner });
+    expect(tasks.status).toBe(200);
+    expect(JSON.stringify(tasks.body)).toContain('parking permit');
+    await c.callerLeft();
+  });
 });
