@@ -305,3 +305,32 @@ export function shareRefusal(
   }
   return null;
 }
+
+/**
+ * Speech providers the voice worker has a plugin for (LiveKit Agents: deepgram, elevenlabs,
+ * cartesia, openai, google). The allow-list (api/providers.ts) holds more for chat agents' settings;
+ * a voice agent set up with one of those would fail only mid-call, so it is refused when saved.
+ */
+export const workerTtsProviders: readonly string[] = ['elevenlabs', 'cartesia', 'openai', 'google'];
+export const workerSttProviders: readonly string[] = ['deepgram', 'openai', 'google'];
+
+export function workerPluginRefusal(
+  type: string,
+  config: { ttsConfig: { provider: string } | null; sttConfig: { provider: string } | null },
+): Refusal | null {
+  if (type !== 'voice') return null;
+  const { ttsConfig: tts, sttConfig: stt } = config;
+  if (tts && !workerTtsProviders.includes(tts.provider))
+    return refuse(
+      'invalid',
+      `the voice worker has no plugin for ${tts.provider}; a voice agent speaks with ${workerTtsProviders.join(', ')}`,
+      'ttsConfig.provider',
+    );
+  if (stt && !workerSttProviders.includes(stt.provider))
+    return refuse(
+      'invalid',
+      `the voice worker has no plugin for ${stt.provider}; a voice agent listens with ${workerSttProviders.join(', ')}`,
+      'sttConfig.provider',
+    );
+  return null;
+}

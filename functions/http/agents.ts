@@ -34,6 +34,7 @@ import {
   newAgent,
   ownerOnlyRefusal,
   shareRefusal,
+  workerPluginRefusal,
 } from '../domain/agents';
 import { enforce } from '../domain/refusal';
 import { config } from '../lib/config';
@@ -140,6 +141,7 @@ export const handler = httpHandler([
     enforce(endpointRefusal(body.chatbotEndpoint, config().agentEndpointsAllowPrivate));
     enforce(llmEndpointRefusal(body.llm, config().agentEndpointsAllowPrivate));
     enforce(keyMoveRefusal(current, body));
+    enforce(workerPluginRefusal(body.type ?? current.type, current));
     const updated = await saveChange(
       current,
       { chatbot: body.chatbotKey, llm: llmKeyChange(body.llm) },
@@ -153,6 +155,7 @@ export const handler = httpHandler([
     const current = found(await agents.getAgent(params.orgId, params.agentId));
     enforce(ownerOnlyRefusal(current));
     checkIfMatch(ifMatch, current);
+    enforce(workerPluginRefusal(current.type, body));
     const configured = await saveChange(
       current,
       { tts: body.ttsConfig.apiKey, stt: body.sttConfig.apiKey },

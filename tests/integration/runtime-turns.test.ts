@@ -250,4 +250,45 @@ describe('POST /runtime/agents/{agentId}/conversations/{conversationId}/turns', 
       ['assistant', 'failed'],
     ]);
   });
+
+  it('a voice agent set up with a provider the worker has no plugin for is a 400 naming the field; a chat agent keeps it', async () => {
+    const tts = {
+      provider: 'azure',
+      voiceId: 'en-US-JennyNeural',
+      model: 'neural',
+      speed: 1,
+      language: 'en-US',
+    };
+    const stt = { provider: 'deepgram', model: 'nova-3', language: 'en-US' };
+    const voice = await call('PUT', `/orgs/${orgId}/agents/${agentId}/config`, {
+      as: owner,
+      body: { ttsConfig: tts, sttConfig: stt },
+    });
+    expect(voice.status).toBe(400);
+    expect(voice.body.errors[0].field).toBe('ttsConfig.provider');
+    const listening = await call('PUT', `/orgs/${orgId}/agents/${agentId}/config`, {
+      as: owner,
+      body: {
+        ttsConfig: { ...tts, provider: 'openai', voiceId: 'alloy', model: 'tts-1' },
+        sttConfig: { ...stt, provider: 'assemblyai', model: 'universal' },
+      },
+    });
+    expect(listening.status).toBe(400);
+    expect(listening.body.errors[0].field).toBe('sttConfig.provider');
+    const chat = await call('POST', `/orgs/${orgId}/agents`, {
+      as: owner,
+      body: { name: 'Chatty', type: 'chat' },
+    });
+    const kept = await call('PUT', `/orgs/${orgId}/agents/${chat.body.id}/config`, {
+      as: owner,
+      body: { ttsConfig: tts, sttConfig: stt },
+    });
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    const becomeVoice = await call('PATCH', `/orgs/${orgId}/agents/${chat.body.id}`, {
+      as: owner,
+      body: { type: 'voice' },
+    });
+    expect(becomeVoice.status).toBe(400);
+    expect(becomeVoice.body.errors[0].field).toBe('ttsConfig.provider');
+  });
 });
