@@ -478,6 +478,9 @@ describe('least privilege', () => {
       'api-clients': { signingKey: read },
       // The voice runtime reads an agent's provider keys, nothing else.
       runtime: { agentKeySecrets: read },
+      // Call records: the worker's writes need no secret; the org's lists page with signed cursors.
+      'runtime-calls': {},
+      calls: { signingKey: read },
       // Platform administration: cursors, and the LiveKit key for a suspended org's dispatch rules.
       admin: { signingKey: read, livekitSecret: read },
       // Tasks: only the cursor signing key (lists page with signed cursors).
