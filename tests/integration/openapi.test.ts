@@ -29,7 +29,9 @@ describe('GET /openapi.json', () => {
         });
       }
       const success = op.responses[String(route.successStatus)];
-      expect(Boolean(success?.content?.['application/json']?.schema)).toBe(Boolean(route.response));
+      // A newline-delimited answer (the voice worker's turn) lists its line schema under its own media type.
+      const mediaType = route.responseFraming === 'ndjson' ? 'application/x-ndjson' : 'application/json';
+      expect(Boolean(success?.content?.[mediaType]?.schema)).toBe(Boolean(route.response));
       const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(op.parameters.filter((p: any) => p.in === 'path').map((p: any) => p.name)).toEqual(pathParams);
     }
