@@ -201,10 +201,17 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   // conversation (created on its first turn with its audit entry), then the same turn as a
   // message (recent messages, knowledge, prompt; question and reply each in one transaction) and
   // the tools: availability reads the members, connections and events (Queries, BatchGet), booking
-  // writes to Google with the member's token (refreshed ones stored) and then the event, a
-  // follow-up task is one checked transaction; each tool call writes its audit entry.
+  // writes to Google with the member's token (refreshed ones stored) and then the event (a batch
+  // write, as the sync stores events), a follow-up task is one checked transaction; each tool call
+  // writes its audit entry. It never deletes.
   'runtime-turns': {
-    table: [...checkedTenantWrites, 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    table: [
+      ...orgCaller,
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+    ],
     agentKeySecrets: ['get'],
     invokeModels: true,
     embedKnowledge: true,
@@ -217,11 +224,17 @@ export const httpFunctionAccess: Readonly<Record<string, FunctionAccess>> = {
   tasks: { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
   // Team members: the person, the uniqueness claims it takes and frees, a check on a linked
   // login's membership and the audit entry in one transaction; lists page with signed cursors.
-  'team-members': { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
+  'team-members': {
+    table: [...orgCaller, 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+    signingKey: true,
+  },
   // Sales: the sale, the org's sales currency, checks on the credited team members, the external
   // id claim and the audit entry in one transaction (a replayed external id reads the first sale);
   // refunds put their record beside the versioned sale; lists page with signed cursors on gsi2.
-  sales: { table: [...checkedTenantWrites, 'dynamodb:Query'], signingKey: true },
+  sales: {
+    table: [...orgCaller, 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+    signingKey: true,
+  },
   // Platform administration: reads across tenants (org search on gsi1/gsi2, an org's members,
   // agents, numbers and task counters, users by email), writes the org and platform audit entries
   // of each read and the status, plan and role grants in transactions; lists page with signed cursors.

@@ -279,7 +279,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only the conversations and voice functions invoke models, and only the allow-listed foundation models', () => {
+  it('lets only the conversations, voice and runtime-turns functions invoke models, and only the allow-listed foundation models', () => {
     const granted: string[] = [];
     for (const { name, fn, template } of all()) {
       for (const statement of statementsOf(template, fn)) {
@@ -292,7 +292,7 @@ describe('least privilege', () => {
         expect(resourcesOf(statement)).toHaveLength(bedrockModels.length);
       }
     }
-    expect(granted).toEqual(['conversations', 'voice']);
+    expect(granted).toEqual(['conversations', 'voice', 'runtime-turns']);
   });
 
   it('lets the knowledge function and those that retrieve embed with the one embedding model, and invoke nothing else for it', () => {
@@ -485,6 +485,9 @@ describe('least privilege', () => {
       admin: { signingKey: read, livekitSecret: read },
       // Tasks: only the cursor signing key (lists page with signed cursors).
       tasks: { signingKey: read },
+      // Team members and sales: only the cursor signing key (lists page with signed cursors).
+      'team-members': { signingKey: read },
+      sales: { signingKey: read },
       // Prompts and knowledge: only the cursor signing key (lists page with signed cursors).
       prompts: { signingKey: read },
       knowledge: { signingKey: read },
@@ -492,6 +495,13 @@ describe('least privilege', () => {
       conversations: { signingKey: read, agentKeySecrets: read },
       // Voice turns: the agent's speech providers' keys and an openai-compatible LLM's (read only).
       voice: { agentKeySecrets: read },
+      // The voice worker's turns: an openai-compatible LLM's key, and for booking the Google client
+      // and the member's calendar token (a refreshed one stored back).
+      'runtime-turns': {
+        agentKeySecrets: read,
+        googleClientSecret: read,
+        tokenSecrets: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      },
       calendar: {
         signingKey: read,
         googleClientSecret: read,

@@ -64,6 +64,10 @@ export const auditFamilies: { family: string; actions: Record<string, AuditActio
         label: 'Agent no longer shared in',
         sentence: 'stopped sharing the agent {target} with this organization',
       },
+      'agent.tool_called': {
+        label: 'Agent used a tool',
+        sentence: 'used a tool in the conversation {target}',
+      },
     },
   },
   {
