@@ -18,9 +18,14 @@
  * Retrieval keeps one index per org per container, tagged with the knowledge version it was built
  * at; each search reads the version (one consistent GetItem) and rebuilds only when it moved.
  */
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { type ChunkVectors, currentVectorModel, embedQuestion } from '../adapters/knowledge-embedding';
+import {
+  type ChunkVectors,
+  currentVectorModel,
+  embedChunks,
+  embedQuestion,
+} from '../adapters/knowledge-embedding';
 import { synonymsOf } from '../adapters/thesaurus';
 import type { AuditEntry } from '../api/schemas/audit';
 import { KnowledgeEntrySummary, type Passage } from '../api/schemas/knowledge';
@@ -40,6 +45,7 @@ import { usableAgentCheck } from './agent-use';
 import { auditPut } from './audit';
 import { batchDelete, batchWrite } from './batch';
 import { ddb, tableName } from './client';
+import { isConditionFailure } from './errors';
 import { keys } from './keys';
 import { type Page, queryEveryPage, queryPage } from './page';
 import { type TxItem, transact } from './transact';
@@ -329,12 +335,10 @@ export async function knowledgeVersion(orgId: string): Promise<number> {
   return Item ? VersionItem.parse(Item).version : 0;
 }
 
-/**
- * Every visible chunk of the org: the entries and chunks of the knowledge partition, chunks of
- * other revisions skipped; each with its vector when the current embedder made it.
- */
-export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
-  const vectorModel = currentVectorModel();
+/** The org's entries and the chunks of their current revisions (a failed write's leftovers skipped). */
+async function visibleChunks(
+  orgId: string,
+): Promise<{ entry: EntryItem; chunk: z.infer<typeof ChunkItem> }[]> {
   const entries = new Map<string, EntryItem>();
   const chunks: z.infer<typeof ChunkItem>[] = [];
   await queryEveryPage(
@@ -354,27 +358,88 @@ export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
   );
   return chunks.flatMap((chunk) => {
     const entry = entries.get(chunk.entryId);
-    if (entry?.rev !== chunk.rev) return [];
-    return [
-      {
-        id: `${chunk.entryId}#${chunk.n}`,
-        entryId: chunk.entryId,
-        title: entry.title,
-        heading: chunk.heading,
-        tags: entry.tags,
-        n: chunk.n,
-        text: chunk.text,
-        agentIds: entry.agentIds,
-        vector:
-          chunk.vector && chunk.vectorModel === vectorModel && chunk.vectorScale !== undefined
-            ? {
-                values: new Int8Array(chunk.vector.buffer, chunk.vector.byteOffset, chunk.vector.length),
-                scale: chunk.vectorScale,
-              }
-            : null,
-      },
-    ];
+    return entry?.rev === chunk.rev ? [{ entry, chunk }] : [];
   });
+}
+
+/** Every visible chunk of the org, each with its vector when the current embedder made it. */
+export async function loadChunks(orgId: string): Promise<IndexedChunk[]> {
+  const vectorModel = currentVectorModel();
+  return (await visibleChunks(orgId)).map(({ entry, chunk }) => ({
+    id: `${chunk.entryId}#${chunk.n}`,
+    entryId: chunk.entryId,
+    title: entry.title,
+    heading: chunk.heading,
+    tags: entry.tags,
+    n: chunk.n,
+    text: chunk.text,
+    agentIds: entry.agentIds,
+    vector:
+      chunk.vector && chunk.vectorModel === vectorModel && chunk.vectorScale !== undefined
+        ? {
+            values: new Int8Array(chunk.vector.buffer, chunk.vector.byteOffset, chunk.vector.length),
+            scale: chunk.vectorScale,
+          }
+        : null,
+  }));
+}
+
+/** Chunks per embedding request of the backfill. */
+const backfillBatch = 32;
+
+/**
+ * The backfill's work for one org (infra/scripts/backfill-knowledge-vectors.ts): embeds the visible
+ * chunks that have no vector of the current embedder (written before there was one, or by another
+ * model), each written in place only while it still exists, then moves the knowledge version once
+ * so every container's index reloads with them. Without an embedder there is nothing to do.
+ */
+export async function embedMissingVectors(
+  orgId: string,
+): Promise<{ embedded: number; current: number; gone: number }> {
+  const counts = { embedded: 0, current: 0, gone: 0 };
+  const vectorModel = currentVectorModel();
+  if (!vectorModel) return counts;
+  const visible = await visibleChunks(orgId);
+  const missing = visible.filter(({ chunk }) => !chunk.vector || chunk.vectorModel !== vectorModel);
+  counts.current = visible.length - missing.length;
+  for (let from = 0; from < missing.length; from += backfillBatch) {
+    const batch = missing.slice(from, from + backfillBatch);
+    const embedded = await embedChunks(batch.map(({ chunk }) => chunk));
+    if (!embedded) return counts;
+    for (const [i, { chunk }] of batch.entries()) {
+      const vector = embedded.vectors[i]!;
+      try {
+        await ddb().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: keys.knowledgeChunk(orgId, chunk.entryId, chunk.rev, chunk.n),
+            UpdateExpression: 'SET vector = :vector, vectorScale = :scale, vectorModel = :model',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: {
+              ':vector': new Uint8Array(vector.values.buffer, vector.values.byteOffset, vector.values.length),
+              ':scale': vector.scale,
+              ':model': embedded.model,
+            },
+          }),
+        );
+        counts.embedded++;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        counts.gone++;
+      }
+    }
+  }
+  if (counts.embedded > 0) {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.knowledgeVersion(orgId),
+        UpdateExpression: 'ADD version :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }
+  return counts;
 }
 
 /** Indexes by org, most recently used last; bounded so one container never holds every org's bank. */
