@@ -159,7 +159,9 @@ export async function synthesize(
     await writeFile(join(dir, 'text.txt'), text);
     await run(speechEngines.synthesizer, ['-eval', festivalVoice, '-o', spoken, join(dir, 'text.txt')]);
     const tempo = speed === 1 ? [] : ['tempo', '-s', String(speed)];
-    await run(speechEngines.resampler, [spoken, '-r', '16000', '-c', '1', '-b', '16', wav, ...tempo]);
+    // -D: no dither. sox adds random noise when it writes 16-bit samples after resampling, which made
+    // the same phrase recognised differently from one run to the next.
+    await run(speechEngines.resampler, ['-D', spoken, '-r', '16000', '-c', '1', '-b', '16', wav, ...tempo]);
     if (format === 'wav') return { audio: await readFile(wav), contentType: 'audio/wav' };
     const encoded = join(dir, format === 'mp3' ? 'speech.mp3' : 'speech.ogg');
     await run(speechEngines.ffmpeg, ['-nostdin', '-loglevel', 'error', '-i', wav, encoded]);
